@@ -1,0 +1,218 @@
+//! RFC 9457 problem details with Vern's stable codes. The API produces them, the SPA and
+//! generated clients read them; `code` is the contract, `title` and `detail` are for people.
+
+use serde::{Deserialize, Serialize};
+
+/// Base of the `type` URI: `https://vern.example/problems/<code>`.
+pub const PROBLEM_TYPE_BASE: &str = "https://vern.example/problems/";
+
+/// Every error code the API can answer with. Codes are never renamed once shipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    /// 400: the body is not JSON, or not the JSON this operation takes.
+    InvalidJson,
+    /// 400: a path parameter has the wrong form (e.g. not a UUID).
+    InvalidPathParameter,
+    /// 400: a query parameter has the wrong form.
+    InvalidQuery,
+    /// 401: no valid credentials.
+    Unauthenticated,
+    /// 403: authenticated, but not allowed.
+    Forbidden,
+    /// 404: no such resource — or one the caller may not know of.
+    NotFound,
+    /// 405: the path exists, the method does not; see `Allow`.
+    MethodNotAllowed,
+    /// 406: the server cannot produce the requested media type.
+    NotAcceptable,
+    /// 409: the change conflicts with the resource's state.
+    Conflict,
+    /// 412: `If-Match` did not match: someone else changed the resource first.
+    PreconditionFailed,
+    /// 413: the body is too large.
+    PayloadTooLarge,
+    /// 415: the body is not `application/json`.
+    UnsupportedMediaType,
+    /// 422: the input is well-formed but not valid; see `errors`.
+    ValidationFailed,
+    /// 422: the pagination cursor was not issued by this server.
+    InvalidCursor,
+    /// 429: too many requests; see `Retry-After`.
+    RateLimited,
+    /// 500: something failed on our side; the `request_id` finds it in the logs.
+    InternalError,
+    /// 503: a dependency (the database) is not available.
+    ServiceUnavailable,
+}
+
+impl ProblemCode {
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::InvalidJson | Self::InvalidPathParameter | Self::InvalidQuery => 400,
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::NotAcceptable => 406,
+            Self::Conflict => 409,
+            Self::PreconditionFailed => 412,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::ValidationFailed | Self::InvalidCursor => 422,
+            Self::RateLimited => 429,
+            Self::InternalError => 500,
+            Self::ServiceUnavailable => 503,
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "invalid_json",
+            Self::InvalidPathParameter => "invalid_path_parameter",
+            Self::InvalidQuery => "invalid_query",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::NotAcceptable => "not_acceptable",
+            Self::Conflict => "conflict",
+            Self::PreconditionFailed => "precondition_failed",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::ValidationFailed => "validation_failed",
+            Self::InvalidCursor => "invalid_cursor",
+            Self::RateLimited => "rate_limited",
+            Self::InternalError => "internal_error",
+            Self::ServiceUnavailable => "service_unavailable",
+        }
+    }
+
+    /// A short, safe, English title (the SPA shows its own translated text by code).
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "The request body is not valid JSON for this operation",
+            Self::InvalidPathParameter => "A path parameter is malformed",
+            Self::InvalidQuery => "A query parameter is malformed",
+            Self::Unauthenticated => "Authentication is required",
+            Self::Forbidden => "You are not allowed to do this",
+            Self::NotFound => "Not found",
+            Self::MethodNotAllowed => "Method not allowed",
+            Self::NotAcceptable => "Not acceptable",
+            Self::Conflict => "The change conflicts with the current state",
+            Self::PreconditionFailed => "The resource was changed by someone else",
+            Self::PayloadTooLarge => "The request body is too large",
+            Self::UnsupportedMediaType => "Unsupported media type",
+            Self::ValidationFailed => "The input is not valid",
+            Self::InvalidCursor => "The pagination cursor is not valid",
+            Self::RateLimited => "Too many requests",
+            Self::InternalError => "Internal error",
+            Self::ServiceUnavailable => "Service unavailable",
+        }
+    }
+
+    pub fn type_uri(self) -> String {
+        format!("{PROBLEM_TYPE_BASE}{}", self.as_str())
+    }
+}
+
+/// One invalid field, as in `{"field": "org_number", "code": "checksum"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The field or parameter name, in the request's own spelling.
+    pub field: String,
+    /// A stable machine code for what is wrong.
+    pub code: String,
+}
+
+/// An RFC 9457 problem document (`application/problem+json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(example = "https://vern.example/problems/not_found"))]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ProblemCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Quote this when reporting a problem; it finds the request in the server's logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl Problem {
+    pub fn new(code: ProblemCode) -> Self {
+        Self {
+            type_uri: code.type_uri(),
+            title: code.title().to_owned(),
+            status: code.status(),
+            code,
+            detail: None,
+            errors: Vec::new(),
+            request_id: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>, code: impl Into<String>) -> Self {
+        self.errors.push(FieldError { field: field.into(), code: code.into() });
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [ProblemCode; 17] = [
+        ProblemCode::InvalidJson,
+        ProblemCode::InvalidPathParameter,
+        ProblemCode::InvalidQuery,
+        ProblemCode::Unauthenticated,
+        ProblemCode::Forbidden,
+        ProblemCode::NotFound,
+        ProblemCode::MethodNotAllowed,
+        ProblemCode::NotAcceptable,
+        ProblemCode::Conflict,
+        ProblemCode::PreconditionFailed,
+        ProblemCode::PayloadTooLarge,
+        ProblemCode::UnsupportedMediaType,
+        ProblemCode::ValidationFailed,
+        ProblemCode::InvalidCursor,
+        ProblemCode::RateLimited,
+        ProblemCode::InternalError,
+        ProblemCode::ServiceUnavailable,
+    ];
+
+    #[test]
+    fn codes_serialise_as_their_stable_names() {
+        for code in ALL {
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
+            assert!((400..600).contains(&code.status()));
+        }
+    }
+
+    #[test]
+    fn a_problem_serialises_per_rfc_9457() {
+        let problem = Problem::new(ProblemCode::ValidationFailed).with_field("org_number", "checksum");
+        let json = serde_json::to_value(&problem).unwrap();
+        assert_eq!(json["type"], "https://vern.example/problems/validation_failed");
+        assert_eq!(json["status"], 422);
+        assert_eq!(json["code"], "validation_failed");
+        assert_eq!(json["errors"][0]["field"], "org_number");
+        assert!(json.get("detail").is_none());
+        let back: Problem = serde_json::from_value(json).unwrap();
+        assert_eq!(back, problem);
+    }
+}

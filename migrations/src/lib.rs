@@ -1,0 +1,16 @@
+//! Vern's schema. Each migration is a file named by date; once landed it is never edited —
+//! a change is a new migration. `vern migrate` and server start-up apply pending ones.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_organizations;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_organizations::Migration)]
+    }
+}
