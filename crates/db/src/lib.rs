@@ -1,1 +1,31 @@
+//! Vern's persistence layer.
+//!
+//! What belongs here: sea-orm entities (kept apart from domain types), connecting to SQLite
+//! or PostgreSQL with the right settings, running migrations, and repository functions that
+//! translate rows to `vern_domain` types and back. Every org-owned query filters on
+//! `organization_id`; every multi-row change runs in one transaction.
 
+pub mod connection;
+pub mod entities;
+pub mod organizations;
+pub mod seed;
+
+pub use connection::{Backend, Database, connect};
+pub use sea_orm::DatabaseConnection;
+
+/// What can go wrong below the API. The API maps these to problem+json and logs the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// A stored value no longer parses as its domain type: a bug or a manual edit.
+    #[error("stored row is invalid: {0}")]
+    InvalidRow(&'static str),
+    #[error("unsupported database url (use sqlite:… or postgres://…)")]
+    UnsupportedUrl,
+}
+
+/// sea-orm's error type, for callers that classify failures.
+pub mod sea_orm_error {
+    pub use sea_orm::DbErr;
+}

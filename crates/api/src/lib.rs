@@ -1,0 +1,15 @@
+//! Vern's HTTP server.
+//!
+//! What belongs here: startup and configuration, telemetry, the finishing middleware
+//! (request ids, problem+json, security headers), the error type, the OpenAPI document,
+//! serving the SPA, and one module per capability under `routes/`. Handlers stay short:
+//! extract, call `vern_db`/`vern_domain`, map. Rules live in `vern_domain`.
+
+pub mod error;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod settings;
+pub mod spa;
+pub mod startup;
+pub mod telemetry;

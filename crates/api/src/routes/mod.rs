@@ -1,0 +1,18 @@
+//! The API's routes, one module per capability.
+
+pub mod bench;
+pub mod health;
+pub mod organizations;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Mounts every documented route. Used both by the server and to build the OpenAPI document.
+pub fn mount(cfg: &mut ServiceConfig) {
+    cfg.service(health::health);
+    cfg.service(scope::scope("/api/v1").configure(v1));
+}
+
+fn v1(cfg: &mut ServiceConfig) {
+    organizations::mount(cfg);
+}

@@ -1,0 +1,260 @@
+//! Configuration: defaults, then an optional TOML file (`VERN_CONFIG`, or `vern.toml` in the
+//! working directory if present), then `VERN_*` environment variables. Bad configuration
+//! fails at start with one clear line.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Deserializer, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// A value that must never be printed: `Debug` shows only whether it is set.
+#[derive(Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "Secret(unset)" } else { "Secret(***)" })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Where the server listens.
+    pub http_addr: SocketAddr,
+    /// `sqlite:…` or `postgres://…`; default: an SQLite file in `data_dir`.
+    /// Kept secret because a PostgreSQL URL may carry a password.
+    pub database_url: Option<Secret>,
+    /// Where Vern keeps its files (the SQLite database, later uploads).
+    pub data_dir: PathBuf,
+    /// The built SPA (`just build` writes it).
+    pub static_dir: PathBuf,
+    /// Seed demo data (the 357 municipalities and a few made-up organisations) at start.
+    #[serde(deserialize_with = "flexible_bool")]
+    pub demo: bool,
+    /// The address users reach Vern at; used in links and as the passkey origin.
+    pub public_url: Option<String>,
+    /// Log filter, `tracing` syntax: `info`, `vern_api=debug,info`, …
+    pub log: String,
+    pub log_format: LogFormat,
+    /// HTTP worker threads; default: one per core.
+    pub workers: Option<usize>,
+    /// Database pool size.
+    pub db_max_connections: u32,
+    /// Mounts the bare ceiling handler `GET /__bench/bare` for `just bench`. Never in production.
+    #[serde(deserialize_with = "flexible_bool")]
+    pub bench_endpoints: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            http_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            data_dir: PathBuf::from("./data"),
+            static_dir: PathBuf::from("frontend/dist"),
+            demo: false,
+            public_url: None,
+            log: "info".to_owned(),
+            log_format: LogFormat::Pretty,
+            workers: None,
+            db_max_connections: 8,
+            bench_endpoints: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{0}")]
+    Figment(Box<figment::Error>),
+    #[error("VERN_PUBLIC_URL must be an absolute http:// or https:// URL without query or fragment")]
+    PublicUrl,
+    #[error("VERN_DATABASE_URL must start with sqlite: or postgres://")]
+    DatabaseUrl,
+    #[error("VERN_DB_MAX_CONNECTIONS must be between 1 and 1000")]
+    PoolSize,
+    #[error("VERN_WORKERS must be between 1 and 512")]
+    Workers,
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+}
+
+impl Settings {
+    /// Reads the configuration from the process environment.
+    pub fn load() -> Result<Self, SettingsError> {
+        Self::load_from(Env::prefixed("VERN_").ignore(&["config"]), std::env::var_os("VERN_CONFIG").map(PathBuf::from))
+    }
+
+    /// Reads defaults, then the file, then the given environment provider. Tests pass their
+    /// own provider instead of touching the process environment.
+    pub fn load_from(env: Env, file: Option<PathBuf>) -> Result<Self, SettingsError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) if !path.exists() => return Err(SettingsError::MissingFile(path)),
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new("vern.toml").exists() => figment = figment.merge(Toml::file_exact("vern.toml")),
+            None => {}
+        }
+        let settings: Settings =
+            figment.merge(env).extract().map_err(|e| SettingsError::Figment(Box::new(e)))?;
+        settings.validate()
+    }
+
+    fn validate(self) -> Result<Self, SettingsError> {
+        if let Some(url) = &self.public_url {
+            let parsed = url::Url::parse(url).map_err(|_| SettingsError::PublicUrl)?;
+            if !matches!(parsed.scheme(), "http" | "https")
+                || parsed.host_str().is_none()
+                || parsed.query().is_some()
+                || parsed.fragment().is_some()
+            {
+                return Err(SettingsError::PublicUrl);
+            }
+        }
+        if let Some(url) = &self.database_url {
+            vern_db::Backend::from_url(url.expose()).map_err(|_| SettingsError::DatabaseUrl)?;
+        }
+        if !(1..=1000).contains(&self.db_max_connections) {
+            return Err(SettingsError::PoolSize);
+        }
+        if matches!(self.workers, Some(n) if !(1..=512).contains(&n)) {
+            return Err(SettingsError::Workers);
+        }
+        Ok(self)
+    }
+
+    /// The database URL in force: the configured one, or `sqlite:<data_dir>/vern.db`.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_owned(),
+            None => format!("sqlite:{}", self.data_dir.join("vern.db").display()),
+        }
+    }
+
+    /// The public URL in force: the configured one, or `http://localhost:<port>`.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://localhost:{}", self.http_addr.port()),
+        }
+    }
+}
+
+/// Accepts `true/false`, `1/0`, `yes/no`, `on/off`: what people put in environment variables.
+fn flexible_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Bool(bool),
+        Int(i64),
+        Str(String),
+    }
+    match Raw::deserialize(deserializer)? {
+        Raw::Bool(b) => Ok(b),
+        Raw::Int(1) => Ok(true),
+        Raw::Int(0) => Ok(false),
+        Raw::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" | "" => Ok(false),
+            _ => Err(serde::de::Error::custom("expected true or false")),
+        },
+        Raw::Int(_) => Err(serde::de::Error::custom("expected true or false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    /// Loads settings with exactly these `VERN_*` variables set; `Jail` serialises tests that
+    /// touch the environment and restores it afterwards.
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let mut result = None;
+        Jail::expect_with(|jail| {
+            for (key, value) in vars {
+                jail.set_env(format!("VERN_{key}"), value);
+            }
+            result = Some(Settings::load());
+            Ok(())
+        });
+        result.unwrap_or(Err(SettingsError::PoolSize))
+    }
+
+    #[test]
+    fn defaults_listen_on_loopback_8080_with_sqlite_in_data() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.http_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url(), "sqlite:./data/vern.db");
+        assert_eq!(s.public_url(), "http://localhost:8080");
+        assert!(!s.demo);
+    }
+
+    #[test]
+    fn environment_overrides_defaults() {
+        let s = load(&[("HTTP_ADDR", "127.0.0.1:9999"), ("DATA_DIR", "/tmp/v"), ("LOG_FORMAT", "json")]).unwrap();
+        assert_eq!(s.http_addr.port(), 9999);
+        assert_eq!(s.database_url(), "sqlite:/tmp/v/vern.db");
+        assert_eq!(s.public_url(), "http://localhost:9999");
+        assert_eq!(s.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn a_config_file_is_read_and_the_environment_wins_over_it() {
+        let mut result = None;
+        Jail::expect_with(|jail| {
+            jail.create_file("vern.toml", "demo = true\nlog = \"debug\"\n")?;
+            jail.set_env("VERN_LOG", "warn");
+            result = Some(Settings::load());
+            Ok(())
+        });
+        let s = result.unwrap().unwrap();
+        assert!(s.demo);
+        assert_eq!(s.log, "warn");
+    }
+
+    #[test]
+    fn booleans_accept_what_people_write() {
+        for (raw, expected) in [("1", true), ("true", true), ("yes", true), ("0", false), ("off", false)] {
+            assert_eq!(load(&[("DEMO", raw)]).unwrap().demo, expected, "{raw}");
+        }
+        assert!(load(&[("DEMO", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_clear_message() {
+        let err = load(&[("HTTP_ADDR", "not an address")]).unwrap_err().to_string();
+        assert!(err.contains("http_addr"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+        assert!(matches!(load(&[("PUBLIC_URL", "ftp://x")]), Err(SettingsError::PublicUrl)));
+        assert!(matches!(load(&[("DATABASE_URL", "mysql://x")]), Err(SettingsError::DatabaseUrl)));
+        assert!(matches!(load(&[("DB_MAX_CONNECTIONS", "0")]), Err(SettingsError::PoolSize)));
+        assert!(load(&[("NO_SUCH_SETTING", "1")]).is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret("postgres://u:hunter2@h/db".to_owned());
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+    }
+}

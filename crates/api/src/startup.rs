@@ -1,0 +1,122 @@
+//! Building the application from `Settings`: database, migrations, demo data, HTTP server.
+//! Tests call the same code with port 0 and their own database.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context as _;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::{Config, SwaggerUi};
+use vern_db::Database;
+
+use crate::openapi::{self, MethodTable};
+use crate::settings::Settings;
+use crate::telemetry::VernRootSpan;
+use crate::{error, middleware, routes, spa};
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    pub db: Database,
+    pub methods: MethodTable,
+    pub static_dir: PathBuf,
+    pub public_url: String,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Database,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("port", &self.port).finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let url = settings.database_url();
+        if settings.database_url.is_none() {
+            std::fs::create_dir_all(&settings.data_dir)
+                .with_context(|| format!("cannot create data directory {}", settings.data_dir.display()))?;
+        }
+        let db = vern_db::connect(&url, settings.db_max_connections)
+            .await
+            .context("cannot open the database")?;
+        let applied = vern_db::connection::migrate(&db).await.context("database migration failed")?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        if settings.demo {
+            let report = vern_db::seed::seed_demo(&db, chrono::Utc::now(), |_, _| {})
+                .await
+                .context("seeding demo data failed")?;
+            tracing::info!(created = report.created, kept = report.kept, "demo data ready");
+        }
+        let listener = TcpListener::bind(settings.http_addr)
+            .with_context(|| format!("cannot listen on {}", settings.http_addr))?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, db.clone(), &settings)?;
+        Ok(Self { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, db: Database, settings: &Settings) -> anyhow::Result<Server> {
+    let spec = openapi::spec();
+    let state = web::Data::new(AppState {
+        db,
+        methods: MethodTable::from_spec(&spec),
+        static_dir: settings.static_dir.clone(),
+        public_url: settings.public_url(),
+    });
+    let spec = Arc::new(spec);
+    let bench = settings.bench_endpoints;
+    let mut server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .wrap(Compress::default())
+            .wrap(from_fn(middleware::finish))
+            .wrap(TracingLogger::<VernRootSpan>::new())
+            .app_data(state.clone())
+            .configure(error::extractor_config)
+            .into_utoipa_app()
+            .configure(routes::mount)
+            .split_for_parts();
+        let docs = SwaggerUi::new("/api/docs/{_:.*}")
+            .url("/api/openapi.json", (*spec).clone())
+            .config(Config::default().validator_url("none").try_it_out_enabled(true));
+        let app = app
+            .route("/api/docs", web::get().to(docs_redirect))
+            .service(docs)
+            .default_service(web::to(spa::fallback));
+        if bench { app.configure(routes::bench::mount) } else { app }
+    })
+    .listen(listener)?
+    .shutdown_timeout(10);
+    if let Some(workers) = settings.workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("Location", "/api/docs/")).finish()
+}

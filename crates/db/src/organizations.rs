@@ -1,0 +1,152 @@
+//! Organisations: rows ⇄ `vern_domain::organization::Organization`.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use vern_domain::organization::{MunicipalityInfo, Organization, OrganizationPage};
+use vern_domain::pagination::{Limit, paginate};
+use vern_domain::sort_key::sort_key;
+use vern_domain::{KommuneNumber, OrgKind, OrgNumber, OrganizationId};
+
+use crate::DbError;
+use crate::entities::organization::{self as org, Column};
+
+/// Position after which the next page starts: the last row's (sort_key, id).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrgCursor {
+    #[serde(rename = "k")]
+    pub sort_key: String,
+    #[serde(rename = "i")]
+    pub id: Uuid,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct OrgFilter {
+    pub kind: Option<OrgKind>,
+    /// Free text; matched case- and accent-insensitively against the name.
+    pub q: Option<String>,
+}
+
+/// What it takes to create an organisation; already validated by the domain types.
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    pub kind: OrgKind,
+    pub name: String,
+    pub org_number: Option<OrgNumber>,
+    pub kommunenummer: Option<KommuneNumber>,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &OrgFilter,
+    limit: Limit,
+    after: Option<OrgCursor>,
+) -> Result<OrganizationPage, DbError> {
+    let mut query = org::Entity::find();
+    if let Some(kind) = filter.kind {
+        query = query.filter(Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(q) = filter.q.as_deref().map(sort_key).filter(|q| !q.is_empty()) {
+        query = query.filter(Expr::col(Column::SortKey).like(contains_pattern(&q)));
+    }
+    if let Some(after) = after {
+        query = query.filter(
+            Condition::any().add(Column::SortKey.gt(after.sort_key.clone())).add(
+                Condition::all()
+                    .add(Column::SortKey.eq(after.sort_key))
+                    .add(Column::Id.gt(after.id)),
+            ),
+        );
+    }
+    let rows = query
+        .order_by_asc(Column::SortKey)
+        .order_by_asc(Column::Id)
+        .limit(limit.probe())
+        .all(db)
+        .await?;
+    let (rows, next_cursor) =
+        paginate(rows, limit, |row| OrgCursor { sort_key: row.sort_key.clone(), id: row.id });
+    let items = rows.into_iter().map(to_domain).collect::<Result<Vec<_>, _>>()?;
+    Ok(OrganizationPage { items, next_cursor })
+}
+
+pub async fn get(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+) -> Result<Option<Organization>, DbError> {
+    org::Entity::find_by_id(id.into_uuid()).one(db).await?.map(to_domain).transpose()
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewOrganization,
+    now: DateTime<Utc>,
+) -> Result<Organization, DbError> {
+    let row = org::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(new.kind.as_str().to_owned()),
+        sort_key: Set(sort_key(&new.name)),
+        name: Set(new.name),
+        org_number: Set(new.org_number.map(String::from)),
+        kommunenummer: Set(new.kommunenummer.map(String::from)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    };
+    let model = org::Entity::insert(row).exec_with_returning(db).await?;
+    to_domain(model)
+}
+
+/// The kommunenumre that already have an organisation.
+pub async fn existing_kommunenumre(db: &impl ConnectionTrait) -> Result<Vec<String>, DbError> {
+    let rows: Vec<Option<String>> = org::Entity::find()
+        .select_only()
+        .column(Column::Kommunenummer)
+        .filter(Column::Kommunenummer.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbError> {
+    use sea_orm::PaginatorTrait;
+    Ok(org::Entity::find().count(db).await?)
+}
+
+/// `%q%` with LIKE's own wildcards escaped, so a user's `%` or `_` is literal.
+fn contains_pattern(q: &str) -> LikeExpr {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn to_domain(row: org::Model) -> Result<Organization, DbError> {
+    let kind = OrgKind::parse(&row.kind).ok_or(DbError::InvalidRow("organizations.kind"))?;
+    let org_number = row
+        .org_number
+        .as_deref()
+        .map(OrgNumber::parse)
+        .transpose()
+        .map_err(|_| DbError::InvalidRow("organizations.org_number"))?;
+    let municipality = row
+        .kommunenummer
+        .as_deref()
+        .map(KommuneNumber::parse)
+        .transpose()
+        .map_err(|_| DbError::InvalidRow("organizations.kommunenummer"))?
+        .map(MunicipalityInfo::from_number);
+    Ok(Organization {
+        id: OrganizationId::from_uuid(row.id),
+        kind,
+        name: row.name,
+        org_number,
+        municipality,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
