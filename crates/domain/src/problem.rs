@@ -48,6 +48,27 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
+    /// Every code, for exhaustive checks (translations, documentation).
+    pub const ALL: [ProblemCode; 17] = [
+        Self::InvalidJson,
+        Self::InvalidPathParameter,
+        Self::InvalidQuery,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::NotAcceptable,
+        Self::Conflict,
+        Self::PreconditionFailed,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::ValidationFailed,
+        Self::InvalidCursor,
+        Self::RateLimited,
+        Self::InternalError,
+        Self::ServiceUnavailable,
+    ];
+
     pub const fn status(self) -> u16 {
         match self {
             Self::InvalidJson | Self::InvalidPathParameter | Self::InvalidQuery => 400,
@@ -175,29 +196,10 @@ impl Problem {
 mod tests {
     use super::*;
 
-    const ALL: [ProblemCode; 17] = [
-        ProblemCode::InvalidJson,
-        ProblemCode::InvalidPathParameter,
-        ProblemCode::InvalidQuery,
-        ProblemCode::Unauthenticated,
-        ProblemCode::Forbidden,
-        ProblemCode::NotFound,
-        ProblemCode::MethodNotAllowed,
-        ProblemCode::NotAcceptable,
-        ProblemCode::Conflict,
-        ProblemCode::PreconditionFailed,
-        ProblemCode::PayloadTooLarge,
-        ProblemCode::UnsupportedMediaType,
-        ProblemCode::ValidationFailed,
-        ProblemCode::InvalidCursor,
-        ProblemCode::RateLimited,
-        ProblemCode::InternalError,
-        ProblemCode::ServiceUnavailable,
-    ];
 
     #[test]
     fn codes_serialise_as_their_stable_names() {
-        for code in ALL {
+        for code in ProblemCode::ALL {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
             assert!((400..600).contains(&code.status()));
         }

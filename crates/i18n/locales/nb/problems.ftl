@@ -1,0 +1,20 @@
+## Error messages by the API's problem code.
+
+problem-invalid-json = Forespørselen hadde feil format.
+problem-invalid-path-parameter = Adressen inneholder en ugyldig ID.
+problem-invalid-query = Søket inneholder en ugyldig verdi.
+problem-unauthenticated = Du må logge inn.
+problem-forbidden = Du har ikke tilgang til dette.
+problem-not-found = Vi fant ikke det du lette etter.
+problem-method-not-allowed = Denne handlingen er ikke mulig her.
+problem-not-acceptable = Serveren kan ikke levere svaret i ønsket format.
+problem-conflict = Endringen passer ikke med tilstanden saken har nå.
+problem-precondition-failed = Noen andre har endret dette i mellomtiden. Last siden på nytt.
+problem-payload-too-large = Det du sendte, er for stort.
+problem-unsupported-media-type = Det du sendte, har et format serveren ikke tar imot.
+problem-validation-failed = Noen av opplysningene er ikke gyldige.
+problem-invalid-cursor = Sidevisningen er utdatert. Gå til første side.
+problem-rate-limited = For mange forespørsler. Vent litt og prøv igjen.
+problem-internal-error = Det oppstod en feil hos oss.
+problem-service-unavailable = Tjenesten er midlertidig utilgjengelig.
+problem-network = Fikk ikke kontakt med Vern. Sjekk nettforbindelsen.

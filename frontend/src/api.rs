@@ -1,0 +1,88 @@
+//! The API client: fetch on the same origin, JSON in and out, problem+json turned into a
+//! typed error the pages show in the user's language.
+
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use vern_domain::OrganizationId;
+use vern_domain::organization::{Organization, OrganizationPage};
+use vern_domain::problem::Problem;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with a problem document.
+    Problem(Box<Problem>),
+    /// No answer, or one we could not read.
+    Network,
+}
+
+impl ApiError {
+    /// The i18n key that explains this error.
+    pub fn message_key(&self) -> String {
+        match self {
+            Self::Problem(p) => format!("problem-{}", p.code.as_str().replace('_', "-")),
+            Self::Network => "problem-network".to_owned(),
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Problem(p) => p.request_id.as_deref(),
+            Self::Network => None,
+        }
+    }
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let response = Request::get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if response.ok() {
+        response.json::<T>().await.map_err(|_| ApiError::Network)
+    } else {
+        match response.json::<Problem>().await {
+            Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
+            Err(_) => Err(ApiError::Network),
+        }
+    }
+}
+
+/// Builds `path?k=v&…`, leaving out empty values.
+pub fn with_query(path: &str, params: &[(&str, Option<String>)]) -> String {
+    let Ok(search) = web_sys::UrlSearchParams::new() else {
+        return path.to_owned();
+    };
+    for (key, value) in params {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            search.append(key, value);
+        }
+    }
+    let query: String = search.to_string().into();
+    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrgQuery {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub cursor: Option<String>,
+}
+
+impl OrgQuery {
+    pub fn params(&self) -> Vec<(&'static str, Option<String>)> {
+        vec![("q", self.q.clone()), ("kind", self.kind.clone()), ("cursor", self.cursor.clone())]
+    }
+}
+
+pub async fn list_organizations(query: &OrgQuery) -> Result<OrganizationPage, ApiError> {
+    get(&with_query("/api/v1/organizations", &query.params())).await
+}
+
+pub async fn get_organization(id: OrganizationId) -> Result<Organization, ApiError> {
+    get(&format!("/api/v1/organizations/{id}")).await
+}

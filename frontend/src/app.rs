@@ -1,0 +1,101 @@
+//! The frame every page shares — skip link, header with navigation and language switch,
+//! main landmark, footer — and the routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Redirect, Route, Router, Routes};
+use leptos_router::path;
+use vern_i18n::Lang;
+
+use crate::components::set_title;
+use crate::i18n::{provide_i18n, use_i18n};
+use crate::pages::organizations::{OrganizationDetail, OrganizationList};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    view! {
+        <Router>
+            <a class="ds-skip-link" href="#main">{move || use_i18n().t("skip-to-content")}</a>
+            <Header/>
+            <main id="main" class="vern-main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/organizations"/> }/>
+                    <Route path=path!("/organizations") view=OrganizationList/>
+                    <Route path=path!("/organizations/:id") view=OrganizationDetail/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="vern-header">
+            <div class="vern-container vern-header__inner">
+                <a class="vern-brand" href="/organizations">
+                    <span class="vern-brand__name">{move || i18n.t("app-name")}</span>
+                    <span class="vern-brand__tagline">{move || i18n.t("app-tagline")}</span>
+                </a>
+                <nav class="vern-nav" aria-label=move || i18n.t("nav-label")>
+                    <ul>
+                        <li><A href="/organizations">{move || i18n.t("nav-organizations")}</A></li>
+                        <li><a href="/api/docs/" rel="external">{move || i18n.t("nav-api-docs")}</a></li>
+                    </ul>
+                </nav>
+                <LanguageSwitch/>
+            </div>
+        </header>
+    }
+}
+
+/// Three buttons rather than a select: changing the page's language is a change of context,
+/// which WCAG 3.2.2 wants behind an explicit action.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="vern-lang" role="group" aria-label=move || i18n.t("language-label")>
+            {Lang::ALL.into_iter().map(|lang| view! {
+                <button
+                    type="button"
+                    class="ds-button"
+                    data-variant=move || if i18n.lang() == lang { "primary" } else { "tertiary" }
+                    data-size="sm"
+                    lang=lang.tag()
+                    aria-pressed=move || (i18n.lang() == lang).to_string()
+                    on:click=move |_| i18n.set_lang(lang)
+                >
+                    {lang.native_name()}
+                </button>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="vern-footer">
+            <div class="vern-container">
+                <p class="ds-paragraph" data-size="sm">{move || i18n.t("footer-text")}</p>
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    set_title(move || i18n.t("not-found-title"));
+    view! {
+        <div class="vern-container">
+            <h1 class="ds-heading" data-size="lg">{move || i18n.t("not-found-title")}</h1>
+            <p class="ds-paragraph">{move || i18n.t("not-found-body")}</p>
+            <p><A href="/organizations" attr:class="ds-link">{move || i18n.t("go-home")}</A></p>
+        </div>
+    }
+}

@@ -1,0 +1,49 @@
+//! Small shared pieces: loading state, error alert, page title.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::i18n::use_i18n;
+
+/// Designsystemet's spinner with an accessible name.
+#[component]
+pub fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="vern-loading" role="status">
+            <svg class="ds-spinner" data-size="md" role="img" aria-label=move || i18n.t("loading") viewBox="0 0 50 50">
+                <circle class="ds-spinner__background" cx="25" cy="25" r="20" fill="none" stroke-width="5"></circle>
+                <circle class="ds-spinner__circle" cx="25" cy="25" r="20" fill="none" stroke-width="5"></circle>
+            </svg>
+            <span class="ds-sr-only">{move || i18n.t("loading")}</span>
+        </p>
+    }
+}
+
+/// An API error in the user's language, with the request id to quote to support.
+#[component]
+pub fn ErrorAlert(error: ApiError) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = error.message_key();
+    let request_id = error.request_id().map(str::to_owned);
+    view! {
+        <div class="ds-alert" data-color="danger" role="alert">
+            <h2 class="ds-heading" data-size="xs">{move || i18n.t("error-title")}</h2>
+            <p class="ds-paragraph">{move || i18n.t(&key)}</p>
+            {request_id.map(|id| view! {
+                <p class="ds-paragraph" data-size="sm">
+                    {move || i18n.t("request-id-label")} ": " <code>{id}</code>
+                </p>
+            })}
+        </div>
+    }
+}
+
+/// Keeps `document.title` in step with the page and the language.
+pub fn set_title(title: impl Fn() -> String + 'static) {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        let page = title();
+        document().set_title(&format!("{page} – {}", i18n.t("app-name")));
+    });
+}
