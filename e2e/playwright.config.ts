@@ -1,0 +1,56 @@
+import { defineConfig } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// The real server, on its own fresh SQLite database with demo data, serving the built SPA.
+// It listens on 127.0.0.1; the browser uses http://localhost (passkeys need a host name).
+const port = Number(process.env.E2E_PORT ?? 18181);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vern-e2e-'));
+const root = path.resolve(__dirname, '..');
+const binary = process.env.VERN_BIN ?? path.join(root, 'target', 'debug', 'vern');
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    browserName: 'chromium',
+    locale: 'nb-NO',
+    timezoneId: 'Europe/Oslo',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: binary,
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      VERN_HTTP_ADDR: `127.0.0.1:${port}`,
+      VERN_DATA_DIR: dataDir,
+      VERN_STATIC_DIR: path.join(root, 'frontend', 'dist'),
+      VERN_DEMO: 'true',
+      VERN_LOG: 'warn',
+    },
+  },
+});
