@@ -27,12 +27,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             return Err(format!("bad kommunenummer {:?}", row.kommunenummer).into());
         }
         if !row.kommunenummer.starts_with(&row.fylkesnummer) {
-            return Err(format!("{} is not in county {}", row.kommunenummer, row.fylkesnummer).into());
+            return Err(format!(
+                "{} is not in county {}",
+                row.kommunenummer, row.fylkesnummer
+            )
+            .into());
         }
         writeln!(
             out,
             "    Kommune {{ number: {:?}, official_name: {:?}, short_name: {:?}, county_number: {:?}, county_name: {:?} }},",
-            row.kommunenummer, row.official_name, row.short_name, row.fylkesnummer, row.fylke_official_name
+            row.kommunenummer,
+            row.official_name,
+            row.short_name,
+            row.fylkesnummer,
+            row.fylke_official_name
         )?;
     }
     out.push_str("];\n");

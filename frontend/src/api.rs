@@ -63,7 +63,11 @@ pub fn with_query(path: &str, params: &[(&str, Option<String>)]) -> String {
         }
     }
     let query: String = search.to_string().into();
-    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -75,7 +79,11 @@ pub struct OrgQuery {
 
 impl OrgQuery {
     pub fn params(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![("q", self.q.clone()), ("kind", self.kind.clone()), ("cursor", self.cursor.clone())]
+        vec![
+            ("q", self.q.clone()),
+            ("kind", self.kind.clone()),
+            ("cursor", self.cursor.clone()),
+        ]
     }
 }
 

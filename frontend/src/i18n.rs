@@ -54,7 +54,9 @@ impl I18n {
 }
 
 pub fn provide_i18n() -> I18n {
-    let i18n = I18n { lang: RwSignal::new(initial_lang()) };
+    let i18n = I18n {
+        lang: RwSignal::new(initial_lang()),
+    };
     provide_context(i18n);
     // Screen readers pronounce by <html lang>.
     Effect::new(move |_| {
@@ -67,7 +69,9 @@ pub fn provide_i18n() -> I18n {
 }
 
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| I18n { lang: RwSignal::new(Lang::Nb) })
+    use_context::<I18n>().unwrap_or_else(|| I18n {
+        lang: RwSignal::new(Lang::Nb),
+    })
 }
 
 fn initial_lang() -> Lang {
@@ -78,6 +82,11 @@ fn initial_lang() -> Lang {
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
         .and_then(|tag| Lang::from_tag(&tag));
     stored
-        .or_else(|| window().navigator().language().and_then(|tag| Lang::from_tag(&tag)))
+        .or_else(|| {
+            window()
+                .navigator()
+                .language()
+                .and_then(|tag| Lang::from_tag(&tag))
+        })
         .unwrap_or_default()
 }

@@ -22,7 +22,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ProblemCode) -> Self {
-        Self { problem: Problem::new(code), allow: None, source: None }
+        Self {
+            problem: Problem::new(code),
+            allow: None,
+            source: None,
+        }
     }
 
     pub fn not_found() -> Self {
@@ -40,7 +44,11 @@ impl ApiError {
     }
 
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
-        Self { problem: Problem::new(ProblemCode::InternalError), allow: None, source: Some(cause.into()) }
+        Self {
+            problem: Problem::new(ProblemCode::InternalError),
+            allow: None,
+            source: Some(cause.into()),
+        }
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
@@ -79,7 +87,11 @@ impl From<DbError> for ApiError {
 }
 
 fn is_unavailable(err: &vern_db::sea_orm_error::DbErr) -> bool {
-    matches!(err, vern_db::sea_orm_error::DbErr::ConnectionAcquire(_) | vern_db::sea_orm_error::DbErr::Conn(_))
+    matches!(
+        err,
+        vern_db::sea_orm_error::DbErr::ConnectionAcquire(_)
+            | vern_db::sea_orm_error::DbErr::Conn(_)
+    )
 }
 
 impl ResponseError for ApiError {
@@ -117,9 +129,8 @@ pub fn problem_response(problem: &Problem, allow: Option<&str>) -> HttpResponse 
 /// the input, and input can be personal data.
 pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
-        error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
-            ApiError::new(ProblemCode::PayloadTooLarge)
-        }
+        error::JsonPayloadError::OverflowKnownLength { .. }
+        | error::JsonPayloadError::Overflow { .. } => ApiError::new(ProblemCode::PayloadTooLarge),
         error::JsonPayloadError::ContentType => ApiError::new(ProblemCode::UnsupportedMediaType)
             .detail("send the body as application/json"),
         error::JsonPayloadError::Deserialize(e) if e.is_data() => {
@@ -129,8 +140,13 @@ pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web
                 e.column()
             ))
         }
-        error::JsonPayloadError::Deserialize(e) => ApiError::new(ProblemCode::InvalidJson)
-            .detail(format!("the body is not valid JSON (line {}, column {})", e.line(), e.column())),
+        error::JsonPayloadError::Deserialize(e) => {
+            ApiError::new(ProblemCode::InvalidJson).detail(format!(
+                "the body is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        }
         _ => ApiError::new(ProblemCode::InvalidJson),
     };
     api.into()
@@ -143,12 +159,18 @@ pub fn path_error(_err: error::PathError, _req: &HttpRequest) -> actix_web::Erro
 }
 
 pub fn query_error(_err: error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::new(ProblemCode::InvalidQuery).detail("a query parameter has the wrong form").into()
+    ApiError::new(ProblemCode::InvalidQuery)
+        .detail("a query parameter has the wrong form")
+        .into()
 }
 
 /// Extractor configuration so that every extractor failure is problem+json.
 pub fn extractor_config(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::JsonConfig::default().limit(1024 * 1024).error_handler(json_error))
-        .app_data(web::PathConfig::default().error_handler(path_error))
-        .app_data(web::QueryConfig::default().error_handler(query_error));
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(1024 * 1024)
+            .error_handler(json_error),
+    )
+    .app_data(web::PathConfig::default().error_handler(path_error))
+    .app_data(web::QueryConfig::default().error_handler(query_error));
 }

@@ -47,7 +47,10 @@ fn main() -> ExitCode {
     if let Err(e) = vern_api::telemetry::init(&settings.log, settings.log_format) {
         return fail(&format!("configuration error: {e}"));
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
     };
@@ -84,7 +87,9 @@ async fn open(settings: &Settings) -> anyhow::Result<vern_db::Database> {
     if settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir)?;
     }
-    vern_db::connect(&settings.database_url(), settings.db_max_connections).await.context("cannot open the database")
+    vern_db::connect(&settings.database_url(), settings.db_max_connections)
+        .await
+        .context("cannot open the database")
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
@@ -102,6 +107,9 @@ async fn seed(settings: Settings) -> anyhow::Result<()> {
     })
     .await?;
     eprintln!();
-    println!("demo data: {} created, {} already there", report.created, report.kept);
+    println!(
+        "demo data: {} created, {} already there",
+        report.created, report.kept
+    );
     Ok(())
 }

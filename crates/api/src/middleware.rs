@@ -33,13 +33,29 @@ pub async fn finish(
     let response = next.call(req).await?.map_into_boxed_body();
     let mut response = to_problem_if_needed(response, &path, request_id.as_deref());
     let headers = response.headers_mut();
-    if let Some(id) = request_id.as_deref().and_then(|id| HeaderValue::from_str(id).ok()) {
+    if let Some(id) = request_id
+        .as_deref()
+        .and_then(|id| HeaderValue::from_str(id).ok())
+    {
         headers.insert(HeaderName::from_static("x-request-id"), id);
     }
-    let csp = if path.starts_with("/api/docs") { CSP_DOCS } else { CSP_APP };
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    let csp = if path.starts_with("/api/docs") {
+        CSP_DOCS
+    } else {
+        CSP_APP
+    };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         HeaderName::from_static("permissions-policy"),
@@ -59,7 +75,9 @@ pub async fn finish(
             // index.html and unhashed files: always revalidate.
             "no-cache"
         };
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     }
     Ok(response.map_into_left_body())
 }
@@ -75,7 +93,9 @@ fn to_problem_if_needed(
     let existing = response.response().extensions().get::<Problem>().cloned();
     let problem = match existing {
         Some(problem) => problem,
-        None if path.starts_with("/api") && (status.is_client_error() || status.is_server_error()) => {
+        None if path.starts_with("/api")
+            && (status.is_client_error() || status.is_server_error()) =>
+        {
             let is_problem = response
                 .headers()
                 .get(header::CONTENT_TYPE)
@@ -87,7 +107,11 @@ fn to_problem_if_needed(
         }
         None => return response,
     };
-    let allow = response.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let allow = response
+        .headers()
+        .get(header::ALLOW)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let mut problem = problem;
     problem.request_id = request_id.map(str::to_owned);
     let (req, _) = response.into_parts();

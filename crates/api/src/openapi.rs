@@ -16,7 +16,11 @@ struct Base;
 
 /// The complete document, as `GET /api/openapi.json` serves it and `vern openapi` prints it.
 pub fn spec() -> openapi::OpenApi {
-    let (_, spec) = App::new().into_utoipa_app().openapi(base()).configure(routes::mount).split_for_parts();
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(base())
+        .configure(routes::mount)
+        .split_for_parts();
     spec
 }
 
@@ -26,11 +30,19 @@ fn base() -> openapi::OpenApi {
         .title("Vern API")
         .version(env!("CARGO_PKG_VERSION"))
         .description(Some(DESCRIPTION))
-        .license(Some(LicenseBuilder::new().name("EUPL-1.2").identifier(Some("EUPL-1.2")).build()))
+        .license(Some(
+            LicenseBuilder::new()
+                .name("EUPL-1.2")
+                .identifier(Some("EUPL-1.2"))
+                .build(),
+        ))
         .build();
     doc.tags = Some(vec![
         tag("service", "Health and the API description itself."),
-        tag("organizations", "Municipalities, vendors and authorities: every object in Vern belongs to one."),
+        tag(
+            "organizations",
+            "Municipalities, vendors and authorities: every object in Vern belongs to one.",
+        ),
     ]);
     doc
 }

@@ -32,7 +32,11 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "Secret(unset)" } else { "Secret(***)" })
+        f.write_str(if self.0.is_empty() {
+            "Secret(unset)"
+        } else {
+            "Secret(***)"
+        })
     }
 }
 
@@ -87,7 +91,9 @@ impl Default for Settings {
 pub enum SettingsError {
     #[error("{0}")]
     Figment(Box<figment::Error>),
-    #[error("VERN_PUBLIC_URL must be an absolute http:// or https:// URL without query or fragment")]
+    #[error(
+        "VERN_PUBLIC_URL must be an absolute http:// or https:// URL without query or fragment"
+    )]
     PublicUrl,
     #[error("VERN_DATABASE_URL must start with sqlite: or postgres://")]
     DatabaseUrl,
@@ -102,7 +108,10 @@ pub enum SettingsError {
 impl Settings {
     /// Reads the configuration from the process environment.
     pub fn load() -> Result<Self, SettingsError> {
-        Self::load_from(Env::prefixed("VERN_").ignore(&["config"]), std::env::var_os("VERN_CONFIG").map(PathBuf::from))
+        Self::load_from(
+            Env::prefixed("VERN_").ignore(&["config"]),
+            std::env::var_os("VERN_CONFIG").map(PathBuf::from),
+        )
     }
 
     /// Reads defaults, then the file, then the given environment provider. Tests pass their
@@ -112,11 +121,15 @@ impl Settings {
         match file {
             Some(path) if !path.exists() => return Err(SettingsError::MissingFile(path)),
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
-            None if Path::new("vern.toml").exists() => figment = figment.merge(Toml::file_exact("vern.toml")),
+            None if Path::new("vern.toml").exists() => {
+                figment = figment.merge(Toml::file_exact("vern.toml"))
+            }
             None => {}
         }
-        let settings: Settings =
-            figment.merge(env).extract().map_err(|e| SettingsError::Figment(Box::new(e)))?;
+        let settings: Settings = figment
+            .merge(env)
+            .extract()
+            .map_err(|e| SettingsError::Figment(Box::new(e)))?;
         settings.validate()
     }
 
@@ -212,7 +225,12 @@ mod tests {
 
     #[test]
     fn environment_overrides_defaults() {
-        let s = load(&[("HTTP_ADDR", "127.0.0.1:9999"), ("DATA_DIR", "/tmp/v"), ("LOG_FORMAT", "json")]).unwrap();
+        let s = load(&[
+            ("HTTP_ADDR", "127.0.0.1:9999"),
+            ("DATA_DIR", "/tmp/v"),
+            ("LOG_FORMAT", "json"),
+        ])
+        .unwrap();
         assert_eq!(s.http_addr.port(), 9999);
         assert_eq!(s.database_url(), "sqlite:/tmp/v/vern.db");
         assert_eq!(s.public_url(), "http://localhost:9999");
@@ -235,7 +253,13 @@ mod tests {
 
     #[test]
     fn booleans_accept_what_people_write() {
-        for (raw, expected) in [("1", true), ("true", true), ("yes", true), ("0", false), ("off", false)] {
+        for (raw, expected) in [
+            ("1", true),
+            ("true", true),
+            ("yes", true),
+            ("0", false),
+            ("off", false),
+        ] {
             assert_eq!(load(&[("DEMO", raw)]).unwrap().demo, expected, "{raw}");
         }
         assert!(load(&[("DEMO", "maybe")]).is_err());
@@ -243,12 +267,23 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_with_a_clear_message() {
-        let err = load(&[("HTTP_ADDR", "not an address")]).unwrap_err().to_string();
+        let err = load(&[("HTTP_ADDR", "not an address")])
+            .unwrap_err()
+            .to_string();
         assert!(err.to_lowercase().contains("http_addr"), "{err}");
         assert!(!err.contains('\n'), "{err}");
-        assert!(matches!(load(&[("PUBLIC_URL", "ftp://x")]), Err(SettingsError::PublicUrl)));
-        assert!(matches!(load(&[("DATABASE_URL", "mysql://x")]), Err(SettingsError::DatabaseUrl)));
-        assert!(matches!(load(&[("DB_MAX_CONNECTIONS", "0")]), Err(SettingsError::PoolSize)));
+        assert!(matches!(
+            load(&[("PUBLIC_URL", "ftp://x")]),
+            Err(SettingsError::PublicUrl)
+        ));
+        assert!(matches!(
+            load(&[("DATABASE_URL", "mysql://x")]),
+            Err(SettingsError::DatabaseUrl)
+        ));
+        assert!(matches!(
+            load(&[("DB_MAX_CONNECTIONS", "0")]),
+            Err(SettingsError::PoolSize)
+        ));
         assert!(load(&[("NO_SUCH_SETTING", "1")]).is_err());
     }
 

@@ -31,18 +31,30 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
     }
     if let Some(file) = resolve(&state.static_dir, path) {
         if let Ok(named) = NamedFile::open(&file) {
-            return named.use_etag(true).use_last_modified(true).respond_to(&req).map_into_boxed_body();
+            return named
+                .use_etag(true)
+                .use_last_modified(true)
+                .respond_to(&req)
+                .map_into_boxed_body();
         }
     }
     if path.starts_with("/assets/") {
-        return HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("not found");
+        return HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("not found");
     }
     match NamedFile::open(state.static_dir.join("index.html")) {
-        Ok(index) => index.use_etag(true).use_last_modified(true).respond_to(&req).map_into_boxed_body(),
-        Err(_) => HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body(
-            "Vern's web app is not built here. Run `just build` (or `just run`), or point \
+        Ok(index) => index
+            .use_etag(true)
+            .use_last_modified(true)
+            .respond_to(&req)
+            .map_into_boxed_body(),
+        Err(_) => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body(
+                "Vern's web app is not built here. Run `just build` (or `just run`), or point \
              VERN_STATIC_DIR at a built frontend/dist. The API is at /api/docs.",
-        ),
+            ),
     }
 }
 
@@ -72,7 +84,10 @@ mod tests {
         std::fs::create_dir(dir.path().join("assets")).unwrap();
         std::fs::write(dir.path().join("assets/app.js"), "x").unwrap();
         std::fs::write(dir.path().join(".env"), "secret").unwrap();
-        assert_eq!(resolve(dir.path(), "/assets/app.js"), Some(dir.path().join("assets/app.js")));
+        assert_eq!(
+            resolve(dir.path(), "/assets/app.js"),
+            Some(dir.path().join("assets/app.js"))
+        );
         assert_eq!(resolve(dir.path(), "/.env"), None);
         assert_eq!(resolve(dir.path(), "/assets/../.env"), None);
         assert_eq!(resolve(dir.path(), "/assets/%2e%2e/x"), None);

@@ -36,7 +36,9 @@ pub struct Application {
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Application").field("port", &self.port).finish_non_exhaustive()
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
     }
 }
 
@@ -44,13 +46,19 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let url = settings.database_url();
         if settings.database_url.is_none() {
-            std::fs::create_dir_all(&settings.data_dir)
-                .with_context(|| format!("cannot create data directory {}", settings.data_dir.display()))?;
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!(
+                    "cannot create data directory {}",
+                    settings.data_dir.display()
+                )
+            })?;
         }
         let db = vern_db::connect(&url, settings.db_max_connections)
             .await
             .context("cannot open the database")?;
-        let applied = vern_db::connection::migrate(&db).await.context("database migration failed")?;
+        let applied = vern_db::connection::migrate(&db)
+            .await
+            .context("database migration failed")?;
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }
@@ -58,7 +66,11 @@ impl Application {
             let report = vern_db::seed::seed_demo(&db, chrono::Utc::now(), |_, _| {})
                 .await
                 .context("seeding demo data failed")?;
-            tracing::info!(created = report.created, kept = report.kept, "demo data ready");
+            tracing::info!(
+                created = report.created,
+                kept = report.kept,
+                "demo data ready"
+            );
         }
         let listener = TcpListener::bind(settings.http_addr)
             .with_context(|| format!("cannot listen on {}", settings.http_addr))?;
@@ -102,12 +114,20 @@ fn run(listener: TcpListener, db: Database, settings: &Settings) -> anyhow::Resu
             .split_for_parts();
         let docs = SwaggerUi::new("/api/docs/{_:.*}")
             .url("/api/openapi.json", (*spec).clone())
-            .config(Config::default().validator_url("none").try_it_out_enabled(true));
+            .config(
+                Config::default()
+                    .validator_url("none")
+                    .try_it_out_enabled(true),
+            );
         let app = app
             .route("/api/docs", web::get().to(docs_redirect))
             .service(docs)
             .default_service(web::to(spa::fallback));
-        if bench { app.configure(routes::bench::mount) } else { app }
+        if bench {
+            app.configure(routes::bench::mount)
+        } else {
+            app
+        }
     })
     .listen(listener)?
     .shutdown_timeout(10);
@@ -118,5 +138,7 @@ fn run(listener: TcpListener, db: Database, settings: &Settings) -> anyhow::Resu
 }
 
 async fn docs_redirect() -> HttpResponse {
-    HttpResponse::PermanentRedirect().insert_header(("Location", "/api/docs/")).finish()
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/api/docs/"))
+        .finish()
 }

@@ -2,9 +2,9 @@
 //! route template — never the client's address, query values or bodies, which can be
 //! personal data.
 
-use actix_web::{Error, HttpMessage};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::{Error, HttpMessage};
 use tracing::Span;
 use tracing_actix_web::{RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
@@ -14,11 +14,19 @@ use crate::settings::LogFormat;
 
 /// Installs the global subscriber. Fails (instead of panicking) on a bad filter.
 pub fn init(filter: &str, format: LogFormat) -> Result<(), String> {
-    let filter = EnvFilter::try_new(filter).map_err(|e| format!("VERN_LOG is not a valid filter: {e}"))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(true);
+    let filter =
+        EnvFilter::try_new(filter).map_err(|e| format!("VERN_LOG is not a valid filter: {e}"))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(true);
     let result = match format {
         LogFormat::Pretty => builder.compact().try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_events(FmtSpan::NONE).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_events(FmtSpan::NONE)
+            .try_init(),
     };
     // A second init (tests start many servers in one process) keeps the first subscriber.
     let _ = result;
@@ -31,7 +39,11 @@ pub struct VernRootSpan;
 
 impl RootSpanBuilder for VernRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let request_id = request.extensions().get::<RequestId>().map(|id| id.to_string()).unwrap_or_default();
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
         tracing::info_span!(
             "request",
             request_id = %request_id,
@@ -47,7 +59,10 @@ impl RootSpanBuilder for VernRootSpan {
         let status = match outcome {
             Ok(response) => {
                 // The route template, never the concrete path: paths can hold ids.
-                let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+                let route = response
+                    .request()
+                    .match_pattern()
+                    .unwrap_or_else(|| "unmatched".to_owned());
                 span.record("route", route.as_str());
                 response.status().as_u16()
             }

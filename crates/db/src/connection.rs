@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend};
-use vern_migrations::MigratorTrait;
 use vern_domain::service::DatabaseKind;
 use vern_migrations::Migrator;
+use vern_migrations::MigratorTrait;
 
 use crate::DbError;
 
@@ -88,14 +88,20 @@ pub async fn sqlite_pragmas(db: &Database) -> Result<Option<(String, i64)>, DbEr
     }
     let journal = db
         .conn
-        .query_one_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA journal_mode"))
+        .query_one_raw(sea_orm::Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA journal_mode",
+        ))
         .await?
         .map(|row| row.try_get_by_index::<String>(0))
         .transpose()?
         .unwrap_or_default();
     let fk = db
         .conn
-        .query_one_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA foreign_keys"))
+        .query_one_raw(sea_orm::Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA foreign_keys",
+        ))
         .await?
         .map(|row| row.try_get_by_index::<i64>(0))
         .transpose()?

@@ -56,11 +56,13 @@ pub async fn list(
     }
     if let Some(after) = after {
         query = query.filter(
-            Condition::any().add(Column::SortKey.gt(after.sort_key.clone())).add(
-                Condition::all()
-                    .add(Column::SortKey.eq(after.sort_key))
-                    .add(Column::Id.gt(after.id)),
-            ),
+            Condition::any()
+                .add(Column::SortKey.gt(after.sort_key.clone()))
+                .add(
+                    Condition::all()
+                        .add(Column::SortKey.eq(after.sort_key))
+                        .add(Column::Id.gt(after.id)),
+                ),
         );
     }
     let rows = query
@@ -69,9 +71,14 @@ pub async fn list(
         .limit(limit.probe())
         .all(db)
         .await?;
-    let (rows, next_cursor) =
-        paginate(rows, limit, |row| OrgCursor { sort_key: row.sort_key.clone(), id: row.id });
-    let items = rows.into_iter().map(to_domain).collect::<Result<Vec<_>, _>>()?;
+    let (rows, next_cursor) = paginate(rows, limit, |row| OrgCursor {
+        sort_key: row.sort_key.clone(),
+        id: row.id,
+    });
+    let items = rows
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(OrganizationPage { items, next_cursor })
 }
 
@@ -79,7 +86,11 @@ pub async fn get(
     db: &impl ConnectionTrait,
     id: OrganizationId,
 ) -> Result<Option<Organization>, DbError> {
-    org::Entity::find_by_id(id.into_uuid()).one(db).await?.map(to_domain).transpose()
+    org::Entity::find_by_id(id.into_uuid())
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
 }
 
 pub async fn insert(
@@ -121,7 +132,10 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbError> {
 
 /// `%q%` with LIKE's own wildcards escaped, so a user's `%` or `_` is literal.
 fn contains_pattern(q: &str) -> LikeExpr {
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 

@@ -16,7 +16,11 @@ const DEMO_ORGS: &[(OrgKind, &str, u32)] = &[
     (OrgKind::Vendor, "Fjordlys Programvare AS", 1),
     (OrgKind::Vendor, "Nordavind Skyløsninger AS", 2),
     (OrgKind::Vendor, "Elvebakken Journal AS", 3),
-    (OrgKind::Authority, "Direktoratet for digital samhandling (demo)", 4),
+    (
+        OrgKind::Authority,
+        "Direktoratet for digital samhandling (demo)",
+        4,
+    ),
     (OrgKind::Platform, "Vern drift (demo)", 5),
 ];
 
@@ -24,7 +28,10 @@ const DEMO_ORGS: &[(OrgKind, &str, u32)] = &[
 pub fn synthetic_org_number(serial: u32) -> Option<OrgNumber> {
     (0..10).find_map(|bump| {
         let base = 10_000_000 + serial * 10 + bump;
-        let digits: Vec<u32> = format!("{base:08}").chars().filter_map(|c| c.to_digit(10)).collect();
+        let digits: Vec<u32> = format!("{base:08}")
+            .chars()
+            .filter_map(|c| c.to_digit(10))
+            .collect();
         let check = check_digit(&digits)?;
         OrgNumber::parse(&format!("{base:08}{check}")).ok()
     })
@@ -52,8 +59,8 @@ pub async fn seed_demo(
         if existing.iter().any(|k| k == kommune.number) {
             report.kept += 1;
         } else {
-            let number =
-                KommuneNumber::parse(kommune.number).map_err(|_| DbError::InvalidRow("code list"))?;
+            let number = KommuneNumber::parse(kommune.number)
+                .map_err(|_| DbError::InvalidRow("code list"))?;
             let new = NewOrganization {
                 kind: OrgKind::Municipality,
                 name: municipality_display_name(kommune),

@@ -154,7 +154,10 @@ pub struct FieldError {
 pub struct Problem {
     /// A URI naming the problem type.
     #[serde(rename = "type")]
-    #[cfg_attr(feature = "openapi", schema(example = "https://vern.example/problems/not_found"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "https://vern.example/problems/not_found")
+    )]
     pub type_uri: String,
     pub title: String,
     pub status: u16,
@@ -187,7 +190,10 @@ impl Problem {
     }
 
     pub fn with_field(mut self, field: impl Into<String>, code: impl Into<String>) -> Self {
-        self.errors.push(FieldError { field: field.into(), code: code.into() });
+        self.errors.push(FieldError {
+            field: field.into(),
+            code: code.into(),
+        });
         self
     }
 }
@@ -196,20 +202,26 @@ impl Problem {
 mod tests {
     use super::*;
 
-
     #[test]
     fn codes_serialise_as_their_stable_names() {
         for code in ProblemCode::ALL {
-            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
+            assert_eq!(
+                serde_json::to_string(&code).unwrap(),
+                format!("\"{}\"", code.as_str())
+            );
             assert!((400..600).contains(&code.status()));
         }
     }
 
     #[test]
     fn a_problem_serialises_per_rfc_9457() {
-        let problem = Problem::new(ProblemCode::ValidationFailed).with_field("org_number", "checksum");
+        let problem =
+            Problem::new(ProblemCode::ValidationFailed).with_field("org_number", "checksum");
         let json = serde_json::to_value(&problem).unwrap();
-        assert_eq!(json["type"], "https://vern.example/problems/validation_failed");
+        assert_eq!(
+            json["type"],
+            "https://vern.example/problems/validation_failed"
+        );
         assert_eq!(json["status"], 422);
         assert_eq!(json["code"], "validation_failed");
         assert_eq!(json["errors"][0]["field"], "org_number");

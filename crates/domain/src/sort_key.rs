@@ -44,7 +44,10 @@ mod tests {
     fn norwegian_letters_sort_after_z_in_their_own_order() {
         let mut names = vec!["Åsnes", "Ørland", "Zeta", "Ærø", "Aurskog-Høland", "alta"];
         names.sort_by_key(|n| sort_key(n));
-        assert_eq!(names, vec!["alta", "Aurskog-Høland", "Zeta", "Ærø", "Ørland", "Åsnes"]);
+        assert_eq!(
+            names,
+            vec!["alta", "Aurskog-Høland", "Zeta", "Ærø", "Ørland", "Åsnes"]
+        );
     }
 
     #[test]

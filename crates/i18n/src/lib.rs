@@ -37,7 +37,11 @@ impl Lang {
 
     /// Reads a tag such as `nb`, `nb-NO`, `no`, `nn-NO`, `en-GB`.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         match primary.as_str() {
             "nb" | "no" => Some(Self::Nb),
             "nn" => Some(Self::Nn),
@@ -88,7 +92,9 @@ pub struct Translator {
 
 impl fmt::Debug for Translator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Translator").field("lang", &self.lang).finish_non_exhaustive()
+        f.debug_struct("Translator")
+            .field("lang", &self.lang)
+            .finish_non_exhaustive()
     }
 }
 
@@ -101,7 +107,8 @@ impl Translator {
         for (_, source) in sources(lang) {
             // A resource with syntax errors still yields its valid messages; the tests make
             // sure there are none.
-            let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(res, _)| res);
+            let resource =
+                FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(res, _)| res);
             let _ = bundle.add_resource(resource);
         }
         Self { lang, bundle }
@@ -138,7 +145,9 @@ impl Translator {
             return key.to_owned();
         };
         let mut errors = Vec::new();
-        self.bundle.format_pattern(pattern, args, &mut errors).into_owned()
+        self.bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
     }
 }
 

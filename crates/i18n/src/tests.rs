@@ -17,9 +17,17 @@ fn messages(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
                 if let Some(pattern) = &message.value {
                     collect_vars(pattern, &mut vars);
                 }
-                assert!(message.value.is_some(), "{lang}/{file}: {} has no value", message.id.name);
+                assert!(
+                    message.value.is_some(),
+                    "{lang}/{file}: {} has no value",
+                    message.id.name
+                );
                 let previous = out.insert(message.id.name.to_owned(), vars);
-                assert!(previous.is_none(), "{lang}: {} defined twice", message.id.name);
+                assert!(
+                    previous.is_none(),
+                    "{lang}: {} defined twice",
+                    message.id.name
+                );
             }
         }
     }
@@ -72,7 +80,10 @@ fn every_key_exists_in_all_three_languages_with_the_same_variables() {
         assert!(missing.is_empty(), "{lang} lacks {missing:?}");
         assert!(extra.is_empty(), "{lang} has keys bokmål lacks: {extra:?}");
         for (key, vars) in &nb {
-            assert_eq!(&other[key], vars, "{lang}: {key} uses other variables than bokmål");
+            assert_eq!(
+                &other[key], vars,
+                "{lang}: {key} uses other variables than bokmål"
+            );
         }
     }
 }
@@ -85,7 +96,10 @@ fn every_key_the_spa_uses_exists() {
     assert!(used.len() > 20, "found only {} keys in the SPA", used.len());
     let known = messages(Lang::Nb);
     let unknown: Vec<_> = used.iter().filter(|k| !known.contains_key(*k)).collect();
-    assert!(unknown.is_empty(), "the SPA uses keys no locale defines: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "the SPA uses keys no locale defines: {unknown:?}"
+    );
 }
 
 /// Finds `.t("key"` and `.t_with("key"` in the SPA's sources.
@@ -122,7 +136,10 @@ fn every_problem_code_and_org_kind_has_a_text() {
             assert!(t.has(&key), "{lang}: {key}");
         }
         for kind in OrgKind::ALL {
-            assert!(t.has(&format!("org-kind-{}", kind.as_str())), "{lang}: {kind}");
+            assert!(
+                t.has(&format!("org-kind-{}", kind.as_str())),
+                "{lang}: {kind}"
+            );
         }
     }
 }
@@ -130,12 +147,24 @@ fn every_problem_code_and_org_kind_has_a_text() {
 #[test]
 fn formats_variables_and_plurals() {
     let nb = Translator::new(Lang::Nb);
-    assert_eq!(nb.t_with("org-count-shown", &[("count", 1usize.into())]), "Viser 1 organisasjon");
-    assert_eq!(nb.t_with("org-count-shown", &[("count", 50usize.into())]), "Viser 50 organisasjoner");
+    assert_eq!(
+        nb.t_with("org-count-shown", &[("count", 1usize.into())]),
+        "Viser 1 organisasjon"
+    );
+    assert_eq!(
+        nb.t_with("org-count-shown", &[("count", 50usize.into())]),
+        "Viser 50 organisasjoner"
+    );
     let nn = Translator::new(Lang::Nn);
-    assert_eq!(nn.t_with("org-count-shown", &[("count", 2usize.into())]), "Viser 2 organisasjonar");
+    assert_eq!(
+        nn.t_with("org-count-shown", &[("count", 2usize.into())]),
+        "Viser 2 organisasjonar"
+    );
     let en = Translator::new(Lang::En);
-    assert_eq!(en.t_with("org-count-shown", &[("count", 1usize.into())]), "Showing 1 organisation");
+    assert_eq!(
+        en.t_with("org-count-shown", &[("count", 1usize.into())]),
+        "Showing 1 organisation"
+    );
     assert_eq!(en.t("nav-organizations"), "Organisations");
 }
 

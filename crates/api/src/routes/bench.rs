@@ -9,5 +9,7 @@ pub fn mount(cfg: &mut web::ServiceConfig) {
 }
 
 async fn bare() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(r#"{"status":"ok"}"#)
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(r#"{"status":"ok"}"#)
 }

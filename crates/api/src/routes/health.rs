@@ -19,9 +19,17 @@ use crate::startup::AppState;
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     let ok = vern_db::connection::ping(&state.db).await;
     let body = Health {
-        status: if ok { HealthState::Ok } else { HealthState::Degraded },
+        status: if ok {
+            HealthState::Ok
+        } else {
+            HealthState::Degraded
+        },
         version: env!("CARGO_PKG_VERSION").to_owned(),
         database: state.db.backend.kind(),
     };
-    if ok { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+    if ok {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
 }

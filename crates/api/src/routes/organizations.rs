@@ -53,7 +53,7 @@ impl ListOrganizationsParams {
             }
         };
         let kind = match self.kind.as_deref() {
-            None | Some("") => None,
+            None => None,
             Some(raw) => OrgKind::parse(raw).or_else(|| {
                 errors.push(("kind", "unknown_value"));
                 None
@@ -68,9 +68,10 @@ impl ListOrganizationsParams {
             }
         }
         if !errors.is_empty() {
-            let err = errors
-                .into_iter()
-                .fold(ApiError::new(ProblemCode::ValidationFailed), |err, (field, code)| err.field(field, code));
+            let err = errors.into_iter().fold(
+                ApiError::new(ProblemCode::ValidationFailed),
+                |err, (field, code)| err.field(field, code),
+            );
             return Err(err.detail("see errors for the parameters to fix"));
         }
         let cursor = match self.cursor.as_deref() {
@@ -81,7 +82,14 @@ impl ListOrganizationsParams {
                     .detail("pass back the next_cursor of a previous page unchanged")
             })?),
         };
-        Ok((OrgFilter { kind, q: q.map(str::to_owned) }, limit, cursor))
+        Ok((
+            OrgFilter {
+                kind,
+                q: q.map(str::to_owned),
+            },
+            limit,
+            cursor,
+        ))
     }
 }
 

@@ -7,7 +7,10 @@ async fn health_reports_ok_with_version_and_database_kind() {
     assert_eq!(status, 200);
     assert_eq!(body["status"], "ok");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(body["database"], if is_postgres() { "postgres" } else { "sqlite" });
+    assert_eq!(
+        body["database"],
+        if is_postgres() { "postgres" } else { "sqlite" }
+    );
 }
 
 #[tokio::test]
@@ -16,8 +19,10 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_enforced() {
         return;
     }
     let app = spawn_app().await;
-    let (journal, foreign_keys) =
-        vern_db::connection::sqlite_pragmas(&app.db).await.expect("pragmas").expect("sqlite");
+    let (journal, foreign_keys) = vern_db::connection::sqlite_pragmas(&app.db)
+        .await
+        .expect("pragmas")
+        .expect("sqlite");
     assert_eq!(journal, "wal");
     assert_eq!(foreign_keys, 1);
 }
@@ -25,7 +30,13 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_enforced() {
 #[tokio::test]
 async fn every_response_carries_the_security_headers_and_a_request_id() {
     let app = spawn_app().await;
-    for path in ["/api/health", "/api/v1/organizations", "/", "/organizations/x", "/api/nope"] {
+    for path in [
+        "/api/health",
+        "/api/v1/organizations",
+        "/",
+        "/organizations/x",
+        "/api/nope",
+    ] {
         let response = app.get(path).await;
         let headers = response.headers();
         let csp = headers["content-security-policy"].to_str().unwrap();

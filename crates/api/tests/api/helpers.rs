@@ -31,7 +31,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let static_dir = dir.path().join("dist");
     std::fs::create_dir_all(static_dir.join("assets/abc123")).expect("static dir");
-    std::fs::write(static_dir.join("index.html"), "<!doctype html><title>Vern test SPA</title>").expect("index");
+    std::fs::write(
+        static_dir.join("index.html"),
+        "<!doctype html><title>Vern test SPA</title>",
+    )
+    .expect("index");
     std::fs::write(static_dir.join("assets/abc123/app.js"), "export {};").expect("asset");
     let database_url = match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => create_postgres_database(&base).await,
@@ -39,7 +43,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     };
     let mut settings = Settings::default();
     settings.http_addr = "127.0.0.1:0".parse().expect("addr");
-    settings.database_url = Some(serde_json::from_value(Value::String(database_url)).expect("secret"));
+    settings.database_url =
+        Some(serde_json::from_value(Value::String(database_url)).expect("secret"));
     settings.data_dir = dir.path().to_path_buf();
     settings.static_dir = static_dir.clone();
     settings.demo = options.demo;
@@ -48,23 +53,35 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     settings.log = "warn".to_owned();
     settings.log_format = LogFormat::Pretty;
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);
-    let app = Application::build(settings).await.expect("application builds");
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.database().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: Client::new(), db, static_dir, _dir: dir }
+    TestApp {
+        address,
+        client: Client::new(),
+        db,
+        static_dir,
+        _dir: dir,
+    }
 }
 
 /// A fresh database per test on the shared PostgreSQL server.
 async fn create_postgres_database(base: &str) -> String {
     let name = format!("vern_test_{}", uuid::Uuid::now_v7().simple());
-    let admin = sea_orm::Database::connect(base).await.expect("connect to TEST_DATABASE_URL");
+    let admin = sea_orm::Database::connect(base)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
     admin
         .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
         .await
         .expect("create test database");
     admin.close().await.ok();
-    let (prefix, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL has a database name");
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL has a database name");
     format!("{prefix}/{name}")
 }
 
@@ -78,7 +95,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
@@ -91,14 +112,27 @@ impl TestApp {
 /// Checks a response is a problem document with this status and code, and returns it.
 pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status);
-    let content_type = response.headers()["content-type"].to_str().unwrap_or_default().to_owned();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
     assert_eq!(content_type, "application/problem+json");
-    let request_id = response.headers()["x-request-id"].to_str().unwrap_or_default().to_owned();
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
     let body: Value = response.json().await.expect("problem body");
     assert_eq!(body["status"], status);
     assert_eq!(body["code"], code);
-    assert_eq!(body["type"], format!("https://vern.example/problems/{code}"));
+    assert_eq!(
+        body["type"],
+        format!("https://vern.example/problems/{code}")
+    );
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
-    assert_eq!(body["request_id"], request_id.as_str(), "request_id matches the header");
+    assert_eq!(
+        body["request_id"],
+        request_id.as_str(),
+        "request_id matches the header"
+    );
     body
 }

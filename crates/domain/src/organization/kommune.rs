@@ -145,7 +145,10 @@ mod tests {
     #[test]
     fn refuses_numbers_retired_before_2024() {
         // 1201 Bergen became 4601 in 2020; 5001 Trondheim stayed.
-        assert_eq!(KommuneNumber::parse("1201"), Err(KommuneNumberError::Unknown));
+        assert_eq!(
+            KommuneNumber::parse("1201"),
+            Err(KommuneNumberError::Unknown)
+        );
         assert!(KommuneNumber::parse("4601").is_ok());
         assert!(KommuneNumber::parse("5001").is_ok());
     }
@@ -153,7 +156,11 @@ mod tests {
     #[test]
     fn refuses_malformed_input() {
         for bad in ["", "301", "03011", "03a1", "-301", "０３０１"] {
-            assert_eq!(KommuneNumber::parse(bad), Err(KommuneNumberError::Format), "{bad:?}");
+            assert_eq!(
+                KommuneNumber::parse(bad),
+                Err(KommuneNumberError::Format),
+                "{bad:?}"
+            );
         }
     }
 

@@ -27,7 +27,12 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] = [Self::Municipality, Self::Vendor, Self::Authority, Self::Platform];
+    pub const ALL: [OrgKind; 4] = [
+        Self::Municipality,
+        Self::Vendor,
+        Self::Authority,
+        Self::Platform,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -111,7 +116,10 @@ mod tests {
     fn org_kind_round_trips_through_its_name() {
         for kind in OrgKind::ALL {
             assert_eq!(OrgKind::parse(kind.as_str()), Some(kind));
-            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.as_str())
+            );
         }
         assert_eq!(OrgKind::parse("Municipality"), None);
     }

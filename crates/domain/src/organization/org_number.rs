@@ -110,7 +110,10 @@ mod tests {
 
     #[test]
     fn accepts_spaces_between_groups_and_normalises_them() {
-        assert_eq!(OrgNumber::parse(" 123 456 785 ").unwrap().as_str(), "123456785");
+        assert_eq!(
+            OrgNumber::parse(" 123 456 785 ").unwrap().as_str(),
+            "123456785"
+        );
     }
 
     #[test]
@@ -123,8 +126,14 @@ mod tests {
         assert_eq!(OrgNumber::parse("12345678"), Err(OrgNumberError::Length));
         assert_eq!(OrgNumber::parse("1234567850"), Err(OrgNumberError::Length));
         assert_eq!(OrgNumber::parse(""), Err(OrgNumberError::Length));
-        assert_eq!(OrgNumber::parse("12345678a"), Err(OrgNumberError::NotDigits));
-        assert_eq!(OrgNumber::parse("１２３４５６７８５"), Err(OrgNumberError::NotDigits));
+        assert_eq!(
+            OrgNumber::parse("12345678a"),
+            Err(OrgNumberError::NotDigits)
+        );
+        assert_eq!(
+            OrgNumber::parse("１２３４５６７８５"),
+            Err(OrgNumberError::NotDigits)
+        );
     }
 
     #[test]
@@ -136,7 +145,13 @@ mod tests {
 
     fn with_check(first: &[u32]) -> Option<String> {
         let check = check_digit(first)?;
-        Some(first.iter().chain(std::iter::once(&check)).map(|d| char::from_digit(*d, 10).unwrap()).collect())
+        Some(
+            first
+                .iter()
+                .chain(std::iter::once(&check))
+                .map(|d| char::from_digit(*d, 10).unwrap())
+                .collect(),
+        )
     }
 
     proptest! {

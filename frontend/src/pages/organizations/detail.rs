@@ -20,7 +20,9 @@ pub fn OrganizationDetail() -> impl IntoView {
             // The domain's id parser, not a round trip, rejects a malformed id.
             match raw.parse::<OrganizationId>() {
                 Ok(id) => api::get_organization(id).await,
-                Err(_) => Err(ApiError::Problem(Box::new(Problem::new(ProblemCode::NotFound)))),
+                Err(_) => Err(ApiError::Problem(Box::new(Problem::new(
+                    ProblemCode::NotFound,
+                )))),
             }
         }
     });

@@ -18,7 +18,11 @@ pub fn OrganizationList() -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         let map = query_map.get();
-        OrgQuery { q: map.get("q"), kind: map.get("kind"), cursor: map.get("cursor") }
+        OrgQuery {
+            q: map.get("q"),
+            kind: map.get("kind"),
+            cursor: map.get("cursor"),
+        }
     });
     let page = LocalResource::new(move || {
         let query = query.get();
@@ -85,10 +89,24 @@ fn Results(page: OrganizationPage, query: OrgQuery) -> impl IntoView {
     }
     let count = page.items.len();
     let first_page = query.cursor.is_some().then(|| {
-        with_query("/organizations", &OrgQuery { cursor: None, ..query.clone() }.params())
+        with_query(
+            "/organizations",
+            &OrgQuery {
+                cursor: None,
+                ..query.clone()
+            }
+            .params(),
+        )
     });
     let next_page = page.next_cursor.clone().map(|cursor| {
-        with_query("/organizations", &OrgQuery { cursor: Some(cursor), ..query.clone() }.params())
+        with_query(
+            "/organizations",
+            &OrgQuery {
+                cursor: Some(cursor),
+                ..query.clone()
+            }
+            .params(),
+        )
     });
     view! {
         <p class="ds-paragraph" role="status">{move || i18n.t_with("org-count-shown", &[("count", count.into())])}</p>
