@@ -13,7 +13,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub problem: Problem,
+    pub problem: Box<Problem>,
     /// For 405: the methods the path does have.
     pub allow: Option<String>,
     /// The cause, for the log only.
@@ -23,7 +23,7 @@ pub struct ApiError {
 impl ApiError {
     pub fn new(code: ProblemCode) -> Self {
         Self {
-            problem: Problem::new(code),
+            problem: Box::new(Problem::new(code)),
             allow: None,
             source: None,
         }
@@ -45,7 +45,7 @@ impl ApiError {
 
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
         Self {
-            problem: Problem::new(ProblemCode::InternalError),
+            problem: Box::new(Problem::new(ProblemCode::InternalError)),
             allow: None,
             source: Some(cause.into()),
         }
@@ -57,7 +57,10 @@ impl ApiError {
     }
 
     pub fn field(mut self, field: &str, code: &str) -> Self {
-        self.problem = self.problem.with_field(field, code);
+        self.problem.errors.push(vern_domain::problem::FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+        });
         self
     }
 
@@ -80,7 +83,7 @@ impl From<DbError> for ApiError {
         );
         let mut api = Self::internal(err);
         if unavailable {
-            api.problem = Problem::new(ProblemCode::ServiceUnavailable);
+            api.problem = Box::new(Problem::new(ProblemCode::ServiceUnavailable));
         }
         api
     }

@@ -196,6 +196,8 @@ fn flexible_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::
 }
 
 #[cfg(test)]
+// figment's `Jail` closures return its own (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use figment::Jail;

@@ -29,14 +29,12 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
             .insert_header((header::ALLOW, "GET, HEAD"))
             .finish();
     }
-    if let Some(file) = resolve(&state.static_dir, path) {
-        if let Ok(named) = NamedFile::open(&file) {
-            return named
-                .use_etag(true)
-                .use_last_modified(true)
-                .respond_to(&req)
-                .map_into_boxed_body();
-        }
+    if let Some(Ok(named)) = resolve(&state.static_dir, path).map(NamedFile::open) {
+        return named
+            .use_etag(true)
+            .use_last_modified(true)
+            .respond_to(&req)
+            .map_into_boxed_body();
     }
     if path.starts_with("/assets/") {
         return HttpResponse::NotFound()

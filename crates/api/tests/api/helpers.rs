@@ -41,17 +41,18 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         Ok(base) if !base.is_empty() => create_postgres_database(&base).await,
         _ => format!("sqlite:{}", dir.path().join("vern.db").display()),
     };
-    let mut settings = Settings::default();
-    settings.http_addr = "127.0.0.1:0".parse().expect("addr");
-    settings.database_url =
-        Some(serde_json::from_value(Value::String(database_url)).expect("secret"));
-    settings.data_dir = dir.path().to_path_buf();
-    settings.static_dir = static_dir.clone();
-    settings.demo = options.demo;
-    settings.workers = Some(1);
-    settings.db_max_connections = 4;
-    settings.log = "warn".to_owned();
-    settings.log_format = LogFormat::Pretty;
+    let settings = Settings {
+        http_addr: "127.0.0.1:0".parse().expect("addr"),
+        database_url: Some(serde_json::from_value(Value::String(database_url)).expect("secret")),
+        data_dir: dir.path().to_path_buf(),
+        static_dir: static_dir.clone(),
+        demo: options.demo,
+        workers: Some(1),
+        db_max_connections: 4,
+        log: "warn".to_owned(),
+        log_format: LogFormat::Pretty,
+        ..Settings::default()
+    };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);
     let app = Application::build(settings)
         .await

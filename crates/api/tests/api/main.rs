@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 //! Integration tests: the real server on port 0 against its own database — an SQLite file
 //! by default, a uniquely named PostgreSQL database when `TEST_DATABASE_URL` is set.
 
