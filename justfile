@@ -36,7 +36,7 @@ e2e: build-spa
 
 # Rust tests against a throwaway PostgreSQL.
 test-postgres:
-    scripts/with-postgres.sh cargo test --workspace --quiet
+    scripts/with-postgres.sh cargo test --quiet
 
 # Regenerate the committed OpenAPI document from the code.
 openapi:

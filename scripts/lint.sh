@@ -8,8 +8,8 @@ ensure_wasm_target
 log "cargo fmt --check"
 cargo fmt --all -- --check
 
-log "clippy (native, all targets)"
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+log "clippy (native: server crates, all targets)"
+cargo clippy --all-targets --quiet -- -D warnings
 
 log "clippy (wasm32: SPA, domain, i18n)"
 cargo clippy -p frontend -p vern-domain -p vern-i18n --target wasm32-unknown-unknown --quiet -- -D warnings

@@ -44,32 +44,30 @@ step() { # name command...: a check that is not a test runner counts as one test
 }
 
 step lint scripts/lint.sh
-rust_suite sqlite cargo test --workspace --color never
-rust_suite postgres scripts/with-postgres.sh cargo test --workspace --color never
+rust_suite sqlite cargo test --color never
+rust_suite postgres scripts/with-postgres.sh cargo test --color never
 step spa-build scripts/build-spa.sh
+
+# Runs a suite that prints its own "<name>: N passed, M failed" line and records that line.
+reported_suite() { # name command...
+  local name="$1"; shift
+  local log="$logs/$name.log" line p f
+  "$@" 2>&1 | tee "$log"
+  line="$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)"
+  if [ -n "$line" ]; then
+    read -r p f < <(echo "$line" | awk '{print $2, $4}')
+    record "$name" "$p" "$f"
+  else
+    record "$name" 0 1
+  fi
+}
 
 log "e2e (Playwright in Chromium, axe-core)"
 cargo build -p vern-api --quiet
-e2e_log="$logs/e2e.log"
-scripts/e2e.sh 2>&1 | tee "$e2e_log"
-e2e_line="$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$e2e_log" | tail -1)"
-if [ -n "$e2e_line" ]; then
-  read -r p f < <(echo "$e2e_line" | awk '{print $2, $4}')
-  record e2e "$p" "$f"
-else
-  record e2e 0 1
-fi
+reported_suite e2e scripts/e2e.sh
 
 log "schemathesis"
-st_log="$logs/schemathesis.log"
-scripts/schemathesis.sh 2>&1 | tee "$st_log"
-st_line="$(grep -E '^schemathesis: [0-9]+ passed, [0-9]+ failed' "$st_log" | tail -1)"
-if [ -n "$st_line" ]; then
-  read -r p f < <(echo "$st_line" | awk '{print $2, $4}')
-  record schemathesis "$p" "$f"
-else
-  record schemathesis 0 1
-fi
+reported_suite schemathesis scripts/schemathesis.sh
 
 elapsed=$(( $(date +%s) - started ))
 echo

@@ -104,8 +104,9 @@ fn run(listener: TcpListener, db: Database, settings: &Settings) -> anyhow::Resu
     let bench = settings.bench_endpoints;
     let mut server = HttpServer::new(move || {
         let (app, _) = App::new()
-            .wrap(Compress::default())
+            // Innermost first: `finish` completes every response before it is compressed.
             .wrap(from_fn(middleware::finish))
+            .wrap(Compress::default())
             .wrap(TracingLogger::<VernRootSpan>::new())
             .app_data(state.clone())
             .configure(error::extractor_config)

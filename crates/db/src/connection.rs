@@ -86,25 +86,18 @@ pub async fn sqlite_pragmas(db: &Database) -> Result<Option<(String, i64)>, DbEr
     if db.backend != Backend::Sqlite {
         return Ok(None);
     }
-    let journal = db
+    let journal: String = pragma(db, "journal_mode").await?;
+    let foreign_keys: i64 = pragma(db, "foreign_keys").await?;
+    Ok(Some((journal, foreign_keys)))
+}
+
+async fn pragma<T: sea_orm::TryGetable + Default>(db: &Database, name: &str) -> Result<T, DbError> {
+    let statement = sea_orm::Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {name}"));
+    Ok(db
         .conn
-        .query_one_raw(sea_orm::Statement::from_string(
-            DbBackend::Sqlite,
-            "PRAGMA journal_mode",
-        ))
+        .query_one_raw(statement)
         .await?
-        .map(|row| row.try_get_by_index::<String>(0))
+        .map(|row| row.try_get_by_index::<T>(0))
         .transpose()?
-        .unwrap_or_default();
-    let fk = db
-        .conn
-        .query_one_raw(sea_orm::Statement::from_string(
-            DbBackend::Sqlite,
-            "PRAGMA foreign_keys",
-        ))
-        .await?
-        .map(|row| row.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or_default();
-    Ok(Some((journal, fk)))
+        .unwrap_or_default())
 }
