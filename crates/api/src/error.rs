@@ -177,3 +177,68 @@ pub fn extractor_config(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(path_error))
     .app_data(web::QueryConfig::default().error_handler(query_error));
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::MessageBody;
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn body_json(response: HttpResponse) -> serde_json::Value {
+        let bytes = response.into_body().try_into_bytes().unwrap_or_default();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn malformed_json_is_400_and_schema_mismatch_is_422_without_echoing_input() {
+        let req = TestRequest::default().to_http_request();
+        let syntax =
+            serde_json::from_str::<serde_json::Value>("{\"name\": 01017012345").unwrap_err();
+        let response =
+            json_error(error::JsonPayloadError::Deserialize(syntax), &req).error_response();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body = body_json(response);
+        assert_eq!(body["code"], "invalid_json");
+        assert!(!body.to_string().contains("01017012345"));
+
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Input {
+            count: u32,
+        }
+        let data = serde_json::from_str::<Input>("{\"count\": \"01017012345\"}").unwrap_err();
+        let response =
+            json_error(error::JsonPayloadError::Deserialize(data), &req).error_response();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = body_json(response);
+        assert_eq!(body["code"], "validation_failed");
+        assert!(!body.to_string().contains("01017012345"));
+    }
+
+    #[test]
+    fn wrong_content_type_and_oversized_bodies_have_their_own_codes() {
+        let req = TestRequest::default().to_http_request();
+        let response = json_error(error::JsonPayloadError::ContentType, &req).error_response();
+        assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            PROBLEM_JSON
+        );
+        let response =
+            json_error(error::JsonPayloadError::Overflow { limit: 10 }, &req).error_response();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[test]
+    fn an_internal_error_never_shows_its_cause() {
+        let err = ApiError::internal(anyhow::anyhow!(
+            "password authentication failed for user vern"
+        ));
+        let response = err.error_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = body_json(response);
+        assert_eq!(body["code"], "internal_error");
+        assert!(!body.to_string().contains("password"));
+    }
+}

@@ -96,11 +96,15 @@ fn to_problem_if_needed(
         None if path.starts_with("/api")
             && (status.is_client_error() || status.is_server_error()) =>
         {
-            let is_problem = response
+            // A handler's own JSON answer (health's 503 body) is documented as it is.
+            let is_json = response
                 .headers()
                 .get(header::CONTENT_TYPE)
-                .is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-            if is_problem {
+                .is_some_and(|ct| {
+                    let ct = ct.as_bytes();
+                    ct.starts_with(PROBLEM_JSON.as_bytes()) || ct.starts_with(b"application/json")
+                });
+            if is_json {
                 return response;
             }
             Problem::new(code_for_status(status))

@@ -44,7 +44,9 @@ impl RootSpanBuilder for VernRootSpan {
             .get::<RequestId>()
             .map(|id| id.to_string())
             .unwrap_or_default();
-        tracing::info_span!(
+        // The span carries context, not severity: at ERROR level it is enabled whenever
+        // anything is logged, so every log line of a request names its request id.
+        tracing::error_span!(
             "request",
             request_id = %request_id,
             method = %request.method(),

@@ -49,3 +49,16 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
         assert!(uuid::Uuid::parse_str(id).is_ok(), "{path}: {id}");
     }
 }
+
+#[tokio::test]
+async fn a_lost_database_is_reported_as_degraded_and_503_not_as_an_internal_error() {
+    let app = spawn_app().await;
+    // The test shares the server's pool; closing it is what a lost database looks like.
+    app.db.conn.clone().close().await.expect("close pool");
+    let (status, body) = app.get_json("/api/health").await;
+    assert_eq!(status, 503);
+    assert_eq!(body["status"], "degraded");
+    let response = app.get("/api/v1/organizations").await;
+    assert_eq!(response.headers()["retry-after"], "1");
+    crate::helpers::assert_problem(response, 503, "service_unavailable").await;
+}
