@@ -92,4 +92,6 @@ test('the app works with the keyboard alone', async ({ page }) => {
   await link.focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Tromsø kommune' })).toBeVisible();
+  // After a client-side navigation, focus starts at the new page's content.
+  await expect(page.locator('main')).toBeFocused();
 });

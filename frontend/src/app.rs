@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 use vern_i18n::Lang;
+use wasm_bindgen::JsCast;
 
 use crate::components::set_title;
 use crate::i18n::{provide_i18n, use_i18n};
@@ -16,6 +18,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <a class="ds-skip-link" href="#main">{move || use_i18n().t("skip-to-content")}</a>
+            <FocusOnNavigate/>
             <Header/>
             <main id="main" class="vern-main" tabindex="-1">
                 <Routes fallback=NotFound>
@@ -27,6 +30,23 @@ pub fn App() -> impl IntoView {
             <Footer/>
         </Router>
     }
+}
+
+/// After a client-side navigation, focus moves to `<main>` so screen-reader and keyboard
+/// users start at the new page's content, as they would after a full page load.
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        let main = document()
+            .get_element_by_id("main")
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(main) = main.filter(|_| previous.is_some_and(|p| p != path)) {
+            let _ = main.focus();
+        }
+        path
+    });
 }
 
 #[component]
