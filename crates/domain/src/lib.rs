@@ -8,6 +8,7 @@
 //!
 //! Time is always passed in; nothing here reads the clock.
 
+pub mod access;
 pub mod ids;
 pub mod organization;
 pub mod pagination;

@@ -1,0 +1,17 @@
+//! Identity and access rules: roles and the permissions they carry, the life of a role
+//! grant and of a role request, the IP allowlist, the password policy, and the hash chain
+//! that makes the audit log tamper-evident.
+//!
+//! Handlers ask for a permission, never for a role: `Role::grants(permission)` is the one
+//! table that decides.
+
+mod allowlist;
+pub mod audit;
+mod grant;
+mod password;
+mod roles;
+
+pub use allowlist::{AllowlistError, IpAllowlist};
+pub use grant::{GrantEvent, GrantState, RequestEvent, RequestState, TransitionError};
+pub use password::{PasswordError, check_password};
+pub use roles::{Permission, Role};
