@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_organizations;
+mod m20261123_000002_identity;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_organizations::Migration)]
+        vec![
+            Box::new(m20261123_000001_organizations::Migration),
+            Box::new(m20261123_000002_identity::Migration),
+        ]
     }
 }

@@ -120,6 +120,9 @@ pub fn problem_response(problem: &Problem, allow: Option<&str>) -> HttpResponse 
     if let Some(allow) = allow.and_then(|a| HeaderValue::from_str(a).ok()) {
         builder.insert_header((header::ALLOW, allow));
     }
+    if problem.code == ProblemCode::Unauthenticated {
+        builder.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+    }
     if problem.code == ProblemCode::RateLimited || problem.code == ProblemCode::ServiceUnavailable {
         builder.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
     }

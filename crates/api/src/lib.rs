@@ -5,6 +5,7 @@
 //! serving the SPA, and one module per capability under `routes/`. Handlers stay short:
 //! extract, call `vern_db`/`vern_domain`, map. Rules live in `vern_domain`.
 
+pub mod auth;
 pub mod error;
 pub mod middleware;
 pub mod openapi;

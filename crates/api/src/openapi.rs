@@ -5,6 +5,7 @@
 use actix_router::ResourceDef;
 use actix_web::App;
 use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{self, InfoBuilder, LicenseBuilder, Tag};
 use utoipa_actix_web::AppExt;
 
@@ -44,6 +45,16 @@ fn base() -> openapi::OpenApi {
             "Municipalities, vendors and authorities: every object in Vern belongs to one.",
         ),
     ]);
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer_auth",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
     doc
 }
 

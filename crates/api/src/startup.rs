@@ -23,6 +23,7 @@ use crate::{error, middleware, routes, spa};
 #[derive(Debug)]
 pub struct AppState {
     pub db: Database,
+    pub keys: crate::auth::JwtKeys,
     pub methods: MethodTable,
     pub static_dir: PathBuf,
     pub public_url: String,
@@ -75,7 +76,10 @@ impl Application {
         let listener = TcpListener::bind(settings.http_addr)
             .with_context(|| format!("cannot listen on {}", settings.http_addr))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, db.clone(), &settings)?;
+        let keys = crate::auth::JwtKeys::load_or_create(&db)
+            .await
+            .context("cannot load the signing keys")?;
+        let server = run(listener, db.clone(), keys, &settings)?;
         Ok(Self { port, server, db })
     }
 
@@ -92,10 +96,16 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, db: Database, settings: &Settings) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    db: Database,
+    keys: crate::auth::JwtKeys,
+    settings: &Settings,
+) -> anyhow::Result<Server> {
     let spec = openapi::spec();
     let state = web::Data::new(AppState {
         db,
+        keys,
         methods: MethodTable::from_spec(&spec),
         static_dir: settings.static_dir.clone(),
         public_url: settings.public_url(),

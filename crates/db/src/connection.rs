@@ -68,6 +68,17 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Database, DbErro
     Ok(Database { conn, backend })
 }
 
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so it waits its turn instead of failing when another writer
+/// committed after it had read.
+pub async fn begin_write(db: &Database) -> Result<sea_orm::DatabaseTransaction, DbError> {
+    let options = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    Ok(sea_orm::TransactionTrait::begin_with_options(&db.conn, options).await?)
+}
+
 /// Applies pending migrations; returns how many ran.
 pub async fn migrate(db: &Database) -> Result<usize, DbError> {
     let pending = Migrator::get_pending_migrations(&db.conn).await?.len();

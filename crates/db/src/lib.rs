@@ -5,13 +5,17 @@
 //! translate rows to `vern_domain` types and back. Every org-owned query filters on
 //! `organization_id`; every multi-row change runs in one transaction.
 
+pub mod audit;
 pub mod connection;
 pub mod entities;
+pub mod identity;
+pub mod keys;
 pub mod organizations;
 pub mod seed;
+pub mod sessions;
 
 pub use connection::{Backend, Database, connect};
-pub use sea_orm::DatabaseConnection;
+pub use sea_orm::{DatabaseConnection, TransactionTrait};
 
 /// What can go wrong below the API. The API maps these to problem+json and logs the cause.
 #[derive(Debug, thiserror::Error)]

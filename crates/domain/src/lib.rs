@@ -9,6 +9,7 @@
 //! Time is always passed in; nothing here reads the clock.
 
 pub mod access;
+pub mod email;
 pub mod ids;
 pub mod organization;
 pub mod pagination;
@@ -17,5 +18,6 @@ pub mod sensitive;
 pub mod service;
 pub mod sort_key;
 
+pub use email::EmailAddress;
 pub use ids::OrganizationId;
 pub use organization::{KommuneNumber, OrgKind, OrgNumber};

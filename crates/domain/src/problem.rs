@@ -19,6 +19,10 @@ pub enum ProblemCode {
     InvalidQuery,
     /// 401: no valid credentials.
     Unauthenticated,
+    /// 401: the e-mail, password or code is wrong (which one is not said).
+    InvalidCredentials,
+    /// 403: the account has no second factor yet; it must be enrolled first.
+    SecondFactorMissing,
     /// 403: authenticated, but not allowed.
     Forbidden,
     /// 404: no such resource — or one the caller may not know of.
@@ -49,11 +53,13 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ProblemCode; 17] = [
+    pub const ALL: [ProblemCode; 19] = [
         Self::InvalidJson,
         Self::InvalidPathParameter,
         Self::InvalidQuery,
         Self::Unauthenticated,
+        Self::InvalidCredentials,
+        Self::SecondFactorMissing,
         Self::Forbidden,
         Self::NotFound,
         Self::MethodNotAllowed,
@@ -72,7 +78,8 @@ impl ProblemCode {
     pub const fn status(self) -> u16 {
         match self {
             Self::InvalidJson | Self::InvalidPathParameter | Self::InvalidQuery => 400,
-            Self::Unauthenticated => 401,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::SecondFactorMissing => 403,
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
@@ -94,6 +101,8 @@ impl ProblemCode {
             Self::InvalidPathParameter => "invalid_path_parameter",
             Self::InvalidQuery => "invalid_query",
             Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::SecondFactorMissing => "second_factor_missing",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -117,6 +126,8 @@ impl ProblemCode {
             Self::InvalidPathParameter => "A path parameter is malformed",
             Self::InvalidQuery => "A query parameter is malformed",
             Self::Unauthenticated => "Authentication is required",
+            Self::InvalidCredentials => "The credentials are not valid",
+            Self::SecondFactorMissing => "A second factor must be enrolled first",
             Self::Forbidden => "You are not allowed to do this",
             Self::NotFound => "Not found",
             Self::MethodNotAllowed => "Method not allowed",

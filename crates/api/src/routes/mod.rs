@@ -1,7 +1,9 @@
 //! The API's routes, one module per capability.
 
+pub mod auth;
 pub mod bench;
 pub mod health;
+pub mod me;
 pub mod organizations;
 
 use utoipa_actix_web::scope;
@@ -14,5 +16,7 @@ pub fn mount(cfg: &mut ServiceConfig) {
 }
 
 fn v1(cfg: &mut ServiceConfig) {
+    auth::mount(cfg);
+    me::mount(cfg);
     organizations::mount(cfg);
 }

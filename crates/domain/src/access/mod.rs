@@ -7,6 +7,7 @@
 
 mod allowlist;
 pub mod audit;
+pub mod auth;
 mod grant;
 mod password;
 mod roles;

@@ -1,0 +1,79 @@
+//! `Authenticated`: a valid access token whose session is still live. Memberships and roles
+//! are read from the database on every request, so a revocation takes effect at once.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use uuid::Uuid;
+use vern_domain::OrganizationId;
+use vern_domain::access::auth::Membership;
+use vern_domain::access::{Permission, Role};
+use vern_domain::problem::ProblemCode;
+
+use super::tokens::{self, ACCESS_AUDIENCE};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub memberships: Vec<Membership>,
+}
+
+impl Authenticated {
+    pub fn roles_in(&self, org: OrganizationId) -> &[Role] {
+        self.memberships
+            .iter()
+            .find(|m| m.organization_id == org)
+            .map(|m| m.roles.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn can(&self, org: OrganizationId, permission: Permission) -> bool {
+        self.roles_in(org).iter().any(|r| r.grants(permission))
+    }
+}
+
+fn unauthenticated() -> ApiError {
+    ApiError::new(ProblemCode::Unauthenticated)
+        .detail("send a valid access token: Authorization: Bearer <token>")
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
+            let token = token.ok_or_else(unauthenticated)?;
+            let claims = tokens::verify(&state.keys, &state.public_url, ACCESS_AUDIENCE, &token)
+                .map_err(|_| unauthenticated())?;
+            let session_id = claims.sid.ok_or_else(unauthenticated)?;
+            let now = chrono::Utc::now();
+            let session = vern_db::sessions::find(&state.db.conn, session_id)
+                .await?
+                .ok_or_else(unauthenticated)?;
+            if session.user_id != claims.sub || !vern_db::sessions::is_live(&session, now) {
+                return Err(unauthenticated());
+            }
+            let memberships =
+                vern_db::identity::memberships(&state.db.conn, claims.sub, now).await?;
+            tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
+            Ok(Authenticated {
+                user_id: claims.sub,
+                session_id,
+                memberships,
+            })
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! Access tokens (audience `vern-api`) and second-factor tokens (audience `vern-mfa`):
+//! EdDSA-signed JWTs. Only EdDSA is accepted — `alg: none` and HMAC tokens are refused.
+
+use jsonwebtoken::{Algorithm, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::JwtKeys;
+
+pub const ACCESS_AUDIENCE: &str = "vern-api";
+pub const MFA_AUDIENCE: &str = "vern-mfa";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    /// The session; absent in second-factor tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
+    pub iat: u64,
+    pub exp: u64,
+    pub iss: String,
+    pub aud: String,
+    pub jti: Uuid,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("malformed token")]
+    Malformed,
+    #[error("unknown signing key")]
+    UnknownKey,
+    #[error("invalid token: {0}")]
+    Invalid(#[from] jsonwebtoken::errors::Error),
+}
+
+pub fn issue(
+    keys: &JwtKeys,
+    issuer: &str,
+    audience: &str,
+    sub: Uuid,
+    sid: Option<Uuid>,
+    now: u64,
+    lifetime: u64,
+) -> Result<String, jsonwebtoken::errors::Error> {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(keys.kid.clone());
+    let claims = Claims {
+        sub,
+        sid,
+        iat: now,
+        exp: now + lifetime,
+        iss: issuer.to_owned(),
+        aud: audience.to_owned(),
+        jti: Uuid::now_v7(),
+    };
+    jsonwebtoken::encode(&header, &claims, &keys.encoding)
+}
+
+pub fn verify(
+    keys: &JwtKeys,
+    issuer: &str,
+    audience: &str,
+    token: &str,
+) -> Result<Claims, TokenError> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
+    if header.alg != Algorithm::EdDSA {
+        return Err(TokenError::Malformed);
+    }
+    let key = header
+        .kid
+        .as_deref()
+        .and_then(|kid| keys.decoding(kid))
+        .ok_or(TokenError::UnknownKey)?;
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.set_audience(&[audience]);
+    validation.set_issuer(&[issuer]);
+    validation.set_required_spec_claims(&["exp", "iat", "sub", "aud", "iss"]);
+    validation.leeway = 5;
+    Ok(jsonwebtoken::decode::<Claims>(token, key, &validation)?.claims)
+}

@@ -1,0 +1,330 @@
+//! Logging in (password, then a TOTP code), refreshing and logging out.
+//!
+//! The access token goes in the JSON answer and is kept in memory by the SPA; the refresh
+//! token goes in an HttpOnly, SameSite=Strict cookie scoped to `/api/v1/auth`, and is
+//! rotated on every use.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::Utc;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use vern_db::sessions::Rotation;
+use vern_domain::EmailAddress;
+use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+use vern_domain::access::auth::{LoginChallenge, LoginRequest, TokenResponse, TotpRequest};
+use vern_domain::problem::{Problem, ProblemCode};
+
+use crate::auth::credentials::{check_totp, verify_password};
+use crate::auth::tokens::{self, ACCESS_AUDIENCE, MFA_AUDIENCE};
+use crate::auth::{
+    ACCESS_TOKEN_SECONDS, Authenticated, MFA_TOKEN_SECONDS, REFRESH_COOKIE, SESSION_HOURS,
+    random_token, token_hash,
+};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn mount(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(login_totp)
+        .service(refresh)
+        .service(logout);
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(ProblemCode::InvalidCredentials)
+}
+
+fn request_id(req: &HttpRequest) -> Option<String> {
+    use actix_web::HttpMessage as _;
+    req.extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string)
+}
+
+fn login_event(
+    user: Option<Uuid>,
+    action: &'static str,
+    outcome: Outcome,
+    req: &HttpRequest,
+) -> AuditDraft {
+    AuditDraft {
+        organization_id: None,
+        actor_kind: if user.is_some() {
+            ActorKind::User
+        } else {
+            ActorKind::System
+        },
+        actor_id: user,
+        action,
+        target_type: "session",
+        target_id: None,
+        request_id: request_id(req),
+        outcome,
+    }
+}
+
+/// Records an event in a transaction of its own (for refusals, which change nothing else).
+async fn audit_alone(state: &AppState, draft: AuditDraft) -> Result<(), ApiError> {
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    vern_db::audit::append(&txn, draft, Utc::now()).await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(())
+}
+
+fn unix_now() -> u64 {
+    u64::try_from(Utc::now().timestamp()).unwrap_or_default()
+}
+
+/// Log in, step one: e-mail and password.
+///
+/// Answers a short-lived `mfa_token` for the second step. A wrong e-mail and a wrong
+/// password get the same answer, in the same time.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "login",
+    summary = "Log in with e-mail and password",
+    request_body = LoginRequest,
+    security(()),
+    responses(
+        (status = 200, description = "Password accepted; send a second factor next", body = LoginChallenge),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "E-mail or password wrong (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account has no second factor yet (`second_factor_missing`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body does not match the schema (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<web::Json<LoginChallenge>, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let user = match EmailAddress::parse(&email) {
+        Ok(email) => vern_db::identity::find_user_by_email(&state.db.conn, &email).await?,
+        Err(_) => None,
+    };
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let password_ok = web::block(move || {
+        password.chars().count() <= 128 && verify_password(&password, stored.as_deref())
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let user = user.filter(|u| password_ok && u.status == vern_db::identity::STATUS_ACTIVE);
+    let Some(user) = user else {
+        audit_alone(
+            &state,
+            login_event(None, "auth.login", Outcome::Denied, &req),
+        )
+        .await?;
+        return Err(invalid_credentials());
+    };
+    if user.totp_secret.is_none() {
+        return Err(ApiError::new(ProblemCode::SecondFactorMissing));
+    }
+    let mfa_token = tokens::issue(
+        &state.keys,
+        &state.public_url,
+        MFA_AUDIENCE,
+        user.id,
+        None,
+        unix_now(),
+        MFA_TOKEN_SECONDS,
+    )
+    .map_err(ApiError::internal)?;
+    Ok(web::Json(LoginChallenge {
+        mfa_token,
+        methods: vec!["totp".to_owned()],
+    }))
+}
+
+/// Log in, step two: a code from the authenticator app.
+///
+/// Answers the access token and sets the refresh cookie. Each code works once.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "login_totp",
+    summary = "Complete the login with a TOTP code",
+    request_body = TotpRequest,
+    security(()),
+    responses(
+        (status = 200, description = "Logged in; the refresh token is in the `vern_refresh` cookie", body = TokenResponse),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The code or the mfa_token is wrong or expired (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body does not match the schema (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/mfa/totp")]
+pub async fn login_totp(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<TotpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let claims = tokens::verify(
+        &state.keys,
+        &state.public_url,
+        MFA_AUDIENCE,
+        &body.mfa_token,
+    )
+    .map_err(|_| invalid_credentials())?;
+    let user = vern_db::identity::find_user(&state.db.conn, claims.sub)
+        .await?
+        .ok_or_else(invalid_credentials)?;
+    let secret = user.totp_secret.clone().ok_or_else(invalid_credentials)?;
+    let now = Utc::now();
+    let Some(step) = check_totp(&secret, body.code.trim(), unix_now(), user.totp_last_step) else {
+        audit_alone(
+            &state,
+            login_event(Some(user.id), "auth.login", Outcome::Denied, &req),
+        )
+        .await?;
+        return Err(invalid_credentials());
+    };
+    let refresh_token = random_token().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    vern_db::identity::set_totp_last_step(&txn, user.id, step).await?;
+    let session = vern_db::sessions::create(
+        &txn,
+        user.id,
+        token_hash(&refresh_token),
+        now + chrono::Duration::hours(SESSION_HOURS),
+        now,
+    )
+    .await?;
+    let mut event = login_event(Some(user.id), "auth.login", Outcome::Success, &req);
+    event.target_id = Some(session.id.to_string());
+    vern_db::audit::append(&txn, event, now).await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    token_response(&state, user.id, session.id, refresh_token)
+}
+
+fn token_response(
+    state: &AppState,
+    user_id: Uuid,
+    session_id: Uuid,
+    refresh_token: String,
+) -> Result<HttpResponse, ApiError> {
+    let access_token = tokens::issue(
+        &state.keys,
+        &state.public_url,
+        ACCESS_AUDIENCE,
+        user_id,
+        Some(session_id),
+        unix_now(),
+        ACCESS_TOKEN_SECONDS,
+    )
+    .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .cookie(refresh_cookie(
+            state,
+            refresh_token,
+            CookieDuration::hours(SESSION_HOURS),
+        ))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in: ACCESS_TOKEN_SECONDS,
+        }))
+}
+
+fn refresh_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .path("/api/v1/auth")
+        .http_only(true)
+        .secure(state.public_url.starts_with("https://"))
+        .same_site(SameSite::Strict)
+        .max_age(max_age)
+        .finish()
+}
+
+fn cleared_cookie(state: &AppState) -> Cookie<'static> {
+    refresh_cookie(state, String::new(), CookieDuration::ZERO)
+}
+
+/// Get a new access token with the refresh cookie; the cookie is replaced.
+///
+/// A refresh token works once. Presenting one that was already used ends the session:
+/// someone else may hold a copy.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "refresh_token",
+    summary = "Exchange the refresh cookie for a new access token",
+    security(()),
+    responses(
+        (status = 200, description = "A new access token; the cookie is rotated", body = TokenResponse),
+        (status = 401, description = "No valid refresh cookie, or it was used before (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let Some(old) = req
+        .cookie(REFRESH_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+    else {
+        return Err(ApiError::new(ProblemCode::Unauthenticated));
+    };
+    let new = random_token().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let rotation =
+        vern_db::sessions::rotate(&txn, &token_hash(&old), token_hash(&new), now).await?;
+    match rotation {
+        Rotation::Rotated(session) => {
+            txn.commit().await.map_err(vern_db::DbError::from)?;
+            token_response(&state, session.user_id, session.id, new)
+        }
+        Rotation::Reused {
+            session_id,
+            user_id,
+        } => {
+            let mut event =
+                login_event(Some(user_id), "auth.refresh_reused", Outcome::Denied, &req);
+            event.target_id = Some(session_id.to_string());
+            vern_db::audit::append(&txn, event, now).await?;
+            txn.commit().await.map_err(vern_db::DbError::from)?;
+            Ok(unauthenticated_clearing(&state))
+        }
+        Rotation::Invalid => Ok(unauthenticated_clearing(&state)),
+    }
+}
+
+fn unauthenticated_clearing(state: &AppState) -> HttpResponse {
+    let err = ApiError::new(ProblemCode::Unauthenticated).detail("log in again");
+    let mut response = actix_web::ResponseError::error_response(&err);
+    let _ = response.add_cookie(&cleared_cookie(state));
+    response
+}
+
+/// End the current session: its access and refresh tokens stop working at once.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "logout",
+    summary = "Log out",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "The session is ended and the cookie cleared"),
+        (status = 401, description = "No valid access token (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    vern_db::sessions::revoke(&txn, auth.session_id, "logout", now).await?;
+    let mut event = login_event(Some(auth.user_id), "auth.logout", Outcome::Success, &req);
+    event.target_id = Some(auth.session_id.to_string());
+    vern_db::audit::append(&txn, event, now).await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(HttpResponse::NoContent()
+        .cookie(cleared_cookie(&state))
+        .finish())
+}
