@@ -79,6 +79,15 @@ impl Application {
         let keys = crate::auth::JwtKeys::load_or_create(&db)
             .await
             .context("cannot load the signing keys")?;
+        if settings.demo {
+            let credentials = crate::demo::seed_users(&db, &settings.data_dir)
+                .await
+                .context("seeding demo users failed")?;
+            if let Some(credentials) = credentials {
+                let path = crate::demo::credentials_path(&settings.data_dir);
+                println!("{}", crate::demo::banner(&credentials, &path));
+            }
+        }
         let server = run(listener, db.clone(), keys, &settings)?;
         Ok(Self { port, server, db })
     }

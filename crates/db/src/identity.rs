@@ -150,3 +150,8 @@ pub async fn memberships(
     out.sort_by(|a, b| a.organization_name.cmp(&b.organization_name));
     Ok(out)
 }
+
+pub async fn count_users(db: &impl ConnectionTrait) -> Result<u64, DbError> {
+    use sea_orm::PaginatorTrait;
+    Ok(user::Entity::find().count(db).await?)
+}

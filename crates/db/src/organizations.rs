@@ -164,3 +164,28 @@ fn to_domain(row: org::Model) -> Result<Organization, DbError> {
         updated_at: row.updated_at,
     })
 }
+
+/// The organisation with this exact name, if any (demo seeding finds its made-up ones so).
+pub async fn find_by_name(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> Result<Option<Organization>, DbError> {
+    org::Entity::find()
+        .filter(Column::Name.eq(name))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+pub async fn find_by_kommunenummer(
+    db: &impl ConnectionTrait,
+    number: &str,
+) -> Result<Option<Organization>, DbError> {
+    org::Entity::find()
+        .filter(Column::Kommunenummer.eq(number))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}

@@ -91,6 +91,8 @@ fn unix_now() -> u64 {
         (status = 400, description = "The body is not JSON (`invalid_json`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "E-mail or password wrong (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account has no second factor yet (`second_factor_missing`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The body does not match the schema (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -152,6 +154,8 @@ pub async fn login(
         (status = 200, description = "Logged in; the refresh token is in the `vern_refresh` cookie", body = TokenResponse),
         (status = 400, description = "The body is not JSON (`invalid_json`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The code or the mfa_token is wrong or expired (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The body does not match the schema (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]

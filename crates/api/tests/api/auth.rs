@@ -489,3 +489,37 @@ async fn concurrent_audited_requests_keep_one_unbroken_chain() {
     let chain = vern_db::audit::chain(&app.db.conn, None).await.unwrap();
     assert_eq!(verify(&chain), Ok(16));
 }
+
+#[tokio::test]
+async fn demo_users_log_in_from_the_credentials_file() {
+    let app = spawn_demo_app().await;
+    let path = app
+        .static_dir
+        .parent()
+        .unwrap()
+        .join("demo-credentials.json");
+    let creds: vern_api::demo::DemoCredentials =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(creds.users.len(), 7 + 3 + 2 + 1);
+    assert!(
+        creds
+            .users
+            .iter()
+            .all(|u| u.email.ends_with("@example.org"))
+    );
+    let dpo = creds
+        .users
+        .iter()
+        .find(|u| u.roles == vec![Role::PrivacyOfficer])
+        .unwrap();
+    let user = TestUser {
+        id: Uuid::nil(),
+        email: dpo.email.clone(),
+        password: dpo.password.clone(),
+        totp_secret: Some(dpo.totp_secret.clone()),
+    };
+    let session = log_in(&app, &user).await;
+    let body: Value = me(&app, &session.access).await.json().await.unwrap();
+    assert_eq!(body["memberships"][0]["organization_name"], "Oslo kommune");
+    assert_eq!(body["memberships"][0]["roles"], json!(["privacy_officer"]));
+}

@@ -7,6 +7,7 @@ mod auth;
 mod errors;
 mod health;
 mod helpers;
+mod matrix;
 mod openapi;
 mod organizations;
 mod spa;

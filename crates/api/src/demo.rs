@@ -1,0 +1,153 @@
+//! Demo logins: with `VERN_DEMO`, one made-up user per role in a demo municipality (Oslo),
+//! a demo vendor and a demo authority, plus a platform operator. Passwords and TOTP secrets
+//! are random per installation and written to `$VERN_DATA_DIR/demo-credentials.json`, which
+//! the e2e tests and scripted checks read. Never enable demo data in production.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+use vern_db::Database;
+use vern_db::identity::NewUser;
+use vern_domain::access::Role;
+use vern_domain::{EmailAddress, OrganizationId};
+
+use crate::auth::credentials::{hash_password, new_totp_secret};
+use crate::auth::random_token;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoUser {
+    pub email: String,
+    pub password: String,
+    /// Base32, for any authenticator app (SHA-1, 6 digits, 30 s).
+    pub totp_secret: String,
+    pub roles: Vec<Role>,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DemoCredentials {
+    pub notice: String,
+    pub users: Vec<DemoUser>,
+    /// Machine clients arrive with the integrations part of identity and access.
+    pub api_clients: Vec<serde_json::Value>,
+}
+
+pub fn credentials_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("demo-credentials.json")
+}
+
+/// (organisation lookup, e-mail prefix, roles to create one user each for)
+const MUNICIPALITY_ROLES: &[Role] = &[
+    Role::OrgAdmin,
+    Role::PrivacyOfficer,
+    Role::RegisterEditor,
+    Role::SystemOwner,
+    Role::RequestCaseworker,
+    Role::Signatory,
+    Role::Auditor,
+];
+const VENDOR_ROLES: &[Role] = &[Role::VendorAdmin, Role::ProductEditor, Role::Signatory];
+const AUTHORITY_ROLES: &[Role] = &[Role::OrgAdmin, Role::Signatory];
+const PLATFORM_ROLES: &[Role] = &[Role::PlatformOperator];
+
+/// Creates the demo users once (when the database has no users) and returns the
+/// credentials file's contents; on later starts reads the file back.
+pub async fn seed_users(db: &Database, data_dir: &Path) -> anyhow::Result<Option<DemoCredentials>> {
+    let path = credentials_path(data_dir);
+    if vern_db::identity::count_users(&db.conn).await? > 0 {
+        return Ok(std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok()));
+    }
+    let orgs = [
+        (
+            vern_db::organizations::find_by_kommunenummer(&db.conn, "0301").await?,
+            "oslo",
+            MUNICIPALITY_ROLES,
+        ),
+        (
+            vern_db::organizations::find_by_name(&db.conn, "Fjordlys Programvare AS").await?,
+            "fjordlys",
+            VENDOR_ROLES,
+        ),
+        (
+            vern_db::organizations::find_by_name(
+                &db.conn,
+                "Direktoratet for digital samhandling (demo)",
+            )
+            .await?,
+            "direktoratet",
+            AUTHORITY_ROLES,
+        ),
+        (
+            vern_db::organizations::find_by_name(&db.conn, "Vern drift (demo)").await?,
+            "drift",
+            PLATFORM_ROLES,
+        ),
+    ];
+    let now = chrono::Utc::now();
+    let mut credentials = DemoCredentials {
+        notice: "DEMO DATA — made-up users for trying Vern out. Never use in production."
+            .to_owned(),
+        ..Default::default()
+    };
+    let txn = vern_db::connection::begin_write(db).await?;
+    for (org, prefix, roles) in orgs {
+        let Some(org) = org else { continue };
+        for role in roles {
+            let email = format!("{prefix}.{}@example.org", role.as_str().replace('_', "-"));
+            let password = format!(
+                "demo-{}",
+                random_token()
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .get(..20)
+                    .unwrap_or("x")
+            );
+            let totp_secret = new_totp_secret().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = vern_db::identity::insert_user(
+                &txn,
+                NewUser {
+                    email: EmailAddress::parse(&email).context("demo e-mail")?,
+                    display_name: format!("Demo {} ({prefix})", role.as_str().replace('_', " ")),
+                    password_hash: Some(hash),
+                    totp_secret: Some(totp_secret.clone()),
+                },
+                now,
+            )
+            .await?;
+            vern_db::identity::grant_role(&txn, org.id, user.id, *role, None, now).await?;
+            credentials.users.push(DemoUser {
+                email,
+                password,
+                totp_secret,
+                roles: vec![*role],
+                organization_id: org.id,
+                organization_name: org.name.clone(),
+            });
+        }
+    }
+    std::fs::write(&path, serde_json::to_vec_pretty(&credentials)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(Some(credentials))
+}
+
+/// The start-up banner listing the demo logins.
+pub fn banner(credentials: &DemoCredentials, path: &Path) -> String {
+    let mut out = String::from("\n==== DEMO LOGINS (demo data only — never in production) ====\n");
+    for user in &credentials.users {
+        let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+        out.push_str(&format!(
+            "  {:<42} {:<26} {}\n",
+            user.email,
+            user.password,
+            roles.join(",")
+        ));
+    }
+    out.push_str(&format!("  TOTP secrets and more: {}\n", path.display()));
+    out.push_str("=============================================================\n");
+    out
+}
