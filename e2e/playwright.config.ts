@@ -6,9 +6,12 @@ import * as path from 'node:path';
 // The real server, on its own fresh SQLite database with demo data, serving the built SPA.
 // It listens on 127.0.0.1; the browser uses http://localhost (passkeys need a host name).
 const port = Number(process.env.E2E_PORT ?? 18181);
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vern-e2e-'));
+// The config is evaluated again in each worker: create the directory once and pass it on.
+const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vern-e2e-'));
 const root = path.resolve(__dirname, '..');
 const binary = process.env.VERN_BIN ?? path.join(root, 'target', 'debug', 'vern');
+// The server writes demo-credentials.json here; the journeys log in with it.
+process.env.E2E_DATA_DIR = dataDir;
 
 export default defineConfig({
   testDir: './tests',

@@ -6,5 +6,7 @@ try {
 } catch {
   stats.unexpected = 1;
 }
-const failed = stats.unexpected + stats.flaky;
+// A run that ran nothing (the server did not start) is a failure, not a pass.
+const ran = stats.expected + stats.unexpected + stats.flaky;
+const failed = stats.unexpected + stats.flaky + (ran === 0 ? 1 : 0);
 console.log(`e2e: ${stats.expected} passed, ${failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''}`);

@@ -2,8 +2,10 @@
 //! typed error the pages show in the user's language.
 
 use gloo_net::http::{Request, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vern_domain::OrganizationId;
+use vern_domain::access::auth::{LoginChallenge, LoginRequest, Me, TokenResponse, TotpRequest};
 use vern_domain::organization::{Organization, OrganizationPage};
 use vern_domain::problem::Problem;
 
@@ -93,4 +95,53 @@ pub async fn list_organizations(query: &OrgQuery) -> Result<OrganizationPage, Ap
 
 pub async fn get_organization(id: OrganizationId) -> Result<Organization, ApiError> {
     get(&format!("/api/v1/organizations/{id}")).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
+    let request = Request::post(url)
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(|_| ApiError::Network)?;
+    read(request.send().await.map_err(|_| ApiError::Network)?).await
+}
+
+pub async fn login(email: String, password: String) -> Result<LoginChallenge, ApiError> {
+    post("/api/v1/auth/login", &LoginRequest { email, password }).await
+}
+
+pub async fn login_totp(mfa_token: String, code: String) -> Result<TokenResponse, ApiError> {
+    post("/api/v1/auth/mfa/totp", &TotpRequest { mfa_token, code }).await
+}
+
+/// Uses the HttpOnly refresh cookie (sent by the browser, never visible to us).
+pub async fn refresh() -> Result<TokenResponse, ApiError> {
+    let response = Request::post("/api/v1/auth/refresh")
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+pub async fn logout(access_token: &str) -> Result<(), ApiError> {
+    let response = Request::post("/api/v1/auth/logout")
+        .header("Authorization", &format!("Bearer {access_token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read::<serde_json::Value>(response).await.map(|_| ())
+    }
+}
+
+pub async fn me(access_token: &str) -> Result<Me, ApiError> {
+    let response = Request::get("/api/v1/me")
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {access_token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
 }

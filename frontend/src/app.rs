@@ -10,11 +10,14 @@ use wasm_bindgen::JsCast;
 
 use crate::components::set_title;
 use crate::i18n::{provide_i18n, use_i18n};
+use crate::pages::auth::{AccountPage, LoginPage};
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
+use crate::session::{provide_session, use_session};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
+    provide_session();
     view! {
         <Router>
             <a class="ds-skip-link" href="#main">{move || use_i18n().t("skip-to-content")}</a>
@@ -25,6 +28,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/organizations"/> }/>
                     <Route path=path!("/organizations") view=OrganizationList/>
                     <Route path=path!("/organizations/:id") view=OrganizationDetail/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/account") view=AccountPage/>
                 </Routes>
             </main>
             <Footer/>
@@ -52,6 +57,7 @@ fn FocusOnNavigate() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     view! {
         <header class="vern-header">
             <div class="vern-container vern-header__inner">
@@ -63,6 +69,13 @@ fn Header() -> impl IntoView {
                     <ul>
                         <li><A href="/organizations">{move || i18n.t("nav-organizations")}</A></li>
                         <li><a href="/api/docs/" rel="external">{move || i18n.t("nav-api-docs")}</a></li>
+                        <li>
+                            {move || if session.current.get().is_some() {
+                                view! { <A href="/account">{move || i18n.t("nav-account")}</A> }.into_any()
+                            } else {
+                                view! { <A href="/login">{move || i18n.t("nav-login")}</A> }.into_any()
+                            }}
+                        </li>
                     </ul>
                 </nav>
                 <LanguageSwitch/>

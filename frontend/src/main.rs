@@ -7,6 +7,7 @@ mod app;
 mod components;
 mod i18n;
 mod pages;
+mod session;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -126,7 +126,7 @@ fn scan(dir: &std::path::Path, used: &mut BTreeSet<String>) {
 }
 
 #[test]
-fn every_problem_code_and_org_kind_has_a_text() {
+fn every_problem_code_org_kind_and_role_has_a_text() {
     use vern_domain::OrgKind;
     use vern_domain::problem::ProblemCode;
     for lang in Lang::ALL {

@@ -1,3 +1,4 @@
 //! One module per capability.
 
+pub mod auth;
 pub mod organizations;

@@ -1,0 +1,31 @@
+## Logging in and the user's own account.
+
+nav-login = Log in
+nav-account = My account
+auth-login-title = Log in
+auth-login-intro = Log in with your e-mail and password. Then we ask for a code from your authenticator app.
+auth-email = E-mail
+auth-password = Password
+auth-continue = Continue
+auth-totp-title = Code from your authenticator app
+auth-totp-label = One-time code (six digits)
+auth-totp-hint = Open your authenticator app and enter the code it shows for Vern.
+auth-verify = Log in
+auth-logout = Log out
+account-title = My account
+account-name = Name
+account-memberships = Organisations and roles
+account-col-organization = Organisation
+account-col-roles = Roles
+account-no-memberships = You have no roles yet.
+account-logged-out = You are not logged in.
+role-org-admin = Administrator
+role-privacy-officer = Data protection officer
+role-register-editor = Register editor
+role-system-owner = System owner
+role-request-caseworker = Caseworker for data-subject requests
+role-signatory = Signatory
+role-auditor = Auditor / internal control
+role-vendor-admin = Vendor administrator
+role-product-editor = Product editor
+role-platform-operator = Platform operator

@@ -1,0 +1,31 @@
+## Logging in and the user's own account.
+
+nav-login = Logg inn
+nav-account = Min konto
+auth-login-title = Logg inn
+auth-login-intro = Logg inn med e-post og passord. Deretter ber vi om en kode fra autentiseringsappen din.
+auth-email = E-post
+auth-password = Passord
+auth-continue = Fortsett
+auth-totp-title = Kode fra autentiseringsappen
+auth-totp-label = Engangskode (seks sifre)
+auth-totp-hint = Åpne autentiseringsappen og skriv inn koden den viser for Vern.
+auth-verify = Logg inn
+auth-logout = Logg ut
+account-title = Min konto
+account-name = Navn
+account-memberships = Organisasjoner og roller
+account-col-organization = Organisasjon
+account-col-roles = Roller
+account-no-memberships = Du har ingen roller ennå.
+account-logged-out = Du er ikke logget inn.
+role-org-admin = Administrator
+role-privacy-officer = Personvernombud
+role-register-editor = Registerredaktør
+role-system-owner = Systemansvarlig
+role-request-caseworker = Saksbehandler for innsyn og andre rettigheter
+role-signatory = Signaturberettiget
+role-auditor = Revisor / internkontroll
+role-vendor-admin = Leverandøradministrator
+role-product-editor = Produktredaktør
+role-platform-operator = Plattformdrift

@@ -1,0 +1,31 @@
+## Logging in and the user's own account.
+
+nav-login = Logg inn
+nav-account = Kontoen min
+auth-login-title = Logg inn
+auth-login-intro = Logg inn med e-post og passord. Deretter ber vi om ein kode frå autentiseringsappen din.
+auth-email = E-post
+auth-password = Passord
+auth-continue = Hald fram
+auth-totp-title = Kode frå autentiseringsappen
+auth-totp-label = Eingongskode (seks siffer)
+auth-totp-hint = Opne autentiseringsappen og skriv inn koden han viser for Vern.
+auth-verify = Logg inn
+auth-logout = Logg ut
+account-title = Kontoen min
+account-name = Namn
+account-memberships = Organisasjonar og roller
+account-col-organization = Organisasjon
+account-col-roles = Roller
+account-no-memberships = Du har ingen roller enno.
+account-logged-out = Du er ikkje logga inn.
+role-org-admin = Administrator
+role-privacy-officer = Personvernombod
+role-register-editor = Registerredaktør
+role-system-owner = Systemansvarleg
+role-request-caseworker = Sakshandsamar for innsyn og andre rettar
+role-signatory = Signaturrett
+role-auditor = Revisor / internkontroll
+role-vendor-admin = Leverandøradministrator
+role-product-editor = Produktredaktør
+role-platform-operator = Plattformdrift

@@ -1,0 +1,89 @@
+//! The logged-in session. The access token lives only in memory; after a reload the
+//! session is restored through the HttpOnly refresh cookie.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use vern_domain::access::auth::Me;
+
+use crate::api;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionInfo {
+    pub access_token: String,
+    pub me: Me,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    pub current: RwSignal<Option<SessionInfo>>,
+    /// False until the first attempt to restore a session has finished.
+    pub ready: RwSignal<bool>,
+}
+
+/// A hint (not a secret) that this browser may hold a refresh cookie, so anonymous visitors
+/// are not sent on a refresh that can only fail.
+const HINT_KEY: &str = "vern.session";
+
+fn set_hint(on: bool) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = if on {
+            storage.set_item(HINT_KEY, "1")
+        } else {
+            storage.remove_item(HINT_KEY)
+        };
+    }
+}
+
+fn has_hint() -> bool {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(HINT_KEY).ok().flatten())
+        .is_some()
+}
+
+impl Session {
+    /// Fetches who the token belongs to and keeps both.
+    pub async fn establish(&self, access_token: String) -> Result<(), api::ApiError> {
+        let me = api::me(&access_token).await?;
+        self.current.set(Some(SessionInfo { access_token, me }));
+        set_hint(true);
+        Ok(())
+    }
+
+    pub async fn log_out(&self) {
+        if let Some(info) = self.current.get_untracked() {
+            let _ = api::logout(&info.access_token).await;
+        }
+        set_hint(false);
+        self.current.set(None);
+    }
+}
+
+pub fn provide_session() -> Session {
+    let session = Session {
+        current: RwSignal::new(None),
+        ready: RwSignal::new(false),
+    };
+    provide_context(session);
+    spawn_local(async move {
+        if has_hint() {
+            match api::refresh().await {
+                Ok(tokens) => {
+                    let _ = session.establish(tokens.access_token).await;
+                }
+                Err(_) => set_hint(false),
+            }
+        }
+        session.ready.set(true);
+    });
+    session
+}
+
+pub fn use_session() -> Session {
+    use_context::<Session>().unwrap_or_else(|| Session {
+        current: RwSignal::new(None),
+        ready: RwSignal::new(true),
+    })
+}
