@@ -143,3 +143,28 @@ fn to_domain(row: ev::Model) -> Result<AuditRecord, DbError> {
         hash: row.hash,
     })
 }
+
+/// A page of an organisation's events, newest first, before sequence `before`.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    limit: vern_domain::pagination::Limit,
+    before: Option<i64>,
+) -> Result<vern_domain::access::members::AuditEventPage, DbError> {
+    use sea_orm::QuerySelect;
+    let mut query = ev::Entity::find().filter(Column::ChainId.eq(chain_id(Some(org))));
+    if let Some(before) = before {
+        query = query.filter(Column::Sequence.lt(before));
+    }
+    let rows = query
+        .order_by_desc(Column::Sequence)
+        .limit(limit.probe())
+        .all(db)
+        .await?;
+    let (rows, next_cursor) = vern_domain::pagination::paginate(rows, limit, |r| r.sequence);
+    let items = rows
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(vern_domain::access::members::AuditEventPage { items, next_cursor })
+}

@@ -155,3 +155,103 @@ pub async fn count_users(db: &impl ConnectionTrait) -> Result<u64, DbError> {
     use sea_orm::PaginatorTrait;
     Ok(user::Entity::find().count(db).await?)
 }
+
+/// Whether the user has (or had) any grant in the organisation: that makes them a member.
+pub async fn is_member(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    user_id: Uuid,
+) -> Result<bool, DbError> {
+    use sea_orm::PaginatorTrait;
+    Ok(role_grant::Entity::find()
+        .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(role_grant::Column::UserId.eq(user_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Members by e-mail, after `after` (the last e-mail of the previous page).
+pub async fn members(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    limit: vern_domain::pagination::Limit,
+    after: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<vern_domain::access::members::MemberPage, DbError> {
+    use sea_orm::sea_query::Query;
+    use sea_orm::{QueryOrder, QuerySelect};
+    use vern_domain::access::members::{Member, MemberPage, RoleGrantView};
+    let member_ids = Query::select()
+        .column(role_grant::Column::UserId)
+        .from(role_grant::Entity)
+        .and_where(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .to_owned();
+    let mut query = user::Entity::find().filter(user::Column::Id.in_subquery(member_ids));
+    if let Some(after) = after {
+        query = query.filter(user::Column::Email.gt(after));
+    }
+    let rows = query
+        .order_by_asc(user::Column::Email)
+        .limit(limit.probe())
+        .all(db)
+        .await?;
+    let (rows, next_cursor) = vern_domain::pagination::paginate(rows, limit, |u| u.email.clone());
+    let ids: Vec<Uuid> = rows.iter().map(|u| u.id).collect();
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(role_grant::Column::UserId.is_in(ids))
+        .filter(role_grant::Column::State.eq("active"))
+        .all(db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|u| Member {
+            grants: grants
+                .iter()
+                .filter(|g| g.user_id == u.id)
+                .filter(|g| {
+                    GrantState::Active {
+                        until: g.until,
+                        review_due: g.review_due,
+                    }
+                    .is_effective(now)
+                })
+                .filter_map(|g| {
+                    Role::parse(&g.role).map(|role| RoleGrantView {
+                        id: g.id,
+                        role,
+                        until: g.until,
+                        review_due: g.review_due,
+                    })
+                })
+                .collect(),
+            user_id: u.id,
+            email: u.email,
+            display_name: u.display_name,
+            status: u.status,
+        })
+        .collect();
+    Ok(MemberPage { items, next_cursor })
+}
+
+/// Ends the user's active grants of `role` in the organisation; returns how many ended.
+pub async fn revoke_role(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    user_id: Uuid,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    use sea_orm::sea_query::Expr;
+    let result = role_grant::Entity::update_many()
+        .col_expr(role_grant::Column::State, Expr::value("revoked"))
+        .col_expr(role_grant::Column::UpdatedAt, Expr::value(now))
+        .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(role_grant::Column::UserId.eq(user_id))
+        .filter(role_grant::Column::Role.eq(role.as_str()))
+        .filter(role_grant::Column::State.eq("active"))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -34,6 +34,16 @@ impl Authenticated {
     pub fn can(&self, org: OrganizationId, permission: Permission) -> bool {
         self.roles_in(org).iter().any(|r| r.grants(permission))
     }
+
+    /// 404 when the caller has no role in the organisation — its contents are not theirs to
+    /// know of — and 403 when they have roles there, but none that carries the permission.
+    pub fn require(&self, org: OrganizationId, permission: Permission) -> Result<(), ApiError> {
+        match self.memberships.iter().find(|m| m.organization_id == org) {
+            None => Err(ApiError::not_found()),
+            Some(m) if m.roles.iter().any(|r| r.grants(permission)) => Ok(()),
+            Some(_) => Err(ApiError::new(ProblemCode::Forbidden)),
+        }
+    }
 }
 
 fn unauthenticated() -> ApiError {

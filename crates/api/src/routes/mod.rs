@@ -1,9 +1,11 @@
 //! The API's routes, one module per capability.
 
+pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod health;
 pub mod me;
+pub mod members;
 pub mod organizations;
 
 use utoipa_actix_web::scope;
@@ -19,4 +21,6 @@ fn v1(cfg: &mut ServiceConfig) {
     auth::mount(cfg);
     me::mount(cfg);
     organizations::mount(cfg);
+    members::mount(cfg);
+    audit::mount(cfg);
 }

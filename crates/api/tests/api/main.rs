@@ -8,6 +8,7 @@ mod errors;
 mod health;
 mod helpers;
 mod matrix;
+mod members;
 mod openapi;
 mod organizations;
 mod spa;

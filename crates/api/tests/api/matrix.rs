@@ -1,11 +1,16 @@
 //! The authorization matrix: every operation in the committed OpenAPI document is called
 //! without credentials and with a forged token. Every operation not documented as public
 //! (`security: [{}]`) must answer 401 — so each new endpoint is covered the moment it is
-//! documented. (Members of another organisation: added with the first org-scoped endpoint.)
+//! documented. Every operation under `/organizations/{org_id}/…` must answer 404 to an
+//! administrator of another organisation.
 
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use vern_domain::OrgKind;
+use vern_domain::access::Role;
+
+use crate::auth::{create_user, first_org, log_in};
+use crate::helpers::spawn_demo_app;
 
 fn committed() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
@@ -21,11 +26,29 @@ fn is_public(op: &Value) -> bool {
 
 #[tokio::test]
 async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
-    let app = spawn_app().await;
+    let app = spawn_demo_app().await;
+    let target = first_org(&app, OrgKind::Municipality).await;
+    let (_, page) = app
+        .get_json("/api/v1/organizations?kind=municipality&limit=2")
+        .await;
+    let elsewhere: vern_domain::OrganizationId =
+        page["items"][1]["id"].as_str().unwrap().parse().unwrap();
+    let outsider = create_user(
+        &app,
+        "utenfor@example.org",
+        &[(elsewhere, Role::OrgAdmin)],
+        true,
+    )
+    .await;
+    let outsider = log_in(&app, &outsider).await;
     let spec = committed();
     let mut protected = 0;
+    let mut org_scoped = 0;
     for (path, item) in spec["paths"].as_object().unwrap() {
-        let concrete = path.replace("{org_id}", "0192f1a0-7c3e-7d2a-9b1e-3f5a6b7c8d9e");
+        let concrete = path
+            .replace("{org_id}", &target.to_string())
+            .replace("{user_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{role}", "auditor");
         assert!(
             !concrete.contains('{'),
             "add a value for the parameters of {path}"
@@ -55,7 +78,28 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
             if !is_public(op) {
                 protected += 1;
             }
+            if path.contains("{org_id}") && !is_public(op) {
+                org_scoped += 1;
+                let status = app
+                    .client
+                    .request(method.clone(), app.url(&concrete))
+                    .bearer_auth(&outsider.access)
+                    .json(&serde_json::json!({"role": "auditor"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16();
+                assert_eq!(
+                    status, 404,
+                    "{method} {path} as another organisation's administrator"
+                );
+            }
         }
     }
     assert!(protected >= 2, "expected protected operations in the spec");
+    assert!(
+        org_scoped >= 4,
+        "expected organisation-scoped operations in the spec"
+    );
 }

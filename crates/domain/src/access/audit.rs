@@ -52,6 +52,7 @@ pub struct AuditDraft {
 
 /// A sealed event as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     pub id: Uuid,
     pub organization_id: Option<OrganizationId>,

@@ -9,6 +9,7 @@ mod allowlist;
 pub mod audit;
 pub mod auth;
 mod grant;
+pub mod members;
 mod password;
 mod roles;
 

@@ -1,0 +1,239 @@
+//! Members of an organisation and their roles: the organisation administrator's work.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use vern_domain::OrganizationId;
+use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+use vern_domain::access::members::{GrantRoleRequest, MemberPage, RoleGrantView};
+use vern_domain::access::{Permission, Role};
+use vern_domain::pagination::{Limit, decode_cursor};
+use vern_domain::problem::{Problem, ProblemCode};
+
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn mount(cfg: &mut ServiceConfig) {
+    cfg.service(list_members)
+        .service(grant_role)
+        .service(revoke_role);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1–500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn parse<K: serde::de::DeserializeOwned>(&self) -> Result<(Limit, Option<K>), ApiError> {
+        let limit = match self.limit.as_deref().map(str::parse::<u32>) {
+            None => Limit::default(),
+            Some(Ok(n)) => {
+                Limit::parse(Some(n)).map_err(|_| ApiError::validation("limit", "range"))?
+            }
+            Some(Err(_)) => return Err(ApiError::validation("limit", "not_an_integer")),
+        };
+        let cursor = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => None,
+            Some(raw) => Some(decode_cursor::<K>(raw).map_err(|_| {
+                ApiError::new(ProblemCode::InvalidCursor).field("cursor", "invalid")
+            })?),
+        };
+        Ok((limit, cursor))
+    }
+}
+
+pub fn request_id(req: &HttpRequest) -> Option<String> {
+    use actix_web::HttpMessage as _;
+    req.extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string)
+}
+
+fn role_event(
+    org: OrganizationId,
+    auth: &Authenticated,
+    action: &'static str,
+    user: Uuid,
+    req: &HttpRequest,
+) -> AuditDraft {
+    AuditDraft {
+        organization_id: Some(org),
+        actor_kind: ActorKind::User,
+        actor_id: Some(auth.user_id),
+        action,
+        target_type: "user",
+        target_id: Some(user.to_string()),
+        request_id: request_id(req),
+        outcome: Outcome::Success,
+    }
+}
+
+/// List the organisation's members and the roles in force for each.
+#[utoipa::path(
+    tag = "members",
+    operation_id = "list_members",
+    summary = "List members and their roles",
+    params(("org_id" = OrganizationId, Path, description = "The organisation"), PageParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "One page of members, by e-mail", body = MemberPage),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may manage members (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/members")]
+pub async fn list_members(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+    params: web::Query<PageParams>,
+) -> Result<web::Json<MemberPage>, ApiError> {
+    let org = org_id.into_inner();
+    auth.require(org, Permission::ManageMembers)?;
+    let (limit, after) = params.parse::<String>()?;
+    Ok(web::Json(
+        vern_db::identity::members(&state.db.conn, org, limit, after, Utc::now()).await?,
+    ))
+}
+
+/// Grant a member a role, optionally until a given time. Takes effect at once.
+#[utoipa::path(
+    tag = "members",
+    operation_id = "grant_role",
+    summary = "Grant a role",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("user_id" = Uuid, Path, description = "The member"),
+    ),
+    request_body = GrantRoleRequest,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, description = "Granted", body = RoleGrantView, headers(("Location" = String, description = "The member's roles"))),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may manage roles (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation or member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The member already holds the role (`conflict`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The role does not exist in this kind of organisation, or `until` has passed (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{org_id}/members/{user_id}/roles")]
+pub async fn grant_role(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid)>,
+    body: web::Json<GrantRoleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user_id) = path.into_inner();
+    auth.require(org, Permission::ManageRoles)?;
+    let now = Utc::now();
+    let kind = vern_db::organizations::get(&state.db.conn, org)
+        .await?
+        .ok_or_else(ApiError::not_found)?
+        .kind;
+    let GrantRoleRequest { role, until } = body.into_inner();
+    if !role.allowed_in(kind) {
+        return Err(ApiError::validation(
+            "role",
+            "not_for_this_kind_of_organization",
+        ));
+    }
+    if until.is_some_and(|u| u <= now) {
+        return Err(ApiError::validation("until", "in_the_past"));
+    }
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    if !vern_db::identity::is_member(&txn, org, user_id).await? {
+        return Err(ApiError::not_found());
+    }
+    let current = vern_db::identity::memberships(&txn, user_id, now).await?;
+    if current
+        .iter()
+        .any(|m| m.organization_id == org && m.roles.contains(&role))
+    {
+        return Err(
+            ApiError::new(ProblemCode::Conflict).detail("the member already holds this role")
+        );
+    }
+    let id = vern_db::identity::grant_role(&txn, org, user_id, role, until, now).await?;
+    vern_db::audit::append(
+        &txn,
+        role_event(org, &auth, "role.granted", user_id, &req),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/api/v1/organizations/{org}/members?cursor="),
+        ))
+        .json(RoleGrantView {
+            id,
+            role,
+            until,
+            review_due: None,
+        }))
+}
+
+/// End a member's role. Takes effect at once, for sessions already open too.
+#[utoipa::path(
+    tag = "members",
+    operation_id = "revoke_role",
+    summary = "Revoke a role",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("user_id" = Uuid, Path, description = "The member"),
+        ("role" = Role, Path, description = "The role to end"),
+    ),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may manage roles (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation, member or grant (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Administrators cannot remove their own administrator role (`conflict`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/organizations/{org_id}/members/{user_id}/roles/{role}")]
+pub async fn revoke_role(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid, Role)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user_id, role) = path.into_inner();
+    auth.require(org, Permission::ManageRoles)?;
+    if user_id == auth.user_id && role.grants(Permission::ManageRoles) {
+        return Err(ApiError::new(ProblemCode::Conflict)
+            .detail("another administrator must remove this role"));
+    }
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    if vern_db::identity::revoke_role(&txn, org, user_id, role, now).await? == 0 {
+        return Err(ApiError::not_found());
+    }
+    vern_db::audit::append(
+        &txn,
+        role_event(org, &auth, "role.revoked", user_id, &req),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(HttpResponse::NoContent().finish())
+}
