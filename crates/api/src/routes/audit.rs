@@ -26,6 +26,7 @@ pub fn mount(cfg: &mut ServiceConfig) {
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "One page of events, newest first", body = AuditEventPage),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that may read the audit log (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
@@ -56,6 +57,7 @@ pub async fn list_audit_events(
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "The verification result", body = AuditVerification),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that may read the audit log (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),

@@ -87,6 +87,7 @@ fn role_event(
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "One page of members, by e-mail", body = MemberPage),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that may manage members (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
