@@ -23,3 +23,16 @@ export function demoUser(role: string): DemoUser {
 export function totp(secret: string): string {
   return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
 }
+
+import type { Page } from '@playwright/test';
+
+/** Logs in through the SPA's login page (password, then TOTP) and waits for the account page. */
+export async function logIn(page: Page, user: DemoUser) {
+  await page.goto('/login');
+  await page.getByLabel('E-post').fill(user.email);
+  await page.getByLabel('Passord').fill(user.password);
+  await page.getByRole('button', { name: 'Fortsett' }).click();
+  await page.getByLabel('Engangskode (seks sifre)').fill(totp(user.totp_secret));
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.waitForURL(/\/account$/);
+}

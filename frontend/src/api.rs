@@ -145,3 +145,97 @@ pub async fn me(access_token: &str) -> Result<Me, ApiError> {
         .map_err(|_| ApiError::Network)?;
     read(response).await
 }
+
+fn authorized(
+    request: gloo_net::http::RequestBuilder,
+    token: &str,
+) -> gloo_net::http::RequestBuilder {
+    request
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+}
+
+pub async fn list_members(
+    org: OrganizationId,
+    token: String,
+) -> Result<vern_domain::access::members::MemberPage, ApiError> {
+    let response = authorized(
+        Request::get(&format!("/api/v1/organizations/{org}/members?limit=500")),
+        &token,
+    )
+    .send()
+    .await
+    .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+pub async fn grant_role(
+    org: OrganizationId,
+    user: uuid::Uuid,
+    request: vern_domain::access::members::GrantRoleRequest,
+    token: String,
+) -> Result<vern_domain::access::members::RoleGrantView, ApiError> {
+    let response = authorized(
+        Request::post(&format!("/api/v1/organizations/{org}/members/{user}/roles")),
+        &token,
+    )
+    .json(&request)
+    .map_err(|_| ApiError::Network)?
+    .send()
+    .await
+    .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+pub async fn revoke_role(
+    org: OrganizationId,
+    user: uuid::Uuid,
+    role: vern_domain::access::Role,
+    token: String,
+) -> Result<(), ApiError> {
+    let response = authorized(
+        Request::delete(&format!(
+            "/api/v1/organizations/{org}/members/{user}/roles/{}",
+            role.as_str()
+        )),
+        &token,
+    )
+    .send()
+    .await
+    .map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read::<serde_json::Value>(response).await.map(|_| ())
+    }
+}
+
+pub async fn list_audit_events(
+    org: OrganizationId,
+    token: String,
+) -> Result<vern_domain::access::members::AuditEventPage, ApiError> {
+    let response = authorized(
+        Request::get(&format!(
+            "/api/v1/organizations/{org}/audit-events?limit=100"
+        )),
+        &token,
+    )
+    .send()
+    .await
+    .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+pub async fn verify_audit_events(
+    org: OrganizationId,
+    token: String,
+) -> Result<vern_domain::access::members::AuditVerification, ApiError> {
+    let response = authorized(
+        Request::get(&format!("/api/v1/organizations/{org}/audit-events/verify")),
+        &token,
+    )
+    .send()
+    .await
+    .map_err(|_| ApiError::Network)?;
+    read(response).await
+}

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::set_title;
 use crate::i18n::{provide_i18n, use_i18n};
+use crate::pages::admin::{AuditLogPage, MembersPage};
 use crate::pages::auth::{AccountPage, LoginPage};
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::session::{provide_session, use_session};
@@ -28,6 +29,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/organizations"/> }/>
                     <Route path=path!("/organizations") view=OrganizationList/>
                     <Route path=path!("/organizations/:id") view=OrganizationDetail/>
+                    <Route path=path!("/organizations/:id/members") view=MembersPage/>
+                    <Route path=path!("/organizations/:id/audit") view=AuditLogPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/account") view=AccountPage/>
                 </Routes>

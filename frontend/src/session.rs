@@ -1,6 +1,8 @@
 //! The logged-in session. The access token lives only in memory; after a reload the
 //! session is restored through the HttpOnly refresh cookie.
 
+use std::future::Future;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vern_domain::access::auth::Me;
@@ -50,6 +52,35 @@ impl Session {
         self.current.set(Some(SessionInfo { access_token, me }));
         set_hint(true);
         Ok(())
+    }
+
+    /// Runs an API call with the access token; when the token has expired, renews it once
+    /// through the refresh cookie and tries again.
+    pub async fn authorized<T, F, Fut>(&self, call: F) -> Result<T, api::ApiError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<T, api::ApiError>>,
+    {
+        let unauthenticated = || {
+            api::ApiError::Problem(Box::new(vern_domain::problem::Problem::new(
+                vern_domain::problem::ProblemCode::Unauthenticated,
+            )))
+        };
+        let token = self
+            .current
+            .get_untracked()
+            .map(|s| s.access_token)
+            .ok_or_else(unauthenticated)?;
+        match call(token).await {
+            Err(api::ApiError::Problem(p))
+                if p.code == vern_domain::problem::ProblemCode::Unauthenticated =>
+            {
+                let tokens = api::refresh().await?;
+                self.establish(tokens.access_token.clone()).await?;
+                call(tokens.access_token).await
+            }
+            other => other,
+        }
     }
 
     pub async fn log_out(&self) {

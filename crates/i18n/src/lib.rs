@@ -78,9 +78,15 @@ pub type Sources = &'static [(&'static str, &'static str)];
 /// The Fluent sources per language. Add a capability's file to all three lists.
 pub fn sources(lang: Lang) -> Sources {
     match lang {
-        Lang::Nb => sources!("nb": "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl"),
-        Lang::Nn => sources!("nn": "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl"),
-        Lang::En => sources!("en": "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl"),
+        Lang::Nb => {
+            sources!("nb": "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
+        }
+        Lang::Nn => {
+            sources!("nn": "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
+        }
+        Lang::En => {
+            sources!("en": "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
+        }
     }
 }
 

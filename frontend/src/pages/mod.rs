@@ -1,4 +1,5 @@
 //! One module per capability.
 
+pub mod admin;
 pub mod auth;
 pub mod organizations;

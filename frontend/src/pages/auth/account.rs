@@ -3,6 +3,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use vern_domain::access::Permission;
+
 use super::role_key;
 use crate::components::{Loading, set_title};
 use crate::i18n::use_i18n;
@@ -57,12 +59,16 @@ pub fn AccountPage() -> impl IntoView {
                                                     <th scope="col">{move || i18n.t("account-col-organization")}</th>
                                                     <th scope="col">{move || i18n.t("org-col-kind")}</th>
                                                     <th scope="col">{move || i18n.t("account-col-roles")}</th>
+                                                    <th scope="col">{move || i18n.t("account-col-tools")}</th>
                                                 </tr>
                                             </thead>
                                             <tbody>
                                                 {me.memberships.into_iter().map(|m| {
                                                     let kind = kind_key(m.organization_kind);
                                                     let roles = m.roles.clone();
+                                                    let can = |p: Permission| m.roles.iter().any(|r| r.grants(p));
+                                                    let members_href = can(Permission::ManageMembers).then(|| format!("/organizations/{}/members", m.organization_id));
+                                                    let audit_href = can(Permission::ReadAuditLog).then(|| format!("/organizations/{}/audit", m.organization_id));
                                                     view! {
                                                         <tr>
                                                             <th scope="row">
@@ -70,6 +76,12 @@ pub fn AccountPage() -> impl IntoView {
                                                             </th>
                                                             <td>{move || i18n.t(&kind)}</td>
                                                             <td>{move || roles.iter().map(|r| i18n.t(&role_key(*r))).collect::<Vec<_>>().join(", ")}</td>
+                                                            <td>
+                                                                <div class="vern-tools">
+                                                                    {members_href.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("members-title")}</A> })}
+                                                                    {audit_href.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("audit-title")}</A> })}
+                                                                </div>
+                                                            </td>
                                                         </tr>
                                                     }
                                                 }).collect_view()}

@@ -1,0 +1,29 @@
+## The organisation administrator's pages: members and roles, the audit log.
+
+account-col-tools = Administration
+members-title = Members and roles
+members-revoke = Remove
+members-revoke-label = Remove the role { $role } from { $name }
+members-revoked = The role has been removed.
+members-granted = The role has been granted.
+members-grant-title = Grant a role
+members-grant-member = Member
+members-grant-role = Role
+members-choose-role = Choose a role
+members-grant-until = Valid until (optional)
+members-grant-until-hint = Without a date the role lasts until it is removed or not confirmed in an access review.
+members-grant-submit = Grant the role
+audit-title = Audit log
+audit-intro = Every change in the organisation, newest first. The events are chained with checksums, so later changes are detected.
+audit-verify = Check the log
+audit-intact = The log is unchanged: { $count } events checked.
+audit-broken = The log was changed at event { $sequence }: { $reason }
+audit-reason-altered = its content was changed.
+audit-reason-unlinked = an event is missing or was moved.
+audit-reason-gap = the numbering has a gap.
+audit-empty = No events yet.
+audit-col-sequence = No.
+audit-col-time = Time
+audit-col-action = Event
+audit-col-target = Concerns
+audit-col-outcome = Outcome

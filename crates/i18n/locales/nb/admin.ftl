@@ -1,0 +1,29 @@
+## The organisation administrator's pages: members and roles, the audit log.
+
+account-col-tools = Administrasjon
+members-title = Medlemmer og roller
+members-revoke = Fjern
+members-revoke-label = Fjern rollen { $role } for { $name }
+members-revoked = Rollen er fjernet.
+members-granted = Rollen er gitt.
+members-grant-title = Gi en rolle
+members-grant-member = Medlem
+members-grant-role = Rolle
+members-choose-role = Velg rolle
+members-grant-until = Gjelder til og med (valgfritt)
+members-grant-until-hint = Uten dato gjelder rollen til den fjernes eller ikke bekreftes ved tilgangsgjennomgang.
+members-grant-submit = Gi rollen
+audit-title = Revisjonslogg
+audit-intro = Alle endringer i organisasjonen, nyeste først. Hendelsene er lenket med sjekksummer, så endringer i ettertid oppdages.
+audit-verify = Kontroller loggen
+audit-intact = Loggen er uendret: { $count } hendelser kontrollert.
+audit-broken = Loggen er endret ved hendelse { $sequence }: { $reason }
+audit-reason-altered = innholdet er endret.
+audit-reason-unlinked = en hendelse mangler eller er flyttet.
+audit-reason-gap = nummereringen har et hull.
+audit-empty = Ingen hendelser ennå.
+audit-col-sequence = Nr.
+audit-col-time = Tidspunkt
+audit-col-action = Hendelse
+audit-col-target = Gjelder
+audit-col-outcome = Utfall

@@ -1,0 +1,29 @@
+## The organisation administrator's pages: members and roles, the audit log.
+
+account-col-tools = Administrasjon
+members-title = Medlemmer og roller
+members-revoke = Fjern
+members-revoke-label = Fjern rolla { $role } for { $name }
+members-revoked = Rolla er fjerna.
+members-granted = Rolla er gitt.
+members-grant-title = Gi ei rolle
+members-grant-member = Medlem
+members-grant-role = Rolle
+members-choose-role = Vel rolle
+members-grant-until = Gjeld til og med (valfritt)
+members-grant-until-hint = Utan dato gjeld rolla til ho blir fjerna eller ikkje stadfesta ved tilgangsgjennomgang.
+members-grant-submit = Gi rolla
+audit-title = Revisjonslogg
+audit-intro = Alle endringar i organisasjonen, nyaste først. Hendingane er lenkja med sjekksummar, så endringar i ettertid blir oppdaga.
+audit-verify = Kontroller loggen
+audit-intact = Loggen er uendra: { $count } hendingar kontrollerte.
+audit-broken = Loggen er endra ved hending { $sequence }: { $reason }
+audit-reason-altered = innhaldet er endra.
+audit-reason-unlinked = ei hending manglar eller er flytta.
+audit-reason-gap = nummereringa har eit hol.
+audit-empty = Ingen hendingar enno.
+audit-col-sequence = Nr.
+audit-col-time = Tidspunkt
+audit-col-action = Hending
+audit-col-target = Gjeld
+audit-col-outcome = Utfall

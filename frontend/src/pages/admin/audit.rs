@@ -1,0 +1,114 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use vern_domain::access::audit::BreakReason;
+use vern_domain::access::members::AuditVerification;
+
+use super::org_from_path;
+use crate::api::{self, ApiError};
+use crate::components::{ErrorAlert, Loading, set_title};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+/// The organisation's audit log, newest first, and a check of its hash chain.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    set_title(move || i18n.t("audit-title"));
+    let verdict = RwSignal::new(None::<AuditVerification>);
+    let error = RwSignal::new(None::<ApiError>);
+
+    let events = LocalResource::new(move || {
+        let ready = session.ready.get();
+        let org = org.get();
+        async move {
+            match (ready, org) {
+                (true, Some(org)) => {
+                    Some(session.authorized(|t| api::list_audit_events(org, t)).await)
+                }
+                _ => None,
+            }
+        }
+    });
+
+    let verify = move |_| {
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::verify_audit_events(org, t))
+                .await
+            {
+                Ok(v) => {
+                    error.set(None);
+                    verdict.set(Some(v));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <div class="vern-container">
+            <p><A href="/account" attr:class="ds-link">{move || i18n.t("nav-account")}</A></p>
+            <h1 class="ds-heading" data-size="lg">{move || i18n.t("audit-title")}</h1>
+            <p class="ds-paragraph vern-lead">{move || i18n.t("audit-intro")}</p>
+            <p>
+                <button class="ds-button" data-variant="secondary" type="button" on:click=verify>{move || i18n.t("audit-verify")}</button>
+            </p>
+            <div role="status" class="vern-status">
+                {move || verdict.get().map(|v| match v.broken {
+                    None => i18n.t_with("audit-intact", &[("count", (v.checked as usize).into())]),
+                    Some(b) => i18n.t_with("audit-broken", &[
+                        ("sequence", b.sequence.to_string().into()),
+                        ("reason", i18n.t(match b.reason {
+                            BreakReason::Altered => "audit-reason-altered",
+                            BreakReason::Unlinked => "audit-reason-unlinked",
+                            BreakReason::Gap => "audit-reason-gap",
+                        }).into()),
+                    ]),
+                })}
+            </div>
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match events.await {
+                        None => view! { <Loading/> }.into_any(),
+                        Some(Err(e)) => view! { <ErrorAlert error=e/> }.into_any(),
+                        Some(Ok(page)) if page.items.is_empty() => view! { <p class="ds-paragraph">{move || i18n.t("audit-empty")}</p> }.into_any(),
+                        Some(Ok(page)) => view! {
+                            <div class="vern-table-wrap">
+                                <table class="ds-table" data-border="true">
+                                    <caption class="ds-sr-only">{move || i18n.t("audit-title")}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{move || i18n.t("audit-col-sequence")}</th>
+                                            <th scope="col">{move || i18n.t("audit-col-time")}</th>
+                                            <th scope="col">{move || i18n.t("audit-col-action")}</th>
+                                            <th scope="col">{move || i18n.t("audit-col-target")}</th>
+                                            <th scope="col">{move || i18n.t("audit-col-outcome")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.items.into_iter().map(|e| view! {
+                                            <tr>
+                                                <td>{e.sequence}</td>
+                                                <td><time datetime=e.occurred_at.to_rfc3339()>{e.occurred_at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</time></td>
+                                                <td><code>{e.action}</code></td>
+                                                <td>{format!("{} {}", e.target_type, e.target_id.unwrap_or_default())}</td>
+                                                <td>{format!("{:?}", e.outcome).to_lowercase()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}

@@ -1,0 +1,17 @@
+//! The organisation administrator's pages: members and roles, and the audit log.
+
+mod audit;
+mod members;
+
+pub use audit::AuditLogPage;
+pub use members::MembersPage;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use vern_domain::OrganizationId;
+
+/// The organisation in the address (`/organizations/:id/...`).
+pub fn org_from_path() -> Memo<Option<OrganizationId>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.get().get("id").and_then(|id| id.parse().ok()))
+}
