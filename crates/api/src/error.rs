@@ -16,6 +16,8 @@ pub struct ApiError {
     pub problem: Box<Problem>,
     /// For 405: the methods the path does have.
     pub allow: Option<String>,
+    /// For 429 and 503: seconds to wait.
+    pub retry_after: Option<u64>,
     /// The cause, for the log only.
     source: Option<anyhow::Error>,
 }
@@ -25,6 +27,7 @@ impl ApiError {
         Self {
             problem: Box::new(Problem::new(code)),
             allow: None,
+            retry_after: None,
             source: None,
         }
     }
@@ -43,10 +46,19 @@ impl ApiError {
         err
     }
 
+    /// 429 with `Retry-After`.
+    pub fn rate_limited(seconds: u64) -> Self {
+        let mut err = Self::new(ProblemCode::RateLimited)
+            .detail("too many failed attempts; wait and try again");
+        err.retry_after = Some(seconds);
+        err
+    }
+
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
         Self {
             problem: Box::new(Problem::new(ProblemCode::InternalError)),
             allow: None,
+            retry_after: None,
             source: Some(cause.into()),
         }
     }
@@ -107,7 +119,14 @@ impl ResponseError for ApiError {
             // The request span (with its request id) is current here.
             tracing::error!(code = self.problem.code.as_str(), error = %format!("{cause:#}"), "request failed");
         }
-        problem_response(&self.problem, self.allow.as_deref())
+        let mut response = problem_response(&self.problem, self.allow.as_deref());
+        if let Some(seconds) = self
+            .retry_after
+            .and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
+        response
     }
 }
 

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod organizations;
 pub mod seed;
 pub mod sessions;
+pub mod throttle;
 
 pub use connection::{Backend, Database, connect};
 pub use sea_orm::{DatabaseConnection, TransactionTrait};

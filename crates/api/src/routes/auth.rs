@@ -13,6 +13,7 @@ use vern_db::sessions::Rotation;
 use vern_domain::EmailAddress;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
 use vern_domain::access::auth::{LoginChallenge, LoginRequest, TokenResponse, TotpRequest};
+use vern_domain::access::throttle::{PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy};
 use vern_domain::problem::{Problem, ProblemCode};
 
 use crate::auth::credentials::{check_totp, verify_password};
@@ -64,10 +65,47 @@ fn login_event(
     }
 }
 
-/// Records an event in a transaction of its own (for refusals, which change nothing else).
-async fn audit_alone(state: &AppState, draft: AuditDraft) -> Result<(), ApiError> {
+/// Throttling keys: hashes, so neither e-mail nor IP addresses are stored.
+fn account_key(email: &str) -> String {
+    format!("acct:{}", token_hash(&email.trim().to_lowercase()))
+}
+
+fn address_key(req: &HttpRequest) -> String {
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    format!("addr:{}", token_hash(&ip))
+}
+
+/// 429 when either key is locked now.
+async fn check_throttle(
+    state: &AppState,
+    keys: &[(&ThrottlePolicy, &str)],
+) -> Result<(), ApiError> {
+    let now = Utc::now();
+    for (policy, key) in keys {
+        let current = vern_db::throttle::get(&state.db.conn, key).await?;
+        if let Some(wait) = policy.retry_after(current.as_ref(), now) {
+            return Err(ApiError::rate_limited(wait));
+        }
+    }
+    Ok(())
+}
+
+/// Counts a failure against each key and audits it, in one transaction.
+async fn record_failure(
+    state: &AppState,
+    keys: &[(&ThrottlePolicy, &str)],
+    draft: AuditDraft,
+) -> Result<(), ApiError> {
+    let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    vern_db::audit::append(&txn, draft, Utc::now()).await?;
+    for (policy, key) in keys {
+        let current = vern_db::throttle::get(&txn, key).await?;
+        vern_db::throttle::put(&txn, key, policy.record_failure(current, now)).await?;
+    }
+    vern_db::audit::append(&txn, draft, now).await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(())
 }
@@ -91,6 +129,7 @@ fn unix_now() -> u64 {
         (status = 400, description = "The body is not JSON (`invalid_json`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "E-mail or password wrong (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account has no second factor yet (`second_factor_missing`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this account or address; see `Retry-After` (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The body does not match the schema (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
@@ -103,6 +142,12 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<web::Json<LoginChallenge>, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
+    let (account, address) = (account_key(&email), address_key(&req));
+    let keys = [
+        (&PER_ACCOUNT, account.as_str()),
+        (&PER_ADDRESS, address.as_str()),
+    ];
+    check_throttle(&state, &keys).await?;
     let user = match EmailAddress::parse(&email) {
         Ok(email) => vern_db::identity::find_user_by_email(&state.db.conn, &email).await?,
         Err(_) => None,
@@ -115,11 +160,8 @@ pub async fn login(
     .map_err(ApiError::internal)?;
     let user = user.filter(|u| password_ok && u.status == vern_db::identity::STATUS_ACTIVE);
     let Some(user) = user else {
-        audit_alone(
-            &state,
-            login_event(None, "auth.login", Outcome::Denied, &req),
-        )
-        .await?;
+        let event = login_event(None, "auth.login", Outcome::Denied, &req);
+        record_failure(&state, &keys, event).await?;
         return Err(invalid_credentials());
     };
     if user.totp_secret.is_none() {
@@ -154,6 +196,7 @@ pub async fn login(
         (status = 200, description = "Logged in; the refresh token is in the `vern_refresh` cookie", body = TokenResponse),
         (status = 400, description = "The body is not JSON (`invalid_json`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The code or the mfa_token is wrong or expired (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this account or address; see `Retry-After` (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The body does not match the schema (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
@@ -176,18 +219,22 @@ pub async fn login_totp(
         .await?
         .ok_or_else(invalid_credentials)?;
     let secret = user.totp_secret.clone().ok_or_else(invalid_credentials)?;
+    let (account, address) = (account_key(&user.email), address_key(&req));
+    let keys = [
+        (&PER_ACCOUNT, account.as_str()),
+        (&PER_ADDRESS, address.as_str()),
+    ];
+    check_throttle(&state, &keys).await?;
     let now = Utc::now();
     let Some(step) = check_totp(&secret, body.code.trim(), unix_now(), user.totp_last_step) else {
-        audit_alone(
-            &state,
-            login_event(Some(user.id), "auth.login", Outcome::Denied, &req),
-        )
-        .await?;
+        let event = login_event(Some(user.id), "auth.login", Outcome::Denied, &req);
+        record_failure(&state, &keys, event).await?;
         return Err(invalid_credentials());
     };
     let refresh_token = random_token().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
     let txn = vern_db::connection::begin_write(&state.db).await?;
     vern_db::identity::set_totp_last_step(&txn, user.id, step).await?;
+    vern_db::throttle::clear(&txn, &account).await?;
     let session = vern_db::sessions::create(
         &txn,
         user.id,

@@ -523,3 +523,72 @@ async fn demo_users_log_in_from_the_credentials_file() {
     assert_eq!(body["memberships"][0]["organization_name"], "Oslo kommune");
     assert_eq!(body["memberships"][0]["roles"], json!(["privacy_officer"]));
 }
+
+#[tokio::test]
+async fn repeated_failures_lock_an_account_whether_or_not_it_exists() {
+    let app = spawn_app().await;
+    let user = create_user(&app, "laas@example.org", &[], true).await;
+    for email in [user.email.as_str(), "finnes.ikke@example.org"] {
+        for attempt in 0..6 {
+            let response = post(
+                &app,
+                "/api/v1/auth/login",
+                json!({"email": email, "password": "feil passord her"}),
+            )
+            .await;
+            assert_eq!(response.status(), 401, "{email}, attempt {attempt}");
+        }
+        // Locked now — even the right password waits, and the answer reveals nothing.
+        let response = post(
+            &app,
+            "/api/v1/auth/login",
+            json!({"email": email, "password": user.password}),
+        )
+        .await;
+        let wait: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=900).contains(&wait), "{wait}");
+        assert_problem(response, 429, "rate_limited").await;
+    }
+    // Another account from the same address still logs in.
+    let other = create_user(&app, "annen.bruker@example.org", &[], true).await;
+    log_in(&app, &other).await;
+}
+
+#[tokio::test]
+async fn guessing_totp_codes_is_throttled_too() {
+    let app = spawn_app().await;
+    let user = create_user(&app, "kode@example.org", &[], true).await;
+    let challenge: Value = post(
+        &app,
+        "/api/v1/auth/login",
+        json!({"email": user.email, "password": user.password}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let code = totp_code(user.totp_secret.as_deref().unwrap(), now_secs()).unwrap();
+    // A code that is surely wrong: the right one with its last digit changed.
+    let last = code.chars().last().and_then(|c| c.to_digit(10)).unwrap();
+    let wrong = format!("{}{}", &code[..5], (last + 1) % 10);
+    for _ in 0..6 {
+        let response = post(
+            &app,
+            "/api/v1/auth/mfa/totp",
+            json!({"mfa_token": challenge["mfa_token"], "code": wrong}),
+        )
+        .await;
+        assert_eq!(response.status(), 401);
+    }
+    let response = post(
+        &app,
+        "/api/v1/auth/mfa/totp",
+        json!({"mfa_token": challenge["mfa_token"], "code": code}),
+    )
+    .await;
+    assert_problem(response, 429, "rate_limited").await;
+}

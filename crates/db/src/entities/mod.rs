@@ -3,6 +3,7 @@
 
 pub mod audit_chain;
 pub mod audit_event;
+pub mod login_throttle;
 pub mod organization;
 pub mod refresh_token;
 pub mod role_grant;

@@ -12,6 +12,7 @@ mod grant;
 pub mod members;
 mod password;
 mod roles;
+pub mod throttle;
 
 pub use allowlist::{AllowlistError, IpAllowlist};
 pub use grant::{GrantEvent, GrantState, RequestEvent, RequestState, TransitionError};
