@@ -239,3 +239,38 @@ pub async fn verify_audit_events(
     .map_err(|_| ApiError::Network)?;
     read(response).await
 }
+
+pub async fn get_ip_allowlist(
+    org: OrganizationId,
+    token: String,
+) -> Result<vern_domain::access::members::IpAllowlistBody, ApiError> {
+    let response = authorized(
+        Request::get(&format!(
+            "/api/v1/organizations/{org}/settings/ip-allowlist"
+        )),
+        &token,
+    )
+    .send()
+    .await
+    .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+pub async fn put_ip_allowlist(
+    org: OrganizationId,
+    body: vern_domain::access::members::IpAllowlistBody,
+    token: String,
+) -> Result<vern_domain::access::members::IpAllowlistBody, ApiError> {
+    let response = authorized(
+        Request::put(&format!(
+            "/api/v1/organizations/{org}/settings/ip-allowlist"
+        )),
+        &token,
+    )
+    .json(&body)
+    .map_err(|_| ApiError::Network)?
+    .send()
+    .await
+    .map_err(|_| ApiError::Network)?;
+    read(response).await
+}

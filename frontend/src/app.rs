@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::set_title;
 use crate::i18n::{provide_i18n, use_i18n};
-use crate::pages::admin::{AuditLogPage, MembersPage};
+use crate::pages::admin::{AuditLogPage, MembersPage, SettingsPage};
 use crate::pages::auth::{AccountPage, LoginPage};
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::session::{provide_session, use_session};
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id") view=OrganizationDetail/>
                     <Route path=path!("/organizations/:id/members") view=MembersPage/>
                     <Route path=path!("/organizations/:id/audit") view=AuditLogPage/>
+                    <Route path=path!("/organizations/:id/settings") view=SettingsPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/account") view=AccountPage/>
                 </Routes>

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_organizations;
 mod m20261123_000002_identity;
 mod m20261123_000003_login_throttle;
+mod m20261123_000004_ip_allowlist;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_organizations::Migration),
             Box::new(m20261123_000002_identity::Migration),
             Box::new(m20261123_000003_login_throttle::Migration),
+            Box::new(m20261123_000004_ip_allowlist::Migration),
         ]
     }
 }

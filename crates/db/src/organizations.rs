@@ -108,6 +108,7 @@ pub async fn insert(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        ip_allowlist: Set("[]".to_owned()),
     };
     let model = org::Entity::insert(row).exec_with_returning(db).await?;
     to_domain(model)
@@ -188,4 +189,42 @@ pub async fn find_by_kommunenummer(
         .await?
         .map(to_domain)
         .transpose()
+}
+
+/// The organisation's IP allowlist (empty: no restriction).
+pub async fn ip_allowlist(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+) -> Result<Option<vern_domain::access::IpAllowlist>, DbError> {
+    let Some(raw) = org::Entity::find_by_id(id.into_uuid())
+        .select_only()
+        .column(Column::IpAllowlist)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    serde_json::from_str(&raw)
+        .map(Some)
+        .map_err(|_| DbError::InvalidRow("organizations.ip_allowlist"))
+}
+
+pub async fn set_ip_allowlist(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+    list: &vern_domain::access::IpAllowlist,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    use sea_orm::sea_query::Expr;
+    let raw = serde_json::to_string(list)
+        .map_err(|_| DbError::InvalidRow("organizations.ip_allowlist"))?;
+    org::Entity::update_many()
+        .col_expr(Column::IpAllowlist, Expr::value(raw))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .filter(Column::Id.eq(id.into_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -25,6 +25,8 @@ pub enum ProblemCode {
     SecondFactorMissing,
     /// 403: authenticated, but not allowed.
     Forbidden,
+    /// 403: the organisation admits staff only from listed network addresses.
+    IpNotAllowed,
     /// 404: no such resource — or one the caller may not know of.
     NotFound,
     /// 405: the path exists, the method does not; see `Allow`.
@@ -53,7 +55,7 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ProblemCode; 19] = [
+    pub const ALL: [ProblemCode; 20] = [
         Self::InvalidJson,
         Self::InvalidPathParameter,
         Self::InvalidQuery,
@@ -61,6 +63,7 @@ impl ProblemCode {
         Self::InvalidCredentials,
         Self::SecondFactorMissing,
         Self::Forbidden,
+        Self::IpNotAllowed,
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::NotAcceptable,
@@ -80,7 +83,7 @@ impl ProblemCode {
             Self::InvalidJson | Self::InvalidPathParameter | Self::InvalidQuery => 400,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::SecondFactorMissing => 403,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::IpNotAllowed => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::NotAcceptable => 406,
@@ -104,6 +107,7 @@ impl ProblemCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::SecondFactorMissing => "second_factor_missing",
             Self::Forbidden => "forbidden",
+            Self::IpNotAllowed => "ip_not_allowed",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NotAcceptable => "not_acceptable",
@@ -129,6 +133,7 @@ impl ProblemCode {
             Self::InvalidCredentials => "The credentials are not valid",
             Self::SecondFactorMissing => "A second factor must be enrolled first",
             Self::Forbidden => "You are not allowed to do this",
+            Self::IpNotAllowed => "Your network address is not on the organisation's allowlist",
             Self::NotFound => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::NotAcceptable => "Not acceptable",

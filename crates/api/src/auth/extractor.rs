@@ -20,6 +20,8 @@ pub struct Authenticated {
     pub user_id: Uuid,
     pub session_id: Uuid,
     pub memberships: Vec<Membership>,
+    /// The TCP peer's address.
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 impl Authenticated {
@@ -44,6 +46,25 @@ impl Authenticated {
             Some(_) => Err(ApiError::new(ProblemCode::Forbidden)),
         }
     }
+
+    /// `require`, and then the organisation's IP allowlist: staff requests from elsewhere
+    /// are refused with 403 `ip_not_allowed`.
+    pub async fn require_here(
+        &self,
+        state: &AppState,
+        org: OrganizationId,
+        permission: Permission,
+    ) -> Result<(), ApiError> {
+        self.require(org, permission)?;
+        let allowlist = vern_db::organizations::ip_allowlist(&state.db.conn, org)
+            .await?
+            .unwrap_or_default();
+        match self.client_ip {
+            Some(ip) if allowlist.allows(ip) => Ok(()),
+            None if allowlist.is_unrestricted() => Ok(()),
+            _ => Err(ApiError::new(ProblemCode::IpNotAllowed)),
+        }
+    }
 }
 
 fn unauthenticated() -> ApiError {
@@ -57,6 +78,7 @@ impl FromRequest for Authenticated {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let client_ip = req.peer_addr().map(|a| a.ip());
         let token = req
             .headers()
             .get(header::AUTHORIZATION)
@@ -83,6 +105,7 @@ impl FromRequest for Authenticated {
                 user_id: claims.sub,
                 session_id,
                 memberships,
+                client_ip,
             })
         })
     }

@@ -41,7 +41,8 @@ pub async fn list_audit_events(
     params: web::Query<PageParams>,
 ) -> Result<web::Json<AuditEventPage>, ApiError> {
     let org = org_id.into_inner();
-    auth.require(org, Permission::ReadAuditLog)?;
+    auth.require_here(&state, org, Permission::ReadAuditLog)
+        .await?;
     let (limit, before) = params.parse::<i64>()?;
     Ok(web::Json(
         vern_db::audit::page(&state.db.conn, org, limit, before).await?,
@@ -70,7 +71,8 @@ pub async fn verify_audit_events(
     org_id: web::Path<OrganizationId>,
 ) -> Result<web::Json<AuditVerification>, ApiError> {
     let org = org_id.into_inner();
-    auth.require(org, Permission::ReadAuditLog)?;
+    auth.require_here(&state, org, Permission::ReadAuditLog)
+        .await?;
     let chain = vern_db::audit::chain(&state.db.conn, Some(org)).await?;
     let result = match vern_domain::access::audit::verify(&chain) {
         Ok(checked) => AuditVerification {

@@ -102,7 +102,8 @@ pub async fn list_members(
     params: web::Query<PageParams>,
 ) -> Result<web::Json<MemberPage>, ApiError> {
     let org = org_id.into_inner();
-    auth.require(org, Permission::ManageMembers)?;
+    auth.require_here(&state, org, Permission::ManageMembers)
+        .await?;
     let (limit, after) = params.parse::<String>()?;
     Ok(web::Json(
         vern_db::identity::members(&state.db.conn, org, limit, after, Utc::now()).await?,
@@ -141,7 +142,8 @@ pub async fn grant_role(
     body: web::Json<GrantRoleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, user_id) = path.into_inner();
-    auth.require(org, Permission::ManageRoles)?;
+    auth.require_here(&state, org, Permission::ManageRoles)
+        .await?;
     let now = Utc::now();
     let kind = vern_db::organizations::get(&state.db.conn, org)
         .await?
@@ -219,7 +221,8 @@ pub async fn revoke_role(
     path: web::Path<(OrganizationId, Uuid, Role)>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, user_id, role) = path.into_inner();
-    auth.require(org, Permission::ManageRoles)?;
+    auth.require_here(&state, org, Permission::ManageRoles)
+        .await?;
     if user_id == auth.user_id && role.grants(Permission::ManageRoles) {
         return Err(ApiError::new(ProblemCode::Conflict)
             .detail("another administrator must remove this role"));

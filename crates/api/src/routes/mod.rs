@@ -7,6 +7,7 @@ pub mod health;
 pub mod me;
 pub mod members;
 pub mod organizations;
+pub mod settings;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -23,4 +24,5 @@ fn v1(cfg: &mut ServiceConfig) {
     organizations::mount(cfg);
     members::mount(cfg);
     audit::mount(cfg);
+    settings::mount(cfg);
 }

@@ -11,4 +11,5 @@ mod matrix;
 mod members;
 mod openapi;
 mod organizations;
+mod settings;
 mod spa;

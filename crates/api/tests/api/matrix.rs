@@ -84,7 +84,7 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
                     .client
                     .request(method.clone(), app.url(&concrete))
                     .bearer_auth(&outsider.access)
-                    .json(&serde_json::json!({"role": "auditor"}))
+                    .json(&serde_json::json!({"role": "auditor", "entries": []}))
                     .send()
                     .await
                     .unwrap()

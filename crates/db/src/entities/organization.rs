@@ -13,6 +13,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// JSON array of CIDR ranges.
+    pub ip_allowlist: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

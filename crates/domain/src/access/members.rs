@@ -60,3 +60,12 @@ pub struct AuditVerification {
     /// The first link that does not hold; `null` when the chain is intact.
     pub broken: Option<BrokenLink>,
 }
+
+/// The organisation's IP allowlist: CIDR ranges or single addresses; empty means no
+/// restriction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IpAllowlistBody {
+    #[cfg_attr(feature = "openapi", schema(example = json!(["10.20.0.0/16", "2001:db8::/32"])))]
+    pub entries: Vec<String>,
+}

@@ -27,3 +27,10 @@ audit-col-time = Time
 audit-col-action = Event
 audit-col-target = Concerns
 audit-col-outcome = Outcome
+
+settings-title = Settings
+settings-allowlist-intro = The organisation's staff can use Vern only from the networks listed here. An empty list means no restriction.
+settings-allowlist-label = Allowed networks (IP addresses or CIDR ranges)
+settings-allowlist-hint = One range per line, for example 10.20.0.0/16. The list must include the network you are connected from now.
+settings-save = Save
+settings-saved = The settings have been saved.

@@ -7,6 +7,7 @@ problem-unauthenticated = You need to log in.
 problem-invalid-credentials = The e-mail, password or code is wrong.
 problem-second-factor-missing = The account has no second factor yet. Complete the enrolment first.
 problem-forbidden = You do not have access to this.
+problem-ip-not-allowed = The organisation admits staff only from approved networks. Connect from the office network or VPN.
 problem-not-found = We could not find what you were looking for.
 problem-method-not-allowed = This action is not possible here.
 problem-not-acceptable = The server cannot deliver the answer in the requested format.

@@ -27,3 +27,10 @@ audit-col-time = Tidspunkt
 audit-col-action = Hendelse
 audit-col-target = Gjelder
 audit-col-outcome = Utfall
+
+settings-title = Innstillinger
+settings-allowlist-intro = Ansatte i organisasjonen kan bare bruke Vern fra nettverkene som står her. Står det ingenting, gjelder ingen begrensning.
+settings-allowlist-label = Tillatte nettverk (IP-adresser eller CIDR-områder)
+settings-allowlist-hint = Ett område per linje, for eksempel 10.20.0.0/16. Listen må ta med nettverket du er koblet til fra nå.
+settings-save = Lagre
+settings-saved = Innstillingene er lagret.

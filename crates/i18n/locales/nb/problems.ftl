@@ -7,6 +7,7 @@ problem-unauthenticated = Du må logge inn.
 problem-invalid-credentials = E-post, passord eller kode er feil.
 problem-second-factor-missing = Kontoen mangler en andre faktor. Fullfør registreringen først.
 problem-forbidden = Du har ikke tilgang til dette.
+problem-ip-not-allowed = Organisasjonen slipper bare inn ansatte fra godkjente nettverk. Koble til fra kontornettet eller VPN.
 problem-not-found = Vi fant ikke det du lette etter.
 problem-method-not-allowed = Denne handlingen er ikke mulig her.
 problem-not-acceptable = Serveren kan ikke levere svaret i ønsket format.

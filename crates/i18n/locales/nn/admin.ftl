@@ -27,3 +27,10 @@ audit-col-time = Tidspunkt
 audit-col-action = Hending
 audit-col-target = Gjeld
 audit-col-outcome = Utfall
+
+settings-title = Innstillingar
+settings-allowlist-intro = Tilsette i organisasjonen kan berre bruke Vern frå nettverka som står her. Står det ingenting, gjeld inga avgrensing.
+settings-allowlist-label = Tillatne nettverk (IP-adresser eller CIDR-område)
+settings-allowlist-hint = Eitt område per linje, til dømes 10.20.0.0/16. Lista må ta med nettverket du er kopla til frå no.
+settings-save = Lagre
+settings-saved = Innstillingane er lagra.

@@ -7,6 +7,7 @@ problem-unauthenticated = Du må logge inn.
 problem-invalid-credentials = E-post, passord eller kode er feil.
 problem-second-factor-missing = Kontoen manglar ein andre faktor. Fullfør registreringa først.
 problem-forbidden = Du har ikkje tilgang til dette.
+problem-ip-not-allowed = Organisasjonen slepper berre inn tilsette frå godkjende nettverk. Kople til frå kontornettet eller VPN.
 problem-not-found = Vi fann ikkje det du leitte etter.
 problem-method-not-allowed = Denne handlinga er ikkje mogleg her.
 problem-not-acceptable = Tenaren kan ikkje levere svaret i ønskt format.

@@ -2,9 +2,11 @@
 
 mod audit;
 mod members;
+mod settings;
 
 pub use audit::AuditLogPage;
 pub use members::MembersPage;
+pub use settings::SettingsPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -69,6 +69,7 @@ pub fn AccountPage() -> impl IntoView {
                                                     let can = |p: Permission| m.roles.iter().any(|r| r.grants(p));
                                                     let members_href = can(Permission::ManageMembers).then(|| format!("/organizations/{}/members", m.organization_id));
                                                     let audit_href = can(Permission::ReadAuditLog).then(|| format!("/organizations/{}/audit", m.organization_id));
+                                                    let settings_href = can(Permission::ManageOrgSettings).then(|| format!("/organizations/{}/settings", m.organization_id));
                                                     view! {
                                                         <tr>
                                                             <th scope="row">
@@ -80,6 +81,7 @@ pub fn AccountPage() -> impl IntoView {
                                                                 <div class="vern-tools">
                                                                     {members_href.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("members-title")}</A> })}
                                                                     {audit_href.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("audit-title")}</A> })}
+                                                                    {settings_href.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("settings-title")}</A> })}
                                                                 </div>
                                                             </td>
                                                         </tr>

@@ -1,0 +1,113 @@
+//! Organisation settings: the IP allowlist.
+
+use actix_web::{HttpRequest, get, put, web};
+use chrono::Utc;
+use utoipa_actix_web::service_config::ServiceConfig;
+use vern_domain::OrganizationId;
+use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+use vern_domain::access::members::IpAllowlistBody;
+use vern_domain::access::{AllowlistError, IpAllowlist, Permission};
+use vern_domain::problem::{Problem, ProblemCode};
+
+use super::members::request_id;
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn mount(cfg: &mut ServiceConfig) {
+    cfg.service(get_ip_allowlist).service(put_ip_allowlist);
+}
+
+/// The networks the organisation's staff may reach Vern from.
+#[utoipa::path(
+    tag = "settings",
+    operation_id = "get_ip_allowlist",
+    summary = "Get the IP allowlist",
+    params(("org_id" = OrganizationId, Path, description = "The organisation")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The allowlist; empty means no restriction", body = IpAllowlistBody),
+        (status = 400, description = "`org_id` is not a UUID (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may change settings, or a request from outside the allowlist (`forbidden`, `ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/settings/ip-allowlist")]
+pub async fn get_ip_allowlist(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+) -> Result<web::Json<IpAllowlistBody>, ApiError> {
+    let org = org_id.into_inner();
+    auth.require_here(&state, org, Permission::ManageOrgSettings)
+        .await?;
+    let list = vern_db::organizations::ip_allowlist(&state.db.conn, org)
+        .await?
+        .unwrap_or_default();
+    Ok(web::Json(IpAllowlistBody {
+        entries: list.entries(),
+    }))
+}
+
+/// Replace the allowlist. A list that would shut out the caller's own address is refused,
+/// so an administrator cannot lock everyone out by mistake.
+#[utoipa::path(
+    tag = "settings",
+    operation_id = "put_ip_allowlist",
+    summary = "Replace the IP allowlist",
+    params(("org_id" = OrganizationId, Path, description = "The organisation")),
+    request_body = IpAllowlistBody,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The allowlist as stored (normalised)", body = IpAllowlistBody),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may change settings, or a request from outside the allowlist (`forbidden`, `ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An entry is not a CIDR range, too many entries, or the list would shut out the caller (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organizations/{org_id}/settings/ip-allowlist")]
+pub async fn put_ip_allowlist(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    org_id: web::Path<OrganizationId>,
+    body: web::Json<IpAllowlistBody>,
+) -> Result<web::Json<IpAllowlistBody>, ApiError> {
+    let org = org_id.into_inner();
+    auth.require_here(&state, org, Permission::ManageOrgSettings)
+        .await?;
+    let list = IpAllowlist::parse(&body.entries).map_err(|e| match e {
+        AllowlistError::Invalid { index } => {
+            ApiError::validation(&format!("entries[{index}]"), "not_a_cidr_range")
+        }
+        AllowlistError::TooMany => ApiError::validation("entries", "too_many"),
+    })?;
+    if !auth.client_ip.is_some_and(|ip| list.allows(ip)) && !list.is_unrestricted() {
+        return Err(ApiError::new(ProblemCode::ValidationFailed)
+            .field("entries", "would_lock_you_out")
+            .detail("the list does not include the address you are connected from"));
+    }
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    vern_db::organizations::set_ip_allowlist(&txn, org, &list, now).await?;
+    let event = AuditDraft {
+        organization_id: Some(org),
+        actor_kind: ActorKind::User,
+        actor_id: Some(auth.user_id),
+        action: "settings.ip_allowlist_changed",
+        target_type: "organization",
+        target_id: Some(org.to_string()),
+        request_id: request_id(&req),
+        outcome: Outcome::Success,
+    };
+    vern_db::audit::append(&txn, event, now).await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(web::Json(IpAllowlistBody {
+        entries: list.entries(),
+    }))
+}

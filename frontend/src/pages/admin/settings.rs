@@ -1,0 +1,85 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use vern_domain::access::members::IpAllowlistBody;
+
+use super::org_from_path;
+use crate::api::{self, ApiError};
+use crate::components::{ErrorAlert, set_title};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+/// The organisation's IP allowlist, one range per line.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    set_title(move || i18n.t("settings-title"));
+    let text = RwSignal::new(String::new());
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+
+    // Load once the session is known.
+    Effect::new(move |_| {
+        if !session.ready.get() {
+            return;
+        }
+        let Some(org) = org.get() else { return };
+        spawn_local(async move {
+            match session.authorized(|t| api::get_ip_allowlist(org, t)).await {
+                Ok(body) => text.set(body.entries.join("\n")),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        let entries: Vec<String> = text
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        spawn_local(async move {
+            let body = IpAllowlistBody { entries };
+            match session
+                .authorized(|t| api::put_ip_allowlist(org, body.clone(), t))
+                .await
+            {
+                Ok(saved) => {
+                    text.set(saved.entries.join("\n"));
+                    error.set(None);
+                    notice.set(Some(i18n.t("settings-saved")));
+                }
+                Err(e) => {
+                    notice.set(None);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="vern-container vern-narrow">
+            <p><A href="/account" attr:class="ds-link">{move || i18n.t("nav-account")}</A></p>
+            <h1 class="ds-heading" data-size="lg">{move || i18n.t("settings-title")}</h1>
+            <p class="ds-paragraph">{move || i18n.t("settings-allowlist-intro")}</p>
+            <div role="status" class="vern-status">{move || notice.get()}</div>
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            <form class="vern-form" on:submit=save>
+                <div class="ds-field">
+                    <label class="ds-label" for="allowlist">{move || i18n.t("settings-allowlist-label")}</label>
+                    <div class="ds-field__description" id="allowlist-hint">{move || i18n.t("settings-allowlist-hint")}</div>
+                    <textarea class="ds-input" id="allowlist" rows="6" aria-describedby="allowlist-hint" bind:value=text></textarea>
+                </div>
+                <button class="ds-button" data-variant="primary" type="submit">{move || i18n.t("settings-save")}</button>
+            </form>
+        </div>
+    }
+}
