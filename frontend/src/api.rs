@@ -1,11 +1,16 @@
 //! The API client: fetch on the same origin, JSON in and out, problem+json turned into a
 //! typed error the pages show in the user's language.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 use vern_domain::OrganizationId;
+use vern_domain::access::Role;
 use vern_domain::access::auth::{LoginChallenge, LoginRequest, Me, TokenResponse, TotpRequest};
+use vern_domain::access::members::{
+    AuditEventPage, AuditVerification, GrantRoleRequest, IpAllowlistBody, MemberPage, RoleGrantView,
+};
 use vern_domain::organization::{Organization, OrganizationPage};
 use vern_domain::problem::Problem;
 
@@ -124,85 +129,46 @@ pub async fn refresh() -> Result<TokenResponse, ApiError> {
 }
 
 pub async fn logout(access_token: &str) -> Result<(), ApiError> {
-    let response = Request::post("/api/v1/auth/logout")
-        .header("Authorization", &format!("Bearer {access_token}"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read::<serde_json::Value>(response).await.map(|_| ())
-    }
+    send_authorized_empty(Request::post("/api/v1/auth/logout"), access_token).await
 }
 
 pub async fn me(access_token: &str) -> Result<Me, ApiError> {
-    let response = Request::get("/api/v1/me")
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {access_token}"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    get_authorized("/api/v1/me", access_token).await
 }
 
-fn authorized(
-    request: gloo_net::http::RequestBuilder,
-    token: &str,
-) -> gloo_net::http::RequestBuilder {
+fn authorized(request: RequestBuilder, token: &str) -> RequestBuilder {
     request
         .header("Accept", "application/json")
         .header("Authorization", &format!("Bearer {token}"))
 }
 
-pub async fn list_members(
-    org: OrganizationId,
-    token: String,
-) -> Result<vern_domain::access::members::MemberPage, ApiError> {
-    let response = authorized(
-        Request::get(&format!("/api/v1/organizations/{org}/members?limit=500")),
-        &token,
-    )
-    .send()
-    .await
-    .map_err(|_| ApiError::Network)?;
+/// GET with the access token.
+async fn get_authorized<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiError> {
+    let response = authorized(Request::get(url), token)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
     read(response).await
 }
 
-pub async fn grant_role(
-    org: OrganizationId,
-    user: uuid::Uuid,
-    request: vern_domain::access::members::GrantRoleRequest,
-    token: String,
-) -> Result<vern_domain::access::members::RoleGrantView, ApiError> {
-    let response = authorized(
-        Request::post(&format!("/api/v1/organizations/{org}/members/{user}/roles")),
-        &token,
-    )
-    .json(&request)
-    .map_err(|_| ApiError::Network)?
-    .send()
-    .await
-    .map_err(|_| ApiError::Network)?;
-    read(response).await
+/// A request with a JSON body and the access token.
+async fn send_authorized<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+    token: &str,
+) -> Result<T, ApiError> {
+    let request = authorized(request, token)
+        .json(body)
+        .map_err(|_| ApiError::Network)?;
+    read(request.send().await.map_err(|_| ApiError::Network)?).await
 }
 
-pub async fn revoke_role(
-    org: OrganizationId,
-    user: uuid::Uuid,
-    role: vern_domain::access::Role,
-    token: String,
-) -> Result<(), ApiError> {
-    let response = authorized(
-        Request::delete(&format!(
-            "/api/v1/organizations/{org}/members/{user}/roles/{}",
-            role.as_str()
-        )),
-        &token,
-    )
-    .send()
-    .await
-    .map_err(|_| ApiError::Network)?;
+/// A request that answers 204 on success.
+async fn send_authorized_empty(request: RequestBuilder, token: &str) -> Result<(), ApiError> {
+    let response = authorized(request, token)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
     if response.ok() {
         Ok(())
     } else {
@@ -210,67 +176,85 @@ pub async fn revoke_role(
     }
 }
 
+pub async fn list_members(org: OrganizationId, token: String) -> Result<MemberPage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/members?limit=500"),
+        &token,
+    )
+    .await
+}
+
+pub async fn grant_role(
+    org: OrganizationId,
+    user: Uuid,
+    request: GrantRoleRequest,
+    token: String,
+) -> Result<RoleGrantView, ApiError> {
+    send_authorized(
+        Request::post(&format!("/api/v1/organizations/{org}/members/{user}/roles")),
+        &request,
+        &token,
+    )
+    .await
+}
+
+pub async fn revoke_role(
+    org: OrganizationId,
+    user: Uuid,
+    role: Role,
+    token: String,
+) -> Result<(), ApiError> {
+    let url = format!(
+        "/api/v1/organizations/{org}/members/{user}/roles/{}",
+        role.as_str()
+    );
+    send_authorized_empty(Request::delete(&url), &token).await
+}
+
 pub async fn list_audit_events(
     org: OrganizationId,
     token: String,
-) -> Result<vern_domain::access::members::AuditEventPage, ApiError> {
-    let response = authorized(
-        Request::get(&format!(
-            "/api/v1/organizations/{org}/audit-events?limit=100"
-        )),
+) -> Result<AuditEventPage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/audit-events?limit=100"),
         &token,
     )
-    .send()
     .await
-    .map_err(|_| ApiError::Network)?;
-    read(response).await
 }
 
 pub async fn verify_audit_events(
     org: OrganizationId,
     token: String,
-) -> Result<vern_domain::access::members::AuditVerification, ApiError> {
-    let response = authorized(
-        Request::get(&format!("/api/v1/organizations/{org}/audit-events/verify")),
+) -> Result<AuditVerification, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/audit-events/verify"),
         &token,
     )
-    .send()
     .await
-    .map_err(|_| ApiError::Network)?;
-    read(response).await
 }
 
 pub async fn get_ip_allowlist(
     org: OrganizationId,
     token: String,
-) -> Result<vern_domain::access::members::IpAllowlistBody, ApiError> {
-    let response = authorized(
-        Request::get(&format!(
-            "/api/v1/organizations/{org}/settings/ip-allowlist"
-        )),
+) -> Result<IpAllowlistBody, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/settings/ip-allowlist"),
         &token,
     )
-    .send()
     .await
-    .map_err(|_| ApiError::Network)?;
-    read(response).await
 }
 
 pub async fn put_ip_allowlist(
     org: OrganizationId,
-    body: vern_domain::access::members::IpAllowlistBody,
+    body: IpAllowlistBody,
     token: String,
-) -> Result<vern_domain::access::members::IpAllowlistBody, ApiError> {
-    let response = authorized(
+) -> Result<IpAllowlistBody, ApiError> {
+    send_authorized(
         Request::put(&format!(
             "/api/v1/organizations/{org}/settings/ip-allowlist"
         )),
+        &body,
         &token,
     )
-    .json(&body)
-    .map_err(|_| ApiError::Network)?
-    .send()
     .await
-    .map_err(|_| ApiError::Network)?;
-    read(response).await
 }

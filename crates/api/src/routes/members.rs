@@ -9,7 +9,7 @@ use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
 use vern_domain::access::members::{GrantRoleRequest, MemberPage, RoleGrantView};
-use vern_domain::access::{Permission, Role};
+use vern_domain::access::{GrantRefusal, Permission, Role, check_grant, check_revoke};
 use vern_domain::pagination::{Limit, decode_cursor};
 use vern_domain::problem::{Problem, ProblemCode};
 
@@ -57,6 +57,19 @@ pub fn request_id(req: &HttpRequest) -> Option<String> {
     req.extensions()
         .get::<tracing_actix_web::RequestId>()
         .map(ToString::to_string)
+}
+
+/// The API's answer to a refused grant or revocation.
+fn refusal(refusal: GrantRefusal) -> ApiError {
+    match refusal {
+        GrantRefusal::NotForThisKind => {
+            ApiError::validation("role", "not_for_this_kind_of_organization")
+        }
+        GrantRefusal::EndInThePast => ApiError::validation("until", "in_the_past"),
+        GrantRefusal::AlreadyHeld | GrantRefusal::OwnAdministratorRole => {
+            ApiError::new(ProblemCode::Conflict).detail(refusal.to_string())
+        }
+    }
 }
 
 fn role_event(
@@ -150,28 +163,17 @@ pub async fn grant_role(
         .ok_or_else(ApiError::not_found)?
         .kind;
     let GrantRoleRequest { role, until } = body.into_inner();
-    if !role.allowed_in(kind) {
-        return Err(ApiError::validation(
-            "role",
-            "not_for_this_kind_of_organization",
-        ));
-    }
-    if until.is_some_and(|u| u <= now) {
-        return Err(ApiError::validation("until", "in_the_past"));
-    }
     let txn = vern_db::connection::begin_write(&state.db).await?;
     if !vern_db::identity::is_member(&txn, org, user_id).await? {
         return Err(ApiError::not_found());
     }
-    let current = vern_db::identity::memberships(&txn, user_id, now).await?;
-    if current
-        .iter()
-        .any(|m| m.organization_id == org && m.roles.contains(&role))
-    {
-        return Err(
-            ApiError::new(ProblemCode::Conflict).detail("the member already holds this role")
-        );
-    }
+    let held: Vec<Role> = vern_db::identity::memberships(&txn, user_id, now)
+        .await?
+        .into_iter()
+        .find(|m| m.organization_id == org)
+        .map(|m| m.roles)
+        .unwrap_or_default();
+    check_grant(role, kind, until, &held, now).map_err(refusal)?;
     let id = vern_db::identity::grant_role(&txn, org, user_id, role, until, now).await?;
     vern_db::audit::append(
         &txn,
@@ -223,10 +225,7 @@ pub async fn revoke_role(
     let (org, user_id, role) = path.into_inner();
     auth.require_here(&state, org, Permission::ManageRoles)
         .await?;
-    if user_id == auth.user_id && role.grants(Permission::ManageRoles) {
-        return Err(ApiError::new(ProblemCode::Conflict)
-            .detail("another administrator must remove this role"));
-    }
+    check_revoke(role, user_id == auth.user_id).map_err(refusal)?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
     if vern_db::identity::revoke_role(&txn, org, user_id, role, now).await? == 0 {

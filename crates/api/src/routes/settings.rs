@@ -87,7 +87,7 @@ pub async fn put_ip_allowlist(
         }
         AllowlistError::TooMany => ApiError::validation("entries", "too_many"),
     })?;
-    if !auth.client_ip.is_some_and(|ip| list.allows(ip)) && !list.is_unrestricted() {
+    if list.would_lock_out(auth.client_ip) {
         return Err(ApiError::new(ProblemCode::ValidationFailed)
             .field("entries", "would_lock_you_out")
             .detail("the list does not include the address you are connected from"));

@@ -57,6 +57,11 @@ impl IpAllowlist {
         self.0.iter().any(|net| net.contains(&ip))
     }
 
+    /// Whether saving this list would shut out the caller making the change.
+    pub fn would_lock_out(&self, caller: Option<IpAddr>) -> bool {
+        !self.is_unrestricted() && !caller.is_some_and(|ip| self.allows(ip))
+    }
+
     pub fn entries(&self) -> Vec<String> {
         self.0.iter().map(ToString::to_string).collect()
     }
@@ -101,6 +106,15 @@ mod tests {
             list.allows("::ffff:10.1.1.1".parse().unwrap()),
             "IPv4-mapped IPv6"
         );
+    }
+
+    #[test]
+    fn a_list_without_the_callers_address_would_lock_them_out() {
+        let list = IpAllowlist::parse(&["10.0.0.0/8"]).unwrap();
+        assert!(list.would_lock_out(Some("192.0.2.1".parse().unwrap())));
+        assert!(list.would_lock_out(None));
+        assert!(!list.would_lock_out(Some("10.9.9.9".parse().unwrap())));
+        assert!(!IpAllowlist::default().would_lock_out(None));
     }
 
     #[test]

@@ -304,3 +304,95 @@ mod tests {
         }
     }
 }
+
+/// Why a grant or a revocation is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum GrantRefusal {
+    #[error("this kind of organisation has no such role")]
+    NotForThisKind,
+    #[error("the end date has passed")]
+    EndInThePast,
+    #[error("the member already holds the role")]
+    AlreadyHeld,
+    #[error("administrators cannot remove their own administrator role")]
+    OwnAdministratorRole,
+}
+
+/// The rules for granting `role` to someone who holds `held` in an organisation of `kind`.
+pub fn check_grant(
+    role: super::Role,
+    kind: crate::OrgKind,
+    until: Option<DateTime<Utc>>,
+    held: &[super::Role],
+    now: DateTime<Utc>,
+) -> Result<(), GrantRefusal> {
+    if !role.allowed_in(kind) {
+        return Err(GrantRefusal::NotForThisKind);
+    }
+    if until.is_some_and(|u| u <= now) {
+        return Err(GrantRefusal::EndInThePast);
+    }
+    if held.contains(&role) {
+        return Err(GrantRefusal::AlreadyHeld);
+    }
+    Ok(())
+}
+
+/// Another administrator must remove an administrator's own role, so an organisation is
+/// never left without one by a slip.
+pub fn check_revoke(role: super::Role, revoking_own: bool) -> Result<(), GrantRefusal> {
+    if revoking_own && role.grants(super::Permission::ManageRoles) {
+        return Err(GrantRefusal::OwnAdministratorRole);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::super::Role;
+    use super::*;
+    use crate::OrgKind;
+    use chrono::TimeZone;
+
+    #[test]
+    fn grants_follow_kind_time_and_what_is_held() {
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+        let later = Some(now + chrono::Duration::days(30));
+        assert_eq!(
+            check_grant(Role::Auditor, OrgKind::Municipality, later, &[], now),
+            Ok(())
+        );
+        assert_eq!(
+            check_grant(Role::ProductEditor, OrgKind::Municipality, None, &[], now),
+            Err(GrantRefusal::NotForThisKind)
+        );
+        assert_eq!(
+            check_grant(Role::Auditor, OrgKind::Municipality, Some(now), &[], now),
+            Err(GrantRefusal::EndInThePast)
+        );
+        assert_eq!(
+            check_grant(
+                Role::Auditor,
+                OrgKind::Municipality,
+                None,
+                &[Role::Auditor],
+                now
+            ),
+            Err(GrantRefusal::AlreadyHeld)
+        );
+    }
+
+    #[test]
+    fn administrators_do_not_remove_their_own_administrator_role() {
+        assert_eq!(
+            check_revoke(Role::OrgAdmin, true),
+            Err(GrantRefusal::OwnAdministratorRole)
+        );
+        assert_eq!(
+            check_revoke(Role::VendorAdmin, true),
+            Err(GrantRefusal::OwnAdministratorRole)
+        );
+        assert_eq!(check_revoke(Role::OrgAdmin, false), Ok(()));
+        assert_eq!(check_revoke(Role::Auditor, true), Ok(()));
+    }
+}

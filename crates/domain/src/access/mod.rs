@@ -15,6 +15,9 @@ mod roles;
 pub mod throttle;
 
 pub use allowlist::{AllowlistError, IpAllowlist};
-pub use grant::{GrantEvent, GrantState, RequestEvent, RequestState, TransitionError};
+pub use grant::{
+    GrantEvent, GrantRefusal, GrantState, RequestEvent, RequestState, TransitionError, check_grant,
+    check_revoke,
+};
 pub use password::{PasswordError, check_password};
 pub use roles::{Permission, Role};

@@ -34,29 +34,19 @@ pub fn MembersPage() -> impl IntoView {
             }
         }
     });
-    // The roles this kind of organisation has, from the caller's own membership.
-    let kind = Memo::new(move |_| {
+    // The caller's own membership here: the organisation's name and kind.
+    let membership = Memo::new(move |_| {
         let org = org.get()?;
         session
             .current
             .get()?
             .me
             .memberships
-            .iter()
+            .into_iter()
             .find(|m| m.organization_id == org)
-            .map(|m| m.organization_kind)
     });
-    let org_name = Memo::new(move |_| {
-        let org = org.get()?;
-        session
-            .current
-            .get()?
-            .me
-            .memberships
-            .iter()
-            .find(|m| m.organization_id == org)
-            .map(|m| m.organization_name.clone())
-    });
+    let kind = Memo::new(move |_| membership.get().map(|m| m.organization_kind));
+    let org_name = Memo::new(move |_| membership.get().map(|m| m.organization_name));
 
     let revoke = move |user: Uuid, role: Role| {
         let Some(org) = org.get_untracked() else {
