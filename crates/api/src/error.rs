@@ -75,10 +75,6 @@ impl ApiError {
         });
         self
     }
-
-    pub fn code(&self) -> ProblemCode {
-        self.problem.code
-    }
 }
 
 impl fmt::Display for ApiError {
@@ -93,7 +89,8 @@ impl From<DbError> for ApiError {
             &err,
             DbError::Database(sea_orm_err) if is_unavailable(sea_orm_err)
         );
-        let mut api = Self::internal(err);
+        // Log only what is safe: the database's message can quote row values.
+        let mut api = Self::internal(anyhow::anyhow!(err.log_safe()));
         if unavailable {
             api.problem = Box::new(Problem::new(ProblemCode::ServiceUnavailable));
         }

@@ -22,6 +22,11 @@ form-action 'self'; frame-ancestors 'none'";
 const CSP_DOCS: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The id of the request being handled, for audit events and logs.
+pub fn request_id(req: &actix_web::HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestId>().map(ToString::to_string)
+}
+
 pub async fn finish(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

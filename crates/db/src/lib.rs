@@ -30,6 +30,32 @@ pub enum DbError {
     UnsupportedUrl,
 }
 
+impl DbError {
+    /// A description safe for the log. A database's own message can quote the values of
+    /// the row (PostgreSQL's unique-violation detail names the key: an e-mail address, say),
+    /// so for statement errors only the SQLSTATE code is kept.
+    pub fn log_safe(&self) -> String {
+        use sea_orm::{DbErr, RuntimeErr};
+        match self {
+            Self::Database(
+                DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)),
+            ) => match e.as_database_error().and_then(|d| d.code()) {
+                Some(code) => format!("database statement failed (SQLSTATE {code})"),
+                None => "database statement failed".to_owned(),
+            },
+            Self::Database(DbErr::Exec(_) | DbErr::Query(_)) => {
+                "database statement failed".to_owned()
+            }
+            Self::Database(DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) => {
+                "database connection failed".to_owned()
+            }
+            Self::Database(_) => "database error".to_owned(),
+            Self::InvalidRow(what) => format!("stored row is invalid: {what}"),
+            Self::UnsupportedUrl => self.to_string(),
+        }
+    }
+}
+
 /// sea-orm's error type, for callers that classify failures.
 pub mod sea_orm_error {
     pub use sea_orm::DbErr;

@@ -7,8 +7,8 @@ use std::pin::Pin;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use uuid::Uuid;
 use vern_domain::OrganizationId;
+use vern_domain::access::Permission;
 use vern_domain::access::auth::Membership;
-use vern_domain::access::{Permission, Role};
 use vern_domain::problem::ProblemCode;
 
 use super::tokens::{self, ACCESS_AUDIENCE};
@@ -25,18 +25,6 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
-    pub fn roles_in(&self, org: OrganizationId) -> &[Role] {
-        self.memberships
-            .iter()
-            .find(|m| m.organization_id == org)
-            .map(|m| m.roles.as_slice())
-            .unwrap_or(&[])
-    }
-
-    pub fn can(&self, org: OrganizationId, permission: Permission) -> bool {
-        self.roles_in(org).iter().any(|r| r.grants(permission))
-    }
-
     /// 404 when the caller has no role in the organisation — its contents are not theirs to
     /// know of — and 403 when they have roles there, but none that carries the permission.
     pub fn require(&self, org: OrganizationId, permission: Permission) -> Result<(), ApiError> {

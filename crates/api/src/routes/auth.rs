@@ -23,6 +23,7 @@ use crate::auth::{
     random_token, token_hash,
 };
 use crate::error::ApiError;
+use crate::middleware::request_id;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
@@ -34,13 +35,6 @@ pub fn mount(cfg: &mut ServiceConfig) {
 
 fn invalid_credentials() -> ApiError {
     ApiError::new(ProblemCode::InvalidCredentials)
-}
-
-fn request_id(req: &HttpRequest) -> Option<String> {
-    use actix_web::HttpMessage as _;
-    req.extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(ToString::to_string)
 }
 
 fn login_event(

@@ -15,6 +15,7 @@ use vern_domain::problem::{Problem, ProblemCode};
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::middleware::request_id;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
@@ -50,13 +51,6 @@ impl PageParams {
         };
         Ok((limit, cursor))
     }
-}
-
-pub fn request_id(req: &HttpRequest) -> Option<String> {
-    use actix_web::HttpMessage as _;
-    req.extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(ToString::to_string)
 }
 
 /// The API's answer to a refused grant or revocation.

@@ -9,9 +9,9 @@ use vern_domain::access::members::IpAllowlistBody;
 use vern_domain::access::{AllowlistError, IpAllowlist, Permission};
 use vern_domain::problem::{Problem, ProblemCode};
 
-use super::members::request_id;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::middleware::request_id;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {

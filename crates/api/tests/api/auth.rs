@@ -592,3 +592,21 @@ async fn guessing_totp_codes_is_throttled_too() {
     .await;
     assert_problem(response, 429, "rate_limited").await;
 }
+
+#[tokio::test]
+async fn database_errors_reach_the_log_without_row_values() {
+    let app = spawn_app().await;
+    create_user(&app, "dobbel@example.org", &[], false).await;
+    let duplicate = vern_db::identity::NewUser {
+        email: EmailAddress::parse("dobbel@example.org").unwrap(),
+        display_name: "Dobbel".to_owned(),
+        password_hash: None,
+        totp_secret: None,
+    };
+    let err = vern_db::identity::insert_user(&app.db.conn, duplicate, Utc::now())
+        .await
+        .unwrap_err();
+    let safe = err.log_safe();
+    assert!(safe.starts_with("database statement failed"), "{safe}");
+    assert!(!safe.contains("dobbel"), "{safe}");
+}
