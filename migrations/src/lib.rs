@@ -7,6 +7,7 @@ mod m20261123_000001_organizations;
 mod m20261123_000002_identity;
 mod m20261123_000003_login_throttle;
 mod m20261123_000004_ip_allowlist;
+mod m20261124_000005_access_admin;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_identity::Migration),
             Box::new(m20261123_000003_login_throttle::Migration),
             Box::new(m20261123_000004_ip_allowlist::Migration),
+            Box::new(m20261124_000005_access_admin::Migration),
         ]
     }
 }

@@ -9,7 +9,8 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use vern_db::Database;
 use vern_db::identity::NewUser;
-use vern_domain::access::Role;
+use vern_domain::access::clients::CheckedClient;
+use vern_domain::access::{Permission, Role};
 use vern_domain::{EmailAddress, OrganizationId};
 
 use crate::auth::credentials::{hash_password, new_totp_secret};
@@ -30,8 +31,17 @@ pub struct DemoUser {
 pub struct DemoCredentials {
     pub notice: String,
     pub users: Vec<DemoUser>,
-    /// Machine clients arrive with the integrations part of identity and access.
-    pub api_clients: Vec<serde_json::Value>,
+    /// One API client per demo organisation (not the platform).
+    pub api_clients: Vec<DemoApiClient>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoApiClient {
+    pub client_id: uuid::Uuid,
+    pub client_secret: String,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    pub scopes: Vec<Permission>,
 }
 
 pub fn credentials_path(data_dir: &Path) -> PathBuf {
@@ -51,6 +61,25 @@ const MUNICIPALITY_ROLES: &[Role] = &[
 const VENDOR_ROLES: &[Role] = &[Role::VendorAdmin, Role::ProductEditor, Role::Signatory];
 const AUTHORITY_ROLES: &[Role] = &[Role::OrgAdmin, Role::Signatory];
 const PLATFORM_ROLES: &[Role] = &[Role::PlatformOperator];
+
+/// The demo integration's permissions in each kind of organisation: what a case system or
+/// a catalogue synchronisation would need, never identity administration.
+fn demo_client_scopes(kind: vern_domain::OrgKind) -> Vec<Permission> {
+    use vern_domain::OrgKind;
+    match kind {
+        OrgKind::Municipality => vec![
+            Permission::ReadAuditLog,
+            Permission::ReadRegister,
+            Permission::EditRegister,
+            Permission::ReadAgreements,
+            Permission::ReadRequestOverview,
+            Permission::ReadIncidents,
+        ],
+        OrgKind::Vendor => vec![Permission::EditProducts, Permission::ReadAgreements],
+        OrgKind::Authority => vec![Permission::ReadAgreements],
+        OrgKind::Platform => Vec::new(),
+    }
+}
 
 /// Creates the demo users once (when the database has no users) and returns the
 /// credentials file's contents; on later starts reads the file back.
@@ -128,6 +157,30 @@ pub async fn seed_users(db: &Database, data_dir: &Path) -> anyhow::Result<Option
                 organization_name: org.name.clone(),
             });
         }
+        let scopes = demo_client_scopes(org.kind);
+        if !scopes.is_empty() {
+            let secret = random_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let client = vern_db::api_clients::insert(
+                &txn,
+                org.id,
+                CheckedClient {
+                    name: "Demo integration".to_owned(),
+                    scopes: scopes.clone(),
+                    expires_at: now + chrono::Duration::days(365),
+                },
+                crate::auth::token_hash(&secret),
+                None,
+                now,
+            )
+            .await?;
+            credentials.api_clients.push(DemoApiClient {
+                client_id: client.id,
+                client_secret: secret,
+                organization_id: org.id,
+                organization_name: org.name.clone(),
+                scopes,
+            });
+        }
     }
     std::fs::write(&path, serde_json::to_vec_pretty(&credentials)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -147,7 +200,16 @@ pub fn banner(credentials: &DemoCredentials, path: &Path) -> String {
             roles.join(",")
         ));
     }
-    out.push_str(&format!("  TOTP secrets and more: {}\n", path.display()));
+    for client in &credentials.api_clients {
+        out.push_str(&format!(
+            "  API client {} ({})\n",
+            client.client_id, client.organization_name
+        ));
+    }
+    out.push_str(&format!(
+        "  TOTP secrets, client secrets and more: {}\n",
+        path.display()
+    ));
     out.push_str("=============================================================\n");
     out
 }

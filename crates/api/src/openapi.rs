@@ -44,6 +44,35 @@ fn base() -> openapi::OpenApi {
             "organizations",
             "Municipalities, vendors and authorities: every object in Vern belongs to one.",
         ),
+        tag(
+            "auth",
+            "Staff login (password, then a second factor), sessions, and the client credentials grant for integrations.",
+        ),
+        tag(
+            "me",
+            "The logged-in user: memberships, sessions, role requests.",
+        ),
+        tag(
+            "members",
+            "An organisation's users and their roles: the administrator's work.",
+        ),
+        tag(
+            "invitations",
+            "Invitations: single-use, expiring links through which a new member sets a password and enrols a second factor.",
+        ),
+        tag(
+            "role-requests",
+            "Users ask for a role with a justification; administrators approve or deny.",
+        ),
+        tag(
+            "api-clients",
+            "Machine credentials for integrators, scoped to permissions, with expiry and revocation.",
+        ),
+        tag("audit", "The hash-chained audit log."),
+        tag(
+            "settings",
+            "Organisation settings such as the IP allowlist.",
+        ),
     ]);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

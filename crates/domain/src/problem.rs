@@ -21,6 +21,14 @@ pub enum ProblemCode {
     Unauthenticated,
     /// 401: the e-mail, password or code is wrong (which one is not said).
     InvalidCredentials,
+    /// 401: the API client's id or secret is wrong, or it is revoked or expired (RFC 6749).
+    InvalidClient,
+    /// 400: the token endpoint only grants `client_credentials` (RFC 6749).
+    UnsupportedGrantType,
+    /// 400: a requested scope is unknown or not the client's (RFC 6749).
+    InvalidScope,
+    /// 410: the link has expired or was used or withdrawn already.
+    Gone,
     /// 403: the account has no second factor yet; it must be enrolled first.
     SecondFactorMissing,
     /// 403: authenticated, but not allowed.
@@ -55,12 +63,16 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ProblemCode; 20] = [
+    pub const ALL: [ProblemCode; 24] = [
         Self::InvalidJson,
         Self::InvalidPathParameter,
         Self::InvalidQuery,
         Self::Unauthenticated,
         Self::InvalidCredentials,
+        Self::InvalidClient,
+        Self::UnsupportedGrantType,
+        Self::InvalidScope,
+        Self::Gone,
         Self::SecondFactorMissing,
         Self::Forbidden,
         Self::IpNotAllowed,
@@ -80,8 +92,13 @@ impl ProblemCode {
 
     pub const fn status(self) -> u16 {
         match self {
-            Self::InvalidJson | Self::InvalidPathParameter | Self::InvalidQuery => 400,
-            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::InvalidJson
+            | Self::InvalidPathParameter
+            | Self::InvalidQuery
+            | Self::UnsupportedGrantType
+            | Self::InvalidScope => 400,
+            Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidClient => 401,
+            Self::Gone => 410,
             Self::SecondFactorMissing => 403,
             Self::Forbidden | Self::IpNotAllowed => 403,
             Self::NotFound => 404,
@@ -105,6 +122,10 @@ impl ProblemCode {
             Self::InvalidQuery => "invalid_query",
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidClient => "invalid_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::Gone => "gone",
             Self::SecondFactorMissing => "second_factor_missing",
             Self::Forbidden => "forbidden",
             Self::IpNotAllowed => "ip_not_allowed",
@@ -131,6 +152,10 @@ impl ProblemCode {
             Self::InvalidQuery => "A query parameter is malformed",
             Self::Unauthenticated => "Authentication is required",
             Self::InvalidCredentials => "The credentials are not valid",
+            Self::InvalidClient => "The client credentials are not valid",
+            Self::UnsupportedGrantType => "Only the client_credentials grant is supported",
+            Self::InvalidScope => "A requested scope is not available to this client",
+            Self::Gone => "The link has expired or has been used",
             Self::SecondFactorMissing => "A second factor must be enrolled first",
             Self::Forbidden => "You are not allowed to do this",
             Self::IpNotAllowed => "Your network address is not on the organisation's allowlist",

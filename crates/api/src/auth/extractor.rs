@@ -1,5 +1,8 @@
-//! `Authenticated`: a valid access token whose session is still live. Memberships and roles
-//! are read from the database on every request, so a revocation takes effect at once.
+//! Who is calling. `Caller` is a valid access token whose session (a staff user's) or API
+//! client (an integration's) is still live; `Authenticated` is a caller who is a staff
+//! user, for the operations that only people may do. Memberships, roles and a client's
+//! scopes are read from the database on every request, so a revocation takes effect at
+//! once.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -8,35 +11,79 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
+use vern_domain::access::audit::ActorKind;
 use vern_domain::access::auth::Membership;
+use vern_domain::access::clients::parse_scope;
 use vern_domain::problem::ProblemCode;
 
 use super::tokens::{self, ACCESS_AUDIENCE};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
+/// The principal behind a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    User {
+        user_id: Uuid,
+        session_id: Uuid,
+    },
+    /// An API client acts for one organisation, with the scopes of its token.
+    Client {
+        client_id: Uuid,
+        organization_id: OrganizationId,
+        scopes: Vec<Permission>,
+    },
+}
+
 #[derive(Debug, Clone)]
-pub struct Authenticated {
-    pub user_id: Uuid,
-    pub session_id: Uuid,
+pub struct Caller {
+    pub principal: Principal,
+    /// A user's memberships (empty for API clients).
     pub memberships: Vec<Membership>,
     /// The TCP peer's address.
     pub client_ip: Option<std::net::IpAddr>,
 }
 
-impl Authenticated {
-    /// 404 when the caller has no role in the organisation — its contents are not theirs to
-    /// know of — and 403 when they have roles there, but none that carries the permission.
+/// A staff user: a caller with a login session.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub memberships: Vec<Membership>,
+    pub client_ip: Option<std::net::IpAddr>,
+}
+
+impl Caller {
+    /// 404 when the caller has no standing in the organisation — its contents are not
+    /// theirs to know of — and 403 when they do, but lack the permission.
     pub fn require(&self, org: OrganizationId, permission: Permission) -> Result<(), ApiError> {
-        match self.memberships.iter().find(|m| m.organization_id == org) {
-            None => Err(ApiError::not_found()),
-            Some(m) if m.roles.iter().any(|r| r.grants(permission)) => Ok(()),
-            Some(_) => Err(ApiError::new(ProblemCode::Forbidden)),
+        match &self.principal {
+            Principal::User { .. } => {
+                match self.memberships.iter().find(|m| m.organization_id == org) {
+                    None => Err(ApiError::not_found()),
+                    Some(m) if m.roles.iter().any(|r| r.grants(permission)) => Ok(()),
+                    Some(_) => Err(ApiError::new(ProblemCode::Forbidden)),
+                }
+            }
+            Principal::Client {
+                organization_id,
+                scopes,
+                ..
+            } => {
+                if *organization_id != org {
+                    Err(ApiError::not_found())
+                } else if scopes.contains(&permission) {
+                    Ok(())
+                } else {
+                    Err(ApiError::new(ProblemCode::Forbidden)
+                        .detail(format!("the token lacks the scope {}", permission.scope())))
+                }
+            }
         }
     }
 
-    /// `require`, and then the organisation's IP allowlist: staff requests from elsewhere
-    /// are refused with 403 `ip_not_allowed`.
+    /// `require`, and then the organisation's IP allowlist: requests from elsewhere are
+    /// refused with 403 `ip_not_allowed` (integrations too).
     pub async fn require_here(
         &self,
         state: &AppState,
@@ -53,6 +100,47 @@ impl Authenticated {
             _ => Err(ApiError::new(ProblemCode::IpNotAllowed)),
         }
     }
+
+    /// Who to name in the audit log.
+    pub fn actor(&self) -> (ActorKind, Uuid) {
+        match &self.principal {
+            Principal::User { user_id, .. } => (ActorKind::User, *user_id),
+            Principal::Client { client_id, .. } => (ActorKind::ApiClient, *client_id),
+        }
+    }
+
+    pub fn user_id(&self) -> Option<Uuid> {
+        match &self.principal {
+            Principal::User { user_id, .. } => Some(*user_id),
+            Principal::Client { .. } => None,
+        }
+    }
+}
+
+impl Authenticated {
+    pub fn caller(&self) -> Caller {
+        Caller {
+            principal: Principal::User {
+                user_id: self.user_id,
+                session_id: self.session_id,
+            },
+            memberships: self.memberships.clone(),
+            client_ip: self.client_ip,
+        }
+    }
+
+    pub fn require(&self, org: OrganizationId, permission: Permission) -> Result<(), ApiError> {
+        self.caller().require(org, permission)
+    }
+
+    pub async fn require_here(
+        &self,
+        state: &AppState,
+        org: OrganizationId,
+        permission: Permission,
+    ) -> Result<(), ApiError> {
+        self.caller().require_here(state, org, permission).await
+    }
 }
 
 fn unauthenticated() -> ApiError {
@@ -60,26 +148,18 @@ fn unauthenticated() -> ApiError {
         .detail("send a valid access token: Authorization: Bearer <token>")
 }
 
-impl FromRequest for Authenticated {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let client_ip = req.peer_addr().map(|a| a.ip());
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_owned);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
-            let token = token.ok_or_else(unauthenticated)?;
-            let claims = tokens::verify(&state.keys, &state.public_url, ACCESS_AUDIENCE, &token)
-                .map_err(|_| unauthenticated())?;
-            let session_id = claims.sid.ok_or_else(unauthenticated)?;
-            let now = chrono::Utc::now();
+async fn authenticate(
+    state: Option<web::Data<AppState>>,
+    token: Option<String>,
+    client_ip: Option<std::net::IpAddr>,
+) -> Result<Caller, ApiError> {
+    let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
+    let token = token.ok_or_else(unauthenticated)?;
+    let claims = tokens::verify(&state.keys, &state.public_url, ACCESS_AUDIENCE, &token)
+        .map_err(|_| unauthenticated())?;
+    let now = chrono::Utc::now();
+    match (claims.sid, claims.scope) {
+        (Some(session_id), None) => {
             let session = vern_db::sessions::find(&state.db.conn, session_id)
                 .await?
                 .ok_or_else(unauthenticated)?;
@@ -89,12 +169,84 @@ impl FromRequest for Authenticated {
             let memberships =
                 vern_db::identity::memberships(&state.db.conn, claims.sub, now).await?;
             tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
-            Ok(Authenticated {
-                user_id: claims.sub,
-                session_id,
+            Ok(Caller {
+                principal: Principal::User {
+                    user_id: claims.sub,
+                    session_id,
+                },
                 memberships,
                 client_ip,
             })
+        }
+        (None, Some(scope)) => {
+            let client = vern_db::api_clients::find(&state.db.conn, claims.sub)
+                .await?
+                .filter(|c| vern_db::api_clients::is_live(c, now))
+                .ok_or_else(unauthenticated)?;
+            // The token's scopes, as far as the client still has them.
+            let current = vern_db::api_clients::scopes(&client)?;
+            let scopes = parse_scope(&scope)
+                .ok_or_else(unauthenticated)?
+                .into_iter()
+                .filter(|p| current.contains(p))
+                .collect();
+            Ok(Caller {
+                principal: Principal::Client {
+                    client_id: client.id,
+                    organization_id: OrganizationId::from_uuid(client.organization_id),
+                    scopes,
+                },
+                memberships: Vec::new(),
+                client_ip,
+            })
+        }
+        _ => Err(unauthenticated()),
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned)
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let client_ip = req.peer_addr().map(|a| a.ip());
+        let token = bearer(req);
+        Box::pin(authenticate(state, token, client_ip))
+    }
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let client_ip = req.peer_addr().map(|a| a.ip());
+        let token = bearer(req);
+        Box::pin(async move {
+            let caller = authenticate(state, token, client_ip).await?;
+            match caller.principal {
+                Principal::User {
+                    user_id,
+                    session_id,
+                } => Ok(Authenticated {
+                    user_id,
+                    session_id,
+                    memberships: caller.memberships,
+                    client_ip: caller.client_ip,
+                }),
+                Principal::Client { .. } => Err(ApiError::new(ProblemCode::Forbidden)
+                    .detail("this operation is for staff users, not API clients")),
+            }
         })
     }
 }

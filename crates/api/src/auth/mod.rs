@@ -6,7 +6,7 @@ pub mod extractor;
 pub mod keys;
 pub mod tokens;
 
-pub use extractor::Authenticated;
+pub use extractor::{Authenticated, Caller, Principal};
 pub use keys::JwtKeys;
 
 use sha2::{Digest, Sha256};

@@ -16,6 +16,9 @@ pub struct Claims {
     /// The session; absent in second-factor tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<Uuid>,
+    /// An API client's granted permissions, space-separated; absent in users' tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     pub iat: u64,
     pub exp: u64,
     pub iss: String,
@@ -42,11 +45,27 @@ pub fn issue(
     now: u64,
     lifetime: u64,
 ) -> Result<String, jsonwebtoken::errors::Error> {
+    issue_with_scope(keys, issuer, audience, sub, sid, None, now, lifetime)
+}
+
+/// An access token for an API client: no session, the granted scope instead.
+#[allow(clippy::too_many_arguments)]
+pub fn issue_with_scope(
+    keys: &JwtKeys,
+    issuer: &str,
+    audience: &str,
+    sub: Uuid,
+    sid: Option<Uuid>,
+    scope: Option<String>,
+    now: u64,
+    lifetime: u64,
+) -> Result<String, jsonwebtoken::errors::Error> {
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(keys.kid.clone());
     let claims = Claims {
         sub,
         sid,
+        scope,
         iat: now,
         exp: now + lifetime,
         iss: issuer.to_owned(),

@@ -8,7 +8,7 @@ use vern_domain::access::members::{AuditEventPage, AuditVerification};
 use vern_domain::problem::Problem;
 
 use super::members::PageParams;
-use crate::auth::Authenticated;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -35,7 +35,7 @@ pub fn mount(cfg: &mut ServiceConfig) {
 )]
 #[get("/organizations/{org_id}/audit-events")]
 pub async fn list_audit_events(
-    auth: Authenticated,
+    auth: Caller,
     state: web::Data<AppState>,
     org_id: web::Path<OrganizationId>,
     params: web::Query<PageParams>,
@@ -66,7 +66,7 @@ pub async fn list_audit_events(
 )]
 #[get("/organizations/{org_id}/audit-events/verify")]
 pub async fn verify_audit_events(
-    auth: Authenticated,
+    auth: Caller,
     state: web::Data<AppState>,
     org_id: web::Path<OrganizationId>,
 ) -> Result<web::Json<AuditVerification>, ApiError> {

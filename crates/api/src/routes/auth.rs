@@ -64,7 +64,7 @@ fn account_key(email: &str) -> String {
     format!("acct:{}", token_hash(&email.trim().to_lowercase()))
 }
 
-fn address_key(req: &HttpRequest) -> String {
+pub(crate) fn address_key(req: &HttpRequest) -> String {
     let ip = req
         .peer_addr()
         .map(|a| a.ip().to_string())
@@ -73,7 +73,7 @@ fn address_key(req: &HttpRequest) -> String {
 }
 
 /// 429 when either key is locked now.
-async fn check_throttle(
+pub(crate) async fn check_throttle(
     state: &AppState,
     keys: &[(&ThrottlePolicy, &str)],
 ) -> Result<(), ApiError> {
@@ -88,7 +88,7 @@ async fn check_throttle(
 }
 
 /// Counts a failure against each key and audits it, in one transaction.
-async fn record_failure(
+pub(crate) async fn record_failure(
     state: &AppState,
     keys: &[(&ThrottlePolicy, &str)],
     draft: AuditDraft,
@@ -104,7 +104,7 @@ async fn record_failure(
     Ok(())
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     u64::try_from(Utc::now().timestamp()).unwrap_or_default()
 }
 

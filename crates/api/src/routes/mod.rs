@@ -1,5 +1,6 @@
 //! The API's routes, one module per capability.
 
+pub mod api_clients;
 pub mod audit;
 pub mod auth;
 pub mod bench;
@@ -8,6 +9,7 @@ pub mod me;
 pub mod members;
 pub mod organizations;
 pub mod settings;
+pub mod token;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,9 +22,11 @@ pub fn mount(cfg: &mut ServiceConfig) {
 
 fn v1(cfg: &mut ServiceConfig) {
     auth::mount(cfg);
+    token::mount(cfg);
     me::mount(cfg);
     organizations::mount(cfg);
     members::mount(cfg);
     audit::mount(cfg);
     settings::mount(cfg);
+    api_clients::mount(cfg);
 }

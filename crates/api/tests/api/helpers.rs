@@ -103,6 +103,44 @@ impl TestApp {
             .expect("request")
     }
 
+    pub async fn get_as(&self, token: &str, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete_as(&self, token: &str, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The organisation's audit actions, oldest first.
+    pub async fn audit_actions(&self, org: vern_domain::OrganizationId) -> Vec<String> {
+        vern_db::audit::chain(&self.db.conn, Some(org))
+            .await
+            .expect("chain")
+            .into_iter()
+            .map(|r| r.action)
+            .collect()
+    }
+
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
         let response = self.get(path).await;
         let status = response.status().as_u16();

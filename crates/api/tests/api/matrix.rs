@@ -17,6 +17,21 @@ fn committed() -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// A body every organisation-scoped operation's schema accepts, so that the answer is
+/// about access and not about the body.
+fn valid_body() -> Value {
+    serde_json::json!({
+        "role": "auditor",
+        "entries": [],
+        "name": "Matrise",
+        "scopes": ["read_audit_log"],
+        "email": "matrise@example.org",
+        "display_name": "Matrise",
+        "roles": ["auditor"],
+        "justification": "Tjenstlig behov i matrisetesten",
+    })
+}
+
 fn is_public(op: &Value) -> bool {
     op["security"].as_array().is_some_and(|reqs| {
         reqs.iter()
@@ -41,6 +56,34 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
     )
     .await;
     let outsider = log_in(&app, &outsider).await;
+    let created: Value = app
+        .post_as(
+            &outsider.access,
+            &format!("/api/v1/organizations/{elsewhere}/api-clients"),
+            serde_json::json!({"name": "Utenfor", "scopes": ["read_audit_log"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token: Value = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            (
+                "client_id",
+                created["client"]["client_id"].as_str().unwrap(),
+            ),
+            ("client_secret", created["client_secret"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let outsider_client = token["access_token"].as_str().unwrap().to_owned();
     let spec = committed();
     let mut protected = 0;
     let mut org_scoped = 0;
@@ -48,7 +91,10 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
         let concrete = path
             .replace("{org_id}", &target.to_string())
             .replace("{user_id}", &uuid::Uuid::now_v7().to_string())
-            .replace("{role}", "auditor");
+            .replace("{role}", "auditor")
+            .replace("{client_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{invitation_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{request_id}", &uuid::Uuid::now_v7().to_string());
         assert!(
             !concrete.contains('{'),
             "add a value for the parameters of {path}"
@@ -84,7 +130,7 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
                     .client
                     .request(method.clone(), app.url(&concrete))
                     .bearer_auth(&outsider.access)
-                    .json(&serde_json::json!({"role": "auditor", "entries": []}))
+                    .json(&valid_body())
                     .send()
                     .await
                     .unwrap()
@@ -93,6 +139,21 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
                 assert_eq!(
                     status, 404,
                     "{method} {path} as another organisation's administrator"
+                );
+                // Another organisation's API client: 404, or 403 where only staff may act.
+                let status = app
+                    .client
+                    .request(method.clone(), app.url(&concrete))
+                    .bearer_auth(&outsider_client)
+                    .json(&valid_body())
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16();
+                assert!(
+                    status == 404 || status == 403,
+                    "{method} {path} as another organisation's API client: {status}"
                 );
             }
         }

@@ -1,12 +1,15 @@
 //! sea-orm entities: the tables as they are stored. Domain types live in `vern_domain`;
 //! the repository modules translate.
 
+pub mod api_client;
 pub mod audit_chain;
 pub mod audit_event;
+pub mod invitation;
 pub mod login_throttle;
 pub mod organization;
 pub mod refresh_token;
 pub mod role_grant;
+pub mod role_request;
 pub mod session;
 pub mod signing_key;
 pub mod user;

@@ -8,6 +8,7 @@
 mod allowlist;
 pub mod audit;
 pub mod auth;
+pub mod clients;
 mod grant;
 pub mod members;
 mod password;
