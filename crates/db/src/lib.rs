@@ -10,6 +10,7 @@ pub mod audit;
 pub mod connection;
 pub mod entities;
 pub mod identity;
+pub mod invitations;
 pub mod keys;
 pub mod organizations;
 pub mod seed;
@@ -17,7 +18,7 @@ pub mod sessions;
 pub mod throttle;
 
 pub use connection::{Backend, Database, connect};
-pub use sea_orm::{DatabaseConnection, TransactionTrait};
+pub use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 /// What can go wrong below the API. The API maps these to problem+json and logs the cause.
 #[derive(Debug, thiserror::Error)]

@@ -228,3 +228,15 @@ pub async fn set_ip_allowlist(
         .await?;
     Ok(())
 }
+
+pub async fn find_by_org_number(
+    db: &impl ConnectionTrait,
+    number: &str,
+) -> Result<Option<Organization>, DbError> {
+    org::Entity::find()
+        .filter(Column::OrgNumber.eq(number))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
+}

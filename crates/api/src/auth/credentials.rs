@@ -37,7 +37,25 @@ pub const TOTP_STEP: u64 = 30;
 
 fn totp(secret_base32: &str) -> Option<TOTP> {
     let bytes = Secret::Encoded(secret_base32.to_owned()).to_bytes().ok()?;
-    TOTP::new(Algorithm::SHA1, 6, 1, TOTP_STEP, bytes).ok()
+    TOTP::new(Algorithm::SHA1, 6, 1, TOTP_STEP, bytes, None, String::new()).ok()
+}
+
+/// What an authenticator app needs to enrol the secret: the `otpauth://` URI and the same
+/// as a QR code (PNG, base64).
+pub fn enrolment(secret_base32: &str, account: &str) -> Option<(String, String)> {
+    let bytes = Secret::Encoded(secret_base32.to_owned()).to_bytes().ok()?;
+    let totp = TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        TOTP_STEP,
+        bytes,
+        Some("Vern".to_owned()),
+        account.replace(':', ""),
+    )
+    .ok()?;
+    let qr = totp.get_qr_base64().ok()?;
+    Some((totp.get_url(), qr))
 }
 
 /// A fresh base32 secret (160 bits) for enrolment and demo users.
@@ -84,6 +102,19 @@ mod tests {
             "not-a-real-password-just-for-timing",
             None
         ));
+    }
+
+    #[test]
+    fn the_enrolment_uri_names_vern_and_the_account() {
+        let secret = new_totp_secret().unwrap();
+        let (uri, qr) = enrolment(&secret, "kari@example.org").unwrap();
+        assert!(
+            uri.starts_with("otpauth://totp/Vern:kari%40example.org?"),
+            "{uri}"
+        );
+        assert!(uri.contains(&format!("secret={secret}")), "{uri}");
+        assert!(uri.contains("issuer=Vern"), "{uri}");
+        assert!(qr.len() > 100);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod health;
+pub mod invitations;
 pub mod me;
 pub mod members;
 pub mod organizations;
@@ -29,4 +30,5 @@ fn v1(cfg: &mut ServiceConfig) {
     audit::mount(cfg);
     settings::mount(cfg);
     api_clients::mount(cfg);
+    invitations::mount(cfg);
 }

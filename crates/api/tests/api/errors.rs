@@ -17,7 +17,7 @@ async fn an_unknown_api_path_is_a_404_problem() {
 async fn a_wrong_method_on_a_known_path_is_a_405_problem_with_allow() {
     let app = spawn_app().await;
     for (path, allow) in [
-        ("/api/v1/organizations", "GET"),
+        ("/api/v1/organizations", "GET, POST"),
         (
             "/api/v1/organizations/0192f1a0-7c3e-7d2a-9b1e-3f5a6b7c8d9e",
             "GET",

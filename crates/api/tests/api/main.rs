@@ -8,6 +8,7 @@ mod auth;
 mod errors;
 mod health;
 mod helpers;
+mod invitations;
 mod matrix;
 mod members;
 mod openapi;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 mod grant;
+pub mod invitation;
 pub mod members;
 mod password;
 mod roles;
