@@ -91,6 +91,16 @@ impl Caller {
         permission: Permission,
     ) -> Result<(), ApiError> {
         self.require(org, permission)?;
+        self.within_allowlist(state, org).await
+    }
+
+    /// 403 `ip_not_allowed` when the request comes from outside the organisation's
+    /// allowlist (an empty list admits every address).
+    pub async fn within_allowlist(
+        &self,
+        state: &AppState,
+        org: OrganizationId,
+    ) -> Result<(), ApiError> {
         let allowlist = vern_db::organizations::ip_allowlist(&state.db.conn, org)
             .await?
             .unwrap_or_default();
@@ -140,6 +150,23 @@ impl Authenticated {
         permission: Permission,
     ) -> Result<(), ApiError> {
         self.caller().require_here(state, org, permission).await
+    }
+
+    /// The caller's roles in the organisation, from within its allowlist; 404 for a
+    /// non-member. For what every member may do, whatever their roles.
+    pub async fn member_here(
+        &self,
+        state: &AppState,
+        org: OrganizationId,
+    ) -> Result<Vec<vern_domain::access::Role>, ApiError> {
+        let roles = self
+            .memberships
+            .iter()
+            .find(|m| m.organization_id == org)
+            .map(|m| m.roles.clone())
+            .ok_or_else(ApiError::not_found)?;
+        self.caller().within_allowlist(state, org).await?;
+        Ok(roles)
     }
 }
 

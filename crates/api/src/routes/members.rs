@@ -29,9 +29,9 @@ pub fn mount(cfg: &mut ServiceConfig) {
 pub struct PageParams {
     /// Page size, 1–500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
-    limit: Option<String>,
+    pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+    pub cursor: Option<String>,
 }
 
 impl PageParams {

@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod me;
 pub mod members;
 pub mod organizations;
+pub mod role_requests;
 pub mod settings;
 pub mod token;
 
@@ -31,4 +32,5 @@ fn v1(cfg: &mut ServiceConfig) {
     settings::mount(cfg);
     api_clients::mount(cfg);
     invitations::mount(cfg);
+    role_requests::mount(cfg);
 }

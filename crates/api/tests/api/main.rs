@@ -13,5 +13,6 @@ mod matrix;
 mod members;
 mod openapi;
 mod organizations;
+mod role_requests;
 mod settings;
 mod spa;

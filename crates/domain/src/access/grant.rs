@@ -106,6 +106,7 @@ impl GrantState {
 
 /// A user's request for a role, with a written justification ("tjenstlig behov").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestState {
     Pending,
@@ -123,6 +124,22 @@ pub enum RequestEvent {
 }
 
 impl RequestState {
+    pub const ALL: [RequestState; 4] =
+        [Self::Pending, Self::Approved, Self::Denied, Self::Withdrawn];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Denied => "denied",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == input)
+    }
+
     pub fn transition(self, event: RequestEvent) -> Result<Self, TransitionError> {
         match (self, event) {
             (Self::Pending, RequestEvent::Approve) => Ok(Self::Approved),

@@ -13,6 +13,7 @@ mod grant;
 pub mod invitation;
 pub mod members;
 mod password;
+pub mod role_request;
 mod roles;
 pub mod throttle;
 
