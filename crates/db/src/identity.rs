@@ -156,7 +156,11 @@ pub async fn count_users(db: &impl ConnectionTrait) -> Result<u64, DbError> {
     Ok(user::Entity::find().count(db).await?)
 }
 
-/// Whether the user has (or had) any grant in the organisation: that makes them a member.
+/// Grant states that make a member: in force, or suspended while the membership is
+/// disabled. Revoked, expired and lapsed grants do not.
+const MEMBER_STATES: [&str; 2] = ["active", "suspended"];
+
+/// Whether the user holds a current or suspended grant in the organisation.
 pub async fn is_member(
     db: &impl ConnectionTrait,
     org: OrganizationId,
@@ -166,9 +170,32 @@ pub async fn is_member(
     Ok(role_grant::Entity::find()
         .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
         .filter(role_grant::Column::UserId.eq(user_id))
+        .filter(role_grant::Column::State.is_in(MEMBER_STATES))
         .count(db)
         .await?
         > 0)
+}
+
+/// Moves the member's grants in the organisation between states (disable, enable,
+/// remove); returns how many moved.
+pub async fn change_membership(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    user_id: Uuid,
+    change: vern_domain::access::MembershipChange,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    use sea_orm::sea_query::Expr;
+    let (from, to) = change.states();
+    let result = role_grant::Entity::update_many()
+        .col_expr(role_grant::Column::State, Expr::value(to))
+        .col_expr(role_grant::Column::UpdatedAt, Expr::value(now))
+        .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(role_grant::Column::UserId.eq(user_id))
+        .filter(role_grant::Column::State.is_in(from.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// Members by e-mail, after `after` (the last e-mail of the previous page).
@@ -186,6 +213,7 @@ pub async fn members(
         .column(role_grant::Column::UserId)
         .from(role_grant::Entity)
         .and_where(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .and_where(role_grant::Column::State.is_in(MEMBER_STATES))
         .to_owned();
     let mut query = user::Entity::find().filter(user::Column::Id.in_subquery(member_ids));
     if let Some(after) = after {
@@ -201,12 +229,22 @@ pub async fn members(
     let grants = role_grant::Entity::find()
         .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
         .filter(role_grant::Column::UserId.is_in(ids))
-        .filter(role_grant::Column::State.eq("active"))
+        .filter(role_grant::Column::State.is_in(MEMBER_STATES))
         .all(db)
         .await?;
     let items = rows
         .into_iter()
         .map(|u| Member {
+            // Disabled here when every grant is suspended (or the account itself is).
+            status: if u.status != STATUS_ACTIVE
+                || !grants
+                    .iter()
+                    .any(|g| g.user_id == u.id && g.state == "active")
+            {
+                "disabled".to_owned()
+            } else {
+                STATUS_ACTIVE.to_owned()
+            },
             grants: grants
                 .iter()
                 .filter(|g| g.user_id == u.id)
@@ -229,7 +267,6 @@ pub async fn members(
             user_id: u.id,
             email: u.email,
             display_name: u.display_name,
-            status: u.status,
         })
         .collect();
     Ok(MemberPage { items, next_cursor })

@@ -9,7 +9,10 @@ use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
 use vern_domain::access::members::{GrantRoleRequest, MemberPage, RoleGrantView};
-use vern_domain::access::{GrantRefusal, Permission, Role, check_grant, check_revoke};
+use vern_domain::access::{
+    GrantRefusal, MembershipChange, Permission, Role, check_grant, check_membership_change,
+    check_revoke,
+};
 use vern_domain::pagination::{Limit, decode_cursor};
 use vern_domain::problem::{Problem, ProblemCode};
 
@@ -21,7 +24,10 @@ use crate::startup::AppState;
 pub fn mount(cfg: &mut ServiceConfig) {
     cfg.service(list_members)
         .service(grant_role)
-        .service(revoke_role);
+        .service(revoke_role)
+        .service(disable_member)
+        .service(enable_member)
+        .service(remove_member);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -60,7 +66,9 @@ fn refusal(refusal: GrantRefusal) -> ApiError {
             ApiError::validation("role", "not_for_this_kind_of_organization")
         }
         GrantRefusal::EndInThePast => ApiError::validation("until", "in_the_past"),
-        GrantRefusal::AlreadyHeld | GrantRefusal::OwnAdministratorRole => {
+        GrantRefusal::AlreadyHeld
+        | GrantRefusal::OwnAdministratorRole
+        | GrantRefusal::OwnMembership => {
             ApiError::new(ProblemCode::Conflict).detail(refusal.to_string())
         }
     }
@@ -233,4 +241,130 @@ pub async fn revoke_role(
     .await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+async fn change_membership(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    org: OrganizationId,
+    user_id: Uuid,
+    change: MembershipChange,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_here(&state, org, Permission::ManageMembers)
+        .await?;
+    check_membership_change(change, user_id == auth.user_id).map_err(refusal)?;
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    if !vern_db::identity::is_member(&txn, org, user_id).await? {
+        return Err(ApiError::not_found());
+    }
+    let moved = vern_db::identity::change_membership(&txn, org, user_id, change, now).await?;
+    if moved == 0 {
+        return Err(ApiError::new(ProblemCode::Conflict).detail(match change {
+            MembershipChange::Disable => "the member is disabled already",
+            MembershipChange::Enable => "the member is not disabled",
+            MembershipChange::Remove => "the member holds no roles",
+        }));
+    }
+    let action = match change {
+        MembershipChange::Disable => "member.disabled",
+        MembershipChange::Enable => "member.enabled",
+        MembershipChange::Remove => "member.removed",
+    };
+    vern_db::audit::append(&txn, role_event(org, &auth, action, user_id, &req), now).await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Disable a member: every role in this organisation stops working at once, for open
+/// sessions too, and is kept for when the member is enabled again.
+#[utoipa::path(
+    tag = "members",
+    operation_id = "disable_member",
+    summary = "Disable a member",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("user_id" = Uuid, Path, description = "The member"),
+    ),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Disabled"),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may manage members (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation or member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Disabled already, or oneself (`conflict`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{org_id}/members/{user_id}/disable")]
+pub async fn disable_member(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user_id) = path.into_inner();
+    change_membership(auth, state, req, org, user_id, MembershipChange::Disable).await
+}
+
+/// Enable a disabled member: the roles they held work again.
+#[utoipa::path(
+    tag = "members",
+    operation_id = "enable_member",
+    summary = "Enable a member",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("user_id" = Uuid, Path, description = "The member"),
+    ),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Enabled"),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may manage members (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation or member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not disabled (`conflict`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{org_id}/members/{user_id}/enable")]
+pub async fn enable_member(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user_id) = path.into_inner();
+    change_membership(auth, state, req, org, user_id, MembershipChange::Enable).await
+}
+
+/// Remove a member: every role in this organisation ends. The account stays (it may
+/// belong to other organisations); the audit log keeps the history.
+#[utoipa::path(
+    tag = "members",
+    operation_id = "remove_member",
+    summary = "Remove a member",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("user_id" = Uuid, Path, description = "The member"),
+    ),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may manage members (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation or member (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Oneself (`conflict`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/organizations/{org_id}/members/{user_id}")]
+pub async fn remove_member(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user_id) = path.into_inner();
+    change_membership(auth, state, req, org, user_id, MembershipChange::Remove).await
 }

@@ -14,5 +14,6 @@ mod members;
 mod openapi;
 mod organizations;
 mod role_requests;
+mod sessions;
 mod settings;
 mod spa;

@@ -292,3 +292,143 @@ async fn verify_reports_a_tampered_organisation_chain() {
         json!({"sequence": 2, "reason": "altered"})
     );
 }
+
+#[tokio::test]
+async fn disabling_suspends_every_role_at_once_and_removal_ends_the_membership() {
+    let app = spawn_demo_app().await;
+    let org = first_org(&app, OrgKind::Municipality).await;
+    let admin = create_user(&app, "admin@example.org", &[(org, Role::OrgAdmin)], true).await;
+    let admin_session = log_in(&app, &admin).await;
+    let member = create_user(
+        &app,
+        "medlem@example.org",
+        &[(org, Role::Auditor), (org, Role::Signatory)],
+        true,
+    )
+    .await;
+    let member_session = log_in(&app, &member).await;
+    let base = format!("/api/v1/organizations/{org}/members");
+    let audit = format!("/api/v1/organizations/{org}/audit-events");
+    assert_eq!(
+        app.get_as(&member_session.access, &audit).await.status(),
+        200
+    );
+
+    let response = app
+        .post_as(
+            &admin_session.access,
+            &format!("{base}/{}/disable", member.id),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    // The open session loses the roles on its next request.
+    assert_problem(
+        app.get_as(&member_session.access, &audit).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let list: serde_json::Value = app
+        .get_as(&admin_session.access, &base)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entry = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "medlem@example.org")
+        .unwrap()
+        .clone();
+    assert_eq!(entry["status"], "disabled");
+    assert_problem(
+        app.post_as(
+            &admin_session.access,
+            &format!("{base}/{}/disable", member.id),
+            serde_json::json!({}),
+        )
+        .await,
+        409,
+        "conflict",
+    )
+    .await;
+
+    assert_eq!(
+        app.post_as(
+            &admin_session.access,
+            &format!("{base}/{}/enable", member.id),
+            serde_json::json!({})
+        )
+        .await
+        .status(),
+        204
+    );
+    assert_eq!(
+        app.get_as(&member_session.access, &audit).await.status(),
+        200
+    );
+
+    // Nobody disables or removes themselves.
+    assert_problem(
+        app.post_as(
+            &admin_session.access,
+            &format!("{base}/{}/disable", admin.id),
+            serde_json::json!({}),
+        )
+        .await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_problem(
+        app.delete_as(&admin_session.access, &format!("{base}/{}", admin.id))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    // A member without the permission cannot.
+    assert_problem(
+        app.delete_as(&member_session.access, &format!("{base}/{}", admin.id))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    assert_eq!(
+        app.delete_as(&admin_session.access, &format!("{base}/{}", member.id))
+            .await
+            .status(),
+        204
+    );
+    assert_problem(
+        app.get_as(&member_session.access, &audit).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let list: serde_json::Value = app
+        .get_as(&admin_session.access, &base)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !list.to_string().contains("medlem@example.org"),
+        "removed members are not listed"
+    );
+    assert_problem(
+        app.delete_as(&admin_session.access, &format!("{base}/{}", member.id))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let actions = app.audit_actions(org).await;
+    for action in ["member.disabled", "member.enabled", "member.removed"] {
+        assert!(actions.contains(&action.to_owned()), "{action}");
+    }
+}

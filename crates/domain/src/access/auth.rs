@@ -73,3 +73,23 @@ pub struct Me {
     pub session_id: Uuid,
     pub memberships: Vec<Membership>,
 }
+
+/// One of the caller's live sessions. Vern keeps no address or device fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    pub id: Uuid,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The last refresh of its access token.
+    pub last_used_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The session this request belongs to.
+    pub current: bool,
+}
+
+/// The caller's live sessions, most recently used first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionList {
+    pub items: Vec<SessionView>,
+}

@@ -151,6 +151,44 @@ impl RequestState {
 }
 
 #[cfg(test)]
+mod membership_tests {
+    use super::*;
+
+    #[test]
+    fn administrators_never_disable_or_remove_themselves() {
+        assert_eq!(
+            check_membership_change(MembershipChange::Disable, true),
+            Err(GrantRefusal::OwnMembership)
+        );
+        assert_eq!(
+            check_membership_change(MembershipChange::Remove, true),
+            Err(GrantRefusal::OwnMembership)
+        );
+        assert_eq!(
+            check_membership_change(MembershipChange::Enable, true),
+            Ok(())
+        );
+        assert_eq!(
+            check_membership_change(MembershipChange::Disable, false),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn disabling_keeps_grants_and_removal_ends_them() {
+        assert_eq!(
+            MembershipChange::Disable.states(),
+            (&["active"][..], "suspended")
+        );
+        assert_eq!(
+            MembershipChange::Enable.states(),
+            (&["suspended"][..], "active")
+        );
+        assert_eq!(MembershipChange::Remove.states().1, "revoked");
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
@@ -333,6 +371,41 @@ pub enum GrantRefusal {
     AlreadyHeld,
     #[error("administrators cannot remove their own administrator role")]
     OwnAdministratorRole,
+    #[error("administrators cannot disable or remove themselves")]
+    OwnMembership,
+}
+
+/// What an administrator does to a membership as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipChange {
+    /// Every role stops working until enabled again; the grants are kept.
+    Disable,
+    Enable,
+    /// Every role ends; the person is no longer a member.
+    Remove,
+}
+
+impl MembershipChange {
+    /// The grant states (as stored) the change applies to, and the state they move to.
+    pub const fn states(self) -> (&'static [&'static str], &'static str) {
+        match self {
+            Self::Disable => (&["active"], "suspended"),
+            Self::Enable => (&["suspended"], "active"),
+            Self::Remove => (&["active", "suspended"], "revoked"),
+        }
+    }
+}
+
+/// Nobody disables or removes themselves: another administrator must, so an organisation
+/// is never locked out by a slip.
+pub fn check_membership_change(
+    change: MembershipChange,
+    acting_on_self: bool,
+) -> Result<(), GrantRefusal> {
+    if acting_on_self && change != MembershipChange::Enable {
+        return Err(GrantRefusal::OwnMembership);
+    }
+    Ok(())
 }
 
 /// The rules for granting `role` to someone who holds `held` in an organisation of `kind`.

@@ -19,8 +19,8 @@ pub mod throttle;
 
 pub use allowlist::{AllowlistError, IpAllowlist};
 pub use grant::{
-    GrantEvent, GrantRefusal, GrantState, RequestEvent, RequestState, TransitionError, check_grant,
-    check_revoke,
+    GrantEvent, GrantRefusal, GrantState, MembershipChange, RequestEvent, RequestState,
+    TransitionError, check_grant, check_membership_change, check_revoke,
 };
 pub use password::{PasswordError, check_password};
 pub use roles::{Permission, Role};
