@@ -15,7 +15,7 @@ ensure_css_packages
 ensure_brotli
 
 log "building the SPA (wasm32, release)"
-cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release --quiet
+RUSTFLAGS="--cfg erase_components" cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release --quiet
 
 stage="$(mktemp -d -t vern-dist.XXXXXX)"
 trap 'rm -rf "$stage"' EXIT

@@ -1,15 +1,28 @@
 //! The API client: fetch on the same origin, JSON in and out, problem+json turned into a
 //! typed error the pages show in the user's language.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use std::future::Future;
+use std::pin::Pin;
+
+use gloo_net::http::{Method, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::access::Role;
-use vern_domain::access::auth::{LoginChallenge, LoginRequest, Me, TokenResponse, TotpRequest};
+use vern_domain::access::auth::{
+    LoginChallenge, LoginRequest, Me, SessionList, TokenResponse, TotpRequest,
+};
+use vern_domain::access::clients::{ApiClientCreated, ApiClientPage, NewApiClient};
+use vern_domain::access::invitation::{
+    AcceptInvitation, CreateOrganization, InvitationAccepted, InvitationCreated, InvitationPage,
+    InvitationPreview, InvitationToken, NewInvitation, OrganizationCreated, TotpEnrolment,
+};
 use vern_domain::access::members::{
     AuditEventPage, AuditVerification, GrantRoleRequest, IpAllowlistBody, MemberPage, RoleGrantView,
+};
+use vern_domain::access::role_request::{
+    NewRoleRequest, RoleRequest, RoleRequestDecision, RoleRequestPage,
 };
 use vern_domain::organization::{Organization, OrganizationPage};
 use vern_domain::problem::Problem;
@@ -39,24 +52,52 @@ impl ApiError {
     }
 }
 
-async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = Request::get(url)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+/// One request, compiled once: every typed call below goes through here, so the fetch and
+/// problem handling are not duplicated per response type in the wasm. Answers the body
+/// text of a success (empty for 204).
+fn call(
+    method: Method,
+    url: String,
+    token: Option<String>,
+    body: Option<String>,
+) -> Pin<Box<dyn Future<Output = Result<String, ApiError>>>> {
+    Box::pin(async move {
+        let mut request = RequestBuilder::new(&url)
+            .method(method)
+            .header("Accept", "application/json");
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(json) => request
+                .header("Content-Type", "application/json")
+                .body(json)
+                .map_err(|_| ApiError::Network)?,
+            None => request.build().map_err(|_| ApiError::Network)?,
+        };
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        let text = response.text().await.map_err(|_| ApiError::Network)?;
+        if response.ok() {
+            Ok(text)
+        } else {
+            match serde_json::from_str::<Problem>(&text) {
+                Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
+                Err(_) => Err(ApiError::Network),
+            }
+        }
+    })
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if response.ok() {
-        response.json::<T>().await.map_err(|_| ApiError::Network)
-    } else {
-        match response.json::<Problem>().await {
-            Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
-            Err(_) => Err(ApiError::Network),
-        }
-    }
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::Network)
+}
+
+fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|_| ApiError::Network)
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    parse(&call(Method::GET, url.to_owned(), None, None).await?)
 }
 
 /// Builds `path?k=v&…`, leaving out empty values.
@@ -103,11 +144,7 @@ pub async fn get_organization(id: OrganizationId) -> Result<Organization, ApiErr
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
-    let request = Request::post(url)
-        .header("Accept", "application/json")
-        .json(body)
-        .map_err(|_| ApiError::Network)?;
-    read(request.send().await.map_err(|_| ApiError::Network)?).await
+    parse(&call(Method::POST, url.to_owned(), None, Some(to_json(body)?)).await?)
 }
 
 pub async fn login(email: String, password: String) -> Result<LoginChallenge, ApiError> {
@@ -120,60 +157,37 @@ pub async fn login_totp(mfa_token: String, code: String) -> Result<TokenResponse
 
 /// Uses the HttpOnly refresh cookie (sent by the browser, never visible to us).
 pub async fn refresh() -> Result<TokenResponse, ApiError> {
-    let response = Request::post("/api/v1/auth/refresh")
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    parse(&call(Method::POST, "/api/v1/auth/refresh".to_owned(), None, None).await?)
 }
 
 pub async fn logout(access_token: &str) -> Result<(), ApiError> {
-    send_authorized_empty(Request::post("/api/v1/auth/logout"), access_token).await
+    empty(Method::POST, "/api/v1/auth/logout".to_owned(), access_token).await
 }
 
 pub async fn me(access_token: &str) -> Result<Me, ApiError> {
     get_authorized("/api/v1/me", access_token).await
 }
 
-fn authorized(request: RequestBuilder, token: &str) -> RequestBuilder {
-    request
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {token}"))
-}
-
 /// GET with the access token.
 async fn get_authorized<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiError> {
-    let response = authorized(Request::get(url), token)
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    parse(&call(Method::GET, url.to_owned(), Some(token.to_owned()), None).await?)
 }
 
 /// A request with a JSON body and the access token.
 async fn send_authorized<B: Serialize, T: DeserializeOwned>(
-    request: RequestBuilder,
+    method: Method,
+    url: String,
     body: &B,
     token: &str,
 ) -> Result<T, ApiError> {
-    let request = authorized(request, token)
-        .json(body)
-        .map_err(|_| ApiError::Network)?;
-    read(request.send().await.map_err(|_| ApiError::Network)?).await
+    parse(&call(method, url, Some(token.to_owned()), Some(to_json(body)?)).await?)
 }
 
-/// A request that answers 204 on success.
-async fn send_authorized_empty(request: RequestBuilder, token: &str) -> Result<(), ApiError> {
-    let response = authorized(request, token)
-        .send()
+/// A request without a body that answers 204 on success.
+async fn empty(method: Method, url: String, token: &str) -> Result<(), ApiError> {
+    call(method, url, Some(token.to_owned()), None)
         .await
-        .map_err(|_| ApiError::Network)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read::<serde_json::Value>(response).await.map(|_| ())
-    }
+        .map(|_| ())
 }
 
 pub async fn list_members(org: OrganizationId, token: String) -> Result<MemberPage, ApiError> {
@@ -191,7 +205,8 @@ pub async fn grant_role(
     token: String,
 ) -> Result<RoleGrantView, ApiError> {
     send_authorized(
-        Request::post(&format!("/api/v1/organizations/{org}/members/{user}/roles")),
+        Method::POST,
+        format!("/api/v1/organizations/{org}/members/{user}/roles"),
         &request,
         &token,
     )
@@ -208,7 +223,7 @@ pub async fn revoke_role(
         "/api/v1/organizations/{org}/members/{user}/roles/{}",
         role.as_str()
     );
-    send_authorized_empty(Request::delete(&url), &token).await
+    empty(Method::DELETE, url, &token).await
 }
 
 pub async fn list_audit_events(
@@ -250,11 +265,158 @@ pub async fn put_ip_allowlist(
     token: String,
 ) -> Result<IpAllowlistBody, ApiError> {
     send_authorized(
-        Request::put(&format!(
-            "/api/v1/organizations/{org}/settings/ip-allowlist"
-        )),
+        Method::PUT,
+        format!("/api/v1/organizations/{org}/settings/ip-allowlist"),
         &body,
         &token,
     )
     .await
+}
+
+/// Without a body: for `POST …/disable` and the like.
+async fn post_authorized_empty(url: &str, token: &str) -> Result<(), ApiError> {
+    empty(Method::POST, url.to_owned(), token).await
+}
+
+pub async fn delete(url: String, token: String) -> Result<(), ApiError> {
+    empty(Method::DELETE, url, &token).await
+}
+
+pub async fn member_action(
+    org: OrganizationId,
+    user: Uuid,
+    action: &'static str,
+    token: String,
+) -> Result<(), ApiError> {
+    let base = format!("/api/v1/organizations/{org}/members/{user}");
+    if action == "remove" {
+        empty(Method::DELETE, base, &token).await
+    } else {
+        post_authorized_empty(&format!("{base}/{action}"), &token).await
+    }
+}
+
+pub async fn list_invitations(
+    org: OrganizationId,
+    token: String,
+) -> Result<InvitationPage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/invitations?limit=100"),
+        &token,
+    )
+    .await
+}
+
+pub async fn create_invitation(
+    org: OrganizationId,
+    body: NewInvitation,
+    token: String,
+) -> Result<InvitationCreated, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/invitations"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+pub async fn preview_invitation(token: String) -> Result<InvitationPreview, ApiError> {
+    post("/api/v1/invitations/preview", &InvitationToken { token }).await
+}
+
+pub async fn invitation_totp(token: String) -> Result<TotpEnrolment, ApiError> {
+    post("/api/v1/invitations/totp", &InvitationToken { token }).await
+}
+
+pub async fn accept_invitation(body: AcceptInvitation) -> Result<InvitationAccepted, ApiError> {
+    post("/api/v1/invitations/accept", &body).await
+}
+
+pub async fn create_organization(
+    body: CreateOrganization,
+    token: String,
+) -> Result<OrganizationCreated, ApiError> {
+    send_authorized(
+        Method::POST,
+        "/api/v1/organizations".to_owned(),
+        &body,
+        &token,
+    )
+    .await
+}
+
+pub async fn list_api_clients(
+    org: OrganizationId,
+    token: String,
+) -> Result<ApiClientPage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/api-clients?limit=100"),
+        &token,
+    )
+    .await
+}
+
+pub async fn create_api_client(
+    org: OrganizationId,
+    body: NewApiClient,
+    token: String,
+) -> Result<ApiClientCreated, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/api-clients"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+pub async fn list_role_requests(
+    org: OrganizationId,
+    token: String,
+) -> Result<RoleRequestPage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/role-requests?limit=100"),
+        &token,
+    )
+    .await
+}
+
+pub async fn my_role_requests(token: String) -> Result<RoleRequestPage, ApiError> {
+    get_authorized("/api/v1/me/role-requests?limit=100", &token).await
+}
+
+pub async fn create_role_request(
+    org: OrganizationId,
+    body: NewRoleRequest,
+    token: String,
+) -> Result<RoleRequest, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/role-requests"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+/// `approve`, `deny` or `withdraw`.
+pub async fn decide_role_request(
+    org: OrganizationId,
+    id: Uuid,
+    action: &'static str,
+    note: Option<String>,
+    token: String,
+) -> Result<RoleRequest, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/role-requests/{id}/{action}"),
+        &RoleRequestDecision { note },
+        &token,
+    )
+    .await
+}
+
+pub async fn my_sessions(token: String) -> Result<SessionList, ApiError> {
+    get_authorized("/api/v1/me/sessions", &token).await
 }

@@ -10,8 +10,11 @@ use wasm_bindgen::JsCast;
 
 use crate::components::set_title;
 use crate::i18n::{provide_i18n, use_i18n};
-use crate::pages::admin::{AuditLogPage, MembersPage, SettingsPage};
-use crate::pages::auth::{AccountPage, LoginPage};
+use crate::pages::admin::{
+    ApiClientsPage, AuditLogPage, MembersPage, RoleRequestsPage, SettingsPage,
+};
+use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
+use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::session::{provide_session, use_session};
 
@@ -32,8 +35,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/members") view=MembersPage/>
                     <Route path=path!("/organizations/:id/audit") view=AuditLogPage/>
                     <Route path=path!("/organizations/:id/settings") view=SettingsPage/>
+                    <Route path=path!("/organizations/:id/role-requests") view=RoleRequestsPage/>
+                    <Route path=path!("/organizations/:id/api-clients") view=ApiClientsPage/>
+                    <Route path=path!("/operator") view=OperatorPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/invitation") view=InvitationPage/>
                 </Routes>
             </main>
             <Footer/>
@@ -66,18 +73,18 @@ fn Header() -> impl IntoView {
         <header class="vern-header">
             <div class="vern-container vern-header__inner">
                 <a class="vern-brand" href="/organizations">
-                    <span class="vern-brand__name">{move || i18n.t("app-name")}</span>
-                    <span class="vern-brand__tagline">{move || i18n.t("app-tagline")}</span>
+                    <span class="vern-brand__name">{i18n.tr("app-name")}</span>
+                    <span class="vern-brand__tagline">{i18n.tr("app-tagline")}</span>
                 </a>
-                <nav class="vern-nav" aria-label=move || i18n.t("nav-label")>
+                <nav class="vern-nav" aria-label=i18n.tr("nav-label")>
                     <ul>
-                        <li><A href="/organizations">{move || i18n.t("nav-organizations")}</A></li>
-                        <li><a href="/api/docs/" rel="external">{move || i18n.t("nav-api-docs")}</a></li>
+                        <li><A href="/organizations">{i18n.tr("nav-organizations")}</A></li>
+                        <li><a href="/api/docs/" rel="external">{i18n.tr("nav-api-docs")}</a></li>
                         <li>
                             {move || if session.current.get().is_some() {
-                                view! { <A href="/account">{move || i18n.t("nav-account")}</A> }.into_any()
+                                view! { <A href="/account">{i18n.tr("nav-account")}</A> }.into_any()
                             } else {
-                                view! { <A href="/login">{move || i18n.t("nav-login")}</A> }.into_any()
+                                view! { <A href="/login">{i18n.tr("nav-login")}</A> }.into_any()
                             }}
                         </li>
                     </ul>
@@ -94,7 +101,7 @@ fn Header() -> impl IntoView {
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="vern-lang" role="group" aria-label=move || i18n.t("language-label")>
+        <div class="vern-lang" role="group" aria-label=i18n.tr("language-label")>
             {Lang::ALL.into_iter().map(|lang| view! {
                 <button
                     type="button"
@@ -118,7 +125,7 @@ fn Footer() -> impl IntoView {
     view! {
         <footer class="vern-footer">
             <div class="vern-container">
-                <p class="ds-paragraph" data-size="sm">{move || i18n.t("footer-text")}</p>
+                <p class="ds-paragraph" data-size="sm">{i18n.tr("footer-text")}</p>
             </div>
         </footer>
     }
@@ -127,12 +134,12 @@ fn Footer() -> impl IntoView {
 #[component]
 fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
-    set_title(move || i18n.t("not-found-title"));
+    set_title(i18n.tr("not-found-title"));
     view! {
         <div class="vern-container">
-            <h1 class="ds-heading" data-size="lg">{move || i18n.t("not-found-title")}</h1>
-            <p class="ds-paragraph">{move || i18n.t("not-found-body")}</p>
-            <p><A href="/organizations" attr:class="ds-link">{move || i18n.t("go-home")}</A></p>
+            <h1 class="ds-heading" data-size="lg">{i18n.tr("not-found-title")}</h1>
+            <p class="ds-paragraph">{i18n.tr("not-found-body")}</p>
+            <p><A href="/organizations" attr:class="ds-link">{i18n.tr("go-home")}</A></p>
         </div>
     }
 }

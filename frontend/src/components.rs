@@ -11,11 +11,11 @@ pub fn Loading() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="vern-loading" role="status">
-            <svg class="ds-spinner" data-size="md" role="img" aria-label=move || i18n.t("loading") viewBox="0 0 50 50">
+            <svg class="ds-spinner" data-size="md" role="img" aria-label=i18n.tr("loading") viewBox="0 0 50 50">
                 <circle class="ds-spinner__background" cx="25" cy="25" r="20" fill="none" stroke-width="5"></circle>
                 <circle class="ds-spinner__circle" cx="25" cy="25" r="20" fill="none" stroke-width="5"></circle>
             </svg>
-            <span class="ds-sr-only">{move || i18n.t("loading")}</span>
+            <span class="ds-sr-only">{i18n.tr("loading")}</span>
         </p>
     }
 }
@@ -28,11 +28,11 @@ pub fn ErrorAlert(error: ApiError) -> impl IntoView {
     let request_id = error.request_id().map(str::to_owned);
     view! {
         <div class="ds-alert" data-color="danger" role="alert">
-            <h2 class="ds-heading" data-size="xs">{move || i18n.t("error-title")}</h2>
-            <p class="ds-paragraph">{move || i18n.t(&key)}</p>
+            <h2 class="ds-heading" data-size="xs">{i18n.tr("error-title")}</h2>
+            <p class="ds-paragraph">{i18n.tr_owned(key.clone())}</p>
             {request_id.map(|id| view! {
                 <p class="ds-paragraph" data-size="sm">
-                    {move || i18n.t("request-id-label")} ": " <code>{id}</code>
+                    {i18n.tr("request-id-label")} ": " <code>{id}</code>
                 </p>
             })}
         </div>
@@ -46,4 +46,28 @@ pub fn set_title(title: impl Fn() -> String + 'static) {
         let page = title();
         document().set_title(&format!("{page} – {}", i18n.t("app-name")));
     });
+}
+
+/// `YYYY-MM-DD HH:MM UTC` (without chrono's strftime machinery, which costs the wasm).
+pub fn utc_minutes(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    format!("{} {:02}:{:02} UTC", utc_date(at), at.hour(), at.minute())
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn utc_seconds(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        utc_date(at),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// `YYYY-MM-DD`.
+pub fn utc_date(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", at.year(), at.month(), at.day())
 }

@@ -48,6 +48,18 @@ impl I18n {
         with_translator(self.lang.get(), |t| t.t(key))
     }
 
+    /// A reactive text for a view. Every call returns the same closure type, so the
+    /// rendering code for it is generated once rather than once per message — that keeps
+    /// the wasm small.
+    pub fn tr(self, key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || self.t(key)
+    }
+
+    /// `tr` for a key built at run time.
+    pub fn tr_owned(self, key: String) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+        move || self.t(&key)
+    }
+
     pub fn t_with(&self, key: &str, args: &[(&str, Arg)]) -> String {
         with_translator(self.lang.get(), |t| t.t_with(key, args))
     }

@@ -79,13 +79,13 @@ pub type Sources = &'static [(&'static str, &'static str)];
 pub fn sources(lang: Lang) -> Sources {
     match lang {
         Lang::Nb => {
-            sources!("nb": "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
+            sources!("nb": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
         }
         Lang::Nn => {
-            sources!("nn": "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
+            sources!("nn": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
         }
         Lang::En => {
-            sources!("en": "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
+            sources!("en": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
         }
     }
 }

@@ -141,6 +141,28 @@ fn every_problem_code_org_kind_and_role_has_a_text() {
                 "{lang}: {kind}"
             );
         }
+        for p in vern_domain::access::Permission::ALL {
+            let key = format!("perm-{}", p.as_str().replace('_', "-"));
+            assert!(t.has(&key), "{lang}: {key}");
+        }
+        for s in vern_domain::access::RequestState::ALL {
+            let key = format!("request-state-{}", s.as_str());
+            assert!(t.has(&key), "{lang}: {key}");
+        }
+        // Keys the SPA builds from a word: members-{action}d, requests-{action}d, invite-state-….
+        for key in [
+            "members-disabled",
+            "members-enabled",
+            "members-removed",
+            "requests-approved",
+            "requests-denied",
+            "invite-state-pending",
+            "invite-state-accepted",
+            "invite-state-expired",
+            "invite-state-withdrawn",
+        ] {
+            assert!(t.has(key), "{lang}: {key}");
+        }
     }
 }
 

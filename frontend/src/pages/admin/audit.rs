@@ -16,7 +16,7 @@ pub fn AuditLogPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let org = org_from_path();
-    set_title(move || i18n.t("audit-title"));
+    set_title(i18n.tr("audit-title"));
     let verdict = RwSignal::new(None::<AuditVerification>);
     let error = RwSignal::new(None::<ApiError>);
 
@@ -53,11 +53,11 @@ pub fn AuditLogPage() -> impl IntoView {
 
     view! {
         <div class="vern-container">
-            <p><A href="/account" attr:class="ds-link">{move || i18n.t("nav-account")}</A></p>
-            <h1 class="ds-heading" data-size="lg">{move || i18n.t("audit-title")}</h1>
-            <p class="ds-paragraph vern-lead">{move || i18n.t("audit-intro")}</p>
+            <p><A href="/account" attr:class="ds-link">{i18n.tr("nav-account")}</A></p>
+            <h1 class="ds-heading" data-size="lg">{i18n.tr("audit-title")}</h1>
+            <p class="ds-paragraph vern-lead">{i18n.tr("audit-intro")}</p>
             <p>
-                <button class="ds-button" data-variant="secondary" type="button" on:click=verify>{move || i18n.t("audit-verify")}</button>
+                <button class="ds-button" data-variant="secondary" type="button" on:click=verify>{i18n.tr("audit-verify")}</button>
             </p>
             <div role="status" class="vern-status">
                 {move || verdict.get().map(|v| match v.broken {
@@ -78,25 +78,25 @@ pub fn AuditLogPage() -> impl IntoView {
                     match events.await {
                         None => view! { <Loading/> }.into_any(),
                         Some(Err(e)) => view! { <ErrorAlert error=e/> }.into_any(),
-                        Some(Ok(page)) if page.items.is_empty() => view! { <p class="ds-paragraph">{move || i18n.t("audit-empty")}</p> }.into_any(),
+                        Some(Ok(page)) if page.items.is_empty() => view! { <p class="ds-paragraph">{i18n.tr("audit-empty")}</p> }.into_any(),
                         Some(Ok(page)) => view! {
                             <div class="vern-table-wrap">
                                 <table class="ds-table" data-border="true">
-                                    <caption class="ds-sr-only">{move || i18n.t("audit-title")}</caption>
+                                    <caption class="ds-sr-only">{i18n.tr("audit-title")}</caption>
                                     <thead>
                                         <tr>
-                                            <th scope="col">{move || i18n.t("audit-col-sequence")}</th>
-                                            <th scope="col">{move || i18n.t("audit-col-time")}</th>
-                                            <th scope="col">{move || i18n.t("audit-col-action")}</th>
-                                            <th scope="col">{move || i18n.t("audit-col-target")}</th>
-                                            <th scope="col">{move || i18n.t("audit-col-outcome")}</th>
+                                            <th scope="col">{i18n.tr("audit-col-sequence")}</th>
+                                            <th scope="col">{i18n.tr("audit-col-time")}</th>
+                                            <th scope="col">{i18n.tr("audit-col-action")}</th>
+                                            <th scope="col">{i18n.tr("audit-col-target")}</th>
+                                            <th scope="col">{i18n.tr("audit-col-outcome")}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
                                         {page.items.into_iter().map(|e| view! {
                                             <tr>
                                                 <td>{e.sequence}</td>
-                                                <td><time datetime=e.occurred_at.to_rfc3339()>{e.occurred_at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</time></td>
+                                                <td><time datetime=e.occurred_at.to_rfc3339()>{crate::components::utc_seconds(e.occurred_at)}</time></td>
                                                 <td><code>{e.action}</code></td>
                                                 <td>{format!("{} {}", e.target_type, e.target_id.unwrap_or_default())}</td>
                                                 <td>{format!("{:?}", e.outcome).to_lowercase()}</td>

@@ -1,11 +1,15 @@
 //! The organisation administrator's pages: members and roles, and the audit log.
 
+mod api_clients;
 mod audit;
 mod members;
+mod role_requests;
 mod settings;
 
+pub use api_clients::ApiClientsPage;
 pub use audit::AuditLogPage;
 pub use members::MembersPage;
+pub use role_requests::{RoleRequestsPage, request_state_key};
 pub use settings::SettingsPage;
 
 use leptos::prelude::*;

@@ -15,7 +15,7 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let org = org_from_path();
-    set_title(move || i18n.t("settings-title"));
+    set_title(i18n.tr("settings-title"));
     let text = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
@@ -67,18 +67,18 @@ pub fn SettingsPage() -> impl IntoView {
 
     view! {
         <div class="vern-container vern-narrow">
-            <p><A href="/account" attr:class="ds-link">{move || i18n.t("nav-account")}</A></p>
-            <h1 class="ds-heading" data-size="lg">{move || i18n.t("settings-title")}</h1>
-            <p class="ds-paragraph">{move || i18n.t("settings-allowlist-intro")}</p>
+            <p><A href="/account" attr:class="ds-link">{i18n.tr("nav-account")}</A></p>
+            <h1 class="ds-heading" data-size="lg">{i18n.tr("settings-title")}</h1>
+            <p class="ds-paragraph">{i18n.tr("settings-allowlist-intro")}</p>
             <div role="status" class="vern-status">{move || notice.get()}</div>
             {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
             <form class="vern-form" on:submit=save>
                 <div class="ds-field">
-                    <label class="ds-label" for="allowlist">{move || i18n.t("settings-allowlist-label")}</label>
-                    <div class="ds-field__description" id="allowlist-hint">{move || i18n.t("settings-allowlist-hint")}</div>
+                    <label class="ds-label" for="allowlist">{i18n.tr("settings-allowlist-label")}</label>
+                    <div class="ds-field__description" id="allowlist-hint">{i18n.tr("settings-allowlist-hint")}</div>
                     <textarea class="ds-input" id="allowlist" rows="6" aria-describedby="allowlist-hint" bind:value=text></textarea>
                 </div>
-                <button class="ds-button" data-variant="primary" type="submit">{move || i18n.t("settings-save")}</button>
+                <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("settings-save")}</button>
             </form>
         </div>
     }

@@ -3,11 +3,15 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use vern_domain::access::Permission;
+use uuid::Uuid;
+use vern_domain::access::role_request::NewRoleRequest;
+use vern_domain::access::{Permission, RequestState, Role};
 
 use super::role_key;
-use crate::components::{Loading, set_title};
+use crate::api::{self, ApiError};
+use crate::components::{ErrorAlert, Loading, set_title};
 use crate::i18n::use_i18n;
+use crate::pages::admin::request_state_key;
 use crate::pages::organizations::kind_key;
 use crate::session::use_session;
 
@@ -17,7 +21,7 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    set_title(move || i18n.t("account-title"));
+    set_title(i18n.tr("account-title"));
 
     let log_out = move |_| {
         let navigate = navigate.clone();
@@ -29,37 +33,37 @@ pub fn AccountPage() -> impl IntoView {
 
     view! {
         <div class="vern-container">
-            <h1 class="ds-heading" data-size="lg">{move || i18n.t("account-title")}</h1>
+            <h1 class="ds-heading" data-size="lg">{i18n.tr("account-title")}</h1>
             <Show when=move || session.ready.get() fallback=Loading>
                 {
                     let log_out = log_out.clone();
                     move || match session.current.get() {
                         None => view! {
-                            <p class="ds-paragraph">{move || i18n.t("account-logged-out")}</p>
-                            <p><A href="/login" attr:class="ds-link">{move || i18n.t("nav-login")}</A></p>
+                            <p class="ds-paragraph">{i18n.tr("account-logged-out")}</p>
+                            <p><A href="/login" attr:class="ds-link">{i18n.tr("nav-login")}</A></p>
                         }.into_any(),
                         Some(info) => {
                             let me = info.me;
                             let empty = me.memberships.is_empty();
                             view! {
                                 <dl class="vern-facts">
-                                    <dt>{move || i18n.t("account-name")}</dt>
+                                    <dt>{i18n.tr("account-name")}</dt>
                                     <dd>{me.display_name.clone()}</dd>
-                                    <dt>{move || i18n.t("auth-email")}</dt>
+                                    <dt>{i18n.tr("auth-email")}</dt>
                                     <dd>{me.email.clone()}</dd>
                                 </dl>
-                                <h2 class="ds-heading" data-size="sm">{move || i18n.t("account-memberships")}</h2>
+                                <h2 class="ds-heading" data-size="sm">{i18n.tr("account-memberships")}</h2>
                                 {if empty {
-                                    view! { <p class="ds-paragraph">{move || i18n.t("account-no-memberships")}</p> }.into_any()
+                                    view! { <p class="ds-paragraph">{i18n.tr("account-no-memberships")}</p> }.into_any()
                                 } else {
                                     view! {
                                         <table class="ds-table" data-border="true">
                                             <thead>
                                                 <tr>
-                                                    <th scope="col">{move || i18n.t("account-col-organization")}</th>
-                                                    <th scope="col">{move || i18n.t("org-col-kind")}</th>
-                                                    <th scope="col">{move || i18n.t("account-col-roles")}</th>
-                                                    <th scope="col">{move || i18n.t("account-col-tools")}</th>
+                                                    <th scope="col">{i18n.tr("account-col-organization")}</th>
+                                                    <th scope="col">{i18n.tr("org-col-kind")}</th>
+                                                    <th scope="col">{i18n.tr("account-col-roles")}</th>
+                                                    <th scope="col">{i18n.tr("account-col-tools")}</th>
                                                 </tr>
                                             </thead>
                                             <tbody>
@@ -70,18 +74,24 @@ pub fn AccountPage() -> impl IntoView {
                                                     let members_href = can(Permission::ManageMembers).then(|| format!("/organizations/{}/members", m.organization_id));
                                                     let audit_href = can(Permission::ReadAuditLog).then(|| format!("/organizations/{}/audit", m.organization_id));
                                                     let settings_href = can(Permission::ManageOrgSettings).then(|| format!("/organizations/{}/settings", m.organization_id));
+                                                    let requests_href = can(Permission::DecideRoleRequests).then(|| format!("/organizations/{}/role-requests", m.organization_id));
+                                                    let clients_href = can(Permission::ManageApiClients).then(|| format!("/organizations/{}/api-clients", m.organization_id));
+                                                    let operator_href = can(Permission::CreateOrganizations).then_some("/operator");
                                                     view! {
                                                         <tr>
                                                             <th scope="row">
                                                                 <A href=format!("/organizations/{}", m.organization_id) attr:class="ds-link">{m.organization_name}</A>
                                                             </th>
-                                                            <td>{move || i18n.t(&kind)}</td>
+                                                            <td>{i18n.tr_owned(kind.clone())}</td>
                                                             <td>{move || roles.iter().map(|r| i18n.t(&role_key(*r))).collect::<Vec<_>>().join(", ")}</td>
                                                             <td>
                                                                 <div class="vern-tools">
-                                                                    {members_href.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("members-title")}</A> })}
-                                                                    {audit_href.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("audit-title")}</A> })}
-                                                                    {settings_href.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("settings-title")}</A> })}
+                                                                    {members_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("members-title")}</A> })}
+                                                                    {audit_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("audit-title")}</A> })}
+                                                                    {settings_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("settings-title")}</A> })}
+                                                                    {requests_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("requests-title")}</A> })}
+                                                                    {clients_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("clients-title")}</A> })}
+                                                                    {operator_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("operator-title")}</A> })}
                                                                 </div>
                                                             </td>
                                                         </tr>
@@ -91,9 +101,11 @@ pub fn AccountPage() -> impl IntoView {
                                         </table>
                                     }.into_any()
                                 }}
+                                <RequestRole/>
+                                <MySessions/>
                                 <p>
                                     <button class="ds-button" data-variant="secondary" type="button" on:click=log_out.clone()>
-                                        {move || i18n.t("auth-logout")}
+                                        {i18n.tr("auth-logout")}
                                     </button>
                                 </p>
                             }.into_any()
@@ -102,5 +114,214 @@ pub fn AccountPage() -> impl IntoView {
                 }
             </Show>
         </div>
+    }
+}
+
+/// Ask for a role with a justification, and follow one's requests.
+#[component]
+fn RequestRole() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let version = RwSignal::new(0u32);
+    let error = RwSignal::new(None::<ApiError>);
+    let notice = RwSignal::new(None::<String>);
+    let org = RwSignal::new(String::new());
+    let role = RwSignal::new(String::new());
+    let justification = RwSignal::new(String::new());
+    let memberships = Memo::new(move |_| {
+        session
+            .current
+            .get()
+            .map(|s| s.me.memberships)
+            .unwrap_or_default()
+    });
+    let kind = Memo::new(move |_| {
+        let chosen = org.get();
+        memberships
+            .get()
+            .into_iter()
+            .find(|m| m.organization_id.to_string() == chosen)
+            .map(|m| (m.organization_kind, m.roles))
+    });
+    let mine = LocalResource::new(move || {
+        version.get();
+        async move { session.authorized(api::my_role_requests).await }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Ok(org_id), Some(role)) = (
+            org.get_untracked().parse(),
+            Role::parse(&role.get_untracked()),
+        ) else {
+            return;
+        };
+        let body = NewRoleRequest {
+            role,
+            justification: justification.get_untracked(),
+        };
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::create_role_request(org_id, body.clone(), t))
+                .await
+            {
+                Ok(_) => {
+                    error.set(None);
+                    notice.set(Some(i18n.t("request-sent")));
+                    justification.set(String::new());
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let withdraw = move |org_id: vern_domain::OrganizationId, id: Uuid| {
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::decide_role_request(org_id, id, "withdraw", None, t))
+                .await
+            {
+                Ok(_) => version.update(|v| *v += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("request-title")}</h2>
+        <div role="status" class="vern-status">{move || notice.get()}</div>
+        {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+        <form class="vern-form" on:submit=submit>
+            <div class="ds-field">
+                <label class="ds-label" for="request-org">{i18n.tr("account-col-organization")}</label>
+                <select class="ds-input" id="request-org" required bind:value=org>
+                    <option value="">{i18n.tr("request-choose-org")}</option>
+                    {move || memberships.get().into_iter().map(|m| view! {
+                        <option value=m.organization_id.to_string()>{m.organization_name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="ds-field">
+                <label class="ds-label" for="request-role">{i18n.tr("members-grant-role")}</label>
+                <select class="ds-input" id="request-role" required bind:value=role>
+                    <option value="">{i18n.tr("members-choose-role")}</option>
+                    {move || kind.get().map(|(k, held)| Role::ALL.into_iter()
+                        .filter(|r| r.allowed_in(k) && !held.contains(r))
+                        .map(|r| {
+                            let key = role_key(r);
+                            view! { <option value=r.as_str()>{i18n.tr_owned(key.clone())}</option> }
+                        }).collect_view())}
+                </select>
+            </div>
+            <div class="ds-field">
+                <label class="ds-label" for="request-why">{i18n.tr("requests-justification")}</label>
+                <div class="ds-field__description" id="request-why-hint">{i18n.tr("request-justification-hint")}</div>
+                <textarea class="ds-input" id="request-why" rows="3" minlength="10" maxlength="1000" required
+                    aria-describedby="request-why-hint" bind:value=justification></textarea>
+            </div>
+            <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("request-submit")}</button>
+        </form>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match mine.await {
+                    Ok(page) if !page.items.is_empty() => view! {
+                        <table class="ds-table" data-border="true">
+                            <caption class="ds-heading" data-size="2xs">{i18n.tr("request-mine")}</caption>
+                            <thead><tr>
+                                <th scope="col">{i18n.tr("account-col-organization")}</th>
+                                <th scope="col">{i18n.tr("members-grant-role")}</th>
+                                <th scope="col">{i18n.tr("members-col-status")}</th>
+                                <th scope="col">{i18n.tr("requests-note")}</th>
+                                <th scope="col">{i18n.tr("account-col-tools")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {page.items.into_iter().map(|r| {
+                                    let role = role_key(r.role);
+                                    let state = request_state_key(r.state);
+                                    let pending = r.state == RequestState::Pending;
+                                    let (org_id, id) = (r.organization_id, r.id);
+                                    view! {
+                                        <tr>
+                                            <td>{r.organization_name}</td>
+                                            <td>{i18n.tr_owned(role.clone())}</td>
+                                            <td>{i18n.tr_owned(state.clone())}</td>
+                                            <td>{r.decision_note.unwrap_or_default()}</td>
+                                            <td>{pending.then(|| view! {
+                                                <button type="button" class="ds-button" data-variant="tertiary" data-size="sm"
+                                                    on:click=move |_| withdraw(org_id, id)>
+                                                    {i18n.tr("request-withdraw")}
+                                                </button>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The user's live sessions; any but this one can be ended.
+#[component]
+fn MySessions() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let version = RwSignal::new(0u32);
+    let error = RwSignal::new(None::<ApiError>);
+    let sessions = LocalResource::new(move || {
+        version.get();
+        async move { session.authorized(api::my_sessions).await }
+    });
+    let end = move |id: Uuid| {
+        spawn_local(async move {
+            let url = format!("/api/v1/me/sessions/{id}");
+            match session.authorized(|t| api::delete(url.clone(), t)).await {
+                Ok(()) => version.update(|v| *v += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("sessions-title")}</h2>
+        {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(list) => view! {
+                        <table class="ds-table" data-border="true">
+                            <thead><tr>
+                                <th scope="col">{i18n.tr("sessions-started")}</th>
+                                <th scope="col">{i18n.tr("sessions-last-used")}</th>
+                                <th scope="col">{i18n.tr("account-col-tools")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.items.into_iter().map(|s| {
+                                    let id = s.id;
+                                    view! {
+                                        <tr>
+                                            <td>{crate::components::utc_minutes(s.created_at)}</td>
+                                            <td>{crate::components::utc_minutes(s.last_used_at)}</td>
+                                            <td>{if s.current {
+                                                view! { <span>{i18n.tr("sessions-current")}</span> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <button type="button" class="ds-button" data-variant="tertiary" data-size="sm" on:click=move |_| end(id)>
+                                                        {i18n.tr("sessions-end")}
+                                                    </button>
+                                                }.into_any()
+                                            }}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }

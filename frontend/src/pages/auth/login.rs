@@ -13,7 +13,7 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    set_title(move || i18n.t("auth-login-title"));
+    set_title(i18n.tr("auth-login-title"));
 
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -67,37 +67,37 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <div class="vern-container vern-narrow">
-            <h1 class="ds-heading" data-size="lg">{move || i18n.t("auth-login-title")}</h1>
+            <h1 class="ds-heading" data-size="lg">{i18n.tr("auth-login-title")}</h1>
             {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
             <Show
                 when=move || mfa_token.get().is_some()
                 fallback=move || view! {
-                    <p class="ds-paragraph">{move || i18n.t("auth-login-intro")}</p>
+                    <p class="ds-paragraph">{i18n.tr("auth-login-intro")}</p>
                     <form class="vern-form" on:submit=submit_password>
                         <div class="ds-field">
-                            <label class="ds-label" for="login-email">{move || i18n.t("auth-email")}</label>
+                            <label class="ds-label" for="login-email">{i18n.tr("auth-email")}</label>
                             <input class="ds-input" id="login-email" name="email" type="email" autocomplete="username" required bind:value=email/>
                         </div>
                         <div class="ds-field">
-                            <label class="ds-label" for="login-password">{move || i18n.t("auth-password")}</label>
+                            <label class="ds-label" for="login-password">{i18n.tr("auth-password")}</label>
                             <input class="ds-input" id="login-password" name="password" type="password" autocomplete="current-password" required bind:value=password/>
                         </div>
                         <button class="ds-button" data-variant="primary" type="submit" disabled=move || busy.get()>
-                            {move || i18n.t("auth-continue")}
+                            {i18n.tr("auth-continue")}
                         </button>
                     </form>
                 }
             >
-                <h2 class="ds-heading" data-size="sm">{move || i18n.t("auth-totp-title")}</h2>
+                <h2 class="ds-heading" data-size="sm">{i18n.tr("auth-totp-title")}</h2>
                 <form class="vern-form" on:submit=submit_code.clone()>
                     <div class="ds-field">
-                        <label class="ds-label" for="login-code">{move || i18n.t("auth-totp-label")}</label>
-                        <div class="ds-field__description" id="login-code-hint">{move || i18n.t("auth-totp-hint")}</div>
+                        <label class="ds-label" for="login-code">{i18n.tr("auth-totp-label")}</label>
+                        <div class="ds-field__description" id="login-code-hint">{i18n.tr("auth-totp-hint")}</div>
                         <input class="ds-input vern-code" id="login-code" name="code" inputmode="numeric" autocomplete="one-time-code"
                             pattern="[0-9]{6}" maxlength="6" required aria-describedby="login-code-hint" bind:value=code/>
                     </div>
                     <button class="ds-button" data-variant="primary" type="submit" disabled=move || busy.get()>
-                        {move || i18n.t("auth-verify")}
+                        {i18n.tr("auth-verify")}
                     </button>
                 </form>
             </Show>

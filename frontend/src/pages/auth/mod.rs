@@ -1,9 +1,11 @@
 //! Logging in and the user's own account.
 
 mod account;
+mod invitation;
 mod login;
 
 pub use account::AccountPage;
+pub use invitation::InvitationPage;
 pub use login::LoginPage;
 
 use vern_domain::access::Role;

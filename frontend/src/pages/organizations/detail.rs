@@ -31,7 +31,7 @@ pub fn OrganizationDetail() -> impl IntoView {
 
     view! {
         <div class="vern-container">
-            <p><A href="/organizations" attr:class="ds-link">{move || i18n.t("org-back-to-list")}</A></p>
+            <p><A href="/organizations" attr:class="ds-link">{i18n.tr("org-back-to-list")}</A></p>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match org.await {
@@ -56,24 +56,24 @@ fn Facts(org: Organization) -> impl IntoView {
     let id = org.id.to_string();
     view! {
         <h1 class="ds-heading" data-size="lg">{org.name}</h1>
-        <h2 class="ds-heading" data-size="sm">{move || i18n.t("org-detail-facts")}</h2>
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("org-detail-facts")}</h2>
         <dl class="vern-facts">
-            <dt>{move || i18n.t("org-col-kind")}</dt>
-            <dd>{move || i18n.t(&kind)}</dd>
-            <dt>{move || i18n.t("org-col-org-number")}</dt>
+            <dt>{i18n.tr("org-col-kind")}</dt>
+            <dd>{i18n.tr_owned(kind.clone())}</dd>
+            <dt>{i18n.tr("org-col-org-number")}</dt>
             <dd>{match org_number {
                 Some(n) => n.into_any(),
-                None => view! { <span>{move || i18n.t("org-not-registered")}</span> }.into_any(),
+                None => view! { <span>{i18n.tr("org-not-registered")}</span> }.into_any(),
             }}</dd>
             {org.municipality.map(|m| view! {
-                <dt>{move || i18n.t("org-col-municipality-number")}</dt>
+                <dt>{i18n.tr("org-col-municipality-number")}</dt>
                 <dd>{m.number.to_string()}</dd>
-                <dt>{move || i18n.t("org-col-county")}</dt>
+                <dt>{i18n.tr("org-col-county")}</dt>
                 <dd>{format!("{} ({})", m.county_name, m.county_number)}</dd>
             })}
-            <dt>{move || i18n.t("org-field-created")}</dt>
+            <dt>{i18n.tr("org-field-created")}</dt>
             <dd><LocalDate iso=created/></dd>
-            <dt>{move || i18n.t("org-field-id")}</dt>
+            <dt>{i18n.tr("org-field-id")}</dt>
             <dd><code>{id}</code></dd>
         </dl>
     }

@@ -14,7 +14,7 @@ use crate::i18n::use_i18n;
 #[component]
 pub fn OrganizationList() -> impl IntoView {
     let i18n = use_i18n();
-    set_title(move || i18n.t("org-list-title"));
+    set_title(i18n.tr("org-list-title"));
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         let map = query_map.get();
@@ -31,8 +31,8 @@ pub fn OrganizationList() -> impl IntoView {
 
     view! {
         <div class="vern-container">
-            <h1 class="ds-heading" data-size="lg">{move || i18n.t("org-list-title")}</h1>
-            <p class="ds-paragraph vern-lead">{move || i18n.t("org-list-intro")}</p>
+            <h1 class="ds-heading" data-size="lg">{i18n.tr("org-list-title")}</h1>
+            <p class="ds-paragraph vern-lead">{i18n.tr("org-list-intro")}</p>
             <SearchForm query=query/>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
@@ -53,8 +53,8 @@ fn SearchForm(query: Memo<OrgQuery>) -> impl IntoView {
     view! {
         <Form method="GET" action="/organizations" attr:class="vern-search" attr:role="search">
             <div class="ds-field">
-                <label class="ds-label" for="org-q">{move || i18n.t("org-search-label")}</label>
-                <div class="ds-field__description" id="org-q-hint">{move || i18n.t("org-search-hint")}</div>
+                <label class="ds-label" for="org-q">{i18n.tr("org-search-label")}</label>
+                <div class="ds-field__description" id="org-q-hint">{i18n.tr("org-search-hint")}</div>
                 <input
                     class="ds-input"
                     id="org-q"
@@ -66,17 +66,17 @@ fn SearchForm(query: Memo<OrgQuery>) -> impl IntoView {
                 />
             </div>
             <div class="ds-field">
-                <label class="ds-label" for="org-kind">{move || i18n.t("org-kind-filter-label")}</label>
+                <label class="ds-label" for="org-kind">{i18n.tr("org-kind-filter-label")}</label>
                 <select class="ds-input" id="org-kind" name="kind">
-                    <option value="" selected=move || current_kind().is_empty()>{move || i18n.t("org-kind-all")}</option>
+                    <option value="" selected=move || current_kind().is_empty()>{i18n.tr("org-kind-all")}</option>
                     {OrgKind::ALL.into_iter().map(|kind| view! {
                         <option value=kind.as_str() selected=move || current_kind() == kind.as_str()>
-                            {move || i18n.t(&kind_key(kind))}
+                            {i18n.tr_owned(kind_key(kind))}
                         </option>
                     }).collect_view()}
                 </select>
             </div>
-            <button class="ds-button" data-variant="primary" type="submit">{move || i18n.t("org-search-submit")}</button>
+            <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("org-search-submit")}</button>
         </Form>
     }
 }
@@ -85,7 +85,8 @@ fn SearchForm(query: Memo<OrgQuery>) -> impl IntoView {
 fn Results(page: OrganizationPage, query: OrgQuery) -> impl IntoView {
     let i18n = use_i18n();
     if page.items.is_empty() {
-        return view! { <p class="ds-paragraph" role="status">{move || i18n.t("org-none-found")}</p> }.into_any();
+        return view! { <p class="ds-paragraph" role="status">{i18n.tr("org-none-found")}</p> }
+            .into_any();
     }
     let count = page.items.len();
     let first_page = query.cursor.is_some().then(|| {
@@ -112,14 +113,14 @@ fn Results(page: OrganizationPage, query: OrgQuery) -> impl IntoView {
         <p class="ds-paragraph" role="status">{move || i18n.t_with("org-count-shown", &[("count", count.into())])}</p>
         <div class="vern-table-wrap">
             <table class="ds-table" data-border="true" data-zebra="true">
-                <caption class="ds-sr-only">{move || i18n.t("org-table-caption")}</caption>
+                <caption class="ds-sr-only">{i18n.tr("org-table-caption")}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.t("org-col-name")}</th>
-                        <th scope="col">{move || i18n.t("org-col-kind")}</th>
-                        <th scope="col">{move || i18n.t("org-col-org-number")}</th>
-                        <th scope="col">{move || i18n.t("org-col-municipality-number")}</th>
-                        <th scope="col">{move || i18n.t("org-col-county")}</th>
+                        <th scope="col">{i18n.tr("org-col-name")}</th>
+                        <th scope="col">{i18n.tr("org-col-kind")}</th>
+                        <th scope="col">{i18n.tr("org-col-org-number")}</th>
+                        <th scope="col">{i18n.tr("org-col-municipality-number")}</th>
+                        <th scope="col">{i18n.tr("org-col-county")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -127,9 +128,9 @@ fn Results(page: OrganizationPage, query: OrgQuery) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="vern-pager" aria-label=move || i18n.t("org-pagination-label")>
-            {first_page.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("org-first-page")}</A> })}
-            {next_page.map(|href| view! { <A href=href attr:class="ds-link">{move || i18n.t("org-next-page")}</A> })}
+        <nav class="vern-pager" aria-label=i18n.tr("org-pagination-label")>
+            {first_page.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("org-first-page")}</A> })}
+            {next_page.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("org-next-page")}</A> })}
         </nav>
     }
     .into_any()
@@ -148,7 +149,7 @@ fn Row(org: Organization) -> impl IntoView {
     view! {
         <tr>
             <th scope="row"><A href=href attr:class="ds-link">{org.name}</A></th>
-            <td>{move || i18n.t(&kind)}</td>
+            <td>{i18n.tr_owned(kind.clone())}</td>
             <td>{org_number.unwrap_or_default()}</td>
             <td>{number.unwrap_or_default()}</td>
             <td>{county.unwrap_or_default()}</td>
