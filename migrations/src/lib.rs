@@ -8,6 +8,7 @@ mod m20261123_000002_identity;
 mod m20261123_000003_login_throttle;
 mod m20261123_000004_ip_allowlist;
 mod m20261124_000005_access_admin;
+mod m20261124_000006_passkeys;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_login_throttle::Migration),
             Box::new(m20261123_000004_ip_allowlist::Migration),
             Box::new(m20261124_000005_access_admin::Migration),
+            Box::new(m20261124_000006_passkeys::Migration),
         ]
     }
 }

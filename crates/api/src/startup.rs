@@ -27,6 +27,8 @@ pub struct AppState {
     pub methods: MethodTable,
     pub static_dir: PathBuf,
     pub public_url: String,
+    /// The WebAuthn relying party: the public URL's host and origin.
+    pub webauthn: Arc<webauthn_rs::Webauthn>,
 }
 
 pub struct Application {
@@ -118,6 +120,7 @@ fn run(
         methods: MethodTable::from_spec(&spec),
         static_dir: settings.static_dir.clone(),
         public_url: settings.public_url(),
+        webauthn: Arc::new(relying_party(&settings.public_url())?),
     });
     let spec = Arc::new(spec);
     let bench = settings.bench_endpoints;
@@ -155,6 +158,23 @@ fn run(
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// The WebAuthn relying party for the public URL. Browsers allow WebAuthn only on a domain
+/// name (`localhost` included), never on an IP address.
+fn relying_party(public_url: &str) -> anyhow::Result<webauthn_rs::Webauthn> {
+    use anyhow::Context as _;
+    let origin =
+        webauthn_rs::prelude::Url::parse(public_url).context("VERN_PUBLIC_URL is not a URL")?;
+    let rp_id = origin
+        .domain()
+        .context("VERN_PUBLIC_URL must name a host (not an IP address) for passkeys")?
+        .to_owned();
+    Ok(webauthn_rs::WebauthnBuilder::new(&rp_id, &origin)
+        .context("WebAuthn relying party")?
+        .rp_name("Vern")
+        .build()
+        .context("WebAuthn relying party")?)
 }
 
 async fn docs_redirect() -> HttpResponse {

@@ -13,6 +13,7 @@ pub mod identity;
 pub mod invitations;
 pub mod keys;
 pub mod organizations;
+pub mod passkeys;
 pub mod role_requests;
 pub mod seed;
 pub mod sessions;

@@ -102,7 +102,7 @@ fn every_key_the_spa_uses_exists() {
     );
 }
 
-/// Finds `.t("key"` and `.t_with("key"` in the SPA's sources.
+/// Finds `.t("key"`, `.tr("key"` and `.t_with("key"` in the SPA's sources.
 fn scan(dir: &std::path::Path, used: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
@@ -112,7 +112,7 @@ fn scan(dir: &std::path::Path, used: &mut BTreeSet<String>) {
             let text = std::fs::read_to_string(&path).unwrap();
             // Comments may show the call's shape with a placeholder key.
             for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
-                for marker in [".t(\"", ".t_with(\""] {
+                for marker in [".t(\"", ".tr(\"", ".t_with(\""] {
                     for (i, _) in line.match_indices(marker) {
                         let rest = &line[i + marker.len()..];
                         if let Some(end) = rest.find('"') {

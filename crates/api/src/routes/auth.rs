@@ -37,7 +37,7 @@ fn invalid_credentials() -> ApiError {
     ApiError::new(ProblemCode::InvalidCredentials)
 }
 
-fn login_event(
+pub(crate) fn login_event(
     user: Option<Uuid>,
     action: &'static str,
     outcome: Outcome,
@@ -62,6 +62,10 @@ fn login_event(
 /// Throttling keys: hashes, so neither e-mail nor IP addresses are stored.
 fn account_key(email: &str) -> String {
     format!("acct:{}", token_hash(&email.trim().to_lowercase()))
+}
+
+pub(crate) fn account_key_for(email: &str) -> String {
+    account_key(email)
 }
 
 pub(crate) fn address_key(req: &HttpRequest) -> String {
@@ -158,7 +162,14 @@ pub async fn login(
         record_failure(&state, &keys, event).await?;
         return Err(invalid_credentials());
     };
-    if user.totp_secret.is_none() {
+    let mut methods = Vec::new();
+    if user.totp_secret.is_some() {
+        methods.push("totp".to_owned());
+    }
+    if vern_db::passkeys::count_for_user(&state.db.conn, user.id).await? > 0 {
+        methods.push("passkey".to_owned());
+    }
+    if methods.is_empty() {
         return Err(ApiError::new(ProblemCode::SecondFactorMissing));
     }
     let mfa_token = tokens::issue(
@@ -171,10 +182,7 @@ pub async fn login(
         MFA_TOKEN_SECONDS,
     )
     .map_err(ApiError::internal)?;
-    Ok(web::Json(LoginChallenge {
-        mfa_token,
-        methods: vec!["totp".to_owned()],
-    }))
+    Ok(web::Json(LoginChallenge { mfa_token, methods }))
 }
 
 /// Log in, step two: a code from the authenticator app.
@@ -219,29 +227,54 @@ pub async fn login_totp(
         (&PER_ADDRESS, address.as_str()),
     ];
     check_throttle(&state, &keys).await?;
-    let now = Utc::now();
     let Some(step) = check_totp(&secret, body.code.trim(), unix_now(), user.totp_last_step) else {
         let event = login_event(Some(user.id), "auth.login", Outcome::Denied, &req);
         record_failure(&state, &keys, event).await?;
         return Err(invalid_credentials());
     };
+    open_session(
+        &state,
+        &req,
+        user.id,
+        Some(step),
+        Some(&account),
+        "auth.login",
+    )
+    .await
+}
+
+/// Opens a session after a successful login (recording the TOTP step used, if any) and
+/// answers the access token with the refresh cookie.
+pub(crate) async fn open_session(
+    state: &AppState,
+    req: &HttpRequest,
+    user_id: Uuid,
+    totp_step: Option<i64>,
+    clear_throttle: Option<&str>,
+    action: &'static str,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
     let refresh_token = random_token().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    vern_db::identity::set_totp_last_step(&txn, user.id, step).await?;
-    vern_db::throttle::clear(&txn, &account).await?;
+    if let Some(step) = totp_step {
+        vern_db::identity::set_totp_last_step(&txn, user_id, step).await?;
+    }
+    if let Some(key) = clear_throttle {
+        vern_db::throttle::clear(&txn, key).await?;
+    }
     let session = vern_db::sessions::create(
         &txn,
-        user.id,
+        user_id,
         token_hash(&refresh_token),
         now + chrono::Duration::hours(SESSION_HOURS),
         now,
     )
     .await?;
-    let mut event = login_event(Some(user.id), "auth.login", Outcome::Success, &req);
+    let mut event = login_event(Some(user_id), action, Outcome::Success, req);
     event.target_id = Some(session.id.to_string());
     vern_db::audit::append(&txn, event, now).await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
-    token_response(&state, user.id, session.id, refresh_token)
+    token_response(state, user_id, session.id, refresh_token)
 }
 
 fn token_response(

@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod me;
 pub mod members;
 pub mod organizations;
+pub mod passkeys;
 pub mod role_requests;
 pub mod settings;
 pub mod token;
@@ -33,4 +34,5 @@ fn v1(cfg: &mut ServiceConfig) {
     api_clients::mount(cfg);
     invitations::mount(cfg);
     role_requests::mount(cfg);
+    passkeys::mount(cfg);
 }

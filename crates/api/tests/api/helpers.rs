@@ -8,6 +8,8 @@ use vern_api::startup::Application;
 
 pub struct TestApp {
     pub address: String,
+    /// The server's configured public URL: WebAuthn's origin.
+    pub public_url: String,
     pub client: Client,
     pub db: vern_db::Database,
     pub static_dir: PathBuf,
@@ -54,6 +56,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ..Settings::default()
     };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);
+    let public_url = settings.public_url();
     let app = Application::build(settings)
         .await
         .expect("application builds");
@@ -62,6 +65,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        public_url,
         client: Client::new(),
         db,
         static_dir,

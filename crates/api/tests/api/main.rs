@@ -13,6 +13,7 @@ mod matrix;
 mod members;
 mod openapi;
 mod organizations;
+mod passkeys;
 mod role_requests;
 mod sessions;
 mod settings;

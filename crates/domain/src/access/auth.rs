@@ -25,7 +25,7 @@ pub struct LoginRequest {
 pub struct LoginChallenge {
     /// Pass to the second-factor step; valid for five minutes.
     pub mfa_token: String,
-    /// The second factors this user has: `totp`.
+    /// The second factors this user has: `totp`, `passkey`.
     pub methods: Vec<String>,
 }
 

@@ -12,6 +12,7 @@ pub mod clients;
 mod grant;
 pub mod invitation;
 pub mod members;
+pub mod passkeys;
 mod password;
 pub mod role_request;
 mod roles;
