@@ -170,11 +170,11 @@ fn relying_party(public_url: &str) -> anyhow::Result<webauthn_rs::Webauthn> {
         .domain()
         .context("VERN_PUBLIC_URL must name a host (not an IP address) for passkeys")?
         .to_owned();
-    Ok(webauthn_rs::WebauthnBuilder::new(&rp_id, &origin)
+    webauthn_rs::WebauthnBuilder::new(&rp_id, &origin)
         .context("WebAuthn relying party")?
         .rp_name("Vern")
         .build()
-        .context("WebAuthn relying party")?)
+        .context("WebAuthn relying party")
 }
 
 async fn docs_redirect() -> HttpResponse {
