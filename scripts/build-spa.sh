@@ -26,7 +26,8 @@ cp frontend/static/boot.js frontend/static/vern.css "$stage/pkg/"
 cp frontend/node_modules/@digdir/designsystemet-css/dist/src/index.css "$stage/pkg/designsystemet.css"
 cp frontend/node_modules/@digdir/designsystemet-theme/brand/digdir.css "$stage/pkg/theme.css"
 
-hash="$(cat "$stage"/pkg/* | sha256sum | cut -c1-16)"
+# wasm-bindgen puts inline JavaScript under snippets/: hash and measure every file.
+hash="$(find "$stage/pkg" -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)"
 mkdir -p "$stage/dist/assets"
 mv "$stage/pkg" "$stage/dist/assets/$hash"
 sed "s/__ASSET_DIR__/$hash/g" frontend/static/index.html > "$stage/dist/index.html"
@@ -43,7 +44,7 @@ br() { if command -v brotli >/dev/null; then brotli -c -q 11 "$1" | wc -c | tr -
 method="brotli"; command -v brotli >/dev/null || method="gzip (brotli not installed)"
 wasm_raw=$(size "$assets/frontend_bg.wasm"); wasm_br=$(br "$assets/frontend_bg.wasm")
 total_br=0
-for f in "$assets"/*; do total_br=$((total_br + $(br "$f"))); done
+while IFS= read -r f; do total_br=$((total_br + $(br "$f"))); done < <(find "$assets" -type f)
 echo "SPA built: frontend/dist (assets/$hash)"
 printf 'SPA wasm size: %d bytes raw, %d bytes %s\n' "$wasm_raw" "$wasm_br" "$method"
 printf 'SPA transfer size (wasm + js + css, %s): %d bytes\n' "$method" "$total_br"

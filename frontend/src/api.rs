@@ -21,6 +21,9 @@ use vern_domain::access::invitation::{
 use vern_domain::access::members::{
     AuditEventPage, AuditVerification, GrantRoleRequest, IpAllowlistBody, MemberPage, RoleGrantView,
 };
+use vern_domain::access::passkeys::{
+    MfaToken, PasskeyAssertion, PasskeyChallenge, PasskeyList, PasskeyView, RegisterPasskey,
+};
 use vern_domain::access::role_request::{
     NewRoleRequest, RoleRequest, RoleRequestDecision, RoleRequestPage,
 };
@@ -419,4 +422,57 @@ pub async fn decide_role_request(
 
 pub async fn my_sessions(token: String) -> Result<SessionList, ApiError> {
     get_authorized("/api/v1/me/sessions", &token).await
+}
+
+pub async fn my_passkeys(token: String) -> Result<PasskeyList, ApiError> {
+    get_authorized("/api/v1/me/passkeys", &token).await
+}
+
+pub async fn start_passkey_registration(token: String) -> Result<PasskeyChallenge, ApiError> {
+    parse(
+        &call(
+            Method::POST,
+            "/api/v1/me/passkeys/registration".to_owned(),
+            Some(token),
+            None,
+        )
+        .await?,
+    )
+}
+
+pub async fn finish_passkey_registration(
+    body: RegisterPasskey,
+    token: String,
+) -> Result<PasskeyView, ApiError> {
+    send_authorized(
+        Method::POST,
+        "/api/v1/me/passkeys".to_owned(),
+        &body,
+        &token,
+    )
+    .await
+}
+
+pub async fn passkey_second_factor(mfa_token: String) -> Result<PasskeyChallenge, ApiError> {
+    post(
+        "/api/v1/auth/mfa/passkey/challenge",
+        &MfaToken { mfa_token },
+    )
+    .await
+}
+
+pub async fn passkey_login_challenge() -> Result<PasskeyChallenge, ApiError> {
+    parse(
+        &call(
+            Method::POST,
+            "/api/v1/auth/passkey/challenge".to_owned(),
+            None,
+            None,
+        )
+        .await?,
+    )
+}
+
+pub async fn finish_passkey_login(body: PasskeyAssertion) -> Result<TokenResponse, ApiError> {
+    post("/api/v1/auth/passkey", &body).await
 }

@@ -8,6 +8,7 @@ mod components;
 mod i18n;
 mod pages;
 mod session;
+mod webauthn;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

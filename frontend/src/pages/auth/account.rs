@@ -101,6 +101,7 @@ pub fn AccountPage() -> impl IntoView {
                                         </table>
                                     }.into_any()
                                 }}
+                                <MyPasskeys/>
                                 <RequestRole/>
                                 <MySessions/>
                                 <p>
@@ -323,5 +324,125 @@ fn MySessions() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The user's passkeys: add one (the browser asks the authenticator), see and remove them.
+#[component]
+fn MyPasskeys() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let version = RwSignal::new(0u32);
+    let error = RwSignal::new(None::<ApiError>);
+    let notice = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let passkeys = LocalResource::new(move || {
+        version.get();
+        async move { session.authorized(api::my_passkeys).await }
+    });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            let result = match session.authorized(api::start_passkey_registration).await {
+                Err(e) => Err(e),
+                Ok(c) => match crate::webauthn::create(&c.options).await {
+                    None => Ok(false),
+                    Some(credential) => {
+                        let body = vern_domain::access::passkeys::RegisterPasskey {
+                            ceremony_id: c.ceremony_id,
+                            name: name.get_untracked(),
+                            credential,
+                        };
+                        session
+                            .authorized(|t| api::finish_passkey_registration(body.clone(), t))
+                            .await
+                            .map(|_| true)
+                    }
+                },
+            };
+            busy.set(false);
+            match result {
+                Ok(true) => {
+                    error.set(None);
+                    name.set(String::new());
+                    notice.set(Some(i18n.t("passkey-added")));
+                    version.update(|v| *v += 1);
+                }
+                Ok(false) => notice.set(Some(i18n.t("passkey-failed"))),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |id: Uuid| {
+        spawn_local(async move {
+            let url = format!("/api/v1/me/passkeys/{id}");
+            match session.authorized(|t| api::delete(url.clone(), t)).await {
+                Ok(()) => {
+                    error.set(None);
+                    notice.set(Some(i18n.t("passkey-removed")));
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("passkey-title")}</h2>
+        <p class="ds-paragraph">{i18n.tr("passkey-intro")}</p>
+        <div role="status" class="vern-status">{move || notice.get()}</div>
+        {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match passkeys.await {
+                    Ok(list) if !list.items.is_empty() => view! {
+                        <table class="ds-table" data-border="true">
+                            <caption class="ds-heading" data-size="2xs">{i18n.tr("passkey-list")}</caption>
+                            <thead><tr>
+                                <th scope="col">{i18n.tr("clients-name")}</th>
+                                <th scope="col">{i18n.tr("sessions-started")}</th>
+                                <th scope="col">{i18n.tr("sessions-last-used")}</th>
+                                <th scope="col">{i18n.tr("account-col-tools")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.items.into_iter().map(|p| {
+                                    let id = p.id;
+                                    let label = p.name.clone();
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{p.name}</th>
+                                            <td>{crate::components::utc_minutes(p.created_at)}</td>
+                                            <td>{p.last_used_at.map(crate::components::utc_minutes).unwrap_or_default()}</td>
+                                            <td>
+                                                <button type="button" class="ds-button" data-variant="tertiary" data-size="sm"
+                                                    aria-label=move || format!("{} – {}", i18n.t("passkey-remove"), label)
+                                                    on:click=move |_| remove(id)>
+                                                    {i18n.tr("passkey-remove")}
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+        <form class="vern-form" on:submit=add>
+            <div class="ds-field">
+                <label class="ds-label" for="passkey-name">{i18n.tr("passkey-name")}</label>
+                <div class="ds-field__description" id="passkey-name-hint">{i18n.tr("passkey-name-hint")}</div>
+                <input class="ds-input" id="passkey-name" type="text" maxlength="100" required
+                    aria-describedby="passkey-name-hint" bind:value=name/>
+            </div>
+            <button class="ds-button" data-variant="secondary" type="submit" disabled=move || busy.get()>
+                {i18n.tr("passkey-add")}
+            </button>
+        </form>
     }
 }
