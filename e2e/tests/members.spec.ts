@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { test, expect, expectNoAxeViolations } from './fixtures';
 import { demoUser, logIn } from './credentials';
 
@@ -27,6 +28,19 @@ test('an administrator grants and revokes a role and checks the audit log', asyn
   await page.getByRole('row', { name: /Oslo kommune/ }).getByRole('link', { name: 'Revisjonslogg' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Revisjonslogg' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'role.revoked' })).toBeVisible();
+  // Narrow to one kind of event, and take it along as CSV.
+  await page.getByLabel('Hendelseskode').fill('role.granted');
+  await page.getByRole('button', { name: 'Vis', exact: true }).click();
+  await expect(page.getByRole('cell', { name: 'role.revoked' })).toHaveCount(0);
+  await expect(page.getByRole('cell', { name: 'role.granted' }).first()).toBeVisible();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Last ned som CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
+  const csv = fs.readFileSync((await file.path()) ?? '', 'utf8');
+  expect(csv.split('\n')[0]).toBe('sequence,occurred_at,actor_kind,actor_id,action,target_type,target_id,outcome,request_id,prev_hash,hash');
+  expect(csv).toContain(',role.granted,user,');
+  expect(csv).not.toContain(',role.revoked,');
   await page.getByRole('button', { name: 'Kontroller loggen' }).click();
   await expect(page.getByRole('status').filter({ hasText: /Loggen er uendret: \d+ hendelser kontrollert/ })).toBeVisible();
   await expectNoAxeViolations(page);

@@ -229,13 +229,31 @@ pub async fn revoke_role(
     empty(Method::DELETE, url, &token).await
 }
 
+/// `query` is `?action=…&from=…` (or empty), as `with_query` builds it.
 pub async fn list_audit_events(
     org: OrganizationId,
+    query: String,
     token: String,
 ) -> Result<AuditEventPage, ApiError> {
+    let sep = if query.is_empty() { "?" } else { "&" };
     get_authorized(
-        &format!("/api/v1/organizations/{org}/audit-events?limit=100"),
+        &format!("/api/v1/organizations/{org}/audit-events{query}{sep}limit=100"),
         &token,
+    )
+    .await
+}
+
+/// The CSV export for the same filter.
+pub async fn export_audit_events(
+    org: OrganizationId,
+    query: String,
+    token: String,
+) -> Result<String, ApiError> {
+    call(
+        Method::GET,
+        format!("/api/v1/organizations/{org}/audit-events/export.csv{query}"),
+        Some(token),
+        None,
     )
     .await
 }

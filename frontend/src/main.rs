@@ -5,6 +5,7 @@
 mod api;
 mod app;
 mod components;
+mod download;
 mod i18n;
 mod pages;
 mod session;

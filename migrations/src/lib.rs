@@ -9,6 +9,7 @@ mod m20261123_000003_login_throttle;
 mod m20261123_000004_ip_allowlist;
 mod m20261124_000005_access_admin;
 mod m20261124_000006_passkeys;
+mod m20261124_000007_audit_indexes;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_ip_allowlist::Migration),
             Box::new(m20261124_000005_access_admin::Migration),
             Box::new(m20261124_000006_passkeys::Migration),
+            Box::new(m20261124_000007_audit_indexes::Migration),
         ]
     }
 }

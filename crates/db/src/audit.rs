@@ -144,15 +144,17 @@ fn to_domain(row: ev::Model) -> Result<AuditRecord, DbError> {
     })
 }
 
-/// A page of an organisation's events, newest first, before sequence `before`.
+/// A page of an organisation's events, newest first, before sequence `before`, narrowed by
+/// the filter.
 pub async fn page(
     db: &impl ConnectionTrait,
     org: OrganizationId,
+    filter: &vern_domain::access::members::AuditFilter,
     limit: vern_domain::pagination::Limit,
     before: Option<i64>,
 ) -> Result<vern_domain::access::members::AuditEventPage, DbError> {
     use sea_orm::QuerySelect;
-    let mut query = ev::Entity::find().filter(Column::ChainId.eq(chain_id(Some(org))));
+    let mut query = filtered(org, filter);
     if let Some(before) = before {
         query = query.filter(Column::Sequence.lt(before));
     }
@@ -167,4 +169,54 @@ pub async fn page(
         .map(to_domain)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(vern_domain::access::members::AuditEventPage { items, next_cursor })
+}
+
+/// Every matching event, oldest first, up to `max`: for the CSV export.
+pub async fn export(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    filter: &vern_domain::access::members::AuditFilter,
+    max: u64,
+) -> Result<Vec<AuditRecord>, DbError> {
+    use sea_orm::QuerySelect;
+    let rows = filtered(org, filter)
+        .order_by_asc(Column::Sequence)
+        .limit(max)
+        .all(db)
+        .await?;
+    rows.into_iter().map(to_domain).collect()
+}
+
+fn filtered(
+    org: OrganizationId,
+    filter: &vern_domain::access::members::AuditFilter,
+) -> sea_orm::Select<ev::Entity> {
+    let mut query = ev::Entity::find().filter(Column::ChainId.eq(chain_id(Some(org))));
+    if let Some(actor) = filter.actor {
+        query = query.filter(Column::ActorId.eq(actor));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(Column::Action.eq(action.as_str()));
+    }
+    if let Some(target_type) = &filter.target_type {
+        query = query.filter(Column::TargetType.eq(target_type.as_str()));
+    }
+    if let Some(target_id) = &filter.target_id {
+        query = query.filter(Column::TargetId.eq(target_id.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(Column::OccurredAt.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(Column::OccurredAt.lt(to));
+    }
+    query
+}
+
+pub fn actor_kind_str(kind: ActorKind) -> &'static str {
+    actor_str(kind)
+}
+
+pub fn outcome_name(outcome: Outcome) -> &'static str {
+    outcome_str(outcome)
 }

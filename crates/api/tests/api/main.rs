@@ -4,6 +4,7 @@
 //! by default, a uniquely named PostgreSQL database when `TEST_DATABASE_URL` is set.
 
 mod api_clients;
+mod audit;
 mod auth;
 mod errors;
 mod health;

@@ -34,3 +34,10 @@ settings-allowlist-label = Allowed networks (IP addresses or CIDR ranges)
 settings-allowlist-hint = One range per line, for example 10.20.0.0/16. The list must include the network you are connected from now.
 settings-save = Save
 settings-saved = The settings have been saved.
+
+audit-filter-action = Event code
+audit-filter-action-hint = For example role.granted or member.removed. Leave empty for all events.
+audit-filter-from = From date
+audit-filter-to = Before date
+audit-filter-apply = Show
+audit-export = Download as CSV

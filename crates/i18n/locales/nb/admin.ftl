@@ -34,3 +34,10 @@ settings-allowlist-label = Tillatte nettverk (IP-adresser eller CIDR-områder)
 settings-allowlist-hint = Ett område per linje, for eksempel 10.20.0.0/16. Listen må ta med nettverket du er koblet til fra nå.
 settings-save = Lagre
 settings-saved = Innstillingene er lagret.
+
+audit-filter-action = Hendelseskode
+audit-filter-action-hint = For eksempel role.granted eller member.removed. La feltet stå tomt for alle hendelser.
+audit-filter-from = Fra dato
+audit-filter-to = Før dato
+audit-filter-apply = Vis
+audit-export = Last ned som CSV

@@ -34,3 +34,10 @@ settings-allowlist-label = Tillatne nettverk (IP-adresser eller CIDR-område)
 settings-allowlist-hint = Eitt område per linje, til dømes 10.20.0.0/16. Lista må ta med nettverket du er kopla til frå no.
 settings-save = Lagre
 settings-saved = Innstillingane er lagra.
+
+audit-filter-action = Hendingskode
+audit-filter-action-hint = Til dømes role.granted eller member.removed. La feltet stå tomt for alle hendingar.
+audit-filter-from = Frå dato
+audit-filter-to = Før dato
+audit-filter-apply = Vis
+audit-export = Last ned som CSV

@@ -19,19 +19,60 @@ pub fn AuditLogPage() -> impl IntoView {
     set_title(i18n.tr("audit-title"));
     let verdict = RwSignal::new(None::<AuditVerification>);
     let error = RwSignal::new(None::<ApiError>);
+    // The filter being typed, and the one applied.
+    let action = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let applied = RwSignal::new(String::new());
+    let query = move || {
+        let day = |d: String| (!d.is_empty()).then(|| format!("{d}T00:00:00Z"));
+        crate::api::with_query(
+            "",
+            &[
+                ("action", Some(action.get_untracked().trim().to_owned())),
+                ("from", day(from.get_untracked())),
+                ("to", day(to.get_untracked())),
+            ],
+        )
+    };
 
     let events = LocalResource::new(move || {
         let ready = session.ready.get();
         let org = org.get();
+        let filter = applied.get();
         async move {
             match (ready, org) {
-                (true, Some(org)) => {
-                    Some(session.authorized(|t| api::list_audit_events(org, t)).await)
-                }
+                (true, Some(org)) => Some(
+                    session
+                        .authorized(|t| api::list_audit_events(org, filter.clone(), t))
+                        .await,
+                ),
                 _ => None,
             }
         }
     });
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        applied.set(query());
+    };
+    let export = move |_| {
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        let filter = query();
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::export_audit_events(org, filter.clone(), t))
+                .await
+            {
+                Ok(csv) => {
+                    error.set(None);
+                    crate::download::save(&format!("audit-{org}.csv"), &csv, "text/csv");
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
 
     let verify = move |_| {
         let Some(org) = org.get_untracked() else {
@@ -56,7 +97,24 @@ pub fn AuditLogPage() -> impl IntoView {
             <p><A href="/account" attr:class="ds-link">{i18n.tr("nav-account")}</A></p>
             <h1 class="ds-heading" data-size="lg">{i18n.tr("audit-title")}</h1>
             <p class="ds-paragraph vern-lead">{i18n.tr("audit-intro")}</p>
-            <p>
+            <form class="vern-form vern-filters" on:submit=apply>
+                <div class="ds-field">
+                    <label class="ds-label" for="audit-action">{i18n.tr("audit-filter-action")}</label>
+                    <div class="ds-field__description" id="audit-action-hint">{i18n.tr("audit-filter-action-hint")}</div>
+                    <input class="ds-input" id="audit-action" type="text" aria-describedby="audit-action-hint" bind:value=action/>
+                </div>
+                <div class="ds-field">
+                    <label class="ds-label" for="audit-from">{i18n.tr("audit-filter-from")}</label>
+                    <input class="ds-input" id="audit-from" type="date" bind:value=from/>
+                </div>
+                <div class="ds-field">
+                    <label class="ds-label" for="audit-to">{i18n.tr("audit-filter-to")}</label>
+                    <input class="ds-input" id="audit-to" type="date" bind:value=to/>
+                </div>
+                <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("audit-filter-apply")}</button>
+            </form>
+            <p class="vern-tools">
+                <button class="ds-button" data-variant="secondary" type="button" on:click=export>{i18n.tr("audit-export")}</button>
                 <button class="ds-button" data-variant="secondary" type="button" on:click=verify>{i18n.tr("audit-verify")}</button>
             </p>
             <div role="status" class="vern-status">
