@@ -112,10 +112,10 @@ impl AuditFilter {
         {
             return Err("target_id");
         }
-        if let (Some(from), Some(to)) = (self.from, self.to) {
-            if from >= to {
-                return Err("to");
-            }
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from >= to
+        {
+            return Err("to");
         }
         Ok(())
     }
