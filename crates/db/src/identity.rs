@@ -292,3 +292,59 @@ pub async fn revoke_role(
         .await?;
     Ok(result.rows_affected)
 }
+
+/// Opens an access review: every grant in force without one gets `review_due`. Returns how
+/// many grants now await confirmation.
+pub async fn start_review(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::Expr;
+    let result = role_grant::Entity::update_many()
+        .col_expr(role_grant::Column::ReviewDue, Expr::value(due))
+        .col_expr(role_grant::Column::UpdatedAt, Expr::value(now))
+        .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(role_grant::Column::State.eq("active"))
+        .filter(role_grant::Column::ReviewDue.is_null())
+        .filter(
+            Condition::any()
+                .add(role_grant::Column::Until.is_null())
+                .add(role_grant::Column::Until.gt(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+pub async fn find_grant(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    id: Uuid,
+) -> Result<Option<role_grant::Model>, DbError> {
+    Ok(role_grant::Entity::find_by_id(id)
+        .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .one(db)
+        .await?)
+}
+
+/// Stores a grant's new dates after a confirmation.
+pub async fn set_grant_dates(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    until: Option<DateTime<Utc>>,
+    review_due: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    use sea_orm::sea_query::Expr;
+    role_grant::Entity::update_many()
+        .col_expr(role_grant::Column::Until, Expr::value(until))
+        .col_expr(role_grant::Column::ReviewDue, Expr::value(review_due))
+        .col_expr(role_grant::Column::UpdatedAt, Expr::value(now))
+        .filter(role_grant::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -8,10 +8,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
-use vern_domain::access::members::{GrantRoleRequest, MemberPage, RoleGrantView};
+use vern_domain::access::members::{
+    AccessReviewStarted, ConfirmGrant, GrantRoleRequest, MemberPage, RoleGrantView,
+    StartAccessReview, check_review_due,
+};
 use vern_domain::access::{
-    GrantRefusal, MembershipChange, Permission, Role, check_grant, check_membership_change,
-    check_revoke,
+    GrantEvent, GrantRefusal, GrantState, MembershipChange, Permission, Role, check_grant,
+    check_membership_change, check_revoke,
 };
 use vern_domain::pagination::{Limit, decode_cursor};
 use vern_domain::problem::{Problem, ProblemCode};
@@ -27,7 +30,9 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(revoke_role)
         .service(disable_member)
         .service(enable_member)
-        .service(remove_member);
+        .service(remove_member)
+        .service(start_access_review)
+        .service(confirm_grant);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -367,4 +372,118 @@ pub async fn remove_member(
 ) -> Result<HttpResponse, ApiError> {
     let (org, user_id) = path.into_inner();
     change_membership(auth, state, req, org, user_id, MembershipChange::Remove).await
+}
+
+/// Start an access review: every role in force must be re-confirmed by `due`; roles not
+/// confirmed by then stop working at that instant.
+#[utoipa::path(
+    tag = "members",
+    operation_id = "start_access_review",
+    summary = "Start an access review",
+    params(("org_id" = OrganizationId, Path, description = "The organisation")),
+    request_body = StartAccessReview,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, description = "The review is open", body = AccessReviewStarted),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may manage roles (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`due` is less than a day or more than 90 days ahead (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{org_id}/access-reviews")]
+pub async fn start_access_review(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    org_id: web::Path<OrganizationId>,
+    body: web::Json<StartAccessReview>,
+) -> Result<HttpResponse, ApiError> {
+    let org = org_id.into_inner();
+    auth.require_here(&state, org, Permission::ManageRoles)
+        .await?;
+    let now = Utc::now();
+    let due = body.due;
+    check_review_due(due, now).map_err(|code| ApiError::validation("due", code))?;
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let grants = vern_db::identity::start_review(&txn, org, due, now).await?;
+    let mut event = role_event(org, &auth, "access_review.started", auth.user_id, &req);
+    event.target_type = "organization";
+    event.target_id = Some(org.to_string());
+    vern_db::audit::append(&txn, event, now).await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(HttpResponse::Created().json(AccessReviewStarted { grants, due }))
+}
+
+/// Confirm a role in an open access review, optionally with a new end date.
+#[utoipa::path(
+    tag = "members",
+    operation_id = "confirm_grant",
+    summary = "Confirm a role in an access review",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("grant_id" = Uuid, Path, description = "The role grant"),
+    ),
+    request_body = ConfirmGrant,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Confirmed", body = RoleGrantView),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may manage roles (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation or grant (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not under review, or lapsed, ended or revoked already (`conflict`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{org_id}/grants/{grant_id}/confirm")]
+pub async fn confirm_grant(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid)>,
+    body: web::Json<ConfirmGrant>,
+) -> Result<web::Json<RoleGrantView>, ApiError> {
+    let (org, grant_id) = path.into_inner();
+    auth.require_here(&state, org, Permission::ManageRoles)
+        .await?;
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let grant = vern_db::identity::find_grant(&txn, org, grant_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let current = if grant.state == "active" {
+        GrantState::Active {
+            until: grant.until,
+            review_due: grant.review_due,
+        }
+    } else {
+        GrantState::Revoked
+    };
+    let next = current
+        .transition(GrantEvent::Confirm { until: body.until }, now)
+        .map_err(|_| {
+            ApiError::new(ProblemCode::Conflict)
+                .detail("the role is not awaiting confirmation, or has lapsed or ended")
+        })?;
+    let GrantState::Active { until, review_due } = next else {
+        return Err(ApiError::new(ProblemCode::Conflict));
+    };
+    vern_db::identity::set_grant_dates(&txn, grant_id, until, review_due, now).await?;
+    vern_db::audit::append(
+        &txn,
+        role_event(org, &auth, "role.confirmed", grant.user_id, &req),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    let role = Role::parse(&grant.role).ok_or(vern_db::DbError::InvalidRow("role_grants.role"))?;
+    Ok(web::Json(RoleGrantView {
+        id: grant_id,
+        role,
+        until,
+        review_due,
+    }))
 }

@@ -29,6 +29,7 @@ fn valid_body() -> Value {
         "display_name": "Matrise",
         "roles": ["auditor"],
         "justification": "Tjenstlig behov i matrisetesten",
+        "due": "2099-01-01T00:00:00Z",
     })
 }
 
@@ -96,7 +97,8 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
             .replace("{invitation_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{request_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{session_id}", &uuid::Uuid::now_v7().to_string())
-            .replace("{passkey_id}", &uuid::Uuid::now_v7().to_string());
+            .replace("{passkey_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{grant_id}", &uuid::Uuid::now_v7().to_string());
         assert!(
             !concrete.contains('{'),
             "add a value for the parameters of {path}"

@@ -432,3 +432,123 @@ async fn disabling_suspends_every_role_at_once_and_removal_ends_the_membership()
         assert!(actions.contains(&action.to_owned()), "{action}");
     }
 }
+
+#[tokio::test]
+async fn an_access_review_lapses_unconfirmed_roles_at_the_due_time() {
+    let app = spawn_demo_app().await;
+    let org = first_org(&app, OrgKind::Municipality).await;
+    let admin = create_user(&app, "admin@example.org", &[(org, Role::OrgAdmin)], true).await;
+    let admin_session = log_in(&app, &admin).await;
+    let kept = create_user(&app, "beholdt@example.org", &[(org, Role::Auditor)], true).await;
+    let kept_session = log_in(&app, &kept).await;
+    let lapsed = create_user(&app, "bortfalt@example.org", &[(org, Role::Auditor)], true).await;
+    let lapsed_session = log_in(&app, &lapsed).await;
+    let audit = format!("/api/v1/organizations/{org}/audit-events");
+
+    // Too short a window is refused; the member cannot start one.
+    let soon = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let problem = crate::helpers::assert_problem(
+        app.post_as(
+            &admin_session.access,
+            &format!("/api/v1/organizations/{org}/access-reviews"),
+            json!({"due": soon}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "due");
+    let due = (chrono::Utc::now() + chrono::Duration::days(14)).to_rfc3339();
+    crate::helpers::assert_problem(
+        app.post_as(
+            &kept_session.access,
+            &format!("/api/v1/organizations/{org}/access-reviews"),
+            json!({"due": due}),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let response = app
+        .post_as(
+            &admin_session.access,
+            &format!("/api/v1/organizations/{org}/access-reviews"),
+            json!({"due": due}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let started: Value = response.json().await.unwrap();
+    assert_eq!(started["grants"], 3);
+
+    // The admin confirms one member's role (and their own); the list shows what awaits.
+    let members: Value = app
+        .get_as(
+            &admin_session.access,
+            &format!("/api/v1/organizations/{org}/members"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let grant_of = |email: &str| {
+        members["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .unwrap()["grants"][0]
+            .clone()
+    };
+    assert!(grant_of("bortfalt@example.org")["review_due"].is_string());
+    for email in ["beholdt@example.org", "admin@example.org"] {
+        let id = grant_of(email)["id"].as_str().unwrap().to_owned();
+        let response = app
+            .post_as(
+                &admin_session.access,
+                &format!("/api/v1/organizations/{org}/grants/{id}/confirm"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let confirmed: Value = response.json().await.unwrap();
+        assert!(confirmed["review_due"].is_null());
+        // Confirming twice: nothing awaits confirmation.
+        crate::helpers::assert_problem(
+            app.post_as(
+                &admin_session.access,
+                &format!("/api/v1/organizations/{org}/grants/{id}/confirm"),
+                json!({}),
+            )
+            .await,
+            409,
+            "conflict",
+        )
+        .await;
+    }
+
+    // The due time comes (moved into the past here): the unconfirmed role stops at once.
+    app.db
+        .conn
+        .execute_unprepared(&format!(
+            "UPDATE role_grants SET review_due = {} WHERE review_due IS NOT NULL",
+            if crate::helpers::is_postgres() {
+                "now() - interval '1 minute'"
+            } else {
+                "'2020-01-01 00:00:00+00:00'"
+            }
+        ))
+        .await
+        .unwrap();
+    assert_eq!(get(&app, &kept_session.access, &audit).await.status(), 200);
+    crate::helpers::assert_problem(
+        get(&app, &lapsed_session.access, &audit).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let actions = app.audit_actions(org).await;
+    assert!(actions.contains(&"access_review.started".to_owned()));
+    assert!(actions.contains(&"role.confirmed".to_owned()));
+}

@@ -163,3 +163,61 @@ mod filter_tests {
         assert_eq!(reversed.check(), Err("to"));
     }
 }
+
+/// Start an access review (recertification): every role in force must be confirmed by
+/// `due`, or it lapses then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StartAccessReview {
+    pub due: DateTime<Utc>,
+}
+
+/// A review window is at least a day and at most 90 days long.
+pub fn check_review_due(due: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), &'static str> {
+    if due < now + chrono::Duration::days(1) {
+        return Err("too_soon");
+    }
+    if due > now + chrono::Duration::days(90) {
+        return Err("too_far_ahead");
+    }
+    Ok(())
+}
+
+/// The review is open: this many grants now await confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccessReviewStarted {
+    pub grants: u64,
+    pub due: DateTime<Utc>,
+}
+
+/// Confirm a grant in an open review, optionally with a (new) end date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmGrant {
+    pub until: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+
+    #[test]
+    fn a_review_window_is_between_a_day_and_ninety_days() {
+        let now = DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            check_review_due(now + chrono::Duration::hours(23), now),
+            Err("too_soon")
+        );
+        assert_eq!(
+            check_review_due(now + chrono::Duration::days(14), now),
+            Ok(())
+        );
+        assert_eq!(
+            check_review_due(now + chrono::Duration::days(91), now),
+            Err("too_far_ahead")
+        );
+    }
+}
