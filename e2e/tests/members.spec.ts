@@ -24,6 +24,16 @@ test('an administrator grants and revokes a role and checks the audit log', asyn
   await expect(page.getByRole('status').filter({ hasText: 'Rollen er fjernet.' })).toBeVisible();
   await expect(auditorRow).not.toContainText('Signaturberettiget');
 
+  // An access review: every role awaits confirmation; the administrator confirms one.
+  await page.getByLabel('Bekreftes innen').fill(new Date(Date.now() + 14 * 86400000).toISOString().slice(0, 10));
+  await page.getByRole('button', { name: 'Start gjennomgangen' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /roller venter på bekreftelse/ })).toBeVisible();
+  await expect(auditorRow).toContainText('bekreftes innen');
+  await auditorRow.getByRole('button', { name: /Bekreft rollen/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Rollen er bekreftet.' })).toBeVisible();
+  await expect(auditorRow).not.toContainText('bekreftes innen');
+  await expectNoAxeViolations(page);
+
   await page.getByRole('link', { name: 'Min konto' }).first().click();
   await page.getByRole('row', { name: /Oslo kommune/ }).getByRole('link', { name: 'Revisjonslogg' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Revisjonslogg' })).toBeVisible();

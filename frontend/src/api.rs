@@ -19,6 +19,7 @@ use vern_domain::access::invitation::{
     InvitationPreview, InvitationToken, NewInvitation, OrganizationCreated, TotpEnrolment,
 };
 use vern_domain::access::members::{
+    AccessReviewStarted, ConfirmGrant, StartAccessReview,
     AuditEventPage, AuditVerification, GrantRoleRequest, IpAllowlistBody, MemberPage, RoleGrantView,
 };
 use vern_domain::access::passkeys::{
@@ -493,4 +494,28 @@ pub async fn passkey_login_challenge() -> Result<PasskeyChallenge, ApiError> {
 
 pub async fn finish_passkey_login(body: PasskeyAssertion) -> Result<TokenResponse, ApiError> {
     post("/api/v1/auth/passkey", &body).await
+}
+
+pub async fn start_access_review(
+    org: OrganizationId,
+    due: chrono::DateTime<chrono::Utc>,
+    token: String,
+) -> Result<AccessReviewStarted, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/access-reviews"),
+        &StartAccessReview { due },
+        &token,
+    )
+    .await
+}
+
+pub async fn confirm_grant(org: OrganizationId, grant: Uuid, token: String) -> Result<RoleGrantView, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/grants/{grant}/confirm"),
+        &ConfirmGrant::default(),
+        &token,
+    )
+    .await
 }

@@ -123,3 +123,16 @@ passkey-login-intro = Do you have a passkey for Vern? Then you need neither e-ma
 passkey-login = Log in with a passkey
 passkey-second-title = Use your passkey
 passkey-use = Confirm with passkey
+
+review-title = Access review
+review-intro = Every role in force must be confirmed by the chosen day. Roles not confirmed by then stop working.
+review-due-label = Confirm by
+review-start = Start the review
+review-started = { $count ->
+    [one] One role awaits confirmation.
+   *[other] { $count } roles await confirmation.
+}
+review-due = confirm by { $date }
+review-confirm = Confirm
+review-confirm-label = Confirm the role { $role } for { $name }
+review-confirmed = The role is confirmed.

@@ -123,3 +123,16 @@ passkey-login-intro = Har du en passnøkkel for Vern? Da trenger du verken e-pos
 passkey-login = Logg inn med passnøkkel
 passkey-second-title = Bruk passnøkkelen
 passkey-use = Bekreft med passnøkkel
+
+review-title = Tilgangsgjennomgang
+review-intro = Alle roller som gjelder, må bekreftes innen valgt dag. Roller som ikke er bekreftet da, slutter å virke.
+review-due-label = Bekreftes innen
+review-start = Start gjennomgangen
+review-started = { $count ->
+    [one] Én rolle venter på bekreftelse.
+   *[other] { $count } roller venter på bekreftelse.
+}
+review-due = bekreftes innen { $date }
+review-confirm = Bekreft
+review-confirm-label = Bekreft rollen { $role } for { $name }
+review-confirmed = Rollen er bekreftet.

@@ -123,3 +123,16 @@ passkey-login-intro = Har du ein passnøkkel for Vern? Då treng du verken e-pos
 passkey-login = Logg inn med passnøkkel
 passkey-second-title = Bruk passnøkkelen
 passkey-use = Stadfest med passnøkkel
+
+review-title = Tilgangsgjennomgang
+review-intro = Alle roller som gjeld, må stadfestast innan vald dag. Roller som ikkje er stadfesta då, sluttar å verke.
+review-due-label = Stadfestast innan
+review-start = Start gjennomgangen
+review-started = { $count ->
+    [one] Éi rolle ventar på stadfesting.
+   *[other] { $count } roller ventar på stadfesting.
+}
+review-due = stadfestast innan { $date }
+review-confirm = Stadfest
+review-confirm-label = Stadfest rolla { $role } for { $name }
+review-confirmed = Rolla er stadfesta.

@@ -94,6 +94,21 @@ pub fn MembersPage() -> impl IntoView {
         });
     };
     let me = Memo::new(move |_| session.current.get().map(|s| s.me.user_id));
+    let confirm = move |grant: Uuid| {
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            match session.authorized(|t| api::confirm_grant(org, grant, t)).await {
+                Ok(_) => {
+                    error.set(None);
+                    notice.set(Some(i18n.t("review-confirmed")));
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     // Lives here, not in the section, so the once-only link survives the list's reload.
     let invitation_link = RwSignal::new(None::<String>);
 
@@ -112,7 +127,8 @@ pub fn MembersPage() -> impl IntoView {
                         Some(Ok(page)) => {
                             let items = page.items;
                             view! {
-                                <MemberTable members=items.clone() on_revoke=revoke on_action=member_action me=me/>
+                                <MemberTable members=items.clone() on_revoke=revoke on_confirm=confirm on_action=member_action me=me/>
+                                <ReviewForm org=org version=version notice=notice error=error/>
                                 <GrantForm members=items kind=kind org=org version=version notice=notice error=error/>
                                 <Invitations kind=kind org=org version=version error=error link=invitation_link/>
                             }.into_any()
@@ -128,6 +144,7 @@ pub fn MembersPage() -> impl IntoView {
 fn MemberTable(
     members: Vec<Member>,
     on_revoke: impl Fn(Uuid, Role) + Copy + 'static,
+    on_confirm: impl Fn(Uuid) + Copy + 'static,
     on_action: impl Fn(Uuid, &'static str) + Copy + Send + Sync + 'static,
     me: Memo<Option<Uuid>>,
 ) -> impl IntoView {
@@ -164,10 +181,22 @@ fn MemberTable(
                                         let role = g.role;
                                         let key = role_key(role);
                                         let label_key = key.clone();
+                                        let confirm_key = key.clone();
                                         let name = name.clone();
+                                        let confirm_name = name.clone();
+                                        let grant = g.id;
+                                        let due = g.review_due.map(crate::components::utc_date);
                                         view! {
                                             <li>
                                                 <span>{i18n.tr_owned(key.clone())}</span>
+                                                {due.map(|d| view! {
+                                                    <span class="vern-due">{move || i18n.t_with("review-due", &[("date", d.clone().into())])}</span>
+                                                    <button type="button" class="ds-button" data-variant="secondary" data-size="sm"
+                                                        aria-label=move || i18n.t_with("review-confirm-label", &[("role", i18n.t(&confirm_key).into()), ("name", confirm_name.clone().into())])
+                                                        on:click=move |_| on_confirm(grant)>
+                                                        {i18n.tr("review-confirm")}
+                                                    </button>
+                                                })}
                                                 <button
                                                     type="button"
                                                     class="ds-button"
@@ -284,6 +313,46 @@ fn GrantForm(
                 <input class="ds-input" id="grant-until" type="date" aria-describedby="grant-until-hint" bind:value=until/>
             </div>
             <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("members-grant-submit")}</button>
+        </form>
+    }
+}
+
+/// Start an access review: every role must be confirmed by the chosen day.
+#[component]
+fn ReviewForm(
+    org: Memo<Option<vern_domain::OrganizationId>>,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let due = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(org), Some(due)) = (org.get_untracked(), end_of_day(&due.get_untracked())) else {
+            return;
+        };
+        spawn_local(async move {
+            match session.authorized(|t| api::start_access_review(org, due, t)).await {
+                Ok(started) => {
+                    error.set(None);
+                    notice.set(Some(i18n.t_with("review-started", &[("count", (started.grants as usize).into())])));
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("review-title")}</h2>
+        <p class="ds-paragraph">{i18n.tr("review-intro")}</p>
+        <form class="vern-form" on:submit=submit>
+            <div class="ds-field">
+                <label class="ds-label" for="review-due">{i18n.tr("review-due-label")}</label>
+                <input class="ds-input" id="review-due" type="date" required bind:value=due/>
+            </div>
+            <button class="ds-button" data-variant="secondary" type="submit">{i18n.tr("review-start")}</button>
         </form>
     }
 }
