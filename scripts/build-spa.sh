@@ -23,7 +23,8 @@ mkdir -p "$stage/pkg"
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$stage/pkg" \
   target/wasm32-unknown-unknown/wasm-release/frontend.wasm
 cp frontend/static/boot.js frontend/static/vern.css "$stage/pkg/"
-cp frontend/node_modules/@digdir/designsystemet-css/dist/src/index.css "$stage/pkg/designsystemet.css"
+# Designsystemet without the components the SPA does not use (see the script's list).
+node frontend/scripts/trim-css.mjs frontend/node_modules/@digdir/designsystemet-css/dist/src/index.css "$stage/pkg/designsystemet.css"
 cp frontend/node_modules/@digdir/designsystemet-theme/brand/digdir.css "$stage/pkg/theme.css"
 
 # wasm-bindgen puts inline JavaScript under snippets/: hash and measure every file.

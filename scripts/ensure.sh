@@ -41,8 +41,9 @@ ensure_wasm_bindgen() {
 }
 
 ensure_css_packages() {
-  if [ ! -f "$ROOT/frontend/node_modules/@digdir/designsystemet-css/package.json" ]; then
-    log "installing Designsystemet's CSS from npm"
+  if [ ! -f "$ROOT/frontend/node_modules/@digdir/designsystemet-css/package.json" ] \
+    || [ ! -f "$ROOT/frontend/node_modules/postcss/package.json" ]; then
+    log "installing Designsystemet's CSS (and postcss, to trim it) from npm"
     (cd "$ROOT/frontend" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

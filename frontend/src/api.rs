@@ -19,8 +19,8 @@ use vern_domain::access::invitation::{
     InvitationPreview, InvitationToken, NewInvitation, OrganizationCreated, TotpEnrolment,
 };
 use vern_domain::access::members::{
-    AccessReviewStarted, ConfirmGrant, StartAccessReview,
-    AuditEventPage, AuditVerification, GrantRoleRequest, IpAllowlistBody, MemberPage, RoleGrantView,
+    AccessReviewStarted, AuditEventPage, AuditVerification, ConfirmGrant, GrantRoleRequest,
+    IpAllowlistBody, MemberPage, RoleGrantView, StartAccessReview,
 };
 use vern_domain::access::passkeys::{
     MfaToken, PasskeyAssertion, PasskeyChallenge, PasskeyList, PasskeyView, RegisterPasskey,
@@ -510,7 +510,11 @@ pub async fn start_access_review(
     .await
 }
 
-pub async fn confirm_grant(org: OrganizationId, grant: Uuid, token: String) -> Result<RoleGrantView, ApiError> {
+pub async fn confirm_grant(
+    org: OrganizationId,
+    grant: Uuid,
+    token: String,
+) -> Result<RoleGrantView, ApiError> {
     send_authorized(
         Method::POST,
         format!("/api/v1/organizations/{org}/grants/{grant}/confirm"),

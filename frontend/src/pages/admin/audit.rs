@@ -157,7 +157,11 @@ pub fn AuditLogPage() -> impl IntoView {
                                                 <td><time datetime=e.occurred_at.to_rfc3339()>{crate::components::utc_seconds(e.occurred_at)}</time></td>
                                                 <td><code>{e.action}</code></td>
                                                 <td>{format!("{} {}", e.target_type, e.target_id.unwrap_or_default())}</td>
-                                                <td>{format!("{:?}", e.outcome).to_lowercase()}</td>
+                                                <td>{match e.outcome {
+                                                    vern_domain::access::audit::Outcome::Success => "success",
+                                                    vern_domain::access::audit::Outcome::Denied => "denied",
+                                                    vern_domain::access::audit::Outcome::Failed => "failed",
+                                                }}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

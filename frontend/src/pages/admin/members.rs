@@ -99,7 +99,10 @@ pub fn MembersPage() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match session.authorized(|t| api::confirm_grant(org, grant, t)).await {
+            match session
+                .authorized(|t| api::confirm_grant(org, grant, t))
+                .await
+            {
                 Ok(_) => {
                     error.set(None);
                     notice.set(Some(i18n.t("review-confirmed")));
@@ -334,10 +337,16 @@ fn ReviewForm(
             return;
         };
         spawn_local(async move {
-            match session.authorized(|t| api::start_access_review(org, due, t)).await {
+            match session
+                .authorized(|t| api::start_access_review(org, due, t))
+                .await
+            {
                 Ok(started) => {
                     error.set(None);
-                    notice.set(Some(i18n.t_with("review-started", &[("count", (started.grants as usize).into())])));
+                    notice.set(Some(i18n.t_with(
+                        "review-started",
+                        &[("count", (started.grants as usize).into())],
+                    )));
                     version.update(|v| *v += 1);
                 }
                 Err(e) => error.set(Some(e)),
