@@ -451,7 +451,7 @@ pub async fn start_passkey_registration(token: String) -> Result<PasskeyChalleng
     parse(
         &call(
             Method::POST,
-            "/api/v1/me/passkeys/registration".to_owned(),
+            "/api/v1/me/passkey-registration".to_owned(),
             Some(token),
             None,
         )

@@ -33,10 +33,13 @@ pub struct AuditParams {
     /// Only events by this user or API client.
     actor: Option<Uuid>,
     /// Only this action, e.g. `role.granted`.
+    #[param(pattern = "^[a-z._]{1,64}$")]
     action: Option<String>,
     /// Only events about this type of object, e.g. `user`.
+    #[param(pattern = "^[a-z._]{1,64}$")]
     target_type: Option<String>,
     /// Only events about this object.
+    #[param(min_length = 1, max_length = 128)]
     target_id: Option<String>,
     /// From this instant (RFC 3339, inclusive).
     from: Option<DateTime<Utc>>,

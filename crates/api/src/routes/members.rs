@@ -436,6 +436,7 @@ pub async fn start_access_review(
         (status = 404, description = "No such organisation or grant (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not under review, or lapsed, ended or revoked already (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body does not match the schema, or `until` has passed (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{org_id}/grants/{grant_id}/confirm")]

@@ -126,7 +126,7 @@ pub async fn list_passkeys(
         (status = 409, description = "The caller has the most passkeys allowed (`conflict`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/me/passkeys/registration")]
+#[post("/me/passkey-registration")]
 pub async fn start_passkey_registration(
     auth: Authenticated,
     state: web::Data<AppState>,

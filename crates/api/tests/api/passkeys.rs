@@ -24,7 +24,7 @@ async fn register(
     name: &str,
 ) -> reqwest::Response {
     let challenge: Value = app
-        .post_as(token, "/api/v1/me/passkeys/registration", json!({}))
+        .post_as(token, "/api/v1/me/passkey-registration", json!({}))
         .await
         .json()
         .await
@@ -173,7 +173,7 @@ async fn passkeys_are_the_owners_and_a_forged_assertion_fails() {
     let challenge: Value = app
         .post_as(
             &owner_session.access,
-            "/api/v1/me/passkeys/registration",
+            "/api/v1/me/passkey-registration",
             json!({}),
         )
         .await
