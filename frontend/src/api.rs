@@ -11,7 +11,7 @@ use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::access::Role;
 use vern_domain::access::auth::{
-    LoginChallenge, LoginRequest, Me, SessionList, TokenResponse, TotpRequest,
+    AuthenticationPolicy, LoginChallenge, LoginRequest, Me, SessionList, TokenResponse, TotpRequest,
 };
 use vern_domain::access::clients::{ApiClientCreated, ApiClientPage, NewApiClient};
 use vern_domain::access::invitation::{
@@ -522,4 +522,53 @@ pub async fn confirm_grant(
         &token,
     )
     .await
+}
+
+pub async fn get_authentication_policy(
+    org: OrganizationId,
+    token: String,
+) -> Result<AuthenticationPolicy, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/settings/authentication"),
+        &token,
+    )
+    .await
+}
+
+pub async fn put_authentication_policy(
+    org: OrganizationId,
+    body: AuthenticationPolicy,
+    token: String,
+) -> Result<AuthenticationPolicy, ApiError> {
+    send_authorized(
+        Method::PUT,
+        format!("/api/v1/organizations/{org}/settings/authentication"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+pub async fn start_totp_enrolment(token: String) -> Result<TotpEnrolment, ApiError> {
+    parse(
+        &call(
+            Method::POST,
+            "/api/v1/me/totp-enrolment".to_owned(),
+            Some(token),
+            None,
+        )
+        .await?,
+    )
+}
+
+pub async fn confirm_totp(code: String, token: String) -> Result<(), ApiError> {
+    let body = to_json(&vern_domain::access::auth::ConfirmTotp { code })?;
+    call(
+        Method::PUT,
+        "/api/v1/me/totp".to_owned(),
+        Some(token),
+        Some(body),
+    )
+    .await
+    .map(|_| ())
 }

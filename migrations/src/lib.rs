@@ -10,6 +10,7 @@ mod m20261123_000004_ip_allowlist;
 mod m20261124_000005_access_admin;
 mod m20261124_000006_passkeys;
 mod m20261124_000007_audit_indexes;
+mod m20261124_000008_auth_policy;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_access_admin::Migration),
             Box::new(m20261124_000006_passkeys::Migration),
             Box::new(m20261124_000007_audit_indexes::Migration),
+            Box::new(m20261124_000008_auth_policy::Migration),
         ]
     }
 }

@@ -190,9 +190,10 @@ pub fn query_error(_err: error::QueryPayloadError, _req: &HttpRequest) -> actix_
 pub fn extractor_config(cfg: &mut web::ServiceConfig) {
     cfg.app_data(
         web::JsonConfig::default()
-            .limit(1024 * 1024)
+            .limit(crate::body::BODY_LIMIT)
             .error_handler(json_error),
     )
+    .app_data(web::PayloadConfig::default().limit(crate::body::BODY_LIMIT))
     .app_data(web::PathConfig::default().error_handler(path_error))
     .app_data(web::QueryConfig::default().error_handler(query_error));
 }

@@ -6,6 +6,7 @@
 //! extract, call `vern_db`/`vern_domain`, map. Rules live in `vern_domain`.
 
 pub mod auth;
+pub mod body;
 pub mod demo;
 pub mod error;
 pub mod middleware;

@@ -38,6 +38,7 @@ pub async fn insert_user(
         password_hash: Set(new.password_hash),
         totp_secret: Set(new.totp_secret),
         totp_last_step: Set(None),
+        pending_totp_secret: Set(None),
         status: Set(STATUS_ACTIVE.to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -69,6 +70,61 @@ pub async fn set_totp_last_step(
     let row = user::ActiveModel {
         id: Set(id),
         totp_last_step: Set(Some(step)),
+        ..Default::default()
+    };
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Offers a new authenticator-app secret; it replaces the current one once confirmed.
+pub async fn set_pending_totp(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = user::ActiveModel {
+        id: Set(id),
+        pending_totp_secret: Set(Some(secret.to_owned())),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    row.update(db).await?;
+    Ok(())
+}
+
+/// The offered secret becomes the user's, with the step of the code that confirmed it.
+pub async fn confirm_totp(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    secret: &str,
+    step: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = user::ActiveModel {
+        id: Set(id),
+        totp_secret: Set(Some(secret.to_owned())),
+        totp_last_step: Set(Some(step)),
+        pending_totp_secret: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Removes the authenticator app (and any offered replacement).
+pub async fn remove_totp(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = user::ActiveModel {
+        id: Set(id),
+        totp_secret: Set(None),
+        totp_last_step: Set(None),
+        pending_totp_secret: Set(None),
+        updated_at: Set(now),
         ..Default::default()
     };
     row.update(db).await?;
@@ -145,6 +201,7 @@ pub async fn memberships(
             organization_name: org.name,
             organization_kind: kind,
             roles: vec![role],
+            passkey_required: org.require_passkey,
         });
     }
     out.sort_by(|a, b| a.organization_name.cmp(&b.organization_name));

@@ -109,6 +109,7 @@ pub async fn insert(
         updated_at: Set(now),
         version: Set(1),
         ip_allowlist: Set("[]".to_owned()),
+        require_passkey: Set(false),
     };
     let model = org::Entity::insert(row).exec_with_returning(db).await?;
     to_domain(model)
@@ -221,6 +222,36 @@ pub async fn set_ip_allowlist(
         .map_err(|_| DbError::InvalidRow("organizations.ip_allowlist"))?;
     org::Entity::update_many()
         .col_expr(Column::IpAllowlist, Expr::value(raw))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .filter(Column::Id.eq(id.into_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether the organisation admits only passkey sessions (`None`: no such organisation).
+pub async fn require_passkey(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+) -> Result<Option<bool>, DbError> {
+    Ok(org::Entity::find_by_id(id.into_uuid())
+        .select_only()
+        .column(Column::RequirePasskey)
+        .into_tuple::<bool>()
+        .one(db)
+        .await?)
+}
+
+pub async fn set_require_passkey(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+    required: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    use sea_orm::sea_query::Expr;
+    org::Entity::update_many()
+        .col_expr(Column::RequirePasskey, Expr::value(required))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .col_expr(Column::Version, Expr::col(Column::Version).add(1))
         .filter(Column::Id.eq(id.into_uuid()))

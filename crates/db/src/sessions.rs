@@ -15,6 +15,7 @@ pub use crate::entities::session::Model as SessionRow;
 pub async fn create(
     db: &impl ConnectionTrait,
     user_id: Uuid,
+    auth_method: vern_domain::access::auth::AuthMethod,
     token_hash: String,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -27,6 +28,7 @@ pub async fn create(
         expires_at: Set(expires_at),
         revoked_at: Set(None),
         revoked_reason: Set(None),
+        auth_method: Set(auth_method.as_str().to_owned()),
     };
     let session = session::Entity::insert(row).exec_with_returning(db).await?;
     insert_token(db, session.id, token_hash, now).await?;

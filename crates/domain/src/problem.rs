@@ -35,6 +35,8 @@ pub enum ProblemCode {
     Forbidden,
     /// 403: the organisation admits staff only from listed network addresses.
     IpNotAllowed,
+    /// 403: the organisation requires a passkey login; this session was opened otherwise.
+    PasskeyRequired,
     /// 404: no such resource — or one the caller may not know of.
     NotFound,
     /// 405: the path exists, the method does not; see `Allow`.
@@ -63,7 +65,7 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ProblemCode; 24] = [
+    pub const ALL: [ProblemCode; 25] = [
         Self::InvalidJson,
         Self::InvalidPathParameter,
         Self::InvalidQuery,
@@ -76,6 +78,7 @@ impl ProblemCode {
         Self::SecondFactorMissing,
         Self::Forbidden,
         Self::IpNotAllowed,
+        Self::PasskeyRequired,
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::NotAcceptable,
@@ -100,7 +103,7 @@ impl ProblemCode {
             Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidClient => 401,
             Self::Gone => 410,
             Self::SecondFactorMissing => 403,
-            Self::Forbidden | Self::IpNotAllowed => 403,
+            Self::Forbidden | Self::IpNotAllowed | Self::PasskeyRequired => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::NotAcceptable => 406,
@@ -129,6 +132,7 @@ impl ProblemCode {
             Self::SecondFactorMissing => "second_factor_missing",
             Self::Forbidden => "forbidden",
             Self::IpNotAllowed => "ip_not_allowed",
+            Self::PasskeyRequired => "passkey_required",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NotAcceptable => "not_acceptable",
@@ -159,6 +163,7 @@ impl ProblemCode {
             Self::SecondFactorMissing => "A second factor must be enrolled first",
             Self::Forbidden => "You are not allowed to do this",
             Self::IpNotAllowed => "Your network address is not on the organisation's allowlist",
+            Self::PasskeyRequired => "The organisation requires you to log in with a passkey",
             Self::NotFound => "Not found",
             Self::MethodNotAllowed => "Method not allowed",
             Self::NotAcceptable => "Not acceptable",

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::access::audit::ActorKind;
-use vern_domain::access::auth::Membership;
+use vern_domain::access::auth::{AuthMethod, Membership};
 use vern_domain::access::clients::parse_scope;
 use vern_domain::problem::ProblemCode;
 
@@ -26,6 +26,7 @@ pub enum Principal {
     User {
         user_id: Uuid,
         session_id: Uuid,
+        auth_method: AuthMethod,
     },
     /// An API client acts for one organisation, with the scopes of its token.
     Client {
@@ -49,6 +50,7 @@ pub struct Caller {
 pub struct Authenticated {
     pub user_id: Uuid,
     pub session_id: Uuid,
+    pub auth_method: AuthMethod,
     pub memberships: Vec<Membership>,
     pub client_ip: Option<std::net::IpAddr>,
 }
@@ -82,8 +84,9 @@ impl Caller {
         }
     }
 
-    /// `require`, and then the organisation's IP allowlist: requests from elsewhere are
-    /// refused with 403 `ip_not_allowed` (integrations too).
+    /// `require`, and then the organisation's policies: its IP allowlist (requests from
+    /// elsewhere are refused with 403 `ip_not_allowed`, integrations too) and, for staff,
+    /// its passkey requirement (403 `passkey_required`).
     pub async fn require_here(
         &self,
         state: &AppState,
@@ -91,16 +94,27 @@ impl Caller {
         permission: Permission,
     ) -> Result<(), ApiError> {
         self.require(org, permission)?;
-        self.within_allowlist(state, org).await
+        self.within_policy(state, org).await
     }
 
     /// 403 `ip_not_allowed` when the request comes from outside the organisation's
-    /// allowlist (an empty list admits every address).
-    pub async fn within_allowlist(
+    /// allowlist (an empty list admits every address); 403 `passkey_required` when the
+    /// organisation requires passkeys and this staff session was opened without one.
+    pub async fn within_policy(
         &self,
         state: &AppState,
         org: OrganizationId,
     ) -> Result<(), ApiError> {
+        if let Principal::User { auth_method, .. } = &self.principal {
+            let required = self
+                .memberships
+                .iter()
+                .find(|m| m.organization_id == org)
+                .is_some_and(|m| m.passkey_required);
+            if !auth_method.satisfies(required) {
+                return Err(ApiError::new(ProblemCode::PasskeyRequired));
+            }
+        }
         let allowlist = vern_db::organizations::ip_allowlist(&state.db.conn, org)
             .await?
             .unwrap_or_default();
@@ -133,6 +147,7 @@ impl Authenticated {
             principal: Principal::User {
                 user_id: self.user_id,
                 session_id: self.session_id,
+                auth_method: self.auth_method,
             },
             memberships: self.memberships.clone(),
             client_ip: self.client_ip,
@@ -165,7 +180,7 @@ impl Authenticated {
             .find(|m| m.organization_id == org)
             .map(|m| m.roles.clone())
             .ok_or_else(ApiError::not_found)?;
-        self.caller().within_allowlist(state, org).await?;
+        self.caller().within_policy(state, org).await?;
         Ok(roles)
     }
 }
@@ -193,6 +208,8 @@ async fn authenticate(
             if session.user_id != claims.sub || !vern_db::sessions::is_live(&session, now) {
                 return Err(unauthenticated());
             }
+            let auth_method = AuthMethod::parse(&session.auth_method)
+                .ok_or(vern_db::DbError::InvalidRow("sessions.auth_method"))?;
             let memberships =
                 vern_db::identity::memberships(&state.db.conn, claims.sub, now).await?;
             tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
@@ -200,6 +217,7 @@ async fn authenticate(
                 principal: Principal::User {
                     user_id: claims.sub,
                     session_id,
+                    auth_method,
                 },
                 memberships,
                 client_ip,
@@ -265,9 +283,11 @@ impl FromRequest for Authenticated {
                 Principal::User {
                     user_id,
                     session_id,
+                    auth_method,
                 } => Ok(Authenticated {
                     user_id,
                     session_id,
+                    auth_method,
                     memberships: caller.memberships,
                     client_ip: caller.client_ip,
                 }),

@@ -15,6 +15,7 @@ use vern_domain::problem::{Problem, ProblemCode};
 
 use super::members::PageParams;
 use crate::auth::{Authenticated, random_token, token_hash};
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::middleware::request_id;
 use crate::startup::AppState;
@@ -104,11 +105,12 @@ pub async fn create_api_client(
     state: web::Data<AppState>,
     req: HttpRequest,
     org_id: web::Path<OrganizationId>,
-    body: web::Json<NewApiClient>,
+    body: Body<NewApiClient>,
 ) -> Result<HttpResponse, ApiError> {
     let org = org_id.into_inner();
     auth.require_here(&state, org, Permission::ManageApiClients)
         .await?;
+    let body = body.parse()?;
     let now = Utc::now();
     let held: Vec<Permission> = auth
         .memberships

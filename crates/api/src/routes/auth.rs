@@ -12,7 +12,9 @@ use uuid::Uuid;
 use vern_db::sessions::Rotation;
 use vern_domain::EmailAddress;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
-use vern_domain::access::auth::{LoginChallenge, LoginRequest, TokenResponse, TotpRequest};
+use vern_domain::access::auth::{
+    AuthMethod, LoginChallenge, LoginRequest, TokenResponse, TotpRequest,
+};
 use vern_domain::access::throttle::{PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy};
 use vern_domain::problem::{Problem, ProblemCode};
 
@@ -236,6 +238,7 @@ pub async fn login_totp(
         &state,
         &req,
         user.id,
+        AuthMethod::PasswordTotp,
         Some(step),
         Some(&account),
         "auth.login",
@@ -249,6 +252,7 @@ pub(crate) async fn open_session(
     state: &AppState,
     req: &HttpRequest,
     user_id: Uuid,
+    auth_method: AuthMethod,
     totp_step: Option<i64>,
     clear_throttle: Option<&str>,
     action: &'static str,
@@ -265,6 +269,7 @@ pub(crate) async fn open_session(
     let session = vern_db::sessions::create(
         &txn,
         user_id,
+        auth_method,
         token_hash(&refresh_token),
         now + chrono::Duration::hours(SESSION_HOURS),
         now,

@@ -30,6 +30,7 @@ use crate::auth::credentials::{
     check_totp, enrolment, hash_password, new_totp_secret, verify_password,
 };
 use crate::auth::{Authenticated, random_token, token_hash};
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::middleware::request_id;
 use crate::startup::AppState;
@@ -252,13 +253,14 @@ pub async fn invite_administrator(
     state: web::Data<AppState>,
     req: HttpRequest,
     org_id: web::Path<OrganizationId>,
-    body: web::Json<FirstAdministrator>,
+    body: Body<FirstAdministrator>,
 ) -> Result<HttpResponse, ApiError> {
     let org = org_id.into_inner();
     if require_operator(&auth).is_err() {
         // Not an operator: answer as any organisation-scoped operation would.
         auth.require(org, Permission::CreateOrganizations)?;
     }
+    let body = body.parse()?;
     let now = Utc::now();
     let kind = vern_db::organizations::get(&state.db.conn, org)
         .await?
@@ -341,11 +343,12 @@ pub async fn create_invitation(
     state: web::Data<AppState>,
     req: HttpRequest,
     org_id: web::Path<OrganizationId>,
-    body: web::Json<NewInvitation>,
+    body: Body<NewInvitation>,
 ) -> Result<HttpResponse, ApiError> {
     let org = org_id.into_inner();
     auth.require_here(&state, org, Permission::ManageMembers)
         .await?;
+    let body = body.parse()?;
     auth.require(org, Permission::ManageRoles)?;
     let now = Utc::now();
     let kind = vern_db::organizations::get(&state.db.conn, org)

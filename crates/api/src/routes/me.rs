@@ -3,7 +3,7 @@ use chrono::Utc;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
-use vern_domain::access::auth::{Me, SessionList, SessionView};
+use vern_domain::access::auth::{AuthMethod, Me, SessionList, SessionView};
 use vern_domain::problem::Problem;
 
 use crate::middleware::request_id;
@@ -40,6 +40,8 @@ pub async fn me(
         email: user.email,
         display_name: user.display_name,
         session_id: auth.session_id,
+        auth_method: auth.auth_method,
+        totp_enrolled: user.totp_secret.is_some(),
         memberships: auth.memberships,
     }))
 }
@@ -62,18 +64,22 @@ pub async fn my_sessions(
     auth: Authenticated,
 ) -> Result<web::Json<SessionList>, ApiError> {
     let rows = vern_db::sessions::live_for_user(&state.db.conn, auth.user_id, Utc::now()).await?;
-    Ok(web::Json(SessionList {
-        items: rows
-            .into_iter()
-            .map(|s| SessionView {
+    let items = rows
+        .into_iter()
+        .map(|s| {
+            let auth_method = AuthMethod::parse(&s.auth_method)
+                .ok_or(vern_db::DbError::InvalidRow("sessions.auth_method"))?;
+            Ok(SessionView {
                 current: s.id == auth.session_id,
                 id: s.id,
                 created_at: s.created_at,
                 last_used_at: s.last_used_at,
                 expires_at: s.expires_at,
+                auth_method,
             })
-            .collect(),
-    }))
+        })
+        .collect::<Result<Vec<_>, vern_db::DbError>>()?;
+    Ok(web::Json(SessionList { items }))
 }
 
 /// End one of the caller's sessions: its tokens stop working at once.

@@ -20,6 +20,7 @@ use vern_domain::pagination::{Limit, decode_cursor};
 use vern_domain::problem::{Problem, ProblemCode};
 
 use crate::auth::Authenticated;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::middleware::request_id;
 use crate::startup::AppState;
@@ -159,17 +160,18 @@ pub async fn grant_role(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(OrganizationId, Uuid)>,
-    body: web::Json<GrantRoleRequest>,
+    body: Body<GrantRoleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, user_id) = path.into_inner();
     auth.require_here(&state, org, Permission::ManageRoles)
         .await?;
+    let body = body.parse()?;
     let now = Utc::now();
     let kind = vern_db::organizations::get(&state.db.conn, org)
         .await?
         .ok_or_else(ApiError::not_found)?
         .kind;
-    let GrantRoleRequest { role, until } = body.into_inner();
+    let GrantRoleRequest { role, until } = body;
     let txn = vern_db::connection::begin_write(&state.db).await?;
     if !vern_db::identity::is_member(&txn, org, user_id).await? {
         return Err(ApiError::not_found());
@@ -399,11 +401,12 @@ pub async fn start_access_review(
     state: web::Data<AppState>,
     req: HttpRequest,
     org_id: web::Path<OrganizationId>,
-    body: web::Json<StartAccessReview>,
+    body: Body<StartAccessReview>,
 ) -> Result<HttpResponse, ApiError> {
     let org = org_id.into_inner();
     auth.require_here(&state, org, Permission::ManageRoles)
         .await?;
+    let body = body.parse()?;
     let now = Utc::now();
     let due = body.due;
     check_review_due(due, now).map_err(|code| ApiError::validation("due", code))?;
@@ -445,11 +448,12 @@ pub async fn confirm_grant(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(OrganizationId, Uuid)>,
-    body: web::Json<ConfirmGrant>,
+    body: Body<ConfirmGrant>,
 ) -> Result<web::Json<RoleGrantView>, ApiError> {
     let (org, grant_id) = path.into_inner();
     auth.require_here(&state, org, Permission::ManageRoles)
         .await?;
+    let body = body.parse()?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let grant = vern_db::identity::find_grant(&txn, org, grant_id)

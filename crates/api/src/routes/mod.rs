@@ -13,6 +13,7 @@ pub mod passkeys;
 pub mod role_requests;
 pub mod settings;
 pub mod token;
+pub mod totp;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -27,6 +28,7 @@ fn v1(cfg: &mut ServiceConfig) {
     auth::mount(cfg);
     token::mount(cfg);
     me::mount(cfg);
+    totp::mount(cfg);
     organizations::mount(cfg);
     members::mount(cfg);
     audit::mount(cfg);

@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use vern_db::DbError;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+use vern_domain::access::auth::AuthMethod;
 use vern_domain::access::passkeys::{
     CEREMONY_SECONDS, CeremonyKind, MAX_PASSKEYS_PER_USER, MfaToken, PasskeyAssertion,
     PasskeyChallenge, PasskeyList, PasskeyView, RegisterPasskey, check_passkey_name,
@@ -511,10 +512,16 @@ pub async fn finish_passkey_login(
         }
     }
     let account = super::auth::account_key_for(&user.email);
+    let method = if expected_user.is_some() {
+        AuthMethod::PasswordPasskey
+    } else {
+        AuthMethod::Passkey
+    };
     open_session(
         &state,
         &req,
         user.id,
+        method,
         None,
         Some(&account),
         "auth.login_passkey",

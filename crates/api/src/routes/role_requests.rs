@@ -19,6 +19,7 @@ use vern_domain::problem::{Problem, ProblemCode};
 
 use super::members::PageParams;
 use crate::auth::Authenticated;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::middleware::request_id;
 use crate::startup::AppState;
@@ -166,10 +167,11 @@ pub async fn create_role_request(
     state: web::Data<AppState>,
     req: HttpRequest,
     org_id: web::Path<OrganizationId>,
-    body: web::Json<NewRoleRequest>,
+    body: Body<NewRoleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let org = org_id.into_inner();
     let held = auth.member_here(&state, org).await?;
+    let body = body.parse()?;
     let kind = vern_db::organizations::get(&state.db.conn, org)
         .await?
         .ok_or_else(ApiError::not_found)?
@@ -204,10 +206,11 @@ async fn decide(
     org: OrganizationId,
     id: Uuid,
     event: RequestEvent,
-    note: Option<String>,
+    body: Body<RoleRequestDecision>,
 ) -> Result<web::Json<RoleRequest>, ApiError> {
     auth.require_here(&state, org, Permission::DecideRoleRequests)
         .await?;
+    let note = body.parse()?.note;
     let note = check_note(note.as_deref()).map_err(|r| ApiError::validation(r.field, r.code))?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
@@ -295,19 +298,10 @@ pub async fn approve_role_request(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(OrganizationId, Uuid)>,
-    body: web::Json<RoleRequestDecision>,
+    body: Body<RoleRequestDecision>,
 ) -> Result<web::Json<RoleRequest>, ApiError> {
     let (org, id) = path.into_inner();
-    decide(
-        auth,
-        state,
-        req,
-        org,
-        id,
-        RequestEvent::Approve,
-        body.into_inner().note,
-    )
-    .await
+    decide(auth, state, req, org, id, RequestEvent::Approve, body).await
 }
 
 /// Deny a pending request, optionally with a note to the requester.
@@ -338,19 +332,10 @@ pub async fn deny_role_request(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(OrganizationId, Uuid)>,
-    body: web::Json<RoleRequestDecision>,
+    body: Body<RoleRequestDecision>,
 ) -> Result<web::Json<RoleRequest>, ApiError> {
     let (org, id) = path.into_inner();
-    decide(
-        auth,
-        state,
-        req,
-        org,
-        id,
-        RequestEvent::Deny,
-        body.into_inner().note,
-    )
-    .await
+    decide(auth, state, req, org, id, RequestEvent::Deny, body).await
 }
 
 /// Withdraw one's own pending request.

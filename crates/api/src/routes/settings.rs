@@ -1,21 +1,26 @@
-//! Organisation settings: the IP allowlist.
+//! Organisation settings: the IP allowlist and the login policy.
 
 use actix_web::{HttpRequest, get, put, web};
 use chrono::Utc;
 use utoipa_actix_web::service_config::ServiceConfig;
 use vern_domain::OrganizationId;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+use vern_domain::access::auth::AuthenticationPolicy;
 use vern_domain::access::members::IpAllowlistBody;
 use vern_domain::access::{AllowlistError, IpAllowlist, Permission};
 use vern_domain::problem::{Problem, ProblemCode};
 
 use crate::auth::Authenticated;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::middleware::request_id;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
-    cfg.service(get_ip_allowlist).service(put_ip_allowlist);
+    cfg.service(get_ip_allowlist)
+        .service(put_ip_allowlist)
+        .service(get_authentication_policy)
+        .service(put_authentication_policy);
 }
 
 /// The networks the organisation's staff may reach Vern from.
@@ -76,11 +81,12 @@ pub async fn put_ip_allowlist(
     state: web::Data<AppState>,
     req: HttpRequest,
     org_id: web::Path<OrganizationId>,
-    body: web::Json<IpAllowlistBody>,
+    body: Body<IpAllowlistBody>,
 ) -> Result<web::Json<IpAllowlistBody>, ApiError> {
     let org = org_id.into_inner();
     auth.require_here(&state, org, Permission::ManageOrgSettings)
         .await?;
+    let body = body.parse()?;
     let list = IpAllowlist::parse(&body.entries).map_err(|e| match e {
         AllowlistError::Invalid { index } => {
             ApiError::validation(&format!("entries[{index}]"), "not_a_cidr_range")
@@ -110,4 +116,96 @@ pub async fn put_ip_allowlist(
     Ok(web::Json(IpAllowlistBody {
         entries: list.entries(),
     }))
+}
+
+/// How the organisation's staff must log in.
+#[utoipa::path(
+    tag = "settings",
+    operation_id = "get_authentication_policy",
+    summary = "Get the login policy",
+    params(("org_id" = OrganizationId, Path, description = "The organisation")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The policy", body = AuthenticationPolicy),
+        (status = 400, description = "`org_id` is not a UUID (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may change settings, or the organisation's network or login policy refuses this session (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/settings/authentication")]
+pub async fn get_authentication_policy(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+) -> Result<web::Json<AuthenticationPolicy>, ApiError> {
+    let org = org_id.into_inner();
+    auth.require_here(&state, org, Permission::ManageOrgSettings)
+        .await?;
+    let require_passkey = vern_db::organizations::require_passkey(&state.db.conn, org)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(web::Json(AuthenticationPolicy { require_passkey }))
+}
+
+/// Change the login policy. Requiring passkeys takes effect on the next request: staff
+/// sessions opened with a TOTP code are refused in this organisation until they log in
+/// again with a passkey. The administrator turning it on must be logged in with a passkey
+/// themselves, so that they cannot lock themselves out.
+#[utoipa::path(
+    tag = "settings",
+    operation_id = "put_authentication_policy",
+    summary = "Change the login policy",
+    params(("org_id" = OrganizationId, Path, description = "The organisation")),
+    request_body = AuthenticationPolicy,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The policy as stored", body = AuthenticationPolicy),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may change settings, or the organisation's network or login policy refuses this session (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Passkeys can only be required from a session opened with a passkey (`validation_failed`, field `require_passkey`, code `log_in_with_a_passkey_first`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organizations/{org_id}/settings/authentication")]
+pub async fn put_authentication_policy(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    org_id: web::Path<OrganizationId>,
+    body: Body<AuthenticationPolicy>,
+) -> Result<web::Json<AuthenticationPolicy>, ApiError> {
+    let org = org_id.into_inner();
+    auth.require_here(&state, org, Permission::ManageOrgSettings)
+        .await?;
+    let body = body.parse()?;
+    let policy = body;
+    if !auth.auth_method.satisfies(policy.require_passkey) {
+        return Err(ApiError::new(ProblemCode::ValidationFailed)
+            .field("require_passkey", "log_in_with_a_passkey_first")
+            .detail("log in with a passkey before requiring passkeys of everyone"));
+    }
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    vern_db::organizations::set_require_passkey(&txn, org, policy.require_passkey, now).await?;
+    let event = AuditDraft {
+        organization_id: Some(org),
+        actor_kind: ActorKind::User,
+        actor_id: Some(auth.user_id),
+        action: if policy.require_passkey {
+            "settings.passkeys_required"
+        } else {
+            "settings.passkeys_optional"
+        },
+        target_type: "organization",
+        target_id: Some(org.to_string()),
+        request_id: request_id(&req),
+        outcome: Outcome::Success,
+    };
+    vern_db::audit::append(&txn, event, now).await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(web::Json(policy))
 }

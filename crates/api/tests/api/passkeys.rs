@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 use url::Url;
-use vern_domain::OrgKind;
 use vern_domain::access::Role;
+use vern_domain::{OrgKind, OrganizationId};
 use webauthn_authenticator_rs::AuthenticatorBackend;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
@@ -238,4 +238,320 @@ async fn passkeys_are_the_owners_and_a_forged_assertion_fails() {
             .status(),
         204
     );
+}
+
+/// Logs in with password and passkey; answers the access token.
+async fn log_in_with_passkey(
+    app: &TestApp,
+    user: &crate::auth::TestUser,
+    authenticator: &mut SoftPasskey,
+) -> String {
+    let challenge: Value = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": user.email, "password": user.password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mfa_token = challenge["mfa_token"].as_str().unwrap().to_owned();
+    let started: Value = app
+        .client
+        .post(app.url("/api/v1/auth/mfa/passkey/challenge"))
+        .json(&json!({"mfa_token": mfa_token}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let options: RequestChallengeResponse =
+        serde_json::from_value(started["options"].clone()).unwrap();
+    let assertion = authenticator
+        .perform_auth(origin(app), options.public_key, 60_000)
+        .unwrap();
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/passkey"))
+        .json(&json!({"ceremony_id": started["ceremony_id"], "mfa_token": mfa_token, "credential": assertion}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let tokens: Value = response.json().await.unwrap();
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn put_policy(
+    app: &TestApp,
+    token: &str,
+    org: OrganizationId,
+    require: bool,
+) -> reqwest::Response {
+    app.client
+        .put(app.url(&format!(
+            "/api/v1/organizations/{org}/settings/authentication"
+        )))
+        .bearer_auth(token)
+        .json(&json!({"require_passkey": require}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_organisation_that_requires_passkeys_refuses_totp_sessions() {
+    let app = spawn_demo_app().await;
+    let org = first_org(&app, OrgKind::Municipality).await;
+    let admin = create_user(&app, "politikk@example.org", &[(org, Role::OrgAdmin)], true).await;
+    let auditor = create_user(&app, "revisor2@example.org", &[(org, Role::Auditor)], true).await;
+    let totp_session = log_in(&app, &admin).await;
+    let me: Value = app
+        .get_as(&totp_session.access, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["auth_method"], "password_totp");
+    assert_eq!(me["memberships"][0]["passkey_required"], false);
+
+    // Turning the requirement on from a TOTP session would lock the admin out: refused.
+    let body = assert_problem(
+        put_policy(&app, &totp_session.access, org, true).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["code"], "log_in_with_a_passkey_first");
+    // The auditor may not change settings at all.
+    let auditor_session = log_in(&app, &auditor).await;
+    assert_problem(
+        put_policy(&app, &auditor_session.access, org, true).await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    let mut authenticator = SoftPasskey::new(true);
+    assert_eq!(
+        register(&app, &totp_session.access, &mut authenticator, "Nøkkel")
+            .await
+            .status(),
+        201
+    );
+    let passkey_session = log_in_with_passkey(&app, &admin, &mut authenticator).await;
+    let me: Value = app
+        .get_as(&passkey_session, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["auth_method"], "password_passkey");
+    let response = put_policy(&app, &passkey_session, org, true).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"require_passkey": true})
+    );
+
+    // At once: TOTP sessions are refused in the organisation (both the admin's own older
+    // session and the auditor's), and told why; the passkey session works.
+    let audit = format!("/api/v1/organizations/{org}/audit-events");
+    assert_problem(
+        app.get_as(&auditor_session.access, &audit).await,
+        403,
+        "passkey_required",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&totp_session.access, &audit).await,
+        403,
+        "passkey_required",
+    )
+    .await;
+    assert_eq!(app.get_as(&passkey_session, &audit).await.status(), 200);
+    // Their own account still works, and says what is required.
+    let me: Value = app
+        .get_as(&auditor_session.access, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["memberships"][0]["passkey_required"], true);
+    let policy: Value = app
+        .get_as(
+            &passkey_session,
+            &format!("/api/v1/organizations/{org}/settings/authentication"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(policy["require_passkey"], true);
+
+    // Another organisation's admin learns nothing.
+    let other_org = first_org(&app, OrgKind::Vendor).await;
+    let stranger = create_user(
+        &app,
+        "fremmed3@example.org",
+        &[(other_org, Role::VendorAdmin)],
+        true,
+    )
+    .await;
+    let stranger_session = log_in(&app, &stranger).await;
+    assert_problem(
+        put_policy(&app, &stranger_session.access, org, false).await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    assert_eq!(
+        put_policy(&app, &passkey_session, org, false)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get_as(&auditor_session.access, &audit).await.status(),
+        200
+    );
+    let actions = app.audit_actions(org).await;
+    assert!(actions.contains(&"settings.passkeys_required".to_owned()));
+    assert!(actions.contains(&"settings.passkeys_optional".to_owned()));
+}
+
+#[tokio::test]
+async fn a_user_replaces_and_removes_their_authenticator_app() {
+    let app = spawn_demo_app().await;
+    let org = first_org(&app, OrgKind::Municipality).await;
+    let user = create_user(&app, "app@example.org", &[(org, Role::Auditor)], true).await;
+    let session = log_in(&app, &user).await;
+    let put = |token: String, code: String| {
+        let app = &app;
+        async move {
+            app.client
+                .put(app.url("/api/v1/me/totp"))
+                .bearer_auth(token)
+                .json(&json!({"code": code}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Confirming without an enrolment: conflict.
+    assert_problem(
+        put(session.access.clone(), "123456".into()).await,
+        409,
+        "conflict",
+    )
+    .await;
+    let enrolment: Value = app
+        .post_as(&session.access, "/api/v1/me/totp-enrolment", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = enrolment["secret"].as_str().unwrap().to_owned();
+    assert!(
+        enrolment["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/Vern:")
+    );
+    assert!(!enrolment["qr_png_base64"].as_str().unwrap().is_empty());
+    // A code of the old app does not confirm the new one.
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+    let old_code =
+        vern_api::auth::credentials::totp_code(user.totp_secret.as_deref().unwrap(), now).unwrap();
+    let new_code = vern_api::auth::credentials::totp_code(&secret, now).unwrap();
+    if old_code != new_code {
+        let body = assert_problem(
+            put(session.access.clone(), old_code).await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], "code");
+    }
+    assert_eq!(put(session.access.clone(), new_code).await.status(), 204);
+    // The new secret is the one in force (its code was just spent, so a login in this
+    // same 30-second step would be a replay).
+    let stored = vern_db::identity::find_user(&app.db.conn, user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.totp_secret.as_deref(), Some(secret.as_str()));
+    assert_eq!(stored.pending_totp_secret, None);
+    let me: Value = app
+        .get_as(&session.access, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["totp_enrolled"], true);
+
+    // The only second factor cannot be removed; with a passkey it can.
+    assert_problem(
+        app.delete_as(&session.access, "/api/v1/me/totp").await,
+        409,
+        "conflict",
+    )
+    .await;
+    let mut authenticator = SoftPasskey::new(true);
+    assert_eq!(
+        register(&app, &session.access, &mut authenticator, "Nøkkel")
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        app.delete_as(&session.access, "/api/v1/me/totp")
+            .await
+            .status(),
+        204
+    );
+    assert_problem(
+        app.delete_as(&session.access, "/api/v1/me/totp").await,
+        404,
+        "not_found",
+    )
+    .await;
+    let challenge: Value = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": user.email, "password": user.password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(challenge["methods"], json!(["passkey"]));
+    // And then the last passkey cannot go.
+    let list: Value = app
+        .get_as(&session.access, "/api/v1/me/passkeys")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = list["items"][0]["id"].as_str().unwrap();
+    assert_problem(
+        app.delete_as(&session.access, &format!("/api/v1/me/passkeys/{id}"))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+
+    let actions: Vec<String> = vern_db::audit::chain(&app.db.conn, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert!(actions.contains(&"totp.replaced".to_owned()));
+    assert!(actions.contains(&"totp.removed".to_owned()));
 }

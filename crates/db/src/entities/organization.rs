@@ -15,6 +15,8 @@ pub struct Model {
     pub version: i32,
     /// JSON array of CIDR ranges.
     pub ip_allowlist: String,
+    /// Staff must have logged in with a passkey to act in this organisation.
+    pub require_passkey: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,8 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
     pub revoked_reason: Option<String>,
+    /// `AuthMethod::as_str` of the login that opened the session.
+    pub auth_method: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub totp_secret: Option<String>,
     pub totp_last_step: Option<i64>,
+    /// A new authenticator-app secret offered to the user, until confirmed with a code.
+    pub pending_totp_secret: Option<String>,
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -61,6 +61,59 @@ pub struct Membership {
     pub organization_name: String,
     pub organization_kind: OrgKind,
     pub roles: Vec<Role>,
+    /// The organisation admits only sessions opened with a passkey.
+    #[serde(default)]
+    pub passkey_required: bool,
+}
+
+/// How a session was opened. A passkey is phishing-resistant; a TOTP code is not, so an
+/// organisation may insist on the former.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    /// Password, then a code from the authenticator app.
+    PasswordTotp,
+    /// Password, then a passkey.
+    PasswordPasskey,
+    /// A passkey alone (discoverable credential with user verification).
+    Passkey,
+}
+
+impl AuthMethod {
+    pub const ALL: [Self; 3] = [Self::PasswordTotp, Self::PasswordPasskey, Self::Passkey];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::PasswordTotp => "password_totp",
+            Self::PasswordPasskey => "password_passkey",
+            Self::Passkey => "passkey",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Whether a passkey took part: what an organisation that requires passkeys asks for.
+    pub const fn used_passkey(self) -> bool {
+        matches!(self, Self::PasswordPasskey | Self::Passkey)
+    }
+
+    /// May a session opened this way act in an organisation with this policy?
+    pub const fn satisfies(self, passkey_required: bool) -> bool {
+        !passkey_required || self.used_passkey()
+    }
+}
+
+/// An organisation's login policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthenticationPolicy {
+    /// Staff must log in with a passkey (as the second factor or passwordless) to act in
+    /// this organisation; sessions opened with a TOTP code are refused with 403
+    /// `passkey_required`. API clients are not affected.
+    pub require_passkey: bool,
 }
 
 /// Who the caller is.
@@ -71,7 +124,23 @@ pub struct Me {
     pub email: String,
     pub display_name: String,
     pub session_id: Uuid,
+    /// How this session was opened.
+    pub auth_method: AuthMethod,
+    /// Whether an authenticator app (TOTP) is enrolled.
+    pub totp_enrolled: bool,
     pub memberships: Vec<Membership>,
+}
+
+/// Confirm a new authenticator app with its first code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmTotp {
+    /// Six digits from the newly enrolled app.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "123456", pattern = "^[0-9]{6}$")
+    )]
+    pub code: String,
 }
 
 /// One of the caller's live sessions. Vern keeps no address or device fingerprint.
@@ -83,6 +152,7 @@ pub struct SessionView {
     /// The last refresh of its access token.
     pub last_used_at: chrono::DateTime<chrono::Utc>,
     pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub auth_method: AuthMethod,
     /// The session this request belongs to.
     pub current: bool,
 }
@@ -92,4 +162,28 @@ pub struct SessionView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionList {
     pub items: Vec<SessionView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_methods_round_trip_through_their_names() {
+        for method in AuthMethod::ALL {
+            assert_eq!(AuthMethod::parse(method.as_str()), Some(method));
+            let json = serde_json::to_string(&method).unwrap();
+            assert_eq!(json, format!("\"{}\"", method.as_str()));
+        }
+        assert_eq!(AuthMethod::parse("password"), None);
+    }
+
+    #[test]
+    fn only_a_passkey_satisfies_an_organisation_that_requires_one() {
+        assert!(AuthMethod::PasswordTotp.satisfies(false));
+        assert!(!AuthMethod::PasswordTotp.satisfies(true));
+        assert!(AuthMethod::PasswordPasskey.satisfies(true));
+        assert!(AuthMethod::Passkey.satisfies(true));
+        assert!(AuthMethod::Passkey.satisfies(false));
+    }
 }

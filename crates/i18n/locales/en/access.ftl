@@ -136,3 +136,14 @@ review-due = confirm by { $date }
 review-confirm = Confirm
 review-confirm-label = Confirm the role { $role } for { $name }
 review-confirmed = The role is confirmed.
+
+totp-title = Authenticator app
+totp-enrolled = You have an authenticator app that gives one-time codes.
+totp-not-enrolled = You have no authenticator app. You log in with a passkey.
+totp-new = Set up a new authenticator app
+totp-remove = Remove the authenticator app
+totp-confirm-code = Code from the new app
+totp-confirm = Confirm new app
+totp-replaced = The new authenticator app is in use. Codes from any previous app no longer work.
+totp-removed = The authenticator app has been removed.
+account-passkey-required = Requires login with a passkey

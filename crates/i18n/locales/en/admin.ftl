@@ -34,6 +34,10 @@ settings-allowlist-label = Allowed networks (IP addresses or CIDR ranges)
 settings-allowlist-hint = One range per line, for example 10.20.0.0/16. The list must include the network you are connected from now.
 settings-save = Save
 settings-saved = The settings have been saved.
+settings-login-title = Login
+settings-require-passkey = Require a passkey at login
+settings-require-passkey-hint = Staff who log in with a code from an authenticator app cannot act in the organisation until they log in with a passkey. Passkeys resist phishing. You must be logged in with a passkey yourself to turn this on.
+settings-save-login = Save login requirement
 
 audit-filter-action = Event code
 audit-filter-action-hint = For example role.granted or member.removed. Leave empty for all events.

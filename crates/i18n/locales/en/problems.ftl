@@ -12,6 +12,7 @@ problem-gone = The link has expired, has been used already or has been withdrawn
 problem-second-factor-missing = The account has no second factor yet. Complete the enrolment first.
 problem-forbidden = You do not have access to this.
 problem-ip-not-allowed = The organisation admits staff only from approved networks. Connect from the office network or VPN.
+problem-passkey-required = The organisation requires you to log in with a passkey. Add a passkey under My account, log out and log in with it.
 problem-not-found = We could not find what you were looking for.
 problem-method-not-allowed = This action is not possible here.
 problem-not-acceptable = The server cannot deliver the answer in the requested format.

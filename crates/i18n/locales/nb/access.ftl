@@ -136,3 +136,14 @@ review-due = bekreftes innen { $date }
 review-confirm = Bekreft
 review-confirm-label = Bekreft rollen { $role } for { $name }
 review-confirmed = Rollen er bekreftet.
+
+totp-title = Autentiseringsapp
+totp-enrolled = Du har en autentiseringsapp som gir engangskoder.
+totp-not-enrolled = Du har ingen autentiseringsapp. Du logger inn med passnøkkel.
+totp-new = Sett opp ny autentiseringsapp
+totp-remove = Fjern autentiseringsappen
+totp-confirm-code = Kode fra den nye appen
+totp-confirm = Bekreft ny app
+totp-replaced = Den nye autentiseringsappen er tatt i bruk. Koder fra en eventuell tidligere app virker ikke lenger.
+totp-removed = Autentiseringsappen er fjernet.
+account-passkey-required = Krever innlogging med passnøkkel

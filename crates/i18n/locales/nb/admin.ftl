@@ -34,6 +34,10 @@ settings-allowlist-label = Tillatte nettverk (IP-adresser eller CIDR-områder)
 settings-allowlist-hint = Ett område per linje, for eksempel 10.20.0.0/16. Listen må ta med nettverket du er koblet til fra nå.
 settings-save = Lagre
 settings-saved = Innstillingene er lagret.
+settings-login-title = Innlogging
+settings-require-passkey = Krev passnøkkel ved innlogging
+settings-require-passkey-hint = Ansatte som logger inn med kode fra autentiseringsapp, slipper ikke inn i organisasjonen før de logger inn med passnøkkel. Passnøkler står imot phishing. Du må selv være logget inn med passnøkkel for å slå dette på.
+settings-save-login = Lagre innloggingskrav
 
 audit-filter-action = Hendelseskode
 audit-filter-action-hint = For eksempel role.granted eller member.removed. La feltet stå tomt for alle hendelser.

@@ -12,6 +12,7 @@ problem-gone = Lenken er utløpt, allerede brukt eller trukket tilbake.
 problem-second-factor-missing = Kontoen mangler en andre faktor. Fullfør registreringen først.
 problem-forbidden = Du har ikke tilgang til dette.
 problem-ip-not-allowed = Organisasjonen slipper bare inn ansatte fra godkjente nettverk. Koble til fra kontornettet eller VPN.
+problem-passkey-required = Organisasjonen krever at du logger inn med passnøkkel. Legg til en passnøkkel under Min konto, logg ut og logg inn med den.
 problem-not-found = Vi fant ikke det du lette etter.
 problem-method-not-allowed = Denne handlingen er ikke mulig her.
 problem-not-acceptable = Serveren kan ikke levere svaret i ønsket format.

@@ -136,3 +136,14 @@ review-due = stadfestast innan { $date }
 review-confirm = Stadfest
 review-confirm-label = Stadfest rolla { $role } for { $name }
 review-confirmed = Rolla er stadfesta.
+
+totp-title = Autentiseringsapp
+totp-enrolled = Du har ein autentiseringsapp som gir eingongskodar.
+totp-not-enrolled = Du har ingen autentiseringsapp. Du loggar inn med passnøkkel.
+totp-new = Set opp ny autentiseringsapp
+totp-remove = Fjern autentiseringsappen
+totp-confirm-code = Kode frå den nye appen
+totp-confirm = Stadfest ny app
+totp-replaced = Den nye autentiseringsappen er teken i bruk. Kodar frå ein eventuell tidlegare app verkar ikkje lenger.
+totp-removed = Autentiseringsappen er fjerna.
+account-passkey-required = Krev innlogging med passnøkkel

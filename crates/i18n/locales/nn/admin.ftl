@@ -34,6 +34,10 @@ settings-allowlist-label = Tillatne nettverk (IP-adresser eller CIDR-område)
 settings-allowlist-hint = Eitt område per linje, til dømes 10.20.0.0/16. Lista må ta med nettverket du er kopla til frå no.
 settings-save = Lagre
 settings-saved = Innstillingane er lagra.
+settings-login-title = Innlogging
+settings-require-passkey = Krev passnøkkel ved innlogging
+settings-require-passkey-hint = Tilsette som loggar inn med kode frå autentiseringsapp, slepp ikkje inn i organisasjonen før dei loggar inn med passnøkkel. Passnøklar står imot phishing. Du må sjølv vere innlogga med passnøkkel for å slå dette på.
+settings-save-login = Lagre innloggingskrav
 
 audit-filter-action = Hendingskode
 audit-filter-action-hint = Til dømes role.granted eller member.removed. La feltet stå tomt for alle hendingar.

@@ -12,6 +12,7 @@ problem-gone = Lenkja har gått ut, er alt brukt eller er trekt tilbake.
 problem-second-factor-missing = Kontoen manglar ein andre faktor. Fullfør registreringa først.
 problem-forbidden = Du har ikkje tilgang til dette.
 problem-ip-not-allowed = Organisasjonen slepper berre inn tilsette frå godkjende nettverk. Kople til frå kontornettet eller VPN.
+problem-passkey-required = Organisasjonen krev at du loggar inn med passnøkkel. Legg til ein passnøkkel under Kontoen min, logg ut og logg inn med han.
 problem-not-found = Vi fann ikkje det du leitte etter.
 problem-method-not-allowed = Denne handlinga er ikkje mogleg her.
 problem-not-acceptable = Tenaren kan ikkje levere svaret i ønskt format.

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use vern_domain::access::auth::AuthenticationPolicy;
 use vern_domain::access::members::IpAllowlistBody;
 
 use super::org_from_path;
@@ -9,7 +10,7 @@ use crate::components::{ErrorAlert, set_title};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
-/// The organisation's IP allowlist, one range per line.
+/// The organisation's IP allowlist, one range per line, and its login policy.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -80,6 +81,73 @@ pub fn SettingsPage() -> impl IntoView {
                 </div>
                 <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("settings-save")}</button>
             </form>
+            <LoginPolicy/>
         </div>
+    }
+}
+
+/// Whether staff must log in with a passkey.
+#[component]
+fn LoginPolicy() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    let required = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    Effect::new(move |_| {
+        if !session.ready.get() {
+            return;
+        }
+        let Some(org) = org.get() else { return };
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::get_authentication_policy(org, t))
+                .await
+            {
+                Ok(policy) => required.set(policy.require_passkey),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        let body = AuthenticationPolicy {
+            require_passkey: required.get_untracked(),
+        };
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::put_authentication_policy(org, body.clone(), t))
+                .await
+            {
+                Ok(saved) => {
+                    required.set(saved.require_passkey);
+                    error.set(None);
+                    notice.set(Some(i18n.t("settings-saved")));
+                }
+                Err(e) => {
+                    notice.set(None);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("settings-login-title")}</h2>
+        <div role="status" class="vern-status">{move || notice.get()}</div>
+        {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+        <form class="vern-form" on:submit=save>
+            <div class="ds-field">
+                <input class="ds-input" type="checkbox" id="require-passkey" aria-describedby="require-passkey-hint"
+                    prop:checked=move || required.get()
+                    on:change=move |ev| required.set(event_target_checked(&ev))/>
+                <label class="ds-label" data-weight="regular" for="require-passkey">{i18n.tr("settings-require-passkey")}</label>
+                <div class="ds-field__description" id="require-passkey-hint">{i18n.tr("settings-require-passkey-hint")}</div>
+            </div>
+            <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("settings-save-login")}</button>
+        </form>
     }
 }

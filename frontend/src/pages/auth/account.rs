@@ -81,6 +81,7 @@ pub fn AccountPage() -> impl IntoView {
                                                         <tr>
                                                             <th scope="row">
                                                                 <A href=format!("/organizations/{}", m.organization_id) attr:class="ds-link">{m.organization_name}</A>
+                                                                {m.passkey_required.then(|| view! { <br/><small>{i18n.tr("account-passkey-required")}</small> })}
                                                             </th>
                                                             <td>{i18n.tr_owned(kind.clone())}</td>
                                                             <td>{move || roles.iter().map(|r| i18n.t(&role_key(*r))).collect::<Vec<_>>().join(", ")}</td>
@@ -102,6 +103,7 @@ pub fn AccountPage() -> impl IntoView {
                                     }.into_any()
                                 }}
                                 <MyPasskeys/>
+                                <MyAuthenticator enrolled=me.totp_enrolled/>
                                 <RequestRole/>
                                 <MySessions/>
                                 <p>
@@ -115,6 +117,98 @@ pub fn AccountPage() -> impl IntoView {
                 }
             </Show>
         </div>
+    }
+}
+
+/// The authenticator app: enrol a new one (replacing the old once confirmed) or remove it.
+#[component]
+fn MyAuthenticator(enrolled: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let enrolled = RwSignal::new(enrolled);
+    let enrolment = RwSignal::new(None::<vern_domain::access::invitation::TotpEnrolment>);
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let notice = RwSignal::new(None::<String>);
+    let start = move |_| {
+        spawn_local(async move {
+            match session.authorized(api::start_totp_enrolment).await {
+                Ok(e) => {
+                    error.set(None);
+                    enrolment.set(Some(e));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            let value = code.get_untracked();
+            match session
+                .authorized(|t| api::confirm_totp(value.clone(), t))
+                .await
+            {
+                Ok(()) => {
+                    error.set(None);
+                    enrolment.set(None);
+                    code.set(String::new());
+                    enrolled.set(true);
+                    notice.set(Some(i18n.t("totp-replaced")));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |_| {
+        spawn_local(async move {
+            let url = "/api/v1/me/totp".to_owned();
+            match session.authorized(|t| api::delete(url.clone(), t)).await {
+                Ok(()) => {
+                    error.set(None);
+                    enrolled.set(false);
+                    notice.set(Some(i18n.t("totp-removed")));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("totp-title")}</h2>
+        <p class="ds-paragraph">
+            {move || if enrolled.get() { i18n.t("totp-enrolled") } else { i18n.t("totp-not-enrolled") }}
+        </p>
+        <div role="status" class="vern-status">{move || notice.get()}</div>
+        {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+        {move || match enrolment.get() {
+            None => view! {
+                <div class="vern-tools">
+                    <button class="ds-button" data-variant="secondary" type="button" on:click=start>
+                        {i18n.tr("totp-new")}
+                    </button>
+                    <Show when=move || enrolled.get()>
+                        <button class="ds-button" data-variant="tertiary" type="button" on:click=remove>
+                            {i18n.tr("totp-remove")}
+                        </button>
+                    </Show>
+                </div>
+            }.into_any(),
+            Some(e) => view! {
+                <img class="vern-qr" width="200" height="200"
+                    src=format!("data:image/png;base64,{}", e.qr_png_base64)
+                    alt=i18n.tr("invite-qr-alt")/>
+                <p class="ds-paragraph">{i18n.tr("invite-secret-text")}</p>
+                <p><code class="vern-secret" data-testid="new-totp-secret">{e.secret.clone()}</code></p>
+                <form class="vern-form" on:submit=confirm>
+                    <div class="ds-field">
+                        <label class="ds-label" for="new-totp-code">{i18n.tr("totp-confirm-code")}</label>
+                        <input class="ds-input" id="new-totp-code" inputmode="numeric" autocomplete="one-time-code"
+                            maxlength="6" bind:value=code/>
+                    </div>
+                    <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("totp-confirm")}</button>
+                </form>
+            }.into_any(),
+        }}
     }
 }
 
