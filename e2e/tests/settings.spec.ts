@@ -12,16 +12,16 @@ test('a vendor administrator sets the IP allowlist and cannot lock themselves ou
 
   // A list without this browser's address is refused.
   await field.fill('10.0.0.0/8');
-  await page.getByRole('button', { name: 'Lagre' }).click();
+  await page.getByRole('button', { name: 'Lagre tillatte nettverk' }).click();
   await expect(page.getByRole('alert')).toContainText('Noen av opplysningene er ikke gyldige.');
 
   await field.fill('127.0.0.1\n::1\n10.1.2.3/8');
-  await page.getByRole('button', { name: 'Lagre' }).click();
+  await page.getByRole('button', { name: 'Lagre tillatte nettverk' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Innstillingene er lagret.' })).toBeVisible();
   await expect(field).toHaveValue('10.0.0.0/8\n127.0.0.1/32\n::1/128');
 
   await field.fill('');
-  await page.getByRole('button', { name: 'Lagre' }).click();
+  await page.getByRole('button', { name: 'Lagre tillatte nettverk' }).click();
   await expect(field).toHaveValue('');
   await expectNoAxeViolations(page);
   expect(consoleErrors.filter((e) => !e.includes('422'))).toEqual([]);

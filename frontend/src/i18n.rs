@@ -1,6 +1,10 @@
 //! The language in force, as a reactive context. `i18n.t("key")` inside a closure re-renders
 //! when the language changes. The choice is remembered in localStorage; the first visit
 //! follows the browser's language, falling back to bokmål.
+//!
+//! Only bokmål is compiled into the wasm; nynorsk and English are fetched from the asset
+//! directory (`locale-<tag>.txt`, built by `scripts/build-spa.sh`) the first time they are
+//! chosen, and the switch happens once they have arrived — the page never shows keys.
 
 use std::cell::RefCell;
 
@@ -19,11 +23,45 @@ fn with_translator<R>(lang: Lang, f: impl FnOnce(&Translator) -> R) -> R {
         if let Some(t) = translators.iter().find(|t| t.lang() == lang) {
             return f(t);
         }
-        let t = Translator::new(lang);
+        // Not loaded (yet): bokmål, which is always there.
+        if let Some(t) = translators.iter().find(|t| t.lang() == Lang::Nb) {
+            return f(t);
+        }
+        let t = Translator::from_texts(Lang::Nb, vern_i18n::NB.iter().map(|(_, text)| *text));
         let result = f(&t);
         translators.push(t);
         result
     })
+}
+
+fn is_loaded(lang: Lang) -> bool {
+    lang == Lang::Nb || TRANSLATORS.with(|cell| cell.borrow().iter().any(|t| t.lang() == lang))
+}
+
+/// The asset directory of this build, from `<meta name="vern-assets">` in index.html.
+fn asset_dir() -> String {
+    document()
+        .query_selector("meta[name=vern-assets]")
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_default()
+}
+
+async fn load(lang: Lang) -> bool {
+    let url = format!("{}/locale-{}.txt", asset_dir(), lang.tag());
+    let Ok(response) = gloo_net::http::Request::get(&url).send().await else {
+        return false;
+    };
+    if !response.ok() {
+        return false;
+    }
+    let Ok(text) = response.text().await else {
+        return false;
+    };
+    let translator = Translator::from_texts(lang, [text.as_str()]);
+    TRANSLATORS.with(|cell| cell.borrow_mut().push(translator));
+    true
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +78,20 @@ impl I18n {
         if let Some(storage) = window().local_storage().ok().flatten() {
             let _ = storage.set_item(STORAGE_KEY, lang.tag());
         }
-        self.lang.set(lang);
+        self.switch_to(lang);
+    }
+
+    fn switch_to(&self, lang: Lang) {
+        if is_loaded(lang) {
+            self.lang.set(lang);
+            return;
+        }
+        let signal = self.lang;
+        leptos::task::spawn_local(async move {
+            if load(lang).await {
+                signal.set(lang);
+            }
+        });
     }
 
     /// The message in the current language (tracked: call it inside a reactive closure).
@@ -67,8 +118,9 @@ impl I18n {
 
 pub fn provide_i18n() -> I18n {
     let i18n = I18n {
-        lang: RwSignal::new(initial_lang()),
+        lang: RwSignal::new(Lang::Nb),
     };
+    i18n.switch_to(initial_lang());
     provide_context(i18n);
     // Screen readers pronounce by <html lang>.
     Effect::new(move |_| {

@@ -75,19 +75,33 @@ macro_rules! sources {
 /// Every resource file of one language: (file name, Fluent source).
 pub type Sources = &'static [(&'static str, &'static str)];
 
-/// The Fluent sources per language. Add a capability's file to all three lists.
+/// Bokmål's Fluent sources. Add a capability's file to all three lists.
+pub const NB: Sources =
+    sources!("nb": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl");
+/// Nynorsk's Fluent sources.
+pub const NN: Sources =
+    sources!("nn": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl");
+/// English's Fluent sources.
+pub const EN: Sources =
+    sources!("en": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl");
+
+/// The Fluent sources per language. (The SPA embeds only `NB` and loads the others as
+/// text when chosen — `concatenated` is that text.)
 pub fn sources(lang: Lang) -> Sources {
     match lang {
-        Lang::Nb => {
-            sources!("nb": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
-        }
-        Lang::Nn => {
-            sources!("nn": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
-        }
-        Lang::En => {
-            sources!("en": "access.ftl", "admin.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl")
-        }
+        Lang::Nb => NB,
+        Lang::Nn => NN,
+        Lang::En => EN,
     }
+}
+
+/// A language's resources as one Fluent text, as the SPA loads it.
+pub fn concatenated(sources: Sources) -> String {
+    sources
+        .iter()
+        .map(|(_, text)| *text)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Formats messages in one language.
@@ -106,15 +120,19 @@ impl fmt::Debug for Translator {
 
 impl Translator {
     pub fn new(lang: Lang) -> Self {
+        Self::from_texts(lang, sources(lang).iter().map(|(_, text)| *text))
+    }
+
+    /// A translator from Fluent texts (e.g. a language file fetched at run time).
+    pub fn from_texts<'a>(lang: Lang, texts: impl IntoIterator<Item = &'a str>) -> Self {
         let id: LanguageIdentifier = lang.tag().parse().unwrap_or_default();
         let mut bundle = FluentBundle::new(vec![id]);
         // Latin script only: the Unicode isolation marks would just end up in test strings.
         bundle.set_use_isolating(false);
-        for (_, source) in sources(lang) {
+        for text in texts {
             // A resource with syntax errors still yields its valid messages; the tests make
             // sure there are none.
-            let resource =
-                FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(res, _)| res);
+            let resource = FluentResource::try_new(text.to_owned()).unwrap_or_else(|(res, _)| res);
             let _ = bundle.add_resource(resource);
         }
         Self { lang, bundle }

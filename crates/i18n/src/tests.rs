@@ -206,3 +206,31 @@ fn language_tags_are_read_leniently() {
         assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
     }
 }
+
+#[test]
+fn every_locale_file_is_listed_and_the_concatenated_text_says_the_same() {
+    // The SPA build concatenates `locales/<lang>/*.ftl` for the languages it loads on
+    // demand; that must be exactly the listed files.
+    for lang in Lang::ALL {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang.tag());
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".ftl"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = sources(lang).iter().map(|(n, _)| (*n).to_owned()).collect();
+        listed.sort();
+        assert_eq!(on_disk, listed, "{lang}");
+
+        let text = concatenated(sources(lang));
+        let whole = Translator::from_texts(lang, [text.as_str()]);
+        let parts = Translator::new(lang);
+        for key in messages(lang).keys() {
+            assert!(whole.has(key), "{lang}: {key}");
+            assert_eq!(whole.t(key), parts.t(key), "{lang}: {key}");
+        }
+    }
+}
