@@ -27,6 +27,19 @@ enum Command {
     Openapi,
     /// Seed the demo data (idempotent), showing progress, and exit.
     Seed,
+    /// Manage the JWT signing keys kept in the database.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysAction {
+    /// List the keys: id, created, retired.
+    List,
+    /// Make a new key the signing key; the others keep verifying for 30 minutes.
+    Rotate,
 }
 
 fn main() -> ExitCode {
@@ -59,6 +72,7 @@ fn main() -> ExitCode {
             Command::Serve => serve(settings).await,
             Command::Migrate => migrate(settings).await,
             Command::Seed => seed(settings).await,
+            Command::Keys { action } => keys(settings, action).await,
             Command::Openapi => Ok(()),
         }
     });
@@ -96,6 +110,45 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
     let db = open(&settings).await?;
     let applied = vern_db::connection::migrate(&db).await?;
     println!("{applied} migration(s) applied");
+    Ok(())
+}
+
+async fn keys(settings: Settings, action: KeysAction) -> anyhow::Result<()> {
+    if let Some(path) = &settings.signing_key_file {
+        anyhow::bail!(
+            "the signing key is kept in {} (VERN_SIGNING_KEY_FILE): rotate it by replacing \
+             the file and restarting",
+            path.display()
+        );
+    }
+    let db = open(&settings).await?;
+    vern_db::connection::migrate(&db).await?;
+    match action {
+        KeysAction::List => {
+            let now = chrono::Utc::now();
+            for key in vern_db::keys::all(&db.conn).await? {
+                let state = match key.retired_at {
+                    None => "active".to_owned(),
+                    Some(at) if at > now => format!("verifying until {}", at.to_rfc3339()),
+                    Some(at) => format!("retired {}", at.to_rfc3339()),
+                };
+                println!(
+                    "{}  created {}  {state}",
+                    key.kid,
+                    key.created_at.to_rfc3339()
+                );
+            }
+        }
+        KeysAction::Rotate => {
+            let kid = vern_api::auth::keys::rotate(&db).await?;
+            println!(
+                "new signing key {kid}; running instances switch within {} s, older keys \
+                 verify for {} more minutes",
+                vern_api::auth::keys::RELOAD_SECONDS,
+                vern_api::auth::keys::RETIRE_AFTER_MINUTES
+            );
+        }
+    }
     Ok(())
 }
 

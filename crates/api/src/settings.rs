@@ -67,6 +67,9 @@ pub struct Settings {
     /// Mounts the bare ceiling handler `GET /__bench/bare` for `just bench`. Never in production.
     #[serde(deserialize_with = "flexible_bool")]
     pub bench_endpoints: bool,
+    /// Keep the JWT signing key in this file (PKCS#8 DER, created if missing) instead of
+    /// the database. See `auth::keys`.
+    pub signing_key_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             workers: None,
             db_max_connections: 8,
             bench_endpoints: false,
+            signing_key_file: None,
         }
     }
 }

@@ -78,7 +78,11 @@ impl Application {
         let listener = TcpListener::bind(settings.http_addr)
             .with_context(|| format!("cannot listen on {}", settings.http_addr))?;
         let port = listener.local_addr()?.port();
-        let keys = crate::auth::JwtKeys::load_or_create(&db)
+        let source = match &settings.signing_key_file {
+            Some(path) => crate::auth::keys::KeySource::File(path.clone()),
+            None => crate::auth::keys::KeySource::Database,
+        };
+        let keys = crate::auth::JwtKeys::open(&db, source)
             .await
             .context("cannot load the signing keys")?;
         if settings.demo {
@@ -121,6 +125,17 @@ fn run(
         static_dir: settings.static_dir.clone(),
         public_url: settings.public_url(),
         webauthn: Arc::new(relying_party(&settings.public_url())?),
+    });
+    // Pick up key rotations made elsewhere (`vern keys rotate`, another instance).
+    let reloading = state.clone();
+    tokio::spawn(async move {
+        let period = std::time::Duration::from_secs(crate::auth::keys::RELOAD_SECONDS);
+        loop {
+            tokio::time::sleep(period).await;
+            if let Err(e) = reloading.keys.reload(&reloading.db).await {
+                tracing::warn!(error = %e, "could not reload the signing keys");
+            }
+        }
     });
     let spec = Arc::new(spec);
     let bench = settings.bench_endpoints;

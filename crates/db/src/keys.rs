@@ -12,10 +12,18 @@ use crate::entities::signing_key;
 
 pub use crate::entities::signing_key::Model as SigningKeyRow;
 
-/// The keys not yet retired, newest first.
-pub async fn active(db: &impl ConnectionTrait) -> Result<Vec<SigningKeyRow>, DbError> {
+/// The keys not retired at `now`, newest first.
+pub async fn active(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<SigningKeyRow>, DbError> {
+    use sea_orm::Condition;
     Ok(signing_key::Entity::find()
-        .filter(signing_key::Column::RetiredAt.is_null())
+        .filter(
+            Condition::any()
+                .add(signing_key::Column::RetiredAt.is_null())
+                .add(signing_key::Column::RetiredAt.gt(now)),
+        )
         .order_by_desc(signing_key::Column::CreatedAt)
         .all(db)
         .await?)
@@ -38,6 +46,34 @@ pub async fn insert(
     };
     signing_key::Entity::insert(row)
         .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Every key, newest first (for `vern keys list`).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<SigningKeyRow>, DbError> {
+    Ok(signing_key::Entity::find()
+        .order_by_desc(signing_key::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// Retires every key not yet retired (or retiring later than `at`) at `at`.
+pub async fn retire_all(
+    db: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::Expr;
+    signing_key::Entity::update_many()
+        .col_expr(signing_key::Column::RetiredAt, Expr::value(at))
+        .filter(
+            Condition::any()
+                .add(signing_key::Column::RetiredAt.is_null())
+                .add(signing_key::Column::RetiredAt.gt(now)),
+        )
+        .exec(db)
         .await?;
     Ok(())
 }

@@ -60,8 +60,11 @@ pub fn issue_with_scope(
     now: u64,
     lifetime: u64,
 ) -> Result<String, jsonwebtoken::errors::Error> {
+    let (kid, encoding) = keys
+        .signing()
+        .ok_or(jsonwebtoken::errors::ErrorKind::InvalidEcdsaKey)?;
     let mut header = Header::new(Algorithm::EdDSA);
-    header.kid = Some(keys.kid.clone());
+    header.kid = Some(kid);
     let claims = Claims {
         sub,
         sid,
@@ -72,7 +75,7 @@ pub fn issue_with_scope(
         aud: audience.to_owned(),
         jti: Uuid::now_v7(),
     };
-    jsonwebtoken::encode(&header, &claims, &keys.encoding)
+    jsonwebtoken::encode(&header, &claims, &encoding)
 }
 
 pub fn verify(
@@ -95,5 +98,5 @@ pub fn verify(
     validation.set_issuer(&[issuer]);
     validation.set_required_spec_claims(&["exp", "iat", "sub", "aud", "iss"]);
     validation.leeway = 5;
-    Ok(jsonwebtoken::decode::<Claims>(token, key, &validation)?.claims)
+    Ok(jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims)
 }

@@ -10,6 +10,7 @@ mod errors;
 mod health;
 mod helpers;
 mod invitations;
+mod keys;
 mod matrix;
 mod members;
 mod openapi;
