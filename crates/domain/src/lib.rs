@@ -14,6 +14,7 @@ pub mod ids;
 pub mod organization;
 pub mod pagination;
 pub mod problem;
+pub mod register;
 pub mod sensitive;
 pub mod service;
 pub mod sort_key;
