@@ -11,6 +11,7 @@ mod m20261124_000005_access_admin;
 mod m20261124_000006_passkeys;
 mod m20261124_000007_audit_indexes;
 mod m20261124_000008_auth_policy;
+mod m20261124_000009_register;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_passkeys::Migration),
             Box::new(m20261124_000007_audit_indexes::Migration),
             Box::new(m20261124_000008_auth_policy::Migration),
+            Box::new(m20261124_000009_register::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ pub mod invitations;
 pub mod keys;
 pub mod organizations;
 pub mod passkeys;
+pub mod register;
 pub mod role_requests;
 pub mod seed;
 pub mod sessions;

@@ -47,6 +47,8 @@ pub enum ProblemCode {
     Conflict,
     /// 412: `If-Match` did not match: someone else changed the resource first.
     PreconditionFailed,
+    /// 428: a change needs `If-Match` with the ETag the change was based on.
+    PreconditionRequired,
     /// 413: the body is too large.
     PayloadTooLarge,
     /// 415: the body is not `application/json`.
@@ -65,7 +67,7 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ProblemCode; 25] = [
+    pub const ALL: [ProblemCode; 26] = [
         Self::InvalidJson,
         Self::InvalidPathParameter,
         Self::InvalidQuery,
@@ -84,6 +86,7 @@ impl ProblemCode {
         Self::NotAcceptable,
         Self::Conflict,
         Self::PreconditionFailed,
+        Self::PreconditionRequired,
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::ValidationFailed,
@@ -109,6 +112,7 @@ impl ProblemCode {
             Self::NotAcceptable => 406,
             Self::Conflict => 409,
             Self::PreconditionFailed => 412,
+            Self::PreconditionRequired => 428,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed | Self::InvalidCursor => 422,
@@ -138,6 +142,7 @@ impl ProblemCode {
             Self::NotAcceptable => "not_acceptable",
             Self::Conflict => "conflict",
             Self::PreconditionFailed => "precondition_failed",
+            Self::PreconditionRequired => "precondition_required",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",
@@ -169,6 +174,7 @@ impl ProblemCode {
             Self::NotAcceptable => "Not acceptable",
             Self::Conflict => "The change conflicts with the current state",
             Self::PreconditionFailed => "The resource was changed by someone else",
+            Self::PreconditionRequired => "Send If-Match with the resource's ETag",
             Self::PayloadTooLarge => "The request body is too large",
             Self::UnsupportedMediaType => "Unsupported media type",
             Self::ValidationFailed => "The input is not valid",

@@ -4,14 +4,17 @@ pub mod api_clients;
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod common;
 pub mod health;
 pub mod invitations;
 pub mod me;
 pub mod members;
 pub mod organizations;
 pub mod passkeys;
+pub mod products;
 pub mod role_requests;
 pub mod settings;
+pub mod systems;
 pub mod token;
 pub mod totp;
 
@@ -37,4 +40,6 @@ fn v1(cfg: &mut ServiceConfig) {
     invitations::mount(cfg);
     role_requests::mount(cfg);
     passkeys::mount(cfg);
+    products::mount(cfg);
+    systems::mount(cfg);
 }

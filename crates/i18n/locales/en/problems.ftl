@@ -18,6 +18,7 @@ problem-method-not-allowed = This action is not possible here.
 problem-not-acceptable = The server cannot deliver the answer in the requested format.
 problem-conflict = The change does not fit the current state.
 problem-precondition-failed = Someone else changed this in the meantime. Reload the page.
+problem-precondition-required = The change did not say which version it was based on. Reload the page and try again.
 problem-payload-too-large = What you sent is too large.
 problem-unsupported-media-type = What you sent has a format the server does not accept.
 problem-validation-failed = Some of the information is not valid.

@@ -18,6 +18,7 @@ problem-method-not-allowed = Denne handlingen er ikke mulig her.
 problem-not-acceptable = Serveren kan ikke levere svaret i ønsket format.
 problem-conflict = Endringen passer ikke med tilstanden saken har nå.
 problem-precondition-failed = Noen andre har endret dette i mellomtiden. Last siden på nytt.
+problem-precondition-required = Endringen manglet versjonen den bygde på. Last siden på nytt og prøv igjen.
 problem-payload-too-large = Det du sendte, er for stort.
 problem-unsupported-media-type = Det du sendte, har et format serveren ikke tar imot.
 problem-validation-failed = Noen av opplysningene er ikke gyldige.

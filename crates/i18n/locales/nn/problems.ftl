@@ -18,6 +18,7 @@ problem-method-not-allowed = Denne handlinga er ikkje mogleg her.
 problem-not-acceptable = Tenaren kan ikkje levere svaret i ønskt format.
 problem-conflict = Endringa passar ikkje med tilstanden saka har no.
 problem-precondition-failed = Nokon andre har endra dette i mellomtida. Last sida på nytt.
+problem-precondition-required = Endringa mangla versjonen ho bygde på. Last sida på nytt og prøv igjen.
 problem-payload-too-large = Det du sende, er for stort.
 problem-unsupported-media-type = Det du sende, har eit format tenaren ikkje tek imot.
 problem-validation-failed = Nokre av opplysningane er ikkje gyldige.

@@ -1,0 +1,107 @@
+//! Pieces every resource uses: list parameters, ETags and `If-Match`, field errors.
+
+use actix_web::{HttpRequest, http::header};
+use serde::de::DeserializeOwned;
+use vern_domain::pagination::{Limit, decode_cursor};
+use vern_domain::problem::{FieldError, ProblemCode};
+
+use crate::error::ApiError;
+
+pub const MAX_Q: usize = 200;
+
+/// Collects the problems of a list request's parameters, each against its own field.
+#[derive(Debug, Default)]
+pub struct ParamErrors(Vec<(String, &'static str)>);
+
+impl ParamErrors {
+    pub fn add(&mut self, field: &str, code: &'static str) {
+        self.0.push((field.to_owned(), code));
+    }
+
+    pub fn limit(&mut self, raw: Option<&str>) -> Limit {
+        match raw.map(str::parse::<u32>).transpose() {
+            Ok(requested) => Limit::parse(requested).unwrap_or_else(|_| {
+                self.add("limit", "range");
+                Limit::default()
+            }),
+            Err(_) => {
+                self.add("limit", "not_an_integer");
+                Limit::default()
+            }
+        }
+    }
+
+    /// `q`, trimmed; `None` when blank.
+    pub fn q(&mut self, raw: Option<&str>) -> Option<String> {
+        let q = raw.map(str::trim).filter(|q| !q.is_empty())?;
+        if q.chars().count() > MAX_Q {
+            self.add("q", "too_long");
+        } else if q.chars().any(char::is_control) {
+            self.add("q", "control_characters");
+        }
+        Some(q.to_owned())
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let err = self.0.into_iter().fold(
+            ApiError::new(ProblemCode::ValidationFailed),
+            |err, (field, code)| err.field(&field, code),
+        );
+        Err(err.detail("see errors for the parameters to fix"))
+    }
+}
+
+/// The keyset cursor of a list, or 422 `invalid_cursor`.
+pub fn cursor<K: DeserializeOwned>(raw: Option<&str>) -> Result<Option<K>, ApiError> {
+    match raw {
+        None | Some("") => Ok(None),
+        Some(raw) => decode_cursor::<K>(raw).map(Some).map_err(|_| {
+            ApiError::new(ProblemCode::InvalidCursor)
+                .field("cursor", "invalid")
+                .detail("pass back the next_cursor of a previous page unchanged")
+        }),
+    }
+}
+
+/// 422 with the domain's field errors.
+pub fn refused(errors: Vec<FieldError>) -> ApiError {
+    errors.into_iter().fold(
+        ApiError::new(ProblemCode::ValidationFailed).detail("see errors for the fields to fix"),
+        |err, e| err.field(&e.field, &e.code),
+    )
+}
+
+/// A resource's ETag: its revision, quoted.
+pub fn etag(revision: i32) -> String {
+    format!("\"{revision}\"")
+}
+
+/// The revision named by `If-Match`: 428 without one, 412 when it names another revision
+/// than `current` (or is not one of ours).
+pub fn if_match(req: &HttpRequest, current: i32) -> Result<i32, ApiError> {
+    let raw = req
+        .headers()
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .ok_or_else(|| {
+            ApiError::new(ProblemCode::PreconditionRequired)
+                .detail("send If-Match with the ETag of the version you changed")
+        })?;
+    if raw == "*" {
+        return Ok(current);
+    }
+    let matches = raw
+        .split(',')
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag(current));
+    if matches {
+        Ok(current)
+    } else {
+        Err(ApiError::new(ProblemCode::PreconditionFailed)
+            .detail("someone else changed it first; fetch it again and redo the change"))
+    }
+}

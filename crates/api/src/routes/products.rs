@@ -1,0 +1,385 @@
+//! The product catalogue. Vendors keep their products under their organisation
+//! (`/organizations/{org_id}/products`); everyone who is logged in reads the published ones
+//! (`/products`).
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use vern_db::register::{NameCursor, ProductFilter};
+use vern_domain::OrganizationId;
+use vern_domain::access::Permission;
+use vern_domain::access::audit::{AuditDraft, Outcome};
+use vern_domain::problem::{Problem, ProblemCode};
+use vern_domain::register::product::{
+    MaterialFact, Product, ProductFacts, ProductPage, check_product, material_changes,
+};
+
+use super::common::{ParamErrors, cursor, etag, if_match, refused};
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::middleware::request_id;
+use crate::startup::AppState;
+
+pub fn mount(cfg: &mut ServiceConfig) {
+    cfg.service(list_catalogue)
+        .service(get_product)
+        .service(list_product_revisions)
+        .service(list_vendor_products)
+        .service(create_product)
+        .service(update_product)
+        .service(get_taxonomy);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductListParams {
+    /// Page size, 1–500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// Text to look for in the name; case and accents are ignored.
+    #[param(max_length = 200, example = "skole")]
+    q: Option<String>,
+}
+
+impl ProductListParams {
+    fn parse(
+        &self,
+        vendor: Option<OrganizationId>,
+    ) -> Result<
+        (
+            ProductFilter,
+            vern_domain::pagination::Limit,
+            Option<NameCursor>,
+        ),
+        ApiError,
+    > {
+        let mut errors = ParamErrors::default();
+        let limit = errors.limit(self.limit.as_deref());
+        let q = errors.q(self.q.as_deref());
+        errors.finish()?;
+        Ok((
+            ProductFilter { vendor, q },
+            limit,
+            cursor(self.cursor.as_deref())?,
+        ))
+    }
+}
+
+fn with_etag(mut response: HttpResponse, revision: i32) -> HttpResponse {
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&etag(revision)) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ETAG, value);
+    }
+    response
+}
+
+/// May the caller see this product? Published: anyone logged in. Unpublished: its vendor's
+/// product editors only.
+fn visible(caller: &Caller, product: &Product) -> bool {
+    product.facts.published
+        || caller
+            .require(product.vendor_id, Permission::EditProducts)
+            .is_ok()
+}
+
+/// The catalogue: published products in Norwegian alphabetical order.
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "list_catalogue",
+    summary = "Search the product catalogue",
+    params(ProductListParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "One page of published products", body = ProductPage),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is out of range, or the cursor is not valid (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/products")]
+pub async fn list_catalogue(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    params: web::Query<ProductListParams>,
+) -> Result<web::Json<ProductPage>, ApiError> {
+    let (filter, limit, after) = params.parse(None)?;
+    let (items, next_cursor) =
+        vern_db::register::list_products(&state.db.conn, &filter, limit, after).await?;
+    Ok(web::Json(ProductPage { items, next_cursor }))
+}
+
+/// One product, with its ETag (the revision).
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "get_product",
+    summary = "Get a product",
+    params(("product_id" = Uuid, Path, description = "The product")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The product", body = Product, headers(("ETag" = String, description = "The revision, for If-Match"))),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such published product, nor one of the caller's own (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/products/{product_id}")]
+pub async fn get_product(
+    caller: Caller,
+    state: web::Data<AppState>,
+    product_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let product = vern_db::register::find_product(&state.db.conn, product_id.into_inner())
+        .await?
+        .filter(|p| visible(&caller, p))
+        .ok_or_else(ApiError::not_found)?;
+    let revision = product.revision;
+    Ok(with_etag(HttpResponse::Ok().json(product), revision))
+}
+
+/// One stored revision of a product, and what changed in it that customers must review.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ProductRevision {
+    pub revision: i32,
+    pub created_at: chrono::DateTime<Utc>,
+    /// Material facts changed since the previous revision (empty for the first).
+    pub material_changes: Vec<MaterialFact>,
+    pub facts: ProductFacts,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ProductRevisionList {
+    pub items: Vec<ProductRevision>,
+}
+
+/// A product's history, newest first: every saved revision with what changed.
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "list_product_revisions",
+    summary = "A product's history",
+    params(("product_id" = Uuid, Path, description = "The product")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The revisions, newest first", body = ProductRevisionList),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such published product, nor one of the caller's own (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/products/{product_id}/revisions")]
+pub async fn list_product_revisions(
+    caller: Caller,
+    state: web::Data<AppState>,
+    product_id: web::Path<Uuid>,
+) -> Result<web::Json<ProductRevisionList>, ApiError> {
+    let id = product_id.into_inner();
+    vern_db::register::find_product(&state.db.conn, id)
+        .await?
+        .filter(|p| visible(&caller, p))
+        .ok_or_else(ApiError::not_found)?;
+    let rows = vern_db::register::product_revisions(&state.db.conn, id).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    let mut previous: Option<ProductFacts> = None;
+    for (revision, facts, _, created_at) in rows {
+        let material_changes = previous
+            .as_ref()
+            .map(|p| material_changes(p, &facts))
+            .unwrap_or_default();
+        previous = Some(facts.clone());
+        items.push(ProductRevision {
+            revision,
+            created_at,
+            material_changes,
+            facts,
+        });
+    }
+    items.reverse();
+    Ok(web::Json(ProductRevisionList { items }))
+}
+
+/// The vendor's own products, published or not.
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "list_vendor_products",
+    summary = "List the vendor's products",
+    params(("org_id" = OrganizationId, Path, description = "The vendor"), ProductListParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "One page of the vendor's products", body = ProductPage),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that edits products, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is out of range, or the cursor is not valid (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/products")]
+pub async fn list_vendor_products(
+    caller: Caller,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+    params: web::Query<ProductListParams>,
+) -> Result<web::Json<ProductPage>, ApiError> {
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::EditProducts)
+        .await?;
+    let (filter, limit, after) = params.parse(Some(org))?;
+    let (items, next_cursor) =
+        vern_db::register::list_products(&state.db.conn, &filter, limit, after).await?;
+    Ok(web::Json(ProductPage { items, next_cursor }))
+}
+
+fn event(
+    caller: &Caller,
+    req: &HttpRequest,
+    org: OrganizationId,
+    action: &'static str,
+    product: Uuid,
+) -> AuditDraft {
+    let (actor_kind, actor_id) = caller.actor();
+    AuditDraft {
+        organization_id: Some(org),
+        actor_kind,
+        actor_id: Some(actor_id),
+        action,
+        target_type: "product",
+        target_id: Some(product.to_string()),
+        request_id: request_id(req),
+        outcome: Outcome::Success,
+    }
+}
+
+/// Add a product to the catalogue (published at once if `published` is true).
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "create_product",
+    summary = "Add a product",
+    params(("org_id" = OrganizationId, Path, description = "The vendor")),
+    request_body = ProductFacts,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, description = "Created; `Location` names it", body = Product, headers(("ETag" = String, description = "The revision"), ("Location" = String, description = "The product's URL"))),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that edits products, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The facts break a rule; see `errors` (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{org_id}/products")]
+pub async fn create_product(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    org_id: web::Path<OrganizationId>,
+    body: Body<ProductFacts>,
+) -> Result<HttpResponse, ApiError> {
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::EditProducts)
+        .await?;
+    let facts = check_product(&body.parse()?).map_err(refused)?;
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let product =
+        vern_db::register::insert_product(&txn, org, &facts, caller.user_id(), now).await?;
+    vern_db::audit::append(
+        &txn,
+        event(&caller, &req, org, "product.created", product.id),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    let location = format!("/api/v1/products/{}", product.id);
+    let revision = product.revision;
+    Ok(with_etag(
+        HttpResponse::Created()
+            .insert_header((actix_web::http::header::LOCATION, location))
+            .json(product),
+        revision,
+    ))
+}
+
+/// Replace a product's facts. Send `If-Match` with the ETag you read; if someone else saved
+/// in between, the answer is 412 and nothing changes. Every save is kept as a revision.
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "update_product",
+    summary = "Update a product",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The vendor"),
+        ("product_id" = Uuid, Path, description = "The product"),
+        ("If-Match" = String, Header, description = "The ETag of the revision the change is based on"),
+    ),
+    request_body = ProductFacts,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Product, headers(("ETag" = String, description = "The new revision"))),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that edits products, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product of this vendor (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Someone else saved first (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The facts break a rule; see `errors` (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organizations/{org_id}/products/{product_id}")]
+pub async fn update_product(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid)>,
+    body: Body<ProductFacts>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, id) = path.into_inner();
+    caller
+        .require_here(&state, org, Permission::EditProducts)
+        .await?;
+    let current = vern_db::register::find_product(&state.db.conn, id)
+        .await?
+        .filter(|p| p.vendor_id == org)
+        .ok_or_else(ApiError::not_found)?;
+    let expected = if_match(&req, current.revision)?;
+    let facts = check_product(&body.parse()?).map_err(refused)?;
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let updated =
+        vern_db::register::update_product(&txn, id, expected, &facts, caller.user_id(), now)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(ProblemCode::PreconditionFailed)
+                    .detail("someone else changed it first; fetch it again and redo the change")
+            })?;
+    vern_db::audit::append(&txn, event(&caller, &req, org, "product.updated", id), now).await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    let revision = updated.revision;
+    Ok(with_etag(HttpResponse::Ok().json(updated), revision))
+}
+
+/// The taxonomy the register is described in: data categories keyed to W3C DPV terms,
+/// with labels in bokmål, nynorsk and English, and whether each is a special category
+/// (Art. 9) or criminal-offence data (Art. 10).
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "get_taxonomy",
+    summary = "The register's taxonomy",
+    security(()),
+    responses(
+        (status = 200, description = "The taxonomy", body = vern_domain::register::taxonomy::Taxonomy),
+    )
+)]
+#[get("/taxonomy")]
+pub async fn get_taxonomy() -> web::Json<vern_domain::register::taxonomy::Taxonomy> {
+    web::Json(vern_domain::register::taxonomy::taxonomy())
+}
