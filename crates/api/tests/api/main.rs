@@ -16,6 +16,7 @@ mod members;
 mod openapi;
 mod organizations;
 mod passkeys;
+mod register;
 mod role_requests;
 mod sessions;
 mod settings;
