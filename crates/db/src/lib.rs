@@ -17,6 +17,7 @@ pub mod passkeys;
 pub mod register;
 pub mod role_requests;
 pub mod seed;
+pub mod seed_register;
 pub mod sessions;
 pub mod throttle;
 

@@ -89,6 +89,7 @@ pub async fn seed_demo(
     } else {
         report.kept += DEMO_ORGS.len();
     }
+    report.created += crate::seed_register::seed_register(&txn, now).await?;
     txn.commit().await?;
     progress(total, total);
     Ok(report)

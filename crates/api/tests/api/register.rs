@@ -102,7 +102,7 @@ async fn a_vendor_keeps_its_products_and_everyone_reads_the_published_ones() {
     }
 
     let created = app
-        .post_as(&editor, &base, product("Skolesekk Pluss", false))
+        .post_as(&editor, &base, product("Tavlebok Pluss", false))
         .await;
     assert_eq!(created.status(), 201);
     assert_eq!(etag(&created), "\"1\"");
@@ -117,14 +117,14 @@ async fn a_vendor_keeps_its_products_and_everyone_reads_the_published_ones() {
     assert_eq!(app.get_as(&editor, &location).await.status(), 200);
     assert_problem(app.get_as(&reader, &location).await, 404, "not_found").await;
     let catalogue: Value = app
-        .get_as(&reader, "/api/v1/products?q=skolesekk")
+        .get_as(&reader, "/api/v1/products?q=tavlebok")
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(catalogue["items"].as_array().unwrap().len(), 0);
     let own: Value = app
-        .get_as(&editor, &format!("{base}?q=skolesekk"))
+        .get_as(&editor, &format!("{base}?q=tavlebok"))
         .await
         .json()
         .await
@@ -133,7 +133,7 @@ async fn a_vendor_keeps_its_products_and_everyone_reads_the_published_ones() {
 
     // Updates need If-Match with the current ETag.
     let path = format!("{base}/{id}");
-    let mut moved = product("Skolesekk Pluss", true);
+    let mut moved = product("Tavlebok Pluss", true);
     moved["hosting"] = json!([{"country": "SE", "role": "storage"}]);
     assert_problem(
         put_as(&app, &editor, &path, None, moved.clone()).await,
@@ -160,12 +160,12 @@ async fn a_vendor_keeps_its_products_and_everyone_reads_the_published_ones() {
 
     // Published now: in the catalogue, with its history.
     let catalogue: Value = app
-        .get_as(&reader, "/api/v1/products?q=SKOLESEKK")
+        .get_as(&reader, "/api/v1/products?q=TAVLEBOK")
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(catalogue["items"][0]["name"], "Skolesekk Pluss");
+    assert_eq!(catalogue["items"][0]["name"], "Tavlebok Pluss");
     let history: Value = app
         .get_as(&reader, &format!("{location}/revisions"))
         .await
@@ -576,4 +576,60 @@ async fn a_planned_system_can_be_deleted_and_nothing_is_half_written() {
             .all(|s| s["name"] != "Y")
     );
     assert_eq!(app.audit_actions(municipality).await.len(), before);
+}
+
+#[tokio::test]
+async fn the_demo_register_is_believable() {
+    let app = spawn_demo_app().await;
+    let oslo = org_named(&app, "Oslo").await;
+    let editor = create_user(&app, "demo-les@example.org", &[(oslo, Role::Auditor)], true).await;
+    let token = log_in(&app, &editor).await.access;
+    let systems: Value = app
+        .get_as(
+            &token,
+            &format!("/api/v1/organizations/{oslo}/systems?limit=500"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = systems["items"].as_array().unwrap();
+    assert!(items.len() >= 25, "{}", items.len());
+    let units: std::collections::BTreeSet<&str> = items
+        .iter()
+        .map(|s| s["owning_unit"].as_str().unwrap())
+        .collect();
+    for unit in [
+        "Utdanningsetaten",
+        "Helse og omsorg",
+        "Barne- og familieetaten",
+        "Personal og organisasjon",
+        "Økonomi",
+        "Dokumentsenteret",
+    ] {
+        assert!(units.contains(unit), "{unit}");
+    }
+    assert!(items.iter().any(|s| s["product_id"].is_null()));
+    assert!(items.iter().filter(|s| !s["product_id"].is_null()).count() >= 15);
+    let catalogue: Value = app
+        .get_as(&token, "/api/v1/products?limit=500")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let products = catalogue["items"].as_array().unwrap();
+    assert!(products.len() >= 15);
+    let vendors: std::collections::BTreeSet<&str> = products
+        .iter()
+        .map(|p| p["vendor_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(vendors.len(), 3);
+    // One of them sends data outside the EEA, under standard contractual clauses.
+    assert!(products.iter().any(|p| {
+        p["sub_processors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["transfer_mechanism"] == "standard_contractual_clauses")
+    }));
 }
