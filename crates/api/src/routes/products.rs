@@ -42,8 +42,8 @@ pub struct ProductListParams {
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
-    /// Text to look for in the name; case and accents are ignored.
-    #[param(max_length = 200, example = "skole")]
+    /// Text to look for in the name; case and accents are ignored. No control characters.
+    #[param(max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$", example = "skole")]
     q: Option<String>,
 }
 
@@ -98,6 +98,7 @@ fn visible(caller: &Caller, product: &Product) -> bool {
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "One page of published products", body = ProductPage),
+        (status = 400, description = "A query parameter is malformed (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A parameter is out of range, or the cursor is not valid (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -211,7 +212,7 @@ pub async fn list_product_revisions(
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "One page of the vendor's products", body = ProductPage),
-        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that edits products, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),

@@ -39,8 +39,8 @@ pub struct SystemListParams {
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
-    /// Text to look for in the name; case and accents are ignored.
-    #[param(max_length = 200, example = "skole")]
+    /// Text to look for in the name; case and accents are ignored. No control characters.
+    #[param(max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$", example = "skole")]
     q: Option<String>,
     /// Only systems with this status.
     #[param(value_type = Option<SystemStatus>)]
@@ -153,7 +153,7 @@ async fn product_name(state: &AppState, facts: &SystemFacts) -> Result<Option<St
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "One page of systems", body = SystemPage),
-        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
