@@ -7,8 +7,8 @@ import postcss from 'postcss';
 
 const UNUSED = [
   'avatar', 'avatar-stack', 'badge', 'breadcrumbs', 'card', 'checkbox', 'chip', 'combobox',
-  'details', 'dialog', 'divider', 'dropdown', 'error-summary', 'file-upload', 'floating',
-  'list', 'pagination', 'popover', 'search', 'skeleton', 'suggestion', 'tabs', 'tag',
+  'details', 'dialog', 'divider', 'dropdown', 'file-upload', 'floating',
+  'pagination', 'popover', 'search', 'skeleton', 'suggestion', 'tabs',
   'textfield', 'togglegroup', 'toggle-group', 'tooltip',
 ];
 const unused = new RegExp(`\\.ds-(${UNUSED.join('|')})(?![a-z-])`);

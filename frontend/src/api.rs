@@ -30,6 +30,8 @@ use vern_domain::access::role_request::{
 };
 use vern_domain::organization::{Organization, OrganizationPage};
 use vern_domain::problem::Problem;
+use vern_domain::register::product::{Product, ProductFacts, ProductPage};
+use vern_domain::register::system::{System, SystemFacts, SystemPage};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -65,12 +67,26 @@ fn call(
     token: Option<String>,
     body: Option<String>,
 ) -> Pin<Box<dyn Future<Output = Result<String, ApiError>>>> {
+    call_if_match(method, url, token, body, None)
+}
+
+/// `call` with `If-Match` (the ETag is the resource's revision, quoted).
+fn call_if_match(
+    method: Method,
+    url: String,
+    token: Option<String>,
+    body: Option<String>,
+    revision: Option<i32>,
+) -> Pin<Box<dyn Future<Output = Result<String, ApiError>>>> {
     Box::pin(async move {
         let mut request = RequestBuilder::new(&url)
             .method(method)
             .header("Accept", "application/json");
         if let Some(token) = token {
             request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        if let Some(revision) = revision {
+            request = request.header("If-Match", &format!("\"{revision}\""));
         }
         let request = match body {
             Some(json) => request
@@ -571,4 +587,114 @@ pub async fn confirm_totp(code: String, token: String) -> Result<(), ApiError> {
     )
     .await
     .map(|_| ())
+}
+
+// The register.
+
+pub async fn list_catalogue(
+    q: Option<String>,
+    cursor: Option<String>,
+    token: String,
+) -> Result<ProductPage, ApiError> {
+    let url = with_query("/api/v1/products", &[("q", q), ("cursor", cursor)]);
+    get_authorized(&url, &token).await
+}
+
+pub async fn get_product(id: Uuid, token: String) -> Result<Product, ApiError> {
+    get_authorized(&format!("/api/v1/products/{id}"), &token).await
+}
+
+pub async fn list_vendor_products(
+    org: OrganizationId,
+    token: String,
+) -> Result<ProductPage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/products?limit=500"),
+        &token,
+    )
+    .await
+}
+
+/// Creates (`revision` None) or updates a product.
+pub async fn save_product(
+    org: OrganizationId,
+    id: Option<Uuid>,
+    revision: Option<i32>,
+    facts: ProductFacts,
+    token: String,
+) -> Result<Product, ApiError> {
+    let (method, url) = match id {
+        None => (
+            Method::POST,
+            format!("/api/v1/organizations/{org}/products"),
+        ),
+        Some(id) => (
+            Method::PUT,
+            format!("/api/v1/organizations/{org}/products/{id}"),
+        ),
+    };
+    parse(&call_if_match(method, url, Some(token), Some(to_json(&facts)?), revision).await?)
+}
+
+pub async fn list_systems(url: String, token: String) -> Result<SystemPage, ApiError> {
+    get_authorized(&url, &token).await
+}
+
+pub async fn get_system(org: OrganizationId, id: Uuid, token: String) -> Result<System, ApiError> {
+    get_authorized(&format!("/api/v1/organizations/{org}/systems/{id}"), &token).await
+}
+
+/// Registers (`id` None) or updates a system.
+pub async fn save_system(
+    org: OrganizationId,
+    id: Option<Uuid>,
+    revision: Option<i32>,
+    facts: SystemFacts,
+    token: String,
+) -> Result<System, ApiError> {
+    let (method, url) = match id {
+        None => (Method::POST, format!("/api/v1/organizations/{org}/systems")),
+        Some(id) => (
+            Method::PUT,
+            format!("/api/v1/organizations/{org}/systems/{id}"),
+        ),
+    };
+    parse(&call_if_match(method, url, Some(token), Some(to_json(&facts)?), revision).await?)
+}
+
+pub async fn delete_system(
+    org: OrganizationId,
+    id: Uuid,
+    revision: i32,
+    token: String,
+) -> Result<(), ApiError> {
+    call_if_match(
+        Method::DELETE,
+        format!("/api/v1/organizations/{org}/systems/{id}"),
+        Some(token),
+        None,
+        Some(revision),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// One entry of a product's history (the facts themselves are left out).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ProductRevisionItem {
+    pub revision: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub material_changes: Vec<vern_domain::register::product::MaterialFact>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ProductRevisionList {
+    pub items: Vec<ProductRevisionItem>,
+}
+
+pub async fn list_product_revisions(
+    id: Uuid,
+    token: String,
+) -> Result<ProductRevisionList, ApiError> {
+    get_authorized(&format!("/api/v1/products/{id}/revisions"), &token).await
 }

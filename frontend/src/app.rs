@@ -16,6 +16,10 @@ use crate::pages::admin::{
 use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
+use crate::pages::register::{
+    CataloguePage, ProductDetailPage, ProductEditorPage, SystemEditorPage, SystemsPage,
+    VendorProductsPage,
+};
 use crate::session::{provide_session, use_session};
 
 #[component]
@@ -37,6 +41,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/settings") view=SettingsPage/>
                     <Route path=path!("/organizations/:id/role-requests") view=RoleRequestsPage/>
                     <Route path=path!("/organizations/:id/api-clients") view=ApiClientsPage/>
+                    <Route path=path!("/organizations/:id/products") view=VendorProductsPage/>
+                    <Route path=path!("/organizations/:id/products/:pid") view=ProductEditorPage/>
+                    <Route path=path!("/organizations/:id/systems") view=SystemsPage/>
+                    <Route path=path!("/organizations/:id/systems/:sid") view=SystemEditorPage/>
+                    <Route path=path!("/catalogue") view=CataloguePage/>
+                    <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/account") view=AccountPage/>
@@ -79,6 +89,9 @@ fn Header() -> impl IntoView {
                 <nav class="vern-nav" aria-label=i18n.tr("nav-label")>
                     <ul>
                         <li><A href="/organizations">{i18n.tr("nav-organizations")}</A></li>
+                        <Show when=move || session.current.with(Option::is_some)>
+                            <li><A href="/catalogue">{i18n.tr("nav-catalogue")}</A></li>
+                        </Show>
                         <li><a href="/api/docs/" rel="external">{i18n.tr("nav-api-docs")}</a></li>
                         <li>
                             {move || if session.current.get().is_some() {

@@ -83,6 +83,37 @@ impl Session {
         }
     }
 
+    /// Whether the logged-in user holds `permission` in `org` (reactive). The server decides;
+    /// this only hides what would be refused.
+    pub fn can(
+        &self,
+        org: vern_domain::OrganizationId,
+        permission: vern_domain::access::Permission,
+    ) -> bool {
+        self.current.with(|s| {
+            s.as_ref().is_some_and(|s| {
+                s.me.memberships
+                    .iter()
+                    .filter(|m| m.organization_id == org)
+                    .any(|m| m.roles.iter().any(|r| r.grants(permission)))
+            })
+        })
+    }
+
+    /// The user's organisations in which they hold `permission`, as (id, name).
+    pub fn orgs_with(
+        &self,
+        permission: vern_domain::access::Permission,
+    ) -> Vec<(vern_domain::OrganizationId, String)> {
+        self.current.with(|s| {
+            s.iter()
+                .flat_map(|s| s.me.memberships.iter())
+                .filter(|m| m.roles.iter().any(|r| r.grants(permission)))
+                .map(|m| (m.organization_id, m.organization_name.clone()))
+                .collect()
+        })
+    }
+
     pub async fn log_out(&self) {
         if let Some(info) = self.current.get_untracked() {
             let _ = api::logout(&info.access_token).await;

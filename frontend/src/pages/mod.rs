@@ -4,3 +4,4 @@ pub mod admin;
 pub mod auth;
 pub mod operator;
 pub mod organizations;
+pub mod register;

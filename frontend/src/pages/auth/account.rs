@@ -76,6 +76,8 @@ pub fn AccountPage() -> impl IntoView {
                                                     let settings_href = can(Permission::ManageOrgSettings).then(|| format!("/organizations/{}/settings", m.organization_id));
                                                     let requests_href = can(Permission::DecideRoleRequests).then(|| format!("/organizations/{}/role-requests", m.organization_id));
                                                     let clients_href = can(Permission::ManageApiClients).then(|| format!("/organizations/{}/api-clients", m.organization_id));
+                                                    let systems_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/systems", m.organization_id));
+                                                    let products_href = can(Permission::EditProducts).then(|| format!("/organizations/{}/products", m.organization_id));
                                                     let operator_href = can(Permission::CreateOrganizations).then_some("/operator");
                                                     view! {
                                                         <tr>
@@ -87,6 +89,8 @@ pub fn AccountPage() -> impl IntoView {
                                                             <td>{move || roles.iter().map(|r| i18n.t(&role_key(*r))).collect::<Vec<_>>().join(", ")}</td>
                                                             <td>
                                                                 <div class="vern-tools">
+                                                                    {systems_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("systems-title")}</A> })}
+                                                                    {products_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("vendor-products-title")}</A> })}
                                                                     {members_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("members-title")}</A> })}
                                                                     {audit_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("audit-title")}</A> })}
                                                                     {settings_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("settings-title")}</A> })}

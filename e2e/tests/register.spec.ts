@@ -1,0 +1,135 @@
+import { test, expect, expectNoAxeViolations } from './fixtures';
+import { demoUser, logIn } from './credentials';
+
+// A vendor describes a new product in the catalogue; a municipality finds it and registers
+// it as a system in use; a stale save shows what the other person changed.
+test('a vendor publishes a product and a municipality takes it into use', async ({ page, browser, consoleErrors }) => {
+  test.setTimeout(120_000);
+  const productName = `Tavleboka ${Date.now().toString(36)}`;
+
+  // The vendor's product editor.
+  const editor = demoUser('product_editor');
+  await logIn(page, editor);
+  await page.getByRole('row', { name: /Fjordlys Programvare AS/ }).getByRole('link', { name: 'Produkter' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Produkter' })).toBeVisible();
+  await expect(page.getByRole('table')).toContainText('Skolesekk');
+  await expectNoAxeViolations(page);
+
+  await page.getByRole('link', { name: 'Nytt produkt' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Nytt produkt' })).toBeVisible();
+  await page.locator('#p-name').fill(productName);
+  await page.getByLabel('Versjon').fill('1.0');
+  await page.getByLabel('Beskrivelse').fill('Digital tavle for klasserommet.');
+  await page.getByRole('button', { name: 'Legg til et sted' }).click();
+  await page.getByRole('button', { name: 'Legg til en underleverandør' }).click();
+  const sub = page.getByRole('group', { name: 'Underleverandør 1' });
+  await sub.getByLabel('Navn').fill('Skyhavn Inc.');
+  await sub.getByLabel('Land').fill('US');
+  await sub.getByLabel('Tjeneste').fill('Brukerstøtte');
+  await page.getByLabel('Kontaktopplysninger').check();
+  await page.getByLabel('Publisert i katalogen').check();
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  // The domain's own rule, before anything is sent: outside the EEA needs a mechanism.
+  await expect(page.getByRole('alert')).toContainText('Underleverandører – 1 – Overføringsgrunnlag: må oppgis utenfor EU/EØS');
+  await expectNoAxeViolations(page);
+  await sub.getByLabel('Overføringsgrunnlag').selectOption({ label: 'Standard personvernbestemmelser (art. 46)' });
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await expect(page).toHaveURL(/\/organizations\/[0-9a-f-]+\/products\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Rediger produktet' })).toBeVisible();
+  const editorUrl = page.url();
+
+  // The vendor's administrator changes the description meanwhile, in another browser.
+  const other = await browser.newContext({ baseURL: new URL(editorUrl).origin, locale: 'nb-NO' });
+  const otherPage = await other.newPage();
+  await logIn(otherPage, demoUser('vendor_admin'));
+  await otherPage.goto(editorUrl);
+  await expect(otherPage.locator('#p-name')).toHaveValue(productName);
+  await otherPage.getByLabel('Beskrivelse').fill('Digital tavle for klasserommet, med opptak.');
+  await otherPage.getByLabel('E-postadresse').check();
+  await otherPage.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(otherPage.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await other.close();
+
+  // The editor's save meets the newer version: 412, and the page names what changed.
+  await page.getByLabel('Versjon').fill('1.1');
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  const stale = page.getByRole('alert').filter({ hasText: 'Noen andre har lagret i mellomtiden' });
+  await expect(stale).toContainText('Beskrivelse');
+  await expect(stale).toContainText('Opplysningskategorier');
+  await expectNoAxeViolations(page);
+  await stale.getByRole('button', { name: 'Lagre mine endringer likevel' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await expect(page.getByLabel('Versjon')).toHaveValue('1.1');
+  expect(consoleErrors.filter((e) => !e.includes('412'))).toEqual([]);
+  consoleErrors.length = 0;
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await page.waitForURL(/\/login$/);
+
+  // A register editor in Oslo finds it in the catalogue and registers it.
+  await logIn(page, demoUser('register_editor'));
+  await page.getByRole('link', { name: 'Katalog' }).click();
+  await page.getByLabel('Søk etter produktnavn').fill(productName);
+  await page.getByRole('button', { name: 'Søk' }).click();
+  await page.getByRole('link', { name: productName }).click();
+  await expect(page.getByRole('heading', { level: 1, name: productName })).toBeVisible();
+  await expect(page.getByText('Skyhavn Inc.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Endringshistorikk' })).toContainText('Opplysningskategorier');
+  await expectNoAxeViolations(page);
+  await page.getByRole('link', { name: /Ta i bruk i Oslo/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Registrer et system' })).toBeVisible();
+  await expect(page.getByRole('link', { name: productName })).toBeVisible();
+  await page.getByLabel('Eierenhet').fill('Oppvekst og utdanning');
+  await page.getByLabel('Neste gjennomgang').fill('2027-06-30');
+  await page.getByLabel('Integrasjoner').fill('Skolesekk\nFeide');
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Rediger systemet' })).toBeVisible();
+  // Without a name of its own, the system takes the product's.
+  await expect(page.locator('#s-name')).toHaveValue(productName);
+  // In use: the life cycle offers phasing out or retiring, not planning again.
+  await expect(page.getByLabel('Status').locator('option')).toHaveText(['I bruk', 'Fases ut', 'Avviklet']);
+
+  // The systems list finds it, filtered by name.
+  await page.getByRole('link', { name: 'Systemer' }).first().click();
+  await page.getByLabel('Søk etter systemnavn').fill(productName);
+  await page.getByRole('button', { name: 'Søk' }).click();
+  const row = page.getByRole('row', { name: new RegExp(productName) });
+  await expect(row).toContainText('Oppvekst og utdanning');
+  await expect(row).toContainText('I bruk');
+  await expectNoAxeViolations(page);
+
+  // Overdue reviews, from the demo register.
+  await page.getByLabel('Søk etter systemnavn').fill('');
+  await page.getByLabel('Bare de med forfalt gjennomgang').check();
+  await page.getByRole('button', { name: 'Søk' }).click();
+  await expect(page).toHaveURL(/review=overdue/);
+  await expect(page.getByRole('table').getByText('Forfalt').first()).toBeVisible();
+});
+
+test('a planned system can be deleted; keyboard only', async ({ page, consoleErrors }) => {
+  await logIn(page, demoUser('register_editor'));
+  await page.goto('/account');
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer' }).click();
+  await page.getByRole('link', { name: 'Registrer et system' }).click();
+  // An own system, by keyboard.
+  await page.locator('#s-name').focus();
+  await page.keyboard.type('Nabovarsel-prøve');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Byutvikling');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Status')).toBeFocused();
+  await page.getByLabel('Status').selectOption('planned');
+  await page.getByLabel('Merknader').fill('Pilot høsten 2027');
+  await page.getByRole('button', { name: 'Lagre', exact: true }).press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Slett systemet' }).press('Enter');
+  await page.getByRole('button', { name: 'Ja, slett systemet' }).press('Enter');
+  await expect(page).toHaveURL(/\/systems$/);
+  await page.getByLabel('Søk etter systemnavn').fill('Nabovarsel-prøve');
+  await page.getByRole('button', { name: 'Søk' }).click();
+  await expect(page.getByText('Ingen systemer funnet.')).toBeVisible();
+  await expectNoAxeViolations(page);
+});
