@@ -33,7 +33,11 @@ pub struct ListOrganizationsParams {
     #[param(value_type = Option<OrgKind>)]
     kind: Option<String>,
     /// Text to look for in the name; case and accents are ignored. No control characters.
-    #[param(max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$", example = "bodø")]
+    #[param(
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$",
+        example = "bodø"
+    )]
     q: Option<String>,
 }
 

@@ -43,7 +43,11 @@ pub struct ProductListParams {
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
     /// Text to look for in the name; case and accents are ignored. No control characters.
-    #[param(max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$", example = "skole")]
+    #[param(
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$",
+        example = "skole"
+    )]
     q: Option<String>,
 }
 

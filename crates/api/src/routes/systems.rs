@@ -40,7 +40,11 @@ pub struct SystemListParams {
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
     /// Text to look for in the name; case and accents are ignored. No control characters.
-    #[param(max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$", example = "skole")]
+    #[param(
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$",
+        example = "skole"
+    )]
     q: Option<String>,
     /// Only systems with this status.
     #[param(value_type = Option<SystemStatus>)]
