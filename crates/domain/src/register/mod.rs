@@ -1,6 +1,7 @@
 //! The shared register: the vendors' product catalogue, the municipalities' systems in use
 //! and (next) their processing activities, with the taxonomy they are described in.
 
+pub mod activity;
 pub mod country;
 pub mod product;
 pub mod system;
