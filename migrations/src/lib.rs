@@ -12,6 +12,7 @@ mod m20261124_000006_passkeys;
 mod m20261124_000007_audit_indexes;
 mod m20261124_000008_auth_policy;
 mod m20261124_000009_register;
+mod m20261130_000010_activities;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_audit_indexes::Migration),
             Box::new(m20261124_000008_auth_policy::Migration),
             Box::new(m20261124_000009_register::Migration),
+            Box::new(m20261130_000010_activities::Migration),
         ]
     }
 }

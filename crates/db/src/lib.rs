@@ -5,6 +5,7 @@
 //! translate rows to `vern_domain` types and back. Every org-owned query filters on
 //! `organization_id`; every multi-row change runs in one transaction.
 
+pub mod activities;
 pub mod api_clients;
 pub mod audit;
 pub mod connection;

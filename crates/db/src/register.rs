@@ -26,7 +26,7 @@ pub struct NameCursor {
     pub id: Uuid,
 }
 
-fn contains_pattern(q: &str) -> LikeExpr {
+pub(crate) fn contains_pattern(q: &str) -> LikeExpr {
     let escaped = q
         .replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -34,7 +34,7 @@ fn contains_pattern(q: &str) -> LikeExpr {
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
-fn after<C: ColumnTrait>(sort_col: C, id_col: C, after: NameCursor) -> Condition {
+pub(crate) fn after<C: ColumnTrait>(sort_col: C, id_col: C, after: NameCursor) -> Condition {
     Condition::any()
         .add(sort_col.gt(after.sort_key.clone()))
         .add(
@@ -79,7 +79,7 @@ fn to_product(row: product::Model, vendor_name: String) -> Result<Product, DbErr
     })
 }
 
-fn json<T: Serialize>(value: &T) -> Result<String, DbError> {
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<String, DbError> {
     serde_json::to_string(value).map_err(|_| DbError::InvalidRow("facts"))
 }
 
@@ -379,6 +379,7 @@ pub async fn delete_system(
     org: OrganizationId,
     id: Uuid,
 ) -> Result<bool, DbError> {
+    crate::activities::unlink_system(db, org, id).await?;
     let result = system::Entity::delete_many()
         .filter(system::Column::Id.eq(id))
         .filter(system::Column::OrganizationId.eq(org.into_uuid()))

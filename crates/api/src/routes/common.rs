@@ -105,3 +105,11 @@ pub fn if_match(req: &HttpRequest, current: i32) -> Result<i32, ApiError> {
             .detail("someone else changed it first; fetch it again and redo the change"))
     }
 }
+
+/// Sets the `ETag` of a response to the resource's revision.
+pub fn with_etag(mut response: actix_web::HttpResponse, revision: i32) -> actix_web::HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&etag(revision)) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}

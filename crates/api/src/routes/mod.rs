@@ -1,5 +1,6 @@
 //! The API's routes, one module per capability.
 
+pub mod activities;
 pub mod api_clients;
 pub mod audit;
 pub mod auth;
@@ -42,4 +43,5 @@ fn v1(cfg: &mut ServiceConfig) {
     passkeys::mount(cfg);
     products::mount(cfg);
     systems::mount(cfg);
+    activities::mount(cfg);
 }

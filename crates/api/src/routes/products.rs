@@ -17,7 +17,7 @@ use vern_domain::register::product::{
     MaterialFact, Product, ProductFacts, ProductPage, check_product, material_changes,
 };
 
-use super::common::{ParamErrors, cursor, etag, if_match, refused};
+use super::common::{ParamErrors, cursor, if_match, refused, with_etag};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
@@ -73,15 +73,6 @@ impl ProductListParams {
             cursor(self.cursor.as_deref())?,
         ))
     }
-}
-
-fn with_etag(mut response: HttpResponse, revision: i32) -> HttpResponse {
-    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&etag(revision)) {
-        response
-            .headers_mut()
-            .insert(actix_web::http::header::ETAG, value);
-    }
-    response
 }
 
 /// May the caller see this product? Published: anyone logged in. Unpublished: its vendor's

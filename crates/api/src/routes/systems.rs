@@ -16,7 +16,7 @@ use vern_domain::register::system::{
     System, SystemFacts, SystemPage, SystemStatus, check_system, check_update,
 };
 
-use super::common::{ParamErrors, cursor, etag, if_match, refused};
+use super::common::{ParamErrors, cursor, if_match, refused, with_etag};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
@@ -105,15 +105,6 @@ impl SystemListParams {
             cursor(self.cursor.as_deref())?,
         ))
     }
-}
-
-fn with_etag(mut response: HttpResponse, revision: i32) -> HttpResponse {
-    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&etag(revision)) {
-        response
-            .headers_mut()
-            .insert(actix_web::http::header::ETAG, value);
-    }
-    response
 }
 
 fn event(

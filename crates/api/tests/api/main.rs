@@ -3,6 +3,7 @@
 //! Integration tests: the real server on port 0 against its own database — an SQLite file
 //! by default, a uniquely named PostgreSQL database when `TEST_DATABASE_URL` is set.
 
+mod activities;
 mod api_clients;
 mod audit;
 mod auth;

@@ -1,6 +1,7 @@
 //! sea-orm entities: the tables as they are stored. Domain types live in `vern_domain`;
 //! the repository modules translate.
 
+pub mod activity_system;
 pub mod api_client;
 pub mod audit_chain;
 pub mod audit_event;
@@ -8,6 +9,7 @@ pub mod invitation;
 pub mod login_throttle;
 pub mod organization;
 pub mod passkey;
+pub mod processing_activity;
 pub mod product;
 pub mod product_revision;
 pub mod refresh_token;
