@@ -90,6 +90,7 @@ pub async fn seed_demo(
         report.kept += DEMO_ORGS.len();
     }
     report.created += crate::seed_register::seed_register(&txn, now).await?;
+    report.created += crate::seed_register::seed_activities(&txn, now).await?;
     txn.commit().await?;
     progress(total, total);
     Ok(report)

@@ -6,11 +6,16 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
+use vern_domain::register::activity::{
+    ActivityFacts, ActivityStatus, CategoryUse, DpiaStatus, LegalBasisPair, Recipient,
+    check_activity,
+};
 use vern_domain::register::product::{
     Connector, HostingLocation, HostingRole, ProductFacts, RequestType, SubProcessor,
     TransferMechanism, check_product,
 };
 use vern_domain::register::system::{SystemFacts, SystemStatus, check_system};
+use vern_domain::register::taxonomy::{Art9Condition, LegalBasis, data_category};
 
 use crate::DbError;
 use crate::entities::product;
@@ -570,6 +575,388 @@ pub async fn seed_register(
         let checked = check_system(&input, product_id.map(|_| *name))
             .map_err(|_| DbError::InvalidRow("demo system"))?;
         insert_system(db, oslo.id, &checked, now).await?;
+        created += 1;
+    }
+    Ok(created)
+}
+
+/// One of Oslo's demo processing activities. Every activity rests on Art. 6(1)(e) with the
+/// statute named in `law`; special categories use `condition` with the same statute.
+struct DemoActivity {
+    name: &'static str,
+    purpose: &'static str,
+    summary: &'static str,
+    law: &'static str,
+    subjects: &'static [&'static str],
+    categories: &'static [&'static str],
+    condition: Option<Art9Condition>,
+    confidentiality: &'static str,
+    systems: &'static [&'static str],
+    responsible: &'static str,
+    dpia: DpiaStatus,
+    retention: &'static str,
+}
+
+const A9_PUBLIC: Option<Art9Condition> = Some(Art9Condition::SubstantialPublicInterest);
+const A9_CARE: Option<Art9Condition> = Some(Art9Condition::HealthOrSocialCare);
+const A9_WORK: Option<Art9Condition> = Some(Art9Condition::EmploymentSocialSecurity);
+
+const OSLO_ACTIVITIES: &[DemoActivity] = &[
+    DemoActivity {
+        name: "Elevadministrasjon i grunnskolen",
+        purpose: "Gi elever grunnskoleopplæring og følge opp fravær og vurdering",
+        summary: "Vi registrerer elevene, fraværet og vurderingene deres for å gi opplæring.",
+        law: "opplæringslova § 15-1",
+        subjects: &["dpv:Student", "dpv:Child", "dpv:ParentOfDataSubject"],
+        categories: &[
+            "pd:Name",
+            "pd:OfficialID",
+            "pd:Contact",
+            "pd:School",
+            "pd:Family",
+        ],
+        condition: None,
+        confidentiality: "forvaltningsloven § 13",
+        systems: &["Skolesekk", "Elevtorget", "Foreldrekontakt"],
+        responsible: "Direktør, Utdanningsetaten",
+        dpia: DpiaStatus::Completed,
+        retention: "Bevares etter arkivlova",
+    },
+    DemoActivity {
+        name: "Spesialundervisning",
+        purpose: "Vurdere og gi spesialundervisning etter sakkyndig vurdering",
+        summary: "Når et barn trenger spesialundervisning, behandler vi opplysninger om behovet og tiltakene.",
+        law: "opplæringslova § 11-6",
+        subjects: &["dpv:Student", "dpv:Child", "dpv:ParentOfDataSubject"],
+        categories: &[
+            "pd:Name",
+            "pd:OfficialID",
+            "pd:School",
+            "pd:Health",
+            "pd:Disability",
+        ],
+        condition: A9_PUBLIC,
+        confidentiality: "forvaltningsloven § 13",
+        systems: &["Skolesekk"],
+        responsible: "Direktør, Utdanningsetaten",
+        dpia: DpiaStatus::Completed,
+        retention: "Bevares etter arkivlova",
+    },
+    DemoActivity {
+        name: "Timeplan og romplanlegging",
+        purpose: "Lage timeplaner for elever og lærere",
+        summary: "Vi bruker navn og klasse for å lage timeplaner.",
+        law: "opplæringslova § 15-1",
+        subjects: &["dpv:Student", "dpv:Employee"],
+        categories: &["pd:Name", "pd:School"],
+        condition: None,
+        confidentiality: "",
+        systems: &["Timeplanleggeren"],
+        responsible: "Direktør, Utdanningsetaten",
+        dpia: DpiaStatus::NotRequired,
+        retention: "Slettes ett år etter skoleårets slutt",
+    },
+    DemoActivity {
+        name: "Barnehageopptak og -drift",
+        purpose: "Tildele barnehageplass og følge opp barnet i barnehagen",
+        summary: "Vi behandler opplysninger om barnet og foreldrene for å tildele plass og gi et godt barnehagetilbud.",
+        law: "barnehageloven § 16",
+        subjects: &["dpv:Child", "dpv:ParentOfDataSubject"],
+        categories: &[
+            "pd:Name",
+            "pd:OfficialID",
+            "pd:Contact",
+            "pd:Family",
+            "pd:Health",
+        ],
+        condition: A9_PUBLIC,
+        confidentiality: "forvaltningsloven § 13",
+        systems: &["Barnehagebasen"],
+        responsible: "Direktør, Barnehageetaten",
+        dpia: DpiaStatus::Completed,
+        retention: "Bevares etter arkivlova",
+    },
+    DemoActivity {
+        name: "Kulturskole",
+        purpose: "Ta opp elever og fakturere kulturskoleplass",
+        summary: "Vi behandler opplysninger om elever og betalere i kulturskolen.",
+        law: "opplæringslova § 26-1",
+        subjects: &["dpv:Student", "dpv:Child", "dpv:ParentOfDataSubject"],
+        categories: &["pd:Name", "pd:Contact", "pd:Financial"],
+        condition: None,
+        confidentiality: "",
+        systems: &["Kulturskoleportalen"],
+        responsible: "Direktør, Kulturetaten",
+        dpia: DpiaStatus::NotRequired,
+        retention: "Fem år etter avsluttet plass",
+    },
+    DemoActivity {
+        name: "Hjemmetjenester og sykehjem",
+        purpose: "Yte helse- og omsorgstjenester og dokumentere dem",
+        summary: "Vi fører journal over helsehjelpen vi gir i hjemmet og på sykehjem.",
+        law: "helse- og omsorgstjenesteloven § 3-1",
+        subjects: &["dpv:Patient", "dpv:ElderlyDataSubject"],
+        categories: &[
+            "pd:Name",
+            "pd:OfficialID",
+            "pd:PhysicalAddress",
+            "pd:Health",
+            "pd:Prescription",
+        ],
+        condition: A9_CARE,
+        confidentiality: "helsepersonelloven § 21",
+        systems: &["Omsorgsjournal"],
+        responsible: "Direktør, Helseetaten",
+        dpia: DpiaStatus::Completed,
+        retention: "Etter pasientjournalforskriften",
+    },
+    DemoActivity {
+        name: "Helsestasjon og skolehelsetjeneste",
+        purpose: "Følge opp barns helse og utvikling",
+        summary: "Helsestasjonen og skolehelsetjenesten dokumenterer konsultasjoner og vaksiner.",
+        law: "helse- og omsorgstjenesteloven § 3-2",
+        subjects: &["dpv:Child", "dpv:Patient", "dpv:ParentOfDataSubject"],
+        categories: &["pd:Name", "pd:OfficialID", "pd:Health", "pd:Family"],
+        condition: A9_CARE,
+        confidentiality: "helsepersonelloven § 21",
+        systems: &["Helsestasjonsjournal", "Gammelt fagsystem for skolehelse"],
+        responsible: "Direktør, Helseetaten",
+        dpia: DpiaStatus::Completed,
+        retention: "Etter pasientjournalforskriften",
+    },
+    DemoActivity {
+        name: "Legevakt",
+        purpose: "Gi øyeblikkelig hjelp og dokumentere den",
+        summary: "Legevakten fører journal over hjelpen den gir.",
+        law: "helse- og omsorgstjenesteloven § 3-5",
+        subjects: &["dpv:Patient"],
+        categories: &["pd:Name", "pd:OfficialID", "pd:Health", "pd:MentalHealth"],
+        condition: A9_CARE,
+        confidentiality: "helsepersonelloven § 21",
+        systems: &["Legevaktsystemet"],
+        responsible: "Direktør, Helseetaten",
+        dpia: DpiaStatus::Required,
+        retention: "Etter pasientjournalforskriften",
+    },
+    DemoActivity {
+        name: "Økonomisk sosialhjelp",
+        purpose: "Behandle søknader om økonomisk stønad",
+        summary: "Vi behandler opplysninger om økonomi og livssituasjon når du søker om sosialhjelp.",
+        law: "sosialtjenesteloven § 18",
+        subjects: &["dpv:Client", "dpv:Applicant"],
+        categories: &[
+            "pd:Name",
+            "pd:OfficialID",
+            "pd:Financial",
+            "pd:Income",
+            "pd:Household",
+            "pd:Health",
+        ],
+        condition: A9_CARE,
+        confidentiality: "sosialtjenesteloven § 44",
+        systems: &["Sosialsak"],
+        responsible: "Direktør, Velferdsetaten",
+        dpia: DpiaStatus::Completed,
+        retention: "Bevares etter arkivlova",
+    },
+    DemoActivity {
+        name: "Barnevernstjenester",
+        purpose: "Undersøke bekymringsmeldinger og gi hjelpetiltak",
+        summary: "Barnevernet behandler opplysninger om barn og familier for å sikre barn god omsorg.",
+        law: "barnevernsloven § 2-1",
+        subjects: &["dpv:Child", "dpv:ParentOfDataSubject", "dpv:Client"],
+        categories: &[
+            "pd:Name",
+            "pd:OfficialID",
+            "pd:Family",
+            "pd:Health",
+            "pd:MentalHealth",
+        ],
+        condition: A9_PUBLIC,
+        confidentiality: "barnevernsloven § 13-1",
+        systems: &["Barnevernsmappa"],
+        responsible: "Direktør, Barne- og familieetaten",
+        dpia: DpiaStatus::Completed,
+        retention: "Bevares etter arkivlova",
+    },
+    DemoActivity {
+        name: "Lønn og personal",
+        purpose: "Utbetale lønn og følge opp arbeidsforholdet",
+        summary: "Vi behandler opplysninger om ansatte for å utbetale lønn og følge opp sykefravær.",
+        law: "arbeidsmiljøloven § 4-6",
+        subjects: &["dpv:Employee"],
+        categories: &[
+            "pd:Name",
+            "pd:OfficialID",
+            "pd:BankAccount",
+            "pd:Salary",
+            "pd:Tax",
+            "pd:Health",
+            "pd:TradeUnionMembership",
+        ],
+        condition: A9_WORK,
+        confidentiality: "forvaltningsloven § 13",
+        systems: &["Lønnsflyt"],
+        responsible: "Direktør, Personal og organisasjon",
+        dpia: DpiaStatus::Completed,
+        retention: "Fem år etter regnskapsårets slutt (bokføringsloven)",
+    },
+    DemoActivity {
+        name: "Rekruttering",
+        purpose: "Vurdere søkere til ledige stillinger",
+        summary: "Når du søker jobb hos oss, behandler vi søknaden og CV-en din.",
+        law: "forvaltningsloven § 2",
+        subjects: &["dpv:JobApplicant"],
+        categories: &[
+            "pd:Name",
+            "pd:Contact",
+            "pd:Education",
+            "pd:EmploymentHistory",
+        ],
+        condition: None,
+        confidentiality: "",
+        systems: &["Rekrutteringsportalen"],
+        responsible: "Direktør, Personal og organisasjon",
+        dpia: DpiaStatus::NotRequired,
+        retention: "Slettes seks måneder etter ansettelse",
+    },
+    DemoActivity {
+        name: "Byggesaksbehandling",
+        purpose: "Behandle søknader om tillatelse til tiltak",
+        summary: "Vi behandler opplysninger om søkere og naboer i byggesaker.",
+        law: "plan- og bygningsloven § 20-1",
+        subjects: &["dpv:Applicant", "dpv:Citizen"],
+        categories: &["pd:Name", "pd:Contact", "pd:PhysicalAddress"],
+        condition: None,
+        confidentiality: "",
+        systems: &["Byggesaksmodulen", "Arkivkjernen"],
+        responsible: "Direktør, Plan- og bygningsetaten",
+        dpia: DpiaStatus::NotRequired,
+        retention: "Bevares etter arkivlova",
+    },
+    DemoActivity {
+        name: "Eiendomsskatt",
+        purpose: "Skrive ut og kreve inn eiendomsskatt",
+        summary: "Vi behandler opplysninger om eiere av eiendom for å skrive ut eiendomsskatt.",
+        law: "eigedomsskattelova § 3",
+        subjects: &["dpv:Citizen", "dpv:Customer"],
+        categories: &[
+            "pd:Name",
+            "pd:OfficialID",
+            "pd:PhysicalAddress",
+            "pd:Financial",
+        ],
+        condition: None,
+        confidentiality: "",
+        systems: &["Eiendomsskatteregisteret", "Regnskapsskyen"],
+        responsible: "Direktør, Eiendoms- og byfornyelsesetaten",
+        dpia: DpiaStatus::NotRequired,
+        retention: "Ti år",
+    },
+    DemoActivity {
+        name: "Politiske møter og saksdokumenter",
+        purpose: "Forberede og dokumentere politiske møter",
+        summary: "Vi publiserer møtebøker og behandler opplysninger om folkevalgte.",
+        law: "kommuneloven § 11-2",
+        subjects: &["dpv:Member", "dpv:Citizen"],
+        categories: &["pd:Name", "pd:Contact", "pd:PoliticalOpinion"],
+        condition: A9_PUBLIC,
+        confidentiality: "",
+        systems: &["Møtebok", "Arkivkjernen"],
+        responsible: "Kommunedirektøren",
+        dpia: DpiaStatus::NotAssessed,
+        retention: "Bevares etter arkivlova",
+    },
+];
+
+fn activity_facts(a: &DemoActivity, systems: Vec<Uuid>, i: usize) -> ActivityFacts {
+    ActivityFacts {
+        name: a.name.into(),
+        purposes: vec![a.purpose.into()],
+        public_summary: a.summary.into(),
+        legal_bases: vec![LegalBasisPair {
+            basis: LegalBasis::PublicTask,
+            national_law: a.law.into(),
+        }],
+        public_task: true,
+        data_subjects: a.subjects.iter().map(|s| (*s).into()).collect(),
+        data_categories: a
+            .categories
+            .iter()
+            .map(|c| {
+                let special = data_category(c).is_some_and(|d| d.special.is_some());
+                CategoryUse {
+                    category: (*c).into(),
+                    art9_condition: if special { a.condition } else { None },
+                    legal_reference: if special { a.law.into() } else { String::new() },
+                    retention: a.retention.into(),
+                }
+            })
+            .collect(),
+        confidentiality: a.confidentiality.into(),
+        national_id_justification: if a.categories.contains(&"pd:OfficialID") {
+            "Sikker identifisering av personen i saken og oppslag i Folkeregisteret".into()
+        } else {
+            String::new()
+        },
+        protected_addresses: a.categories.contains(&"pd:OfficialID"),
+        vulnerable_subjects: false,
+        recipients: if a.categories.contains(&"pd:Tax") {
+            vec![Recipient {
+                name: "Skatteetaten".into(),
+                country: "NO".into(),
+                legal_reference: "skatteforvaltningsloven § 7-2".into(),
+            }]
+        } else {
+            Vec::new()
+        },
+        transfers: Vec::new(),
+        security_measures: vec![
+            "Tilgangsstyring etter tjenstlig behov".into(),
+            "Logging av oppslag".into(),
+        ],
+        dpia: a.dpia,
+        responsible: a.responsible.into(),
+        system_ids: systems,
+        status: ActivityStatus::Active,
+        // A few are overdue for review, as in any real record.
+        review_date: NaiveDate::from_ymd_opt(2026, 1 + (i % 12) as u32, 1)
+            .map(|d| d + chrono::Months::new(if i % 4 == 0 { 0 } else { 12 })),
+        published: true,
+    }
+}
+
+/// Seeds Oslo's record of processing once (when it has no activity), linking each entry to
+/// the demo systems by name.
+pub async fn seed_activities(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    use crate::entities::processing_activity;
+    if processing_activity::Entity::find().count(db).await? > 0 {
+        return Ok(0);
+    }
+    let Some(oslo) = organizations::find_by_kommunenummer(db, "0301").await? else {
+        return Ok(0);
+    };
+    let (systems, _) = crate::register::list_systems(
+        db,
+        oslo.id,
+        &Default::default(),
+        vern_domain::pagination::Limit::parse(Some(500)).unwrap_or_default(),
+        None,
+    )
+    .await?;
+    let mut created = 0;
+    for (i, a) in OSLO_ACTIVITIES.iter().enumerate() {
+        let ids = a
+            .systems
+            .iter()
+            .filter_map(|name| systems.iter().find(|s| s.facts.name == *name).map(|s| s.id))
+            .collect();
+        let checked = check_activity(&activity_facts(a, ids, i))
+            .map_err(|_| DbError::InvalidRow("demo activity"))?;
+        crate::activities::insert(db, oslo.id, &checked, now).await?;
         created += 1;
     }
     Ok(created)

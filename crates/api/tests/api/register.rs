@@ -632,4 +632,42 @@ async fn the_demo_register_is_believable() {
             .iter()
             .any(|s| s["transfer_mechanism"] == "standard_contractual_clauses")
     }));
+    // The record of processing: at least 15 activities, each linked to its systems, some
+    // with special categories, some overdue for review.
+    let activities: Value = app
+        .get_as(
+            &token,
+            &format!("/api/v1/organizations/{oslo}/processing-activities?limit=500"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let activities = activities["items"].as_array().unwrap();
+    assert!(activities.len() >= 15, "{}", activities.len());
+    assert!(
+        activities
+            .iter()
+            .all(|a| !a["system_ids"].as_array().unwrap().is_empty())
+    );
+    let special: Value = app
+        .get_as(
+            &token,
+            &format!("/api/v1/organizations/{oslo}/processing-activities?special=true&limit=500"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(special["items"].as_array().unwrap().len() >= 5);
+    let overdue: Value = app
+        .get_as(
+            &token,
+            &format!("/api/v1/organizations/{oslo}/processing-activities?review=overdue"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!overdue["items"].as_array().unwrap().is_empty());
 }
