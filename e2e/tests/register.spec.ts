@@ -133,3 +133,46 @@ test('a planned system can be deleted; keyboard only', async ({ page, consoleErr
   await expect(page.getByText('Ingen systemer funnet.')).toBeVisible();
   await expectNoAxeViolations(page);
 });
+
+test('a municipality writes a processing activity into its record', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
+  const name = `Leksehjelp ${Date.now().toString(36)}`;
+  await logIn(page, demoUser('register_editor'));
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Behandlingsprotokoll' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Behandlingsprotokoll' })).toBeVisible();
+  await expect(page.getByRole('table')).toContainText('Elevadministrasjon i grunnskolen');
+  await expectNoAxeViolations(page);
+
+  await page.getByRole('link', { name: 'Ny behandlingsaktivitet' }).click();
+  await page.locator('#a-name').fill(name);
+  await page.getByLabel('Formål').fill('Tilby gratis leksehjelp');
+  await page.getByLabel('Ansvarlig internt').fill('Rektor');
+  await page.getByLabel('Lovhjemmel 1').fill('opplæringslova § 13-7');
+  await page.getByRole('group', { name: 'Registrerte' }).getByLabel('Barn', { exact: true }).check();
+  await page.getByRole('group', { name: 'Opplysningskategorier' }).getByLabel('Navn', { exact: true }).check();
+  await page.getByLabel(/^Helseopplysninger/).check();
+  await page.getByRole('group', { name: 'Systemer som brukes' }).getByLabel('Skolesekk').check();
+  await page.getByLabel('Status').selectOption({ label: 'I protokollen' });
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  // The record's own rule: health data need an Art. 9(2) condition.
+  await expect(page.getByRole('alert')).toContainText('Opplysningskategorier – 2 – Vilkår i artikkel 9 nr. 2: mangler vilkår for særlige kategorier');
+  await expectNoAxeViolations(page);
+  const health = page.getByRole('group', { name: 'Helseopplysninger' });
+  await health.getByLabel('Vilkår i artikkel 9 nr. 2').selectOption('substantial_public_interest');
+  await health.getByLabel('Lovhjemmel').fill('opplæringslova § 13-7');
+  await health.getByLabel('Lagringstid').fill('Slettes ved skoleårets slutt');
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Rediger behandlingsaktiviteten' })).toBeVisible();
+  // Active: it may only be discontinued from here.
+  await expect(page.getByLabel('Status').locator('option')).toHaveText(['I protokollen', 'Avsluttet']);
+
+  await page.getByRole('link', { name: 'Behandlingsprotokoll' }).click();
+  await page.getByLabel('Søk etter navn på behandlingen').fill(name);
+  await page.getByLabel('Bare de med særlige kategorier eller straffbare forhold').check();
+  await page.getByRole('button', { name: 'Søk' }).click();
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row).toContainText('Art. 6(1)(e) opplæringslova § 13-7');
+  await expect(row).toContainText('Særlig kategori');
+  await expectNoAxeViolations(page);
+});

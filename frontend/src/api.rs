@@ -698,3 +698,43 @@ pub async fn list_product_revisions(
 ) -> Result<ProductRevisionList, ApiError> {
     get_authorized(&format!("/api/v1/products/{id}/revisions"), &token).await
 }
+
+pub async fn list_activities(
+    url: String,
+    token: String,
+) -> Result<vern_domain::register::activity::ActivityPage, ApiError> {
+    get_authorized(&url, &token).await
+}
+
+pub async fn get_activity(
+    org: OrganizationId,
+    id: Uuid,
+    token: String,
+) -> Result<vern_domain::register::activity::Activity, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/processing-activities/{id}"),
+        &token,
+    )
+    .await
+}
+
+/// Creates (`id` None) or updates a processing activity.
+pub async fn save_activity(
+    org: OrganizationId,
+    id: Option<Uuid>,
+    revision: Option<i32>,
+    facts: vern_domain::register::activity::ActivityFacts,
+    token: String,
+) -> Result<vern_domain::register::activity::Activity, ApiError> {
+    let (method, url) = match id {
+        None => (
+            Method::POST,
+            format!("/api/v1/organizations/{org}/processing-activities"),
+        ),
+        Some(id) => (
+            Method::PUT,
+            format!("/api/v1/organizations/{org}/processing-activities/{id}"),
+        ),
+    };
+    parse(&call_if_match(method, url, Some(token), Some(to_json(&facts)?), revision).await?)
+}

@@ -17,8 +17,8 @@ use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::pages::register::{
-    CataloguePage, ProductDetailPage, ProductEditorPage, SystemEditorPage, SystemsPage,
-    VendorProductsPage,
+    ActivitiesPage, ActivityEditorPage, CataloguePage, ProductDetailPage, ProductEditorPage,
+    SystemEditorPage, SystemsPage, VendorProductsPage,
 };
 use crate::session::{provide_session, use_session};
 
@@ -45,6 +45,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/products/:pid") view=ProductEditorPage/>
                     <Route path=path!("/organizations/:id/systems") view=SystemsPage/>
                     <Route path=path!("/organizations/:id/systems/:sid") view=SystemEditorPage/>
+                    <Route path=path!("/organizations/:id/processing-activities") view=ActivitiesPage/>
+                    <Route path=path!("/organizations/:id/processing-activities/:aid") view=ActivityEditorPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -77,6 +77,7 @@ pub fn AccountPage() -> impl IntoView {
                                                     let requests_href = can(Permission::DecideRoleRequests).then(|| format!("/organizations/{}/role-requests", m.organization_id));
                                                     let clients_href = can(Permission::ManageApiClients).then(|| format!("/organizations/{}/api-clients", m.organization_id));
                                                     let systems_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/systems", m.organization_id));
+                                                    let activities_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/processing-activities", m.organization_id));
                                                     let products_href = can(Permission::EditProducts).then(|| format!("/organizations/{}/products", m.organization_id));
                                                     let operator_href = can(Permission::CreateOrganizations).then_some("/operator");
                                                     view! {
@@ -90,6 +91,7 @@ pub fn AccountPage() -> impl IntoView {
                                                             <td>
                                                                 <div class="vern-tools">
                                                                     {systems_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("systems-title")}</A> })}
+                                                                    {activities_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("activities-title")}</A> })}
                                                                     {products_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("vendor-products-title")}</A> })}
                                                                     {members_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("members-title")}</A> })}
                                                                     {audit_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("audit-title")}</A> })}

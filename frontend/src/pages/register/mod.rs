@@ -1,12 +1,16 @@
 //! The shared register: the product catalogue (kept by vendors) and each municipality's
 //! systems in use.
 
+mod activities;
+mod activity_editor;
 mod catalogue;
 mod product_detail;
 mod product_editor;
 mod system_editor;
 mod systems;
 
+pub use activities::ActivitiesPage;
+pub use activity_editor::ActivityEditorPage;
 pub use catalogue::CataloguePage;
 pub use product_detail::ProductDetailPage;
 pub use product_editor::{ProductEditorPage, VendorProductsPage};
