@@ -13,6 +13,7 @@ pub mod members;
 pub mod organizations;
 pub mod passkeys;
 pub mod products;
+pub mod record;
 pub mod role_requests;
 pub mod settings;
 pub mod systems;
@@ -44,4 +45,5 @@ fn v1(cfg: &mut ServiceConfig) {
     products::mount(cfg);
     systems::mount(cfg);
     activities::mount(cfg);
+    record::mount(cfg);
 }

@@ -411,3 +411,127 @@ async fn drafts_can_be_deleted_and_a_deleted_system_leaves_the_activities() {
     let page: Value = app.get_as(&editor, &base).await.json().await.unwrap();
     assert_eq!(page["items"], json!([]));
 }
+
+#[tokio::test]
+async fn the_record_of_processing_exports_as_json_csv_xlsx_and_html() {
+    use calamine::Reader;
+    let app = spawn_demo_app().await;
+    let oslo = org_named(&app, "Oslo").await;
+    let neighbour = org_named(&app, "Bodø").await;
+    let auditor = create_user(&app, "ropa-rev@example.org", &[(oslo, Role::Auditor)], true).await;
+    let auditor = log_in(&app, &auditor).await.access;
+    let admin = create_user(
+        &app,
+        "ropa-adm@example.org",
+        &[(oslo, Role::OrgAdmin)],
+        true,
+    )
+    .await;
+    let admin = log_in(&app, &admin).await.access;
+    let stranger = create_user(
+        &app,
+        "ropa-nabo@example.org",
+        &[(neighbour, Role::Auditor)],
+        true,
+    )
+    .await;
+    let stranger = log_in(&app, &stranger).await.access;
+    let base = format!("/api/v1/organizations/{oslo}/record-of-processing");
+
+    // JSON: the controller, the demo privacy officer, the 15 activities with systems, and the
+    // payroll product's transfer to India under standard contractual clauses.
+    let record: Value = app.get_as(&auditor, &base).await.json().await.unwrap();
+    assert_eq!(record["controller"]["name"], "Oslo kommune");
+    assert!(
+        record["privacy_officers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["email"].as_str().unwrap().ends_with("@example.org"))
+    );
+    let entries = record["entries"].as_array().unwrap();
+    assert!(entries.len() >= 15);
+    let payroll = entries
+        .iter()
+        .find(|e| e["activity"]["name"] == "Lønn og personal")
+        .unwrap();
+    assert_eq!(payroll["systems"], json!(["Lønnsflyt"]));
+    assert_eq!(payroll["product_transfers"][0]["country"], "IN");
+
+    // CSV: a header row and one row per entry, in Norwegian by default.
+    let response = app.get_as(&auditor, &format!("{base}.csv")).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(&reader.headers().unwrap()[0], "Behandlingsaktivitet");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), entries.len());
+    let csv_payroll = rows.iter().find(|r| &r[0] == "Lønn og personal").unwrap();
+    assert!(
+        csv_payroll[9].contains("IN: standard personvernbestemmelser (art. 46) (via Lønnsflyt)")
+    );
+    assert!(csv_payroll[5].contains("Art. 9(2)(b)"));
+
+    // XLSX, in English: opened with a reader, cell by cell.
+    let response = app.get_as(&auditor, &format!("{base}.xlsx?lang=en")).await;
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.unwrap();
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = workbook.worksheet_range("Record of processing").unwrap();
+    assert_eq!(
+        sheet.get_value((0, 0)).unwrap().to_string(),
+        "Processing activity"
+    );
+    assert_eq!(sheet.get_value((0, 16)).unwrap().to_string(), "Next review");
+    assert_eq!(sheet.height(), entries.len() + 1);
+    let xlsx_payroll = sheet
+        .rows()
+        .find(|r| r[0].to_string() == "Lønn og personal")
+        .unwrap();
+    assert_eq!(xlsx_payroll[3].to_string(), "Employees");
+    assert_eq!(xlsx_payroll[12].to_string(), "Lønnsflyt");
+
+    // HTML: printable, escaped, with the DPO.
+    let response = app.get_as(&auditor, &format!("{base}.html?lang=nn")).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("<html lang=\"nn\">"));
+    assert!(html.contains("Protokoll over behandlingsaktivitetar"));
+    assert!(html.contains("Personvernombod"));
+    assert!(html.contains("Lønn og personal"));
+
+    // Drafts are not in the record in force; asked for, they are.
+    let drafts: Value = app
+        .get_as(&auditor, &format!("{base}?status=draft"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(drafts["entries"], json!([]));
+    assert_problem(
+        app.get_as(&auditor, &format!("{base}.csv?lang=de")).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    // Refusals: identity administration sees no register content; another municipality
+    // learns nothing.
+    assert_problem(app.get_as(&admin, &base).await, 403, "forbidden").await;
+    for ext in ["", ".csv", ".xlsx", ".html"] {
+        assert_problem(
+            app.get_as(&stranger, &format!("{base}{ext}")).await,
+            404,
+            "not_found",
+        )
+        .await;
+    }
+}

@@ -531,7 +531,7 @@ pub fn has_special_categories(facts: &ActivityFacts) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;

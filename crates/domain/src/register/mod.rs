@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod country;
 pub mod product;
+pub mod record;
 pub mod system;
 pub mod taxonomy;
 

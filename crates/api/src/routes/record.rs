@@ -1,0 +1,396 @@
+//! The record of processing (behandlingsprotokoll, Art. 30(1)) as a document: JSON for
+//! integrations, CSV and XLSX for spreadsheets, and a printable HTML page — all built from
+//! the same entries, so they always say the same.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use vern_db::activities::ActivityFilter;
+use vern_db::register::SystemFilter;
+use vern_domain::OrganizationId;
+use vern_domain::access::{Permission, Role};
+use vern_domain::pagination::Limit;
+use vern_domain::problem::Problem;
+use vern_domain::register::activity::ActivityStatus;
+use vern_domain::register::product::third_countries;
+use vern_domain::register::record::{
+    ProductTransfer, RecordContact, RecordController, RecordEntry, RecordLang, RecordOfProcessing,
+    headers, row,
+};
+
+use super::common::ParamErrors;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn mount(cfg: &mut ServiceConfig) {
+    cfg.service(record_json)
+        .service(record_csv)
+        .service(record_xlsx)
+        .service(record_html);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecordParams {
+    /// The language of the labels: `nb` (default), `nn` or `en`.
+    #[param(pattern = "^(nb|nn|en)$")]
+    lang: Option<String>,
+    /// Which entries: `active` (the record in force, default), `draft`, `discontinued`.
+    #[param(value_type = Option<ActivityStatus>)]
+    status: Option<String>,
+}
+
+impl RecordParams {
+    fn parse(&self) -> Result<(RecordLang, ActivityStatus), ApiError> {
+        let mut errors = ParamErrors::default();
+        let lang = match self.lang.as_deref() {
+            None => RecordLang::Nb,
+            Some(s) => RecordLang::parse(s).unwrap_or_else(|| {
+                errors.add("lang", "unknown_value");
+                RecordLang::Nb
+            }),
+        };
+        let status = match self.status.as_deref() {
+            None => ActivityStatus::Active,
+            Some(s) => ActivityStatus::parse(s).unwrap_or_else(|| {
+                errors.add("status", "unknown_value");
+                ActivityStatus::Active
+            }),
+        };
+        errors.finish()?;
+        Ok((lang, status))
+    }
+}
+
+/// Gathers the record: the controller, its privacy officers, and every activity with the
+/// given status with its systems' names and the transfers their products make.
+async fn build(
+    state: &AppState,
+    org: OrganizationId,
+    status: ActivityStatus,
+) -> Result<RecordOfProcessing, ApiError> {
+    let db = &state.db.conn;
+    let now = Utc::now();
+    let organization = vern_db::organizations::get(db, org)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let page = Limit::parse(Some(500)).unwrap_or_default();
+
+    let mut privacy_officers = Vec::new();
+    let mut after = None;
+    loop {
+        let members = vern_db::identity::members(db, org, page, after.clone(), now).await?;
+        for m in &members.items {
+            if m.status == "active" && m.grants.iter().any(|g| g.role == Role::PrivacyOfficer) {
+                privacy_officers.push(RecordContact {
+                    name: m.display_name.clone(),
+                    email: m.email.clone(),
+                });
+            }
+        }
+        match (members.next_cursor, members.items.last()) {
+            (Some(_), Some(last)) => after = Some(last.email.clone()),
+            _ => break,
+        }
+    }
+
+    let mut systems = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (items, next) =
+            vern_db::register::list_systems(db, org, &SystemFilter::default(), page, cursor)
+                .await?;
+        systems.extend(items);
+        match next.and_then(|c| vern_domain::pagination::decode_cursor(&c).ok()) {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let mut product_transfers = std::collections::HashMap::new();
+    for product_id in systems.iter().filter_map(|s| s.facts.product_id) {
+        if product_transfers.contains_key(&product_id) {
+            continue;
+        }
+        let transfers: Vec<ProductTransfer> =
+            match vern_db::register::find_product(db, product_id).await? {
+                Some(p) => third_countries(&p.facts)
+                    .into_iter()
+                    .map(|(country, mechanism)| ProductTransfer {
+                        country,
+                        mechanism,
+                        via: p.facts.name.clone(),
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+        product_transfers.insert(product_id, transfers);
+    }
+
+    let filter = ActivityFilter {
+        status: Some(status),
+        ..Default::default()
+    };
+    let mut entries = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (items, next) = vern_db::activities::list(db, org, &filter, page, cursor).await?;
+        for activity in items {
+            let used: Vec<_> = activity
+                .facts
+                .system_ids
+                .iter()
+                .filter_map(|id| systems.iter().find(|s| s.id == *id))
+                .collect();
+            let mut transfers: Vec<ProductTransfer> = Vec::new();
+            for s in &used {
+                for t in s
+                    .facts
+                    .product_id
+                    .and_then(|p| product_transfers.get(&p))
+                    .into_iter()
+                    .flatten()
+                {
+                    if !transfers.contains(t) {
+                        transfers.push(t.clone());
+                    }
+                }
+            }
+            entries.push(RecordEntry {
+                systems: used.iter().map(|s| s.facts.name.clone()).collect(),
+                product_transfers: transfers,
+                activity,
+            });
+        }
+        match next.and_then(|c| vern_domain::pagination::decode_cursor(&c).ok()) {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    Ok(RecordOfProcessing {
+        controller: RecordController {
+            name: organization.name,
+            org_number: organization.org_number.map(|n| n.to_string()),
+        },
+        privacy_officers,
+        generated_at: now,
+        entries,
+    })
+}
+
+fn attachment(org: OrganizationId, ext: &str) -> (&'static str, String) {
+    (
+        "Content-Disposition",
+        format!("attachment; filename=\"behandlingsprotokoll-{org}.{ext}\""),
+    )
+}
+
+/// The record of processing as JSON: the controller, its data protection officers, and one
+/// entry per activity with the systems it uses and the transfers their products make.
+#[utoipa::path(
+    tag = "register",
+    operation_id = "get_record_of_processing",
+    summary = "The record of processing (JSON)",
+    params(("org_id" = OrganizationId, Path, description = "The organisation"), RecordParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The record", body = RecordOfProcessing),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown language or status (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/record-of-processing")]
+pub async fn record_json(
+    caller: Caller,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+    params: web::Query<RecordParams>,
+) -> Result<web::Json<RecordOfProcessing>, ApiError> {
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::ReadRegister)
+        .await?;
+    let (_, status) = params.parse()?;
+    Ok(web::Json(build(&state, org, status).await?))
+}
+
+/// The record as CSV (RFC 4180, UTF-8): a header row, then one row per activity.
+#[utoipa::path(
+    tag = "register",
+    operation_id = "export_record_of_processing_csv",
+    summary = "The record of processing (CSV)",
+    params(("org_id" = OrganizationId, Path, description = "The organisation"), RecordParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The record as CSV", body = String, content_type = "text/csv"),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown language or status (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/record-of-processing.csv")]
+pub async fn record_csv(
+    caller: Caller,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+    params: web::Query<RecordParams>,
+) -> Result<HttpResponse, ApiError> {
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::ReadRegister)
+        .await?;
+    let (lang, status) = params.parse()?;
+    let record = build(&state, org, status).await?;
+    let csv_error = |e: csv::Error| ApiError::internal(anyhow::anyhow!("csv: {e}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(headers(lang)).map_err(csv_error)?;
+    for entry in &record.entries {
+        writer.write_record(row(entry, lang)).map_err(csv_error)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("csv: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment(org, "csv"))
+        .body(body))
+}
+
+/// The record as an Excel workbook: one sheet, a bold header row, one row per activity.
+#[utoipa::path(
+    tag = "register",
+    operation_id = "export_record_of_processing_xlsx",
+    summary = "The record of processing (XLSX)",
+    params(("org_id" = OrganizationId, Path, description = "The organisation"), RecordParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The record as a workbook", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown language or status (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/record-of-processing.xlsx")]
+pub async fn record_xlsx(
+    caller: Caller,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+    params: web::Query<RecordParams>,
+) -> Result<HttpResponse, ApiError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::ReadRegister)
+        .await?;
+    let (lang, status) = params.parse()?;
+    let record = build(&state, org, status).await?;
+    let xlsx_error =
+        |e: rust_xlsxwriter::XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet
+        .set_name(match lang {
+            RecordLang::En => "Record of processing",
+            _ => "Behandlingsprotokoll",
+        })
+        .map_err(xlsx_error)?;
+    let bold = Format::new().set_bold().set_text_wrap();
+    let wrap = Format::new().set_text_wrap();
+    for (col, title) in headers(lang).iter().enumerate() {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        sheet
+            .write_string_with_format(0, col, *title, &bold)
+            .map_err(xlsx_error)?;
+        sheet.set_column_width(col, 28).map_err(xlsx_error)?;
+    }
+    for (i, entry) in record.entries.iter().enumerate() {
+        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        for (col, cell) in row(entry, lang).iter().enumerate() {
+            let col = u16::try_from(col).unwrap_or(u16::MAX);
+            sheet
+                .write_string_with_format(r, col, cell, &wrap)
+                .map_err(xlsx_error)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 1).map_err(xlsx_error)?;
+    let bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header(attachment(org, "xlsx"))
+        .body(bytes))
+}
+
+const RECORD_TEMPLATE: &str = include_str!("../../templates/record.html");
+
+/// The record as a printable HTML document, with the data protection officers' contact.
+#[utoipa::path(
+    tag = "register",
+    operation_id = "export_record_of_processing_html",
+    summary = "The record of processing (printable HTML)",
+    params(("org_id" = OrganizationId, Path, description = "The organisation"), RecordParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The record as an HTML document", body = String, content_type = "text/html"),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown language or status (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/record-of-processing.html")]
+pub async fn record_html(
+    caller: Caller,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+    params: web::Query<RecordParams>,
+) -> Result<HttpResponse, ApiError> {
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::ReadRegister)
+        .await?;
+    let (lang, status) = params.parse()?;
+    let record = build(&state, org, status).await?;
+    let pick = |nb: &'static str, nn: &'static str, en: &'static str| match lang {
+        RecordLang::Nb => nb,
+        RecordLang::Nn => nn,
+        RecordLang::En => en,
+    };
+    let mut env = minijinja::Environment::new();
+    let template_error = |e: minijinja::Error| ApiError::internal(anyhow::anyhow!("template: {e}"));
+    env.add_template("record.html", RECORD_TEMPLATE)
+        .map_err(template_error)?;
+    let rows: Vec<Vec<String>> = record.entries.iter().map(|e| row(e, lang)).collect();
+    let html = env
+        .get_template("record.html")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                lang => lang.tag(),
+                title => pick("Protokoll over behandlingsaktiviteter", "Protokoll over behandlingsaktivitetar", "Record of processing activities"),
+                record => &record,
+                generated => record.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                headers => headers(lang),
+                rows => rows,
+                labels => minijinja::context! {
+                    org_number => pick("org.nr.", "org.nr.", "org. no."),
+                    generated => pick("Utskrift laget", "Utskrift laga", "Generated"),
+                    dpo => pick("Personvernombud", "Personvernombod", "Data protection officer"),
+                    no_dpo => pick("Ingen personvernombud er registrert.", "Inkje personvernombod er registrert.", "No data protection officer is registered."),
+                    empty => pick("Ingen behandlingsaktiviteter.", "Ingen behandlingsaktivitetar.", "No processing activities."),
+                },
+            })
+        })
+        .map_err(template_error)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
