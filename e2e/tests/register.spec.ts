@@ -175,4 +175,12 @@ test('a municipality writes a processing activity into its record', async ({ pag
   await expect(row).toContainText('Art. 6(1)(e) opplæringslova § 13-7');
   await expect(row).toContainText('Særlig kategori');
   await expectNoAxeViolations(page);
+
+  // The record downloads as a workbook.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Excel (XLSX)' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('behandlingsprotokoll.xlsx');
+  const bytes = require('node:fs').readFileSync(await file.path());
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
 });

@@ -738,3 +738,22 @@ pub async fn save_activity(
     };
     parse(&call_if_match(method, url, Some(token), Some(to_json(&facts)?), revision).await?)
 }
+
+/// A binary download (an XLSX export) with the access token.
+pub async fn fetch_bytes(url: String, token: String) -> Result<Vec<u8>, ApiError> {
+    let response = RequestBuilder::new(&url)
+        .method(Method::GET)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        response.binary().await.map_err(|_| ApiError::Network)
+    } else {
+        let text = response.text().await.map_err(|_| ApiError::Network)?;
+        match serde_json::from_str::<Problem>(&text) {
+            Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
+            Err(_) => Err(ApiError::Network),
+        }
+    }
+}

@@ -195,3 +195,7 @@ field-error-unknown-subject = is not a known group
 field-error-duplicate = is chosen twice
 field-error-transfer-not-listed = is outside the EU/EEA and must be among the transfers
 field-error-not-a-system-here = is not one of the organisation's systems
+activities-export = Download the record
+activities-export-xlsx = Excel (XLSX)
+activities-export-csv = CSV
+activities-export-html = Printable (HTML)

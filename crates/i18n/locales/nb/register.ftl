@@ -195,3 +195,7 @@ field-error-unknown-subject = er ikke en kjent gruppe
 field-error-duplicate = er valgt to ganger
 field-error-transfer-not-listed = ligger utenfor EU/EØS og må stå blant overføringene
 field-error-not-a-system-here = er ikke et av organisasjonens systemer
+activities-export = Last ned protokollen
+activities-export-xlsx = Excel (XLSX)
+activities-export-csv = CSV
+activities-export-html = Utskriftsvennlig (HTML)

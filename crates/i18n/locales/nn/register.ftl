@@ -195,3 +195,7 @@ field-error-unknown-subject = er ikkje ei kjend gruppe
 field-error-duplicate = er vald to gonger
 field-error-transfer-not-listed = ligg utanfor EU/EØS og må stå blant overføringane
 field-error-not-a-system-here = er ikkje eitt av systema til organisasjonen
+activities-export = Last ned protokollen
+activities-export-xlsx = Excel (XLSX)
+activities-export-csv = CSV
+activities-export-html = Utskriftsvenleg (HTML)
