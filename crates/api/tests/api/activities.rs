@@ -491,10 +491,7 @@ async fn the_record_of_processing_exports_as_json_csv_xlsx_and_html() {
     );
     assert_eq!(sheet.get_value((0, 16)).unwrap().to_string(), "Next review");
     assert_eq!(sheet.height(), entries.len() + 1);
-    let xlsx_payroll = sheet
-        .rows()
-        .find(|r| r[0] == "Lønn og personal")
-        .unwrap();
+    let xlsx_payroll = sheet.rows().find(|r| r[0] == "Lønn og personal").unwrap();
     assert_eq!(xlsx_payroll[3].to_string(), "Employees");
     assert_eq!(xlsx_payroll[12].to_string(), "Lønnsflyt");
 
