@@ -16,8 +16,8 @@ use vern_domain::problem::Problem;
 use vern_domain::register::activity::ActivityStatus;
 use vern_domain::register::product::third_countries;
 use vern_domain::register::record::{
-    ProductTransfer, RecordContact, RecordController, RecordEntry, RecordLang, RecordOfProcessing,
-    headers, row,
+    PrivacyStatement, ProductTransfer, RecordContact, RecordController, RecordEntry, RecordLang,
+    RecordOfProcessing, headers, row, statement_entry,
 };
 
 use super::common::ParamErrors;
@@ -26,7 +26,8 @@ use crate::error::ApiError;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
-    cfg.service(record_json)
+    cfg.service(privacy_statement)
+        .service(record_json)
         .service(record_csv)
         .service(record_xlsx)
         .service(record_html);
@@ -65,6 +66,34 @@ impl RecordParams {
     }
 }
 
+/// The organisation's active privacy officers (personvernombud), whose contact details the
+/// record and the public statement name (Art. 30(1)(a), Art. 37(7)).
+async fn privacy_officers(
+    state: &AppState,
+    org: OrganizationId,
+) -> Result<Vec<RecordContact>, ApiError> {
+    let db = &state.db.conn;
+    let page = Limit::parse(Some(500)).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let members = vern_db::identity::members(db, org, page, after.clone(), Utc::now()).await?;
+        for m in &members.items {
+            if m.status == "active" && m.grants.iter().any(|g| g.role == Role::PrivacyOfficer) {
+                out.push(RecordContact {
+                    name: m.display_name.clone(),
+                    email: m.email.clone(),
+                });
+            }
+        }
+        match (members.next_cursor, members.items.last()) {
+            (Some(_), Some(last)) => after = Some(last.email.clone()),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
 /// Gathers the record: the controller, its privacy officers, and every activity with the
 /// given status with its systems' names and the transfers their products make.
 async fn build(
@@ -79,23 +108,7 @@ async fn build(
         .ok_or_else(ApiError::not_found)?;
     let page = Limit::parse(Some(500)).unwrap_or_default();
 
-    let mut privacy_officers = Vec::new();
-    let mut after = None;
-    loop {
-        let members = vern_db::identity::members(db, org, page, after.clone(), now).await?;
-        for m in &members.items {
-            if m.status == "active" && m.grants.iter().any(|g| g.role == Role::PrivacyOfficer) {
-                privacy_officers.push(RecordContact {
-                    name: m.display_name.clone(),
-                    email: m.email.clone(),
-                });
-            }
-        }
-        match (members.next_cursor, members.items.last()) {
-            (Some(_), Some(last)) => after = Some(last.email.clone()),
-            _ => break,
-        }
-    }
+    let privacy_officers = privacy_officers(state, org).await?;
 
     let mut systems = Vec::new();
     let mut cursor = None;
@@ -393,4 +406,73 @@ pub async fn record_html(
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(html))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementParams {
+    /// The language of the labels: `nb` (default), `nn` or `en`.
+    #[param(pattern = "^(nb|nn|en)$")]
+    lang: Option<String>,
+}
+
+/// A municipality's public privacy statement: the processing activities it has published,
+/// in plain words (purposes, legal basis, whom it concerns, which data, recipients,
+/// transfers, retention), and its data protection officers' contact. No login needed.
+#[utoipa::path(
+    tag = "register",
+    operation_id = "get_privacy_statement",
+    summary = "A municipality's public privacy statement",
+    params(("org_id" = OrganizationId, Path, description = "The municipality"), StatementParams),
+    security(()),
+    responses(
+        (status = 200, description = "The statement", body = PrivacyStatement),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such municipality (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown language (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/privacy-statement")]
+pub async fn privacy_statement(
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+    params: web::Query<StatementParams>,
+) -> Result<web::Json<PrivacyStatement>, ApiError> {
+    let org = org_id.into_inner();
+    let lang = match params.lang.as_deref() {
+        None => RecordLang::Nb,
+        Some(s) => {
+            RecordLang::parse(s).ok_or_else(|| ApiError::validation("lang", "unknown_value"))?
+        }
+    };
+    let organization = vern_db::organizations::get(&state.db.conn, org)
+        .await?
+        .filter(|o| o.kind == vern_domain::OrgKind::Municipality)
+        .ok_or_else(ApiError::not_found)?;
+    let filter = ActivityFilter {
+        status: Some(ActivityStatus::Active),
+        published: Some(true),
+        ..Default::default()
+    };
+    let page = Limit::parse(Some(500)).unwrap_or_default();
+    let mut entries = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (items, next) =
+            vern_db::activities::list(&state.db.conn, org, &filter, page, cursor).await?;
+        entries.extend(items.iter().filter_map(|a| statement_entry(a, lang)));
+        match next.and_then(|c| vern_domain::pagination::decode_cursor(&c).ok()) {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    Ok(web::Json(PrivacyStatement {
+        controller: RecordController {
+            name: organization.name,
+            org_number: organization.org_number.map(|n| n.to_string()),
+        },
+        privacy_officers: privacy_officers(&state, org).await?,
+        lang,
+        entries,
+    }))
 }

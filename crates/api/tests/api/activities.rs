@@ -532,3 +532,103 @@ async fn the_record_of_processing_exports_as_json_csv_xlsx_and_html() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn a_municipality_publishes_its_privacy_statement() {
+    let app = spawn_demo_app().await;
+    let oslo = org_named(&app, "Oslo").await;
+    let vendor = first_org(&app, OrgKind::Vendor).await;
+    // No login: residents read it.
+    let (status, statement) = app
+        .get_json(&format!(
+            "/api/v1/organizations/{oslo}/privacy-statement?lang=en"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(statement["controller"]["name"], "Oslo kommune");
+    assert_eq!(statement["lang"], "en");
+    assert!(!statement["privacy_officers"].as_array().unwrap().is_empty());
+    let entries = statement["entries"].as_array().unwrap();
+    assert!(entries.len() >= 15);
+    let school = entries
+        .iter()
+        .find(|e| e["name"] == "Elevadministrasjon i grunnskolen")
+        .unwrap();
+    assert!(school["summary"].as_str().unwrap().len() > 20);
+    assert!(
+        school["data_subjects"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Children"))
+    );
+    assert!(
+        school["legal_bases"][0]
+            .as_str()
+            .unwrap()
+            .contains("opplæringslova § 15-1")
+    );
+    // Nothing internal: no systems, no responsible person, no review dates.
+    assert!(school.get("system_ids").is_none() && school.get("responsible").is_none());
+
+    // Unpublishing an activity takes it out.
+    let editor = create_user(
+        &app,
+        "stmt@example.org",
+        &[(oslo, Role::RegisterEditor)],
+        true,
+    )
+    .await;
+    let editor = log_in(&app, &editor).await.access;
+    let list: Value = app
+        .get_as(
+            &editor,
+            &format!("/api/v1/organizations/{oslo}/processing-activities?q=Rekruttering"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut hiring = list["items"][0].clone();
+    let path = format!(
+        "/api/v1/organizations/{oslo}/processing-activities/{}",
+        hiring["id"].as_str().unwrap()
+    );
+    let revision = hiring["revision"].to_string();
+    hiring["published"] = false.into();
+    let response = send(
+        &app,
+        reqwest::Method::PUT,
+        &editor,
+        &path,
+        Some(&format!("\"{revision}\"")),
+        Some(hiring),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let (_, statement) = app
+        .get_json(&format!("/api/v1/organizations/{oslo}/privacy-statement"))
+        .await;
+    assert!(
+        statement["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["name"] != "Rekruttering")
+    );
+    assert_eq!(
+        statement["entries"].as_array().unwrap().len(),
+        entries.len() - 1
+    );
+
+    // Only municipalities have one; a bad language is refused.
+    let (status, _) = app
+        .get_json(&format!("/api/v1/organizations/{vendor}/privacy-statement"))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .get_json(&format!(
+            "/api/v1/organizations/{oslo}/privacy-statement?lang=de"
+        ))
+        .await;
+    assert_eq!(status, 422);
+}

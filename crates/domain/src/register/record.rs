@@ -412,3 +412,114 @@ mod tests {
         assert_eq!(RecordLang::parse("de"), None);
     }
 }
+
+/// One published activity as residents read it in the privacy statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementEntry {
+    pub name: String,
+    pub summary: String,
+    pub purposes: Vec<String>,
+    /// "Art. 6(1)(e) …, opplæringslova § 15-1".
+    pub legal_bases: Vec<String>,
+    pub data_subjects: Vec<String>,
+    pub data_categories: Vec<String>,
+    pub recipients: Vec<String>,
+    /// Countries outside the EU/EEA the data go to.
+    pub transfers: Vec<String>,
+    /// "Navn: Bevares (arkivlova)".
+    pub retention: Vec<String>,
+}
+
+/// A municipality's public privacy statement: its published activities in plain words and
+/// whom to contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrivacyStatement {
+    pub controller: RecordController,
+    pub privacy_officers: Vec<RecordContact>,
+    pub lang: RecordLang,
+    pub entries: Vec<StatementEntry>,
+}
+
+/// The statement's entry for an activity, or `None` when it is not published and active.
+pub fn statement_entry(activity: &Activity, lang: RecordLang) -> Option<StatementEntry> {
+    let f = &activity.facts;
+    if !f.published || f.status != ActivityStatus::Active {
+        return None;
+    }
+    Some(StatementEntry {
+        name: f.name.clone(),
+        summary: f.public_summary.clone(),
+        purposes: f.purposes.clone(),
+        legal_bases: f
+            .legal_bases
+            .iter()
+            .map(|b| {
+                let words = format!("{} {}", b.basis.article(), basis_words(b.basis, lang));
+                if b.national_law.is_empty() {
+                    words
+                } else {
+                    format!("{words}, {}", b.national_law)
+                }
+            })
+            .collect(),
+        data_subjects: f
+            .data_subjects
+            .iter()
+            .map(|s| subject_words(s, lang))
+            .collect(),
+        data_categories: f
+            .data_categories
+            .iter()
+            .map(|c| category_words(&c.category, lang))
+            .collect(),
+        recipients: f.recipients.iter().map(|r| r.name.clone()).collect(),
+        transfers: f.transfers.iter().map(|t| t.country.clone()).collect(),
+        retention: f
+            .data_categories
+            .iter()
+            .filter(|c| !c.retention.is_empty())
+            .map(|c| format!("{}: {}", category_words(&c.category, lang), c.retention))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod statement_tests {
+    use super::*;
+
+    #[test]
+    fn only_published_active_entries_reach_the_statement() {
+        let mut e = tests_entry();
+        let s = statement_entry(&e.activity, RecordLang::En).expect("published and active");
+        assert_eq!(s.data_subjects, vec!["Pupils and students", "Children"]);
+        assert_eq!(s.recipients, vec!["Statistisk sentralbyrå"]);
+        assert!(s.legal_bases[0].starts_with("Art. 6(1)(e) public task"));
+        e.activity.facts.published = false;
+        assert!(statement_entry(&e.activity, RecordLang::En).is_none());
+        e.activity.facts.published = true;
+        e.activity.facts.status = ActivityStatus::Draft;
+        assert!(statement_entry(&e.activity, RecordLang::En).is_none());
+    }
+
+    fn tests_entry() -> RecordEntry {
+        use chrono::TimeZone;
+        let facts =
+            crate::register::activity::check_activity(&crate::register::activity::tests::sample())
+                .expect("valid");
+        let at = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+        RecordEntry {
+            activity: Activity {
+                id: uuid::Uuid::nil(),
+                organization_id: crate::OrganizationId::from_uuid(uuid::Uuid::nil()),
+                facts,
+                revision: 1,
+                created_at: at,
+                updated_at: at,
+            },
+            systems: Vec::new(),
+            product_transfers: Vec::new(),
+        }
+    }
+}
