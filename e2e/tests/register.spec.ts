@@ -184,3 +184,20 @@ test('a municipality writes a processing activity into its record', async ({ pag
   const bytes = require('node:fs').readFileSync(await file.path());
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
 });
+
+test('a resident reads the public privacy statement without logging in', async ({ page, consoleErrors }) => {
+  await page.goto('/organizations?q=Oslo');
+  await page.getByRole('link', { name: 'Oslo kommune' }).click();
+  await page.getByRole('link', { name: 'Personvernerklæring' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Personvernerklæring – Oslo kommune' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Dine rettigheter' })).toBeVisible();
+  const school = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Elevadministrasjon i grunnskolen' }) });
+  await expect(school).toContainText('opplæringslova § 15-1');
+  await expect(school).toContainText('Barn');
+  await expectNoAxeViolations(page);
+  // In English too.
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Privacy statement – Oslo kommune' })).toBeVisible();
+  await expect(school).toContainText('Children');
+  await expectNoAxeViolations(page);
+});

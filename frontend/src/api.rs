@@ -757,3 +757,14 @@ pub async fn fetch_bytes(url: String, token: String) -> Result<Vec<u8>, ApiError
         }
     }
 }
+
+/// A municipality's public privacy statement (no login).
+pub async fn get_privacy_statement(
+    org: OrganizationId,
+    lang: &str,
+) -> Result<vern_domain::register::record::PrivacyStatement, ApiError> {
+    get(&format!(
+        "/api/v1/organizations/{org}/privacy-statement?lang={lang}"
+    ))
+    .await
+}

@@ -17,8 +17,8 @@ use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::pages::register::{
-    ActivitiesPage, ActivityEditorPage, CataloguePage, ProductDetailPage, ProductEditorPage,
-    SystemEditorPage, SystemsPage, VendorProductsPage,
+    ActivitiesPage, ActivityEditorPage, CataloguePage, PrivacyStatementPage, ProductDetailPage,
+    ProductEditorPage, SystemEditorPage, SystemsPage, VendorProductsPage,
 };
 use crate::session::{provide_session, use_session};
 
@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/systems/:sid") view=SystemEditorPage/>
                     <Route path=path!("/organizations/:id/processing-activities") view=ActivitiesPage/>
                     <Route path=path!("/organizations/:id/processing-activities/:aid") view=ActivityEditorPage/>
+                    <Route path=path!("/organizations/:id/privacy") view=PrivacyStatementPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -74,8 +74,11 @@ fn Facts(org: Organization) -> impl IntoView {
             <dt>{i18n.tr("org-field-created")}</dt>
             <dd><LocalDate iso=created/></dd>
             <dt>{i18n.tr("org-field-id")}</dt>
-            <dd><code>{id}</code></dd>
+            <dd><code>{id.clone()}</code></dd>
         </dl>
+        {(org.kind == vern_domain::OrgKind::Municipality).then(|| view! {
+            <p><leptos_router::components::A href=format!("/organizations/{id}/privacy") attr:class="ds-link">{i18n.tr("statement-title")}</leptos_router::components::A></p>
+        })}
     }
 }
 

@@ -6,6 +6,7 @@ mod activity_editor;
 mod catalogue;
 mod product_detail;
 mod product_editor;
+mod statement;
 mod system_editor;
 mod systems;
 
@@ -14,6 +15,7 @@ pub use activity_editor::ActivityEditorPage;
 pub use catalogue::CataloguePage;
 pub use product_detail::ProductDetailPage;
 pub use product_editor::{ProductEditorPage, VendorProductsPage};
+pub use statement::PrivacyStatementPage;
 pub use system_editor::SystemEditorPage;
 pub use systems::SystemsPage;
 
