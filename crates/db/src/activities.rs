@@ -20,15 +20,6 @@ use crate::DbError;
 use crate::entities::{activity_system, processing_activity as pa, system};
 use crate::register::{NameCursor, after, contains_pattern, json};
 
-fn dpia_str(d: DpiaStatus) -> &'static str {
-    match d {
-        DpiaStatus::NotAssessed => "not_assessed",
-        DpiaStatus::NotRequired => "not_required",
-        DpiaStatus::Required => "required",
-        DpiaStatus::Completed => "completed",
-    }
-}
-
 fn to_activity(row: pa::Model) -> Result<Activity, DbError> {
     Ok(Activity {
         facts: serde_json::from_str(&row.facts)
@@ -98,7 +89,7 @@ pub async fn insert(
         review_date: Set(facts.review_date),
         published: Set(facts.published),
         special: Set(has_special_categories(facts)),
-        dpia: Set(dpia_str(facts.dpia).to_owned()),
+        dpia: Set(facts.dpia.as_str().to_owned()),
         facts: Set(json(facts)?),
         revision: Set(1),
         created_at: Set(now),
@@ -142,7 +133,7 @@ pub async fn update(
             pa::Column::Special,
             Expr::value(has_special_categories(facts)),
         )
-        .col_expr(pa::Column::Dpia, Expr::value(dpia_str(facts.dpia)))
+        .col_expr(pa::Column::Dpia, Expr::value(facts.dpia.as_str()))
         .col_expr(pa::Column::Facts, Expr::value(json(facts)?))
         .col_expr(pa::Column::Revision, Expr::value(expected_revision + 1))
         .col_expr(pa::Column::UpdatedAt, Expr::value(now))
@@ -193,8 +184,10 @@ pub async fn unlink_system(
     for id in activity_ids {
         if let Some(mut a) = find(db, org, id).await? {
             a.facts.system_ids.retain(|s| *s != system_id);
+            // A new revision: an editor holding the old one is told someone changed it.
             pa::Entity::update_many()
                 .col_expr(pa::Column::Facts, Expr::value(json(&a.facts)?))
+                .col_expr(pa::Column::Revision, Expr::value(a.revision + 1))
                 .filter(pa::Column::Id.eq(id))
                 .exec(db)
                 .await?;
@@ -241,7 +234,7 @@ pub async fn list(
         query = query.filter(pa::Column::Published.eq(published));
     }
     if let Some(dpia) = filter.dpia {
-        query = query.filter(pa::Column::Dpia.eq(dpia_str(dpia)));
+        query = query.filter(pa::Column::Dpia.eq(dpia.as_str()));
     }
     if let Some(system) = filter.system {
         query = query.filter(

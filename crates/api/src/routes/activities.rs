@@ -11,18 +11,16 @@ use vern_db::activities::ActivityFilter;
 use vern_db::register::NameCursor;
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
-use vern_domain::access::audit::{AuditDraft, Outcome};
 use vern_domain::problem::{FieldError, Problem, ProblemCode};
 use vern_domain::register::activity::{
     Activity, ActivityFacts, ActivityPage, ActivityStatus, DpiaStatus, check_activity,
     check_activity_update,
 };
 
-use super::common::{ParamErrors, cursor, if_match, refused, with_etag};
+use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::middleware::request_id;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
@@ -110,8 +108,7 @@ impl ActivityListParams {
             parsed
         });
         let dpia = self.dpia.as_deref().and_then(|s| {
-            let parsed =
-                serde_json::from_value::<DpiaStatus>(serde_json::Value::String(s.to_owned())).ok();
+            let parsed = DpiaStatus::parse(s);
             if parsed.is_none() {
                 errors.add("dpia", "unknown_value");
             }
@@ -141,26 +138,6 @@ impl ActivityListParams {
             limit,
             cursor(self.cursor.as_deref())?,
         ))
-    }
-}
-
-fn event(
-    caller: &Caller,
-    req: &HttpRequest,
-    org: OrganizationId,
-    action: &'static str,
-    activity: Uuid,
-) -> AuditDraft {
-    let (actor_kind, actor_id) = caller.actor();
-    AuditDraft {
-        organization_id: Some(org),
-        actor_kind,
-        actor_id: Some(actor_id),
-        action,
-        target_type: "processing_activity",
-        target_id: Some(activity.to_string()),
-        request_id: request_id(req),
-        outcome: Outcome::Success,
     }
 }
 
@@ -446,4 +423,14 @@ pub async fn delete_activity(
     .await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+fn event(
+    caller: &Caller,
+    req: &HttpRequest,
+    org: OrganizationId,
+    action: &'static str,
+    id: Uuid,
+) -> vern_domain::access::audit::AuditDraft {
+    entry_event(caller, req, org, action, "processing_activity", id)
 }

@@ -113,3 +113,26 @@ pub fn with_etag(mut response: actix_web::HttpResponse, revision: i32) -> actix_
     }
     response
 }
+
+/// The audit event of a successful change to one register entry (`product`, `system`,
+/// `processing_activity`): ids and names of actions only, never the entry's content.
+pub fn entry_event(
+    caller: &crate::auth::Caller,
+    req: &HttpRequest,
+    org: vern_domain::OrganizationId,
+    action: &'static str,
+    target_type: &'static str,
+    id: uuid::Uuid,
+) -> vern_domain::access::audit::AuditDraft {
+    let (actor_kind, actor_id) = caller.actor();
+    vern_domain::access::audit::AuditDraft {
+        organization_id: Some(org),
+        actor_kind,
+        actor_id: Some(actor_id),
+        action,
+        target_type,
+        target_id: Some(id.to_string()),
+        request_id: crate::middleware::request_id(req),
+        outcome: vern_domain::access::audit::Outcome::Success,
+    }
+}

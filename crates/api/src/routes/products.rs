@@ -11,17 +11,15 @@ use uuid::Uuid;
 use vern_db::register::{NameCursor, ProductFilter};
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
-use vern_domain::access::audit::{AuditDraft, Outcome};
 use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::register::product::{
     MaterialFact, Product, ProductFacts, ProductPage, check_product, material_changes,
 };
 
-use super::common::{ParamErrors, cursor, if_match, refused, with_etag};
+use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::middleware::request_id;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
@@ -231,26 +229,6 @@ pub async fn list_vendor_products(
     Ok(web::Json(ProductPage { items, next_cursor }))
 }
 
-fn event(
-    caller: &Caller,
-    req: &HttpRequest,
-    org: OrganizationId,
-    action: &'static str,
-    product: Uuid,
-) -> AuditDraft {
-    let (actor_kind, actor_id) = caller.actor();
-    AuditDraft {
-        organization_id: Some(org),
-        actor_kind,
-        actor_id: Some(actor_id),
-        action,
-        target_type: "product",
-        target_id: Some(product.to_string()),
-        request_id: request_id(req),
-        outcome: Outcome::Success,
-    }
-}
-
 /// Add a product to the catalogue (published at once if `published` is true).
 #[utoipa::path(
     tag = "catalogue",
@@ -378,4 +356,14 @@ pub async fn update_product(
 #[get("/taxonomy")]
 pub async fn get_taxonomy() -> web::Json<vern_domain::register::taxonomy::Taxonomy> {
     web::Json(vern_domain::register::taxonomy::taxonomy())
+}
+
+fn event(
+    caller: &Caller,
+    req: &HttpRequest,
+    org: OrganizationId,
+    action: &'static str,
+    id: Uuid,
+) -> vern_domain::access::audit::AuditDraft {
+    entry_event(caller, req, org, action, "product", id)
 }

@@ -10,17 +10,15 @@ use uuid::Uuid;
 use vern_db::register::{NameCursor, SystemFilter};
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
-use vern_domain::access::audit::{AuditDraft, Outcome};
 use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::register::system::{
     System, SystemFacts, SystemPage, SystemStatus, check_system, check_update,
 };
 
-use super::common::{ParamErrors, cursor, if_match, refused, with_etag};
+use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::middleware::request_id;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
@@ -104,26 +102,6 @@ impl SystemListParams {
             limit,
             cursor(self.cursor.as_deref())?,
         ))
-    }
-}
-
-fn event(
-    caller: &Caller,
-    req: &HttpRequest,
-    org: OrganizationId,
-    action: &'static str,
-    system: Uuid,
-) -> AuditDraft {
-    let (actor_kind, actor_id) = caller.actor();
-    AuditDraft {
-        organization_id: Some(org),
-        actor_kind,
-        actor_id: Some(actor_id),
-        action,
-        target_type: "system",
-        target_id: Some(system.to_string()),
-        request_id: request_id(req),
-        outcome: Outcome::Success,
     }
 }
 
@@ -381,4 +359,14 @@ pub async fn delete_system(
     vern_db::audit::append(&txn, event(&caller, &req, org, "system.deleted", id), now).await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+fn event(
+    caller: &Caller,
+    req: &HttpRequest,
+    org: OrganizationId,
+    action: &'static str,
+    id: Uuid,
+) -> vern_domain::access::audit::AuditDraft {
+    entry_event(caller, req, org, action, "system", id)
 }

@@ -355,6 +355,8 @@ async fn drafts_can_be_deleted_and_a_deleted_system_leaves_the_activities() {
     assert_eq!(response.status(), 204);
     let after: Value = app.get_as(&editor, &path).await.json().await.unwrap();
     assert_eq!(after["system_ids"], json!([]));
+    // The unlinking is a new revision, so an editor holding the old one gets 412.
+    assert_eq!(after["revision"], 2);
     let filtered: Value = app
         .get_as(&editor, &format!("{base}?system_id={planned_id}"))
         .await
@@ -375,7 +377,7 @@ async fn drafts_can_be_deleted_and_a_deleted_system_leaves_the_activities() {
         reqwest::Method::DELETE,
         &editor,
         &path,
-        Some("\"1\""),
+        Some("\"2\""),
         None,
     )
     .await;

@@ -63,6 +63,13 @@ impl ActivityStatus {
     pub fn may_become(self, next: Self) -> bool {
         self == next || self.next().contains(&next)
     }
+
+    /// What an edit may set: the current status first, then the next steps.
+    pub fn choices(self) -> Vec<Self> {
+        std::iter::once(self)
+            .chain(self.next().iter().copied())
+            .collect()
+    }
 }
 
 /// Where the data protection impact assessment stands.
@@ -74,6 +81,28 @@ pub enum DpiaStatus {
     NotRequired,
     Required,
     Completed,
+}
+
+impl DpiaStatus {
+    pub const ALL: [Self; 4] = [
+        Self::NotAssessed,
+        Self::NotRequired,
+        Self::Required,
+        Self::Completed,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NotAssessed => "not_assessed",
+            Self::NotRequired => "not_required",
+            Self::Required => "required",
+            Self::Completed => "completed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
 }
 
 /// A legal basis as a pair: the GDPR article and the national statute it rests on.
@@ -814,6 +843,18 @@ pub(crate) mod tests {
                 ok,
                 "{from:?} → {to:?}"
             );
+        }
+    }
+
+    #[test]
+    fn status_choices_and_dpia_names() {
+        assert_eq!(
+            ActivityStatus::Active.choices(),
+            vec![ActivityStatus::Active, ActivityStatus::Discontinued]
+        );
+        for d in DpiaStatus::ALL {
+            assert_eq!(DpiaStatus::parse(d.as_str()), Some(d));
+            assert_eq!(serde_json::to_value(d).unwrap(), d.as_str());
         }
     }
 

@@ -55,6 +55,13 @@ impl SystemStatus {
     pub fn may_become(self, next: Self) -> bool {
         self == next || self.next().contains(&next)
     }
+
+    /// What an edit may set: the current status first, then the next steps.
+    pub fn choices(self) -> Vec<Self> {
+        std::iter::once(self)
+            .chain(self.next().iter().copied())
+            .collect()
+    }
 }
 
 /// The body of create and update.

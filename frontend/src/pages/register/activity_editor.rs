@@ -11,35 +11,17 @@ use vern_domain::register::system::System;
 use vern_domain::register::taxonomy::{
     Art9Condition, LegalBasis, data_categories, data_category, data_subjects,
 };
-use vern_i18n::Lang;
 
 use super::activities::activity_status_key;
 use super::{
-    FieldErrors, StaleNotice, category_label, changed_fields, field_errors_of, is_stale, lines,
+    FieldErrors, StaleNotice, category_label, changed_fields, field_errors_of, from_wire, is_stale,
+    lines, subject_label, wire,
 };
 use crate::api::{self, ApiError};
 use crate::components::{ErrorAlert, set_title};
 use crate::i18n::use_i18n;
 use crate::pages::admin::org_from_path;
 use crate::session::use_session;
-
-const DPIA: [DpiaStatus; 4] = [
-    DpiaStatus::NotAssessed,
-    DpiaStatus::NotRequired,
-    DpiaStatus::Required,
-    DpiaStatus::Completed,
-];
-
-fn wire(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn from_wire<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
-}
 
 #[derive(Clone, Copy)]
 struct BasisRow {
@@ -212,19 +194,6 @@ impl Form {
     }
 }
 
-fn label(
-    i18n: crate::i18n::I18n,
-    nb: &'static str,
-    nn: &'static str,
-    en: &'static str,
-) -> &'static str {
-    match i18n.lang() {
-        Lang::Nb => nb,
-        Lang::Nn => nn,
-        Lang::En => en,
-    }
-}
-
 /// Describe a processing activity (`…/processing-activities/new`) or edit one. The record's
 /// rules run before sending; a stale save shows what the other person changed.
 #[component]
@@ -359,9 +328,7 @@ pub fn ActivityEditorPage() -> impl IntoView {
     });
     let statuses = move || match base.get() {
         None => ActivityStatus::ALL.to_vec(),
-        Some((_, f)) => std::iter::once(f.status)
-            .chain(f.status.next().iter().copied())
-            .collect(),
+        Some((_, f)) => f.status.choices(),
     };
 
     view! {
@@ -452,7 +419,7 @@ pub fn ActivityEditorPage() -> impl IntoView {
                                         on:change=move |_| form.subjects.update(|l| {
                                             if let Some(i) = l.iter().position(|k| k == key) { l.remove(i); } else { l.push(key.to_owned()); }
                                         })/>
-                                    <label class="ds-label" data-weight="regular" for=id>{move || label(i18n, s.nb, s.nn, s.en)}</label>
+                                    <label class="ds-label" data-weight="regular" for=id>{move || subject_label(i18n, key)}</label>
                                 </div>
                             }
                         }).collect_view()}
@@ -538,7 +505,7 @@ pub fn ActivityEditorPage() -> impl IntoView {
                     <select class="ds-input" id="a-dpia" on:change=move |ev| {
                         if let Some(d) = from_wire(&event_target_value(&ev)) { form.dpia.set(d); }
                     }>
-                        {DPIA.into_iter().map(|d| view! {
+                        {DpiaStatus::ALL.into_iter().map(|d| view! {
                             <option value=wire(&d) selected=move || form.dpia.get() == d>{i18n.tr_owned(format!("dpia-{}", wire(&d).replace('_', "-")))}</option>
                         }).collect_view()}
                     </select>

@@ -46,6 +46,39 @@ pub fn category_label(i18n: I18n, key: &str) -> String {
     )
 }
 
+/// A data-subject category's label in the language in force (the key itself if unknown).
+pub fn subject_label(i18n: I18n, key: &str) -> String {
+    vern_domain::register::taxonomy::data_subject(key).map_or_else(
+        || key.to_owned(),
+        |c| {
+            match i18n.lang() {
+                Lang::Nb => c.nb,
+                Lang::Nn => c.nn,
+                Lang::En => c.en,
+            }
+            .to_owned()
+        },
+    )
+}
+
+/// An enum's wire name (`standard_contractual_clauses`), as serde writes it.
+pub fn wire(value: &impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The enum a wire name stands for.
+pub fn from_wire<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
+/// The text key of an enum value: `snake_key("mechanism", &m)` → `mechanism-binding-corporate-rules`.
+pub fn snake_key(prefix: &str, value: &impl Serialize) -> String {
+    format!("{prefix}-{}", wire(value).replace('_', "-"))
+}
+
 /// The top-level fields in which two versions of the same facts differ, by name.
 pub fn changed_fields<T: Serialize>(before: &T, after: &T) -> Vec<String> {
     let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =

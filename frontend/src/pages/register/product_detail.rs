@@ -6,7 +6,7 @@ use vern_domain::access::Permission;
 use vern_domain::register::product::{MaterialFact, Product};
 use vern_domain::register::taxonomy::data_category;
 
-use super::category_label;
+use super::{category_label, snake_key};
 use crate::api;
 use crate::components::{ErrorAlert, Loading, set_title, utc_date};
 use crate::i18n::use_i18n;
@@ -19,14 +19,6 @@ pub fn material_key(fact: MaterialFact) -> &'static str {
         MaterialFact::SecurityMeasures => "field-security-measures",
         MaterialFact::DataCategories => "field-data-categories",
     }
-}
-
-pub fn snake_key(prefix: &str, value: &impl serde::Serialize) -> String {
-    let raw = serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    format!("{prefix}-{}", raw.replace('_', "-"))
 }
 
 /// One product as its vendor describes it, with its history of material changes.

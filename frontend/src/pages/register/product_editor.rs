@@ -11,9 +11,9 @@ use vern_domain::register::product::{
 use vern_domain::register::taxonomy::data_categories;
 
 use super::catalogue::ProductTable;
-use super::product_detail::snake_key;
 use super::{
-    FieldErrors, StaleNotice, category_label, changed_fields, field_errors_of, is_stale, lines,
+    FieldErrors, StaleNotice, category_label, changed_fields, field_errors_of, from_wire, is_stale,
+    lines, snake_key, wire,
 };
 use crate::api::{self, ApiError};
 use crate::components::{ErrorAlert, Loading, set_title};
@@ -81,17 +81,6 @@ const REQUEST_TYPES: [RequestType; 7] = [
     RequestType::Objection,
     RequestType::PartyAccess,
 ];
-
-fn wire(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn from_wire<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
-}
 
 /// One hosting location as the form holds it.
 #[derive(Clone, Copy)]

@@ -227,9 +227,7 @@ pub fn SystemEditorPage() -> impl IntoView {
     // The statuses on offer: any for a new system, else the life cycle's next steps.
     let statuses = move || match base.get() {
         None => SystemStatus::ALL.to_vec(),
-        Some((_, f)) => std::iter::once(f.status)
-            .chain(f.status.next().iter().copied())
-            .collect(),
+        Some((_, f)) => f.status.choices(),
     };
     let deletable = move || {
         base.get()
