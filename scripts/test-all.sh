@@ -14,8 +14,11 @@ total_failed=0
 logs="target/test-logs"
 mkdir -p "$logs"
 
-record() { # name passed failed
-  summary+=("$1: $2 passed, $3 failed")
+suite_started=$(date +%s)
+record() { # name passed failed; the time since the previous suite ended goes with it
+  local now; now=$(date +%s)
+  summary+=("$1: $2 passed, $3 failed ($((now - suite_started)) s)")
+  suite_started=$now
   total_passed=$((total_passed + $2))
   total_failed=$((total_failed + $3))
   echo "$1: $2 passed, $3 failed"

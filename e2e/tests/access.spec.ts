@@ -59,6 +59,7 @@ test('a member requests a role, the administrator approves it and creates an API
   await expect(page.getByRole('table', { name: 'Mine rolleforespørsler' })).toContainText('Venter på avgjørelse');
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Logg ut' }).click();
+  await page.waitForURL(/\/login$/);
 
   const admin = demoUserIn('vendor_admin', /Fjordlys/);
   await logIn(page, admin);

@@ -115,10 +115,12 @@ impl Session {
     }
 
     pub async fn log_out(&self) {
+        // Forget the session in this browser first: a reload or navigation while the
+        // logout request is in flight must not try to restore a session being revoked.
+        set_hint(false);
         if let Some(info) = self.current.get_untracked() {
             let _ = api::logout(&info.access_token).await;
         }
-        set_hint(false);
         self.current.set(None);
     }
 }
