@@ -185,6 +185,52 @@ test('a municipality writes a processing activity into its record', async ({ pag
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
 });
 
+test('a vendor moves a product\'s storage and the municipality reviews the change', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
+  // The vendor moves Skolesekk's storage to another country.
+  await logIn(page, demoUser('product_editor'));
+  await page.getByRole('row', { name: /Fjordlys Programvare AS/ }).getByRole('link', { name: 'Produkter' }).click();
+  await page.getByRole('link', { name: 'Skolesekk', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Rediger produktet' })).toBeVisible();
+  const country = page.getByLabel('Land 1', { exact: true });
+  const from = await country.inputValue();
+  const to = from === 'DK' ? 'FI' : 'DK';
+  await country.fill(to);
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await page.waitForURL(/\/login$/);
+
+  // Oslo's register editor finds it on the register overview, with before and after.
+  await logIn(page, demoUser('register_editor'));
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Registeroversikt' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Registeroversikt' })).toBeVisible();
+  const card = page.getByRole('article', { name: 'Skolesekk', exact: true }).first();
+  await expect(card).toContainText('Lagring og tilgang');
+  await expect(card).toContainText(`${from} – Lagring`);
+  await expect(card).toContainText(`${to} – Lagring`);
+  await expect(card).toContainText('fjernet');
+  // The demo vendor's change to the payroll system waits here too.
+  await expect(page.getByRole('article', { name: 'Lønnsflyt' })).toContainText('Skyvakt Security Inc.');
+  // Overdue reviews from the demo register.
+  await expect(page.getByRole('region', { name: 'Forfalt gjennomgang' }).getByRole('link').first()).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // A conclusion other than "no change" needs a note; then it is recorded.
+  await card.getByLabel('Oppføringen er oppdatert').check();
+  await card.getByRole('button', { name: 'Registrer gjennomgangen' }).click();
+  await expect(card.getByRole('alert')).toContainText('Vurdering: må fylles ut');
+  await card.getByLabel('Vurdering').fill('Lagring i et annet EØS-land; databehandleravtalen dekker det.');
+  await card.getByRole('button', { name: 'Registrer gjennomgangen' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Gjennomgangen er registrert.' })).toBeVisible();
+  await page.getByRole('link', { name: 'Gjennomgått' }).click();
+  const done = page.getByRole('article', { name: 'Skolesekk', exact: true }).first();
+  await expect(done).toContainText('Oppføringen er oppdatert');
+  await expect(done).toContainText('databehandleravtalen dekker det');
+  await expectNoAxeViolations(page);
+});
+
 test('a resident reads the public privacy statement without logging in', async ({ page, consoleErrors }) => {
   await page.goto('/organizations?q=Oslo');
   await page.getByRole('link', { name: 'Oslo kommune' }).click();

@@ -768,3 +768,30 @@ pub async fn get_privacy_statement(
     ))
     .await
 }
+
+pub async fn list_review_items(
+    url: String,
+    token: String,
+) -> Result<vern_domain::register::review::ReviewItemPage, ApiError> {
+    get_authorized(&url, &token).await
+}
+
+/// Records the review of an open item at `revision` (412 when the vendor changed it since).
+pub async fn resolve_review_item(
+    org: OrganizationId,
+    id: Uuid,
+    revision: i32,
+    resolution: vern_domain::register::review::ReviewResolution,
+    token: String,
+) -> Result<vern_domain::register::review::ReviewItem, ApiError> {
+    parse(
+        &call_if_match(
+            Method::POST,
+            format!("/api/v1/organizations/{org}/review-items/{id}/resolve"),
+            Some(token),
+            Some(to_json(&resolution)?),
+            Some(revision),
+        )
+        .await?,
+    )
+}

@@ -18,7 +18,7 @@ use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::pages::register::{
     ActivitiesPage, ActivityEditorPage, CataloguePage, PrivacyStatementPage, ProductDetailPage,
-    ProductEditorPage, SystemEditorPage, SystemsPage, VendorProductsPage,
+    ProductEditorPage, RegisterOverviewPage, SystemEditorPage, SystemsPage, VendorProductsPage,
 };
 use crate::session::{provide_session, use_session};
 
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/processing-activities") view=ActivitiesPage/>
                     <Route path=path!("/organizations/:id/processing-activities/:aid") view=ActivityEditorPage/>
                     <Route path=path!("/organizations/:id/privacy") view=PrivacyStatementPage/>
+                    <Route path=path!("/organizations/:id/register") view=RegisterOverviewPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -13,6 +13,7 @@ mod m20261124_000007_audit_indexes;
 mod m20261124_000008_auth_policy;
 mod m20261124_000009_register;
 mod m20261130_000010_activities;
+mod m20261130_000011_review_items;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_auth_policy::Migration),
             Box::new(m20261124_000009_register::Migration),
             Box::new(m20261130_000010_activities::Migration),
+            Box::new(m20261130_000011_review_items::Migration),
         ]
     }
 }

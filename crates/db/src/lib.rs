@@ -16,6 +16,7 @@ pub mod keys;
 pub mod organizations;
 pub mod passkeys;
 pub mod register;
+pub mod reviews;
 pub mod role_requests;
 pub mod seed;
 pub mod seed_register;

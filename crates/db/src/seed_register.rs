@@ -961,3 +961,55 @@ pub async fn seed_activities(
     }
     Ok(created)
 }
+
+/// A vendor's change for the demo to show: Nordavind brings in a security-monitoring
+/// sub-processor in the United States for Lønnsflyt, which opens review items on Oslo's
+/// payroll system and the activities built on it. Once, on a register still at its first
+/// revisions.
+pub async fn seed_vendor_change(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if crate::entities::review_item::Entity::find()
+        .count(db)
+        .await?
+        > 0
+    {
+        return Ok(0);
+    }
+    let Some(row) = product::Entity::find()
+        .filter(product::Column::Name.eq("Lønnsflyt"))
+        .filter(product::Column::Revision.eq(1))
+        .one(db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let Some(before) = crate::register::find_product(db, row.id).await? else {
+        return Ok(0);
+    };
+    let mut facts = before.facts.clone();
+    facts.sub_processors.push(SubProcessor {
+        name: "Skyvakt Security Inc.".into(),
+        org_number: None,
+        country: "US".into(),
+        service: "Sikkerhetsovervåking av driftsmiljøet".into(),
+        transfer_mechanism: Some(TransferMechanism::StandardContractualClauses),
+    });
+    let facts = check_product(&facts).map_err(|_| DbError::InvalidRow("demo change"))?;
+    let Some(after) =
+        crate::register::update_product(db, row.id, before.revision, &facts, None, now).await?
+    else {
+        return Ok(0);
+    };
+    let folded = crate::reviews::fold_product_change(
+        db,
+        row.id,
+        (&before.facts, before.revision),
+        (&after.facts, after.revision),
+        now,
+    )
+    .await?;
+    Ok(folded.len())
+}

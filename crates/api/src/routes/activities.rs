@@ -415,6 +415,7 @@ pub async fn delete_activity(
     if !vern_db::activities::delete(&txn, org, id).await? {
         return Err(ApiError::not_found());
     }
+    vern_db::reviews::delete_for_subject(&txn, id).await?;
     vern_db::audit::append(
         &txn,
         event(&caller, &req, org, "processing_activity.deleted", id),

@@ -42,6 +42,36 @@ impl ParamErrors {
         Some(q.to_owned())
     }
 
+    /// A UUID parameter (`not_a_uuid` when it is not one).
+    pub fn uuid(&mut self, field: &str, raw: Option<&str>) -> Option<uuid::Uuid> {
+        self.parsed(field, raw, "not_a_uuid", |s| s.parse().ok())
+    }
+
+    /// An enumerated parameter, parsed by the domain type (`unknown_value` otherwise).
+    pub fn choice<T>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        self.parsed(field, raw, "unknown_value", parse)
+    }
+
+    fn parsed<T>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        code: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let raw = raw?;
+        let parsed = parse(raw);
+        if parsed.is_none() {
+            self.add(field, code);
+        }
+        parsed
+    }
+
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
             return Ok(());

@@ -14,6 +14,7 @@ pub mod organizations;
 pub mod passkeys;
 pub mod products;
 pub mod record;
+pub mod reviews;
 pub mod role_requests;
 pub mod settings;
 pub mod systems;
@@ -46,4 +47,5 @@ fn v1(cfg: &mut ServiceConfig) {
     systems::mount(cfg);
     activities::mount(cfg);
     record::mount(cfg);
+    reviews::mount(cfg);
 }

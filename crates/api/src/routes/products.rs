@@ -283,7 +283,9 @@ pub async fn create_product(
 }
 
 /// Replace a product's facts. Send `If-Match` with the ETag you read; if someone else saved
-/// in between, the answer is 412 and nothing changes. Every save is kept as a revision.
+/// in between, the answer is 412 and nothing changes. Every save is kept as a revision. A
+/// change to hosting, sub-processors, security measures or data categories opens a review
+/// item on every customer's systems and processing activities built on the product.
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "update_product",
@@ -336,6 +338,19 @@ pub async fn update_product(
                     .detail("someone else changed it first; fetch it again and redo the change")
             })?;
     vern_db::audit::append(&txn, event(&caller, &req, org, "product.updated", id), now).await?;
+    // Every municipality using the product gets (or sees updated) a review item on each
+    // system and processing activity built on it; each is an event in its own log.
+    let folded = vern_db::reviews::fold_product_change(
+        &txn,
+        id,
+        (&current.facts, current.revision),
+        (&updated.facts, updated.revision),
+        now,
+    )
+    .await?;
+    for item in folded {
+        vern_db::audit::append(&txn, review_event(&req, item), now).await?;
+    }
     txn.commit().await.map_err(vern_db::DbError::from)?;
     let revision = updated.revision;
     Ok(with_etag(HttpResponse::Ok().json(updated), revision))
@@ -366,4 +381,28 @@ fn event(
     id: Uuid,
 ) -> vern_domain::access::audit::AuditDraft {
     entry_event(caller, req, org, action, "product", id)
+}
+
+/// A review item opened, updated or withdrawn in a customer's register by this change: Vern
+/// acts there, not the vendor's user.
+fn review_event(
+    req: &HttpRequest,
+    item: vern_db::reviews::FoldedItem,
+) -> vern_domain::access::audit::AuditDraft {
+    use vern_db::reviews::Folded;
+    use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+    AuditDraft {
+        organization_id: Some(item.organization_id),
+        actor_kind: ActorKind::System,
+        actor_id: None,
+        action: match item.folded {
+            Folded::Opened => "review_item.opened",
+            Folded::Updated => "review_item.updated",
+            Folded::Withdrawn => "review_item.withdrawn",
+        },
+        target_type: "review_item",
+        target_id: Some(item.item_id.to_string()),
+        request_id: crate::middleware::request_id(req),
+        outcome: Outcome::Success,
+    }
 }

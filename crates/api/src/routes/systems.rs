@@ -356,6 +356,7 @@ pub async fn delete_system(
     if !vern_db::register::delete_system(&txn, org, id).await? {
         return Err(ApiError::not_found());
     }
+    vern_db::reviews::delete_for_subject(&txn, id).await?;
     vern_db::audit::append(&txn, event(&caller, &req, org, "system.deleted", id), now).await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(HttpResponse::NoContent().finish())

@@ -16,24 +16,14 @@ async fn send(
     etag: Option<&str>,
     body: Option<Value>,
 ) -> Response {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(etag) = etag {
-        request = request.header("If-Match", etag);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
+    app.send(method, token, path, etag, body).await
 }
 
 async fn org_named(app: &TestApp, q: &str) -> OrganizationId {
-    let (_, page) = app
-        .get_json(&format!("/api/v1/organizations?q={q}&limit=1"))
-        .await;
-    page["items"][0]["id"].as_str().unwrap().parse().unwrap()
+    app.org_named(q).await
 }
 
-fn activity(name: &str, system: &str) -> Value {
+pub fn activity(name: &str, system: &str) -> Value {
     json!({
         "name": name,
         "purposes": ["Gi spesialundervisning etter sakkyndig vurdering"],

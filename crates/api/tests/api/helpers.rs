@@ -135,6 +135,36 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Any request with the access token, an optional `If-Match` and an optional JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        etag: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(etag) = etag {
+            request = request.header("If-Match", etag);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// The first organisation whose name matches `q`.
+    pub async fn org_named(&self, q: &str) -> vern_domain::OrganizationId {
+        let (_, page) = self
+            .get_json(&format!("/api/v1/organizations?q={q}&limit=1"))
+            .await;
+        page["items"][0]["id"].as_str().unwrap().parse().unwrap()
+    }
+
     /// The organisation's audit actions, oldest first.
     pub async fn audit_actions(&self, org: vern_domain::OrganizationId) -> Vec<String> {
         vern_db::audit::chain(&self.db.conn, Some(org))
@@ -178,4 +208,9 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
         "request_id matches the header"
     );
     body
+}
+
+/// A response's ETag.
+pub fn etag(response: &Response) -> String {
+    response.headers()["etag"].to_str().unwrap().to_owned()
 }

@@ -18,6 +18,7 @@ mod openapi;
 mod organizations;
 mod passkeys;
 mod register;
+mod reviews;
 mod role_requests;
 mod sessions;
 mod settings;

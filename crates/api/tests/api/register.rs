@@ -6,7 +6,7 @@ use vern_domain::access::Role;
 use vern_domain::{OrgKind, OrganizationId};
 
 use crate::auth::{create_user, first_org, log_in};
-use crate::helpers::{TestApp, assert_problem, spawn_demo_app};
+use crate::helpers::{TestApp, assert_problem, etag, spawn_demo_app};
 
 async fn put_as(
     app: &TestApp,
@@ -15,25 +15,15 @@ async fn put_as(
     etag: Option<&str>,
     body: Value,
 ) -> Response {
-    let mut request = app.client.put(app.url(path)).bearer_auth(token).json(&body);
-    if let Some(etag) = etag {
-        request = request.header("If-Match", etag);
-    }
-    request.send().await.unwrap()
-}
-
-fn etag(response: &Response) -> String {
-    response.headers()["etag"].to_str().unwrap().to_owned()
+    app.send(reqwest::Method::PUT, token, path, etag, Some(body))
+        .await
 }
 
 async fn org_named(app: &TestApp, q: &str) -> OrganizationId {
-    let (_, page) = app
-        .get_json(&format!("/api/v1/organizations?q={q}&limit=1"))
-        .await;
-    page["items"][0]["id"].as_str().unwrap().parse().unwrap()
+    app.org_named(q).await
 }
 
-fn product(name: &str, published: bool) -> Value {
+pub fn product(name: &str, published: bool) -> Value {
     json!({
         "name": name,
         "description": "Fagsystem for skolen",
@@ -670,4 +660,24 @@ async fn the_demo_register_is_believable() {
         .await
         .unwrap();
     assert!(!overdue["items"].as_array().unwrap().is_empty());
+    // A vendor's change waits for review on the payroll system and what is built on it.
+    let reviews: Value = app
+        .get_as(
+            &token,
+            &format!("/api/v1/organizations/{oslo}/review-items?status=open"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reviews = reviews["items"].as_array().unwrap();
+    assert!(reviews.len() >= 2, "{reviews:#?}");
+    assert!(reviews.iter().all(|r| r["product_name"] == "Lønnsflyt"
+        && r["changes"] == serde_json::json!(["sub_processors"])));
+    assert!(reviews.iter().any(|r| r["subject"] == "system"));
+    assert!(
+        reviews
+            .iter()
+            .any(|r| r["subject"] == "processing_activity")
+    );
 }

@@ -13,6 +13,7 @@ pub mod processing_activity;
 pub mod product;
 pub mod product_revision;
 pub mod refresh_token;
+pub mod review_item;
 pub mod role_grant;
 pub mod role_request;
 pub mod session;

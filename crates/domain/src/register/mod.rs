@@ -1,10 +1,12 @@
 //! The shared register: the vendors' product catalogue, the municipalities' systems in use
-//! and (next) their processing activities, with the taxonomy they are described in.
+//! and their processing activities, with the taxonomy they are described in, and the review
+//! items a vendor's change opens.
 
 pub mod activity;
 pub mod country;
 pub mod product;
 pub mod record;
+pub mod review;
 pub mod system;
 pub mod taxonomy;
 

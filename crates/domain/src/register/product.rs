@@ -340,23 +340,8 @@ pub enum MaterialFact {
 /// Which material facts differ between two checked versions. Order within a list is not a
 /// change; name, description, version, certifications and the connector are not material.
 pub fn material_changes(before: &ProductFacts, after: &ProductFacts) -> Vec<MaterialFact> {
-    fn set<T: Ord + Clone>(v: &[T]) -> BTreeSet<T> {
-        v.iter().cloned().collect()
-    }
-    let mut out = Vec::new();
-    if set(&before.hosting) != set(&after.hosting) {
-        out.push(MaterialFact::Hosting);
-    }
-    if set(&before.sub_processors) != set(&after.sub_processors) {
-        out.push(MaterialFact::SubProcessors);
-    }
-    if set(&before.security_measures) != set(&after.security_measures) {
-        out.push(MaterialFact::SecurityMeasures);
-    }
-    if set(&before.data_categories) != set(&after.data_categories) {
-        out.push(MaterialFact::DataCategories);
-    }
-    out
+    use super::review::MaterialFacts;
+    MaterialFacts::of(before).changes(&MaterialFacts::of(after))
 }
 
 /// The countries outside the EU/EEA the product's data reach, with the mechanism used
@@ -378,7 +363,7 @@ pub fn third_countries(facts: &ProductFacts) -> Vec<(String, Option<TransferMech
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;

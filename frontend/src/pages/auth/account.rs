@@ -76,6 +76,7 @@ pub fn AccountPage() -> impl IntoView {
                                                     let settings_href = can(Permission::ManageOrgSettings).then(|| format!("/organizations/{}/settings", m.organization_id));
                                                     let requests_href = can(Permission::DecideRoleRequests).then(|| format!("/organizations/{}/role-requests", m.organization_id));
                                                     let clients_href = can(Permission::ManageApiClients).then(|| format!("/organizations/{}/api-clients", m.organization_id));
+                                                    let overview_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/register", m.organization_id));
                                                     let systems_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/systems", m.organization_id));
                                                     let activities_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/processing-activities", m.organization_id));
                                                     let products_href = can(Permission::EditProducts).then(|| format!("/organizations/{}/products", m.organization_id));
@@ -90,6 +91,7 @@ pub fn AccountPage() -> impl IntoView {
                                                             <td>{move || roles.iter().map(|r| i18n.t(&role_key(*r))).collect::<Vec<_>>().join(", ")}</td>
                                                             <td>
                                                                 <div class="vern-tools">
+                                                                    {overview_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("overview-title")}</A> })}
                                                                     {systems_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("systems-title")}</A> })}
                                                                     {activities_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("activities-title")}</A> })}
                                                                     {products_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("vendor-products-title")}</A> })}

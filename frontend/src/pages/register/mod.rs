@@ -4,6 +4,7 @@
 mod activities;
 mod activity_editor;
 mod catalogue;
+mod overview;
 mod product_detail;
 mod product_editor;
 mod statement;
@@ -13,6 +14,7 @@ mod systems;
 pub use activities::ActivitiesPage;
 pub use activity_editor::ActivityEditorPage;
 pub use catalogue::CataloguePage;
+pub use overview::RegisterOverviewPage;
 pub use product_detail::ProductDetailPage;
 pub use product_editor::{ProductEditorPage, VendorProductsPage};
 pub use statement::PrivacyStatementPage;
