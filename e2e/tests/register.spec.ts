@@ -191,6 +191,7 @@ test('a vendor moves a product\'s storage and the municipality reviews the chang
   await logIn(page, demoUser('product_editor'));
   await page.getByRole('row', { name: /Fjordlys Programvare AS/ }).getByRole('link', { name: 'Produkter' }).click();
   await page.getByRole('link', { name: 'Skolesekk', exact: true }).click();
+  await page.getByRole('link', { name: 'Rediger produktet' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Rediger produktet' })).toBeVisible();
   const country = page.getByLabel('Land 1', { exact: true });
   const from = await country.inputValue();
