@@ -443,3 +443,47 @@ pub async fn list_systems(
         .collect::<Result<Vec<_>, _>>()?;
     Ok((items, next))
 }
+
+/// Published products whose name is `name` (ignoring case and accents), with vendor names.
+pub async fn published_products_named(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> Result<Vec<Product>, DbError> {
+    let rows = product::Entity::find()
+        .filter(product::Column::Published.eq(true))
+        .filter(product::Column::SortKey.eq(sort_key(name)))
+        .order_by_asc(product::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?;
+    let names = org_names(db, rows.iter().map(|r| r.vendor_id)).await?;
+    rows.into_iter()
+        .map(|r| {
+            let vendor = names.get(&r.vendor_id).cloned().unwrap_or_default();
+            to_product(r, vendor)
+        })
+        .collect()
+}
+
+/// Every system of the organisation, in name order (for exports and imports).
+pub async fn all_systems(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+) -> Result<Vec<System>, DbError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    let limit = Limit::parse(Some(500)).unwrap_or_default();
+    loop {
+        let (page, next) =
+            list_systems(db, org, &SystemFilter::default(), limit, cursor.take()).await?;
+        let last = page.last().map(|s| NameCursor {
+            sort_key: sort_key(&s.facts.name),
+            id: s.id,
+        });
+        out.extend(page);
+        match (next, last) {
+            (Some(_), Some(last)) => cursor = Some(last),
+            _ => return Ok(out),
+        }
+    }
+}

@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod me;
 pub mod members;
 pub mod organizations;
+pub mod overview;
 pub mod passkeys;
 pub mod products;
 pub mod record;
@@ -44,6 +45,7 @@ fn v1(cfg: &mut ServiceConfig) {
     role_requests::mount(cfg);
     passkeys::mount(cfg);
     products::mount(cfg);
+    overview::mount(cfg);
     systems::mount(cfg);
     activities::mount(cfg);
     record::mount(cfg);

@@ -16,6 +16,7 @@ mod matrix;
 mod members;
 mod openapi;
 mod organizations;
+mod overview;
 mod passkeys;
 mod register;
 mod reviews;

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod country;
+pub mod overview;
 pub mod product;
 pub mod record;
 pub mod review;
