@@ -134,6 +134,40 @@ test('a planned system can be deleted; keyboard only', async ({ page, consoleErr
   await expectNoAxeViolations(page);
 });
 
+test('a municipality downloads its systems overview and imports systems from a file', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
+  const name = `Kartinnsyn ${Date.now().toString(36)}`;
+  await logIn(page, demoUser('register_editor'));
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Systemer' })).toBeVisible();
+
+  // The overview downloads as CSV, with Norwegian headers.
+  const download = page.waitForEvent('download');
+  await page.getByRole('region', { name: 'Last ned systemoversikten' }).getByRole('button', { name: 'CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('systemoversikt.csv');
+  const text = require('node:fs').readFileSync(await file.path(), 'utf8');
+  expect(text.split('\n')[0]).toContain('Vern-ID,Navn,Produkt,Leverandør');
+
+  // A file with one good row and one with mistakes: checked first, row by row.
+  const csv = `Navn;Eierenhet;Status;Neste gjennomgang\n${name};Plan- og bygningsetaten;I bruk;30.06.2027\nFeilrad;;Kanskje;i morgen\n`;
+  await page.getByLabel('Fil (CSV eller XLSX)').setInputFiles({ name: 'systemer.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Kontroller filen' }).click();
+  const report = page.getByRole('table', { name: 'Kontroll av filen:' });
+  await expect(report.getByRole('row', { name: new RegExp(name) })).toContainText('Ny');
+  const bad = report.getByRole('row', { name: /Feilrad/ });
+  await expect(bad).toContainText('Status: er ikke en kjent verdi');
+  await expect(bad).toContainText('Eierenhet: må fylles ut');
+  await expect(page.getByRole('button', { name: 'Importer', exact: true })).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Importer bare radene uten feil' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Importen er lagret.' })).toBeVisible();
+
+  await page.getByLabel('Søk etter systemnavn').fill(name);
+  await page.getByRole('button', { name: 'Søk' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Plan- og bygningsetaten');
+});
+
 test('a municipality writes a processing activity into its record', async ({ page, consoleErrors }) => {
   test.setTimeout(90_000);
   const name = `Leksehjelp ${Date.now().toString(36)}`;

@@ -95,17 +95,22 @@ fn call_if_match(
                 .map_err(|_| ApiError::Network)?,
             None => request.build().map_err(|_| ApiError::Network)?,
         };
-        let response = request.send().await.map_err(|_| ApiError::Network)?;
-        let text = response.text().await.map_err(|_| ApiError::Network)?;
-        if response.ok() {
-            Ok(text)
-        } else {
-            match serde_json::from_str::<Problem>(&text) {
-                Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
-                Err(_) => Err(ApiError::Network),
-            }
-        }
+        answer(request).await
     })
+}
+
+/// Sends a request; the body text of a success, or the problem document of a failure.
+async fn answer(request: gloo_net::http::Request) -> Result<String, ApiError> {
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        Ok(text)
+    } else {
+        match serde_json::from_str::<Problem>(&text) {
+            Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
+            Err(_) => Err(ApiError::Network),
+        }
+    }
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
@@ -794,4 +799,21 @@ pub async fn resolve_review_item(
         )
         .await?,
     )
+}
+
+/// Sends a file as the body of a POST, with its media type, and answers the JSON reply.
+pub async fn upload<T: DeserializeOwned>(
+    url: String,
+    file: web_sys::File,
+    content_type: String,
+    token: String,
+) -> Result<T, ApiError> {
+    let request = RequestBuilder::new(&url)
+        .method(Method::POST)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", &content_type)
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(|_| ApiError::Network)?;
+    parse(&answer(request).await?)
 }

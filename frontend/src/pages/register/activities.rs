@@ -186,51 +186,8 @@ fn ActivityTable(items: Vec<Activity>) -> impl IntoView {
 /// Downloads of the record in force, in the language of the page.
 #[component]
 fn RecordExports() -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let org = org_from_path();
-    let error = RwSignal::new(None::<crate::api::ApiError>);
-    let fetch = move |ext: &'static str| {
-        let Some(org) = org.get_untracked() else {
-            return;
-        };
-        let url = format!(
-            "/api/v1/organizations/{org}/record-of-processing.{ext}?lang={}",
-            i18n.lang().tag()
-        );
-        leptos::task::spawn_local(async move {
-            match session
-                .authorized(|t| api::fetch_bytes(url.clone(), t))
-                .await
-            {
-                Ok(bytes) => {
-                    error.set(None);
-                    let mime = match ext {
-                        "csv" => "text/csv",
-                        "xlsx" => {
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                        }
-                        _ => "text/html",
-                    };
-                    crate::download::save_bytes(
-                        &format!("behandlingsprotokoll.{ext}"),
-                        &bytes,
-                        mime,
-                    );
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
     view! {
-        <section aria-labelledby="exports-heading">
-            <h2 class="ds-heading" data-size="xs" id="exports-heading">{i18n.tr("activities-export")}</h2>
-            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
-            <div class="vern-tools">
-                <button type="button" class="ds-button" data-variant="secondary" data-size="sm" on:click=move |_| fetch("xlsx")>{i18n.tr("activities-export-xlsx")}</button>
-                <button type="button" class="ds-button" data-variant="secondary" data-size="sm" on:click=move |_| fetch("csv")>{i18n.tr("activities-export-csv")}</button>
-                <button type="button" class="ds-button" data-variant="secondary" data-size="sm" on:click=move |_| fetch("html")>{i18n.tr("activities-export-html")}</button>
-            </div>
-        </section>
+        <super::transfer::Downloads path="record-of-processing" file="behandlingsprotokoll" heading="activities-export"
+            formats=&[("xlsx", "activities-export-xlsx"), ("csv", "activities-export-csv"), ("html", "activities-export-html")]/>
     }
 }

@@ -10,6 +10,7 @@ mod product_editor;
 mod statement;
 mod system_editor;
 mod systems;
+mod transfer;
 
 pub use activities::ActivitiesPage;
 pub use activity_editor::ActivityEditorPage;
@@ -147,7 +148,7 @@ pub fn is_stale(error: &crate::api::ApiError) -> bool {
 
 /// A field path of the API (`sub_processors[0].transfer_mechanism`) in words:
 /// "Underleverandører 1 – Overføringsgrunnlag".
-fn field_words(i18n: I18n, path: &str) -> String {
+pub(crate) fn field_words(i18n: I18n, path: &str) -> String {
     let mut parts = Vec::new();
     for segment in path.split('.') {
         let (name, index) = match segment.split_once('[') {

@@ -36,7 +36,9 @@ pub fn SystemsPage() -> impl IntoView {
         let get = |k: &str| m.get(k).filter(|v| !v.is_empty());
         (get("q"), get("status"), get("review"), get("cursor"))
     });
+    let version = RwSignal::new(0u32);
     let page = LocalResource::new(move || {
+        version.get();
         let ready = session.ready.get();
         let org = org.get();
         let (q, status, review, cursor) = filter.get();
@@ -78,6 +80,11 @@ pub fn SystemsPage() -> impl IntoView {
                     <A href=move || format!("{}/new", here()) attr:class="ds-button" attr:data-variant="primary">{i18n.tr("systems-new")}</A>
                     <A href="/catalogue" attr:class="ds-link">{i18n.tr("catalogue-title")}</A>
                 </p>
+            </Show>
+            <super::transfer::Downloads path="systems" file="systemoversikt" heading="systems-export"
+                formats=&[("xlsx", "activities-export-xlsx"), ("csv", "activities-export-csv")]/>
+            <Show when=can_edit>
+                <super::transfer::SystemsImport on_imported=Callback::new(move |()| version.update(|v| *v += 1))/>
             </Show>
             <Form method="GET" action=here attr:class="vern-search" attr:role="search">
                 <div class="ds-field">
