@@ -34,11 +34,43 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 rss_idle=$(rss_kb)
 
 declare -A results
-run() { # name path
+run() { # name path [header] [connections]
   local json
-  json="$(wrk -t2 -c"$conns" -d"${seconds}s" --latency -s bench/report.lua "http://127.0.0.1:$port$2" | tail -1)"
+  local header=()
+  [ -n "${3:-}" ] && header=(-H "$3")
+  json="$(wrk -t2 -c"${4:-$conns}" -d"${seconds}s" --timeout 10s --latency "${header[@]}" -s bench/report.lua "http://127.0.0.1:$port$2" | tail -1)"
   results[$1]="$json"
 }
+
+# The register's hot paths need a caller and a register of size: Oslo's demo integration
+# (client credentials from the demo credentials file) fills Oslo up to 600 systems.
+log "generating the register data set (600 systems for Oslo)"
+read -r oslo token < <(python3 - "$data/demo-credentials.json" "$port" <<'PY'
+import http.client, json, sys, urllib.parse
+creds = json.load(open(sys.argv[1]))
+client = next(c for c in creds["api_clients"] if c["organization_name"].startswith("Oslo"))
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[2]))
+form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": client["client_id"],
+                               "client_secret": client["client_secret"]})
+conn.request("POST", "/api/v1/auth/token", form, {"Content-Type": "application/x-www-form-urlencoded"})
+token = json.loads(conn.getresponse().read())["access_token"]
+org = client["organization_id"]
+auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+conn.request("GET", f"/api/v1/organizations/{org}/systems?limit=500", headers=auth)
+have = len(json.loads(conn.getresponse().read())["items"])
+units = ["Utdanningsetaten", "Helse og omsorg", "Barne- og familieetaten", "Økonomi", "Bymiljøetaten"]
+statuses = ["in_use", "in_use", "in_use", "planned", "phasing_out"]
+for i in range(have, 600):
+    body = json.dumps({"name": f"Fagsystem {i:03d}", "owning_unit": units[i % 5], "status": statuses[i % 5],
+                       "integrations": ["Folkeregisteret"] if i % 3 == 0 else [],
+                       "review_date": f"2027-{1 + i % 12:02d}-15"})
+    conn.request("POST", f"/api/v1/organizations/{org}/systems", body, auth)
+    response = conn.getresponse(); response.read()
+    assert response.status == 201, response.status
+print(org, token)
+PY
+)
+auth="Authorization: Bearer $token"
 
 log "bare handler (ceiling), ${seconds}s at $conns connections"
 run bare /__bench/bare
@@ -46,16 +78,30 @@ log "GET /api/health"
 run health /api/health
 log "GET /api/v1/organizations?limit=50"
 run organizations "/api/v1/organizations?limit=50"
+log "GET …/systems?limit=50 (600 systems)"
+run systems "/api/v1/organizations/$oslo/systems?limit=50" "$auth"
+# Exports are not a crowd's path: measured at 4 connections, for their latency.
+log "GET …/systems.csv (600 systems), 4 connections"
+run systems_csv "/api/v1/organizations/$oslo/systems.csv" "$auth" 4
+log "GET …/record-of-processing (JSON), 4 connections"
+run record "/api/v1/organizations/$oslo/record-of-processing" "$auth" 4
+log "GET …/record-of-processing.xlsx, 4 connections"
+run record_xlsx "/api/v1/organizations/$oslo/record-of-processing.xlsx" "$auth" 4
 rss_peak=$(rss_kb)
 
 python3 - "$out/results.json" "$seconds" "$conns" "$cold_ms" "$rss_idle" "$rss_peak" \
-  "${results[bare]}" "${results[health]}" "${results[organizations]}" <<'PY'
+  "${results[bare]}" "${results[health]}" "${results[organizations]}" \
+  "${results[systems]}" "${results[systems_csv]}" "${results[record]}" "${results[record_xlsx]}" <<'PY'
 import json, sys
 path, seconds, conns, cold, idle, peak = sys.argv[1:7]
-names = ["bare", "health", "organizations"]
+names = ["bare", "health", "organizations", "systems", "systems_csv", "record", "record_xlsx"]
 labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
-          "organizations": "GET /api/v1/organizations?limit=50"}
-res = {n: json.loads(s) for n, s in zip(names, sys.argv[7:10])}
+          "organizations": "GET /api/v1/organizations?limit=50",
+          "systems": "GET …/systems?limit=50 (of 600)",
+          "systems_csv": "GET …/systems.csv (600 rows), 4 conns",
+          "record": "GET …/record-of-processing, 4 conns",
+          "record_xlsx": "GET …/record-of-processing.xlsx, 4 conns"}
+res = {n: json.loads(s) for n, s in zip(names, sys.argv[7:14])}
 ceiling = res["bare"]["rps"]
 print(f"\n{'endpoint':<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'of bare':>8}")
 for n in names:

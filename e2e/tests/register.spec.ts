@@ -12,7 +12,9 @@ test('a vendor publishes a product and a municipality takes it into use', async 
   await logIn(page, editor);
   await page.getByRole('row', { name: /Fjordlys Programvare AS/ }).getByRole('link', { name: 'Produkter' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Produkter' })).toBeVisible();
-  await expect(page.getByRole('table')).toContainText('Skolesekk');
+  await expect(page.getByRole('table', { name: 'Produkter' })).toContainText('Skolesekk');
+  // The record as processor: who uses the products (Art. 30(2)).
+  await expect(page.getByRole('table', { name: 'Protokoll som databehandler' }).getByRole('row', { name: /Oslo kommune/ })).toContainText('Skolesekk');
   await expectNoAxeViolations(page);
 
   await page.getByRole('link', { name: 'Nytt produkt' }).click();
@@ -166,6 +168,38 @@ test('a municipality downloads its systems overview and imports systems from a f
   await page.getByLabel('Søk etter systemnavn').fill(name);
   await page.getByRole('button', { name: 'Søk' }).click();
   await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Plan- og bygningsetaten');
+});
+
+test('a system owner finds and edits their own systems, and only those', async ({ page, consoleErrors }) => {
+  await logIn(page, demoUser('system_owner'));
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer' }).click();
+  await page.getByLabel('Bare systemene jeg eier').check();
+  await page.getByRole('button', { name: 'Søk' }).click();
+  await expect(page).toHaveURL(/owner=me/);
+  const table = page.getByRole('table', { name: 'Systemer' });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  await expect(table).toContainText('Elevtorget');
+  await expectNoAxeViolations(page);
+
+  await table.getByRole('link', { name: 'Skolesekk' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Rediger systemet' })).toBeVisible();
+  await expect(page.getByText(/^Systemeiere: /)).toContainText('Demo system owner');
+  await page.getByLabel('Merknader').fill('Ny versjon rulles ut til alle skoler i januar.');
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Slett systemet' })).toHaveCount(0);
+  await expectNoAxeViolations(page);
+
+  // Someone else's system: the server refuses the save.
+  await page.getByRole('link', { name: 'Systemer' }).first().click();
+  await page.getByLabel('Søk etter systemnavn').fill('Lønnsflyt');
+  await page.getByRole('button', { name: 'Søk' }).click();
+  await page.getByRole('table', { name: 'Systemer' }).getByRole('link', { name: 'Lønnsflyt' }).click();
+  await page.getByLabel('Merknader').fill('Forsøk');
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  expect(consoleErrors.filter((e) => !e.includes('403'))).toEqual([]);
+  consoleErrors.length = 0;
 });
 
 test('a municipality writes a processing activity into its record', async ({ page, consoleErrors }) => {

@@ -817,3 +817,37 @@ pub async fn upload<T: DeserializeOwned>(
         .map_err(|_| ApiError::Network)?;
     parse(&answer(request).await?)
 }
+
+pub async fn get_processor_record(
+    org: OrganizationId,
+    token: String,
+) -> Result<vern_domain::register::processor::ProcessorRecord, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/processor-record"),
+        &token,
+    )
+    .await
+}
+
+/// Someone who can be named a system's owner.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct SystemOwnerCandidate {
+    pub user_id: Uuid,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct SystemOwnerCandidateList {
+    pub items: Vec<SystemOwnerCandidate>,
+}
+
+pub async fn list_system_owner_candidates(
+    org: OrganizationId,
+    token: String,
+) -> Result<SystemOwnerCandidateList, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/system-owners"),
+        &token,
+    )
+    .await
+}

@@ -14,6 +14,7 @@ mod m20261124_000008_auth_policy;
 mod m20261124_000009_register;
 mod m20261130_000010_activities;
 mod m20261130_000011_review_items;
+mod m20261130_000012_system_owners;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_register::Migration),
             Box::new(m20261130_000010_activities::Migration),
             Box::new(m20261130_000011_review_items::Migration),
+            Box::new(m20261130_000012_system_owners::Migration),
         ]
     }
 }

@@ -148,6 +148,9 @@ pub async fn seed_users(db: &Database, data_dir: &Path) -> anyhow::Result<Option
             )
             .await?;
             vern_db::identity::grant_role(&txn, org.id, user.id, *role, None, now).await?;
+            if *role == Role::SystemOwner {
+                own_demo_systems(&txn, org.id, user.id, now).await?;
+            }
             credentials.users.push(DemoUser {
                 email,
                 password,
@@ -212,4 +215,22 @@ pub fn banner(credentials: &DemoCredentials, path: &Path) -> String {
     ));
     out.push_str("=============================================================\n");
     out
+}
+
+/// The demo system owner owns the school systems, so that their login shows "my systems".
+async fn own_demo_systems(
+    db: &impl vern_db::sea_orm_connection::ConnectionTrait,
+    org: OrganizationId,
+    user: uuid::Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    for system in vern_db::register::all_systems(db, org).await? {
+        if ["Skolesekk", "Elevtorget"].contains(&system.facts.name.as_str()) {
+            let mut facts = system.facts.clone();
+            facts.owners.push(user);
+            vern_db::register::update_system(db, org, system.id, system.revision, &facts, now)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -64,6 +64,11 @@ impl DbError {
     }
 }
 
+/// sea-orm's connection trait, for callers that pass a connection or a transaction on.
+pub mod sea_orm_connection {
+    pub use sea_orm::ConnectionTrait;
+}
+
 /// sea-orm's error type, for callers that classify failures.
 pub mod sea_orm_error {
     pub use sea_orm::DbErr;

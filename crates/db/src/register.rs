@@ -17,7 +17,7 @@ use vern_domain::register::system::{System, SystemFacts};
 use vern_domain::sort_key::sort_key;
 
 use crate::DbError;
-use crate::entities::{organization, product, product_revision, system};
+use crate::entities::{organization, product, product_revision, system, system_owner};
 
 /// The keyset cursor of name-ordered lists.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -320,6 +320,7 @@ pub async fn insert_system(
         updated_at: Set(now),
     };
     let row = system::Entity::insert(row).exec_with_returning(db).await?;
+    link_owners(db, row.id, &facts.owners).await?;
     let labels = product_labels(db, row.product_id).await?;
     let label = row.product_id.and_then(|p| labels.get(&p));
     to_system(row.clone(), label)
@@ -371,7 +372,30 @@ pub async fn update_system(
     if result.rows_affected != 1 {
         return Ok(None);
     }
+    link_owners(db, id, &facts.owners).await?;
     find_system(db, org, id).await
+}
+
+/// Keeps the owner index in step with the facts.
+async fn link_owners(
+    db: &impl ConnectionTrait,
+    system: Uuid,
+    owners: &[Uuid],
+) -> Result<(), DbError> {
+    system_owner::Entity::delete_many()
+        .filter(system_owner::Column::SystemId.eq(system))
+        .exec(db)
+        .await?;
+    if owners.is_empty() {
+        return Ok(());
+    }
+    system_owner::Entity::insert_many(owners.iter().map(|u| system_owner::ActiveModel {
+        system_id: Set(system),
+        user_id: Set(*u),
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
 }
 
 pub async fn delete_system(
@@ -380,6 +404,7 @@ pub async fn delete_system(
     id: Uuid,
 ) -> Result<bool, DbError> {
     crate::activities::unlink_system(db, org, id).await?;
+    link_owners(db, id, &[]).await?;
     let result = system::Entity::delete_many()
         .filter(system::Column::Id.eq(id))
         .filter(system::Column::OrganizationId.eq(org.into_uuid()))
@@ -395,6 +420,8 @@ pub struct SystemFilter {
     pub product: Option<Uuid>,
     /// Only entries whose review date is before this day (and not retired).
     pub review_before: Option<chrono::NaiveDate>,
+    /// Only systems this user owns.
+    pub owner: Option<Uuid>,
 }
 
 pub async fn list_systems(
@@ -419,6 +446,17 @@ pub async fn list_systems(
         query = query
             .filter(system::Column::ReviewDate.lt(day))
             .filter(system::Column::Status.ne("retired"));
+    }
+    if let Some(owner) = filter.owner {
+        query = query.filter(
+            system::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(system_owner::Column::SystemId)
+                    .from(system_owner::Entity)
+                    .and_where(Expr::col(system_owner::Column::UserId).eq(owner))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(cursor) = cursor {
         query = query.filter(after(system::Column::SortKey, system::Column::Id, cursor));
@@ -486,4 +524,37 @@ pub async fn all_systems(
             _ => return Ok(out),
         }
     }
+}
+
+/// A vendor's customers: per organisation and product, how many of its systems (not retired)
+/// are built on the vendor's products. Only the fact of use, nothing of how.
+pub async fn customers_of(
+    db: &impl ConnectionTrait,
+    vendor: OrganizationId,
+) -> Result<Vec<(OrganizationId, Uuid, i64)>, DbError> {
+    use sea_orm::sea_query::Query;
+    let rows: Vec<(Uuid, Option<Uuid>, i64)> = system::Entity::find()
+        .select_only()
+        .column(system::Column::OrganizationId)
+        .column(system::Column::ProductId)
+        .column_as(system::Column::Id.count(), "systems")
+        .filter(system::Column::Status.ne("retired"))
+        .filter(
+            system::Column::ProductId.in_subquery(
+                Query::select()
+                    .column(product::Column::Id)
+                    .from(product::Entity)
+                    .and_where(Expr::col(product::Column::VendorId).eq(vendor.into_uuid()))
+                    .to_owned(),
+            ),
+        )
+        .group_by(system::Column::OrganizationId)
+        .group_by(system::Column::ProductId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(org, product, n)| product.map(|p| (OrganizationId::from_uuid(org), p, n)))
+        .collect())
 }

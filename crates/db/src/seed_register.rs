@@ -571,6 +571,7 @@ pub async fn seed_register(
             },
             review_date,
             notes: String::new(),
+            owners: Vec::new(),
         };
         let checked = check_system(&input, product_id.map(|_| *name))
             .map_err(|_| DbError::InvalidRow("demo system"))?;

@@ -314,6 +314,9 @@ async fn plan_row(
     };
     let mut input = row.facts;
     input.product_id = product.as_ref().map(|(id, _)| *id);
+    if let Some(current) = current {
+        input.owners = current.facts.owners.clone();
+    }
     let display = if input.name.is_empty() {
         product.as_ref().map(|(_, n)| n.clone()).unwrap_or_default()
     } else {

@@ -8,7 +8,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use vern_db::activities::ActivityFilter;
-use vern_db::register::SystemFilter;
 use vern_domain::OrganizationId;
 use vern_domain::access::{Permission, Role};
 use vern_domain::pagination::Limit;
@@ -30,7 +29,9 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(record_json)
         .service(record_csv)
         .service(record_xlsx)
-        .service(record_html);
+        .service(record_html)
+        .service(processor_record)
+        .service(processor_record_csv);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -68,26 +69,41 @@ impl RecordParams {
 
 /// The organisation's active privacy officers (personvernombud), whose contact details the
 /// record and the public statement name (Art. 30(1)(a), Art. 37(7)).
-async fn privacy_officers(
+pub(crate) async fn privacy_officers(
     state: &AppState,
     org: OrganizationId,
 ) -> Result<Vec<RecordContact>, ApiError> {
+    Ok(members_with_role(state, org, Role::PrivacyOfficer)
+        .await?
+        .into_iter()
+        .map(|m| RecordContact {
+            name: m.display_name,
+            email: m.email,
+        })
+        .collect())
+}
+
+/// The organisation's active members who hold `role` now.
+pub(crate) async fn members_with_role(
+    state: &AppState,
+    org: OrganizationId,
+    role: Role,
+) -> Result<Vec<vern_domain::access::members::Member>, ApiError> {
     let db = &state.db.conn;
     let page = Limit::parse(Some(500)).unwrap_or_default();
     let mut out = Vec::new();
     let mut after = None;
     loop {
         let members = vern_db::identity::members(db, org, page, after.clone(), Utc::now()).await?;
-        for m in &members.items {
-            if m.status == "active" && m.grants.iter().any(|g| g.role == Role::PrivacyOfficer) {
-                out.push(RecordContact {
-                    name: m.display_name.clone(),
-                    email: m.email.clone(),
-                });
-            }
-        }
-        match (members.next_cursor, members.items.last()) {
-            (Some(_), Some(last)) => after = Some(last.email.clone()),
+        let last = members.items.last().map(|m| m.email.clone());
+        out.extend(
+            members
+                .items
+                .into_iter()
+                .filter(|m| m.status == "active" && m.grants.iter().any(|g| g.role == role)),
+        );
+        match (members.next_cursor, last) {
+            (Some(_), Some(last)) => after = Some(last),
             _ => break,
         }
     }
@@ -110,18 +126,7 @@ async fn build(
 
     let privacy_officers = privacy_officers(state, org).await?;
 
-    let mut systems = Vec::new();
-    let mut cursor = None;
-    loop {
-        let (items, next) =
-            vern_db::register::list_systems(db, org, &SystemFilter::default(), page, cursor)
-                .await?;
-        systems.extend(items);
-        match next.and_then(|c| vern_domain::pagination::decode_cursor(&c).ok()) {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
+    let systems = vern_db::register::all_systems(db, org).await?;
     let mut product_transfers = std::collections::HashMap::new();
     for product_id in systems.iter().filter_map(|s| s.facts.product_id) {
         if product_transfers.contains_key(&product_id) {
@@ -475,4 +480,175 @@ pub async fn privacy_statement(
         lang,
         entries,
     }))
+}
+
+/// The vendor's record as processor: every controller using its products, with their data
+/// protection officers and, per product, the processing, transfers and security measures.
+async fn build_processor_record(
+    state: &AppState,
+    vendor: OrganizationId,
+) -> Result<vern_domain::register::processor::ProcessorRecord, ApiError> {
+    use vern_domain::register::processor::{
+        ProcessorCustomer, ProcessorProcessing, ProcessorRecord, ProcessorTransfer,
+    };
+    let db = &state.db.conn;
+    let organization = vern_db::organizations::get(db, vendor)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let uses = vern_db::register::customers_of(db, vendor).await?;
+    let mut products = std::collections::HashMap::new();
+    let mut customers: Vec<ProcessorCustomer> = Vec::new();
+    for (controller_id, product_id, count) in uses {
+        if !products.contains_key(&product_id) {
+            let found = vern_db::register::find_product(db, product_id).await?;
+            products.insert(product_id, found);
+        }
+        let Some(Some(product)) = products.get(&product_id) else {
+            continue;
+        };
+        let f = &product.facts;
+        let processing = ProcessorProcessing {
+            product_id,
+            product_name: f.name.clone(),
+            description: f.description.clone(),
+            systems: u32::try_from(count).unwrap_or(u32::MAX),
+            data_categories: f.data_categories.clone(),
+            sub_processors: f.sub_processors.clone(),
+            transfers: third_countries(f)
+                .into_iter()
+                .map(|(country, mechanism)| ProcessorTransfer { country, mechanism })
+                .collect(),
+            security_measures: f.security_measures.clone(),
+            certifications: f.certifications.clone(),
+        };
+        match customers
+            .iter_mut()
+            .find(|c| c.controller_id == controller_id)
+        {
+            Some(c) => c.processing.push(processing),
+            None => {
+                let Some(controller) = vern_db::organizations::get(db, controller_id).await? else {
+                    continue;
+                };
+                customers.push(ProcessorCustomer {
+                    controller_id,
+                    controller: RecordController {
+                        name: controller.name,
+                        org_number: controller.org_number.map(|n| n.to_string()),
+                    },
+                    privacy_officers: privacy_officers(state, controller_id).await?,
+                    processing: vec![processing],
+                });
+            }
+        }
+    }
+    customers.sort_by(|a, b| {
+        vern_domain::sort_key::sort_key(&a.controller.name)
+            .cmp(&vern_domain::sort_key::sort_key(&b.controller.name))
+    });
+    for c in &mut customers {
+        c.processing
+            .sort_by(|a, b| a.product_name.cmp(&b.product_name));
+    }
+    Ok(ProcessorRecord {
+        processor: RecordController {
+            name: organization.name,
+            org_number: organization.org_number.map(|n| n.to_string()),
+        },
+        generated_at: Utc::now(),
+        customers,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LangParams {
+    /// The language of the headers and labels: `nb` (default), `nn` or `en`.
+    #[param(pattern = "^(nb|nn|en)$")]
+    lang: Option<String>,
+}
+
+/// A vendor's record of processing as processor (Art. 30(2)): each controller using its
+/// products, the controller's data protection officers, and per product the categories of
+/// processing and data, sub-processors, transfers outside the EU/EEA and security measures.
+/// Vendors see that a municipality uses a product, never how.
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "get_processor_record",
+    summary = "The vendor's record as processor (JSON)",
+    params(("org_id" = OrganizationId, Path, description = "The vendor")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The record", body = vern_domain::register::processor::ProcessorRecord),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that keeps the vendor's products, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/processor-record")]
+pub async fn processor_record(
+    caller: Caller,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+) -> Result<web::Json<vern_domain::register::processor::ProcessorRecord>, ApiError> {
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::EditProducts)
+        .await?;
+    Ok(web::Json(build_processor_record(&state, org).await?))
+}
+
+/// The processor's record as CSV: one row per controller and product.
+#[utoipa::path(
+    tag = "catalogue",
+    operation_id = "export_processor_record_csv",
+    summary = "The vendor's record as processor (CSV)",
+    params(("org_id" = OrganizationId, Path, description = "The vendor"), LangParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The record as CSV", body = String, content_type = "text/csv"),
+        (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that keeps the vendor's products, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown language (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/processor-record.csv")]
+pub async fn processor_record_csv(
+    caller: Caller,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+    params: web::Query<LangParams>,
+) -> Result<HttpResponse, ApiError> {
+    use vern_domain::register::processor::{headers, rows};
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::EditProducts)
+        .await?;
+    let mut errors = ParamErrors::default();
+    let lang = errors
+        .choice("lang", params.lang.as_deref(), RecordLang::parse)
+        .unwrap_or_default();
+    errors.finish()?;
+    let record = build_processor_record(&state, org).await?;
+    let csv_error = |e: csv::Error| ApiError::internal(anyhow::anyhow!("csv: {e}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(headers(lang)).map_err(csv_error)?;
+    for customer in &record.customers {
+        for r in rows(customer, lang) {
+            writer.write_record(r).map_err(csv_error)?;
+        }
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("csv: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"databehandlerprotokoll-{org}.csv\""),
+        ))
+        .body(body))
 }

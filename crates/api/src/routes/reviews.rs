@@ -159,7 +159,7 @@ pub async fn get_review_item(
         (status = 200, description = "Resolved", body = ReviewItem, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role that edits the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that edits the register (a system owner may resolve the items on their own systems), or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such review item in the organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The item is no longer open (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The item changed since it was read (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
@@ -179,11 +179,27 @@ pub async fn resolve_review_item(
 ) -> Result<HttpResponse, ApiError> {
     let (org, id) = path.into_inner();
     caller
-        .require_here(&state, org, Permission::EditRegister)
+        .require_here(&state, org, Permission::ReadRegister)
         .await?;
     let current = vern_db::reviews::find(&state.db.conn, org, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    // A register editor reviews anything; a system owner the items on their own systems.
+    if caller.require(org, Permission::EditRegister).is_err() {
+        let owns = match (current.subject, caller.user_id()) {
+            (ReviewSubject::System, Some(user))
+                if caller.require(org, Permission::EditOwnSystems).is_ok() =>
+            {
+                vern_db::register::find_system(&state.db.conn, org, current.subject_id)
+                    .await?
+                    .is_some_and(|s| s.facts.owners.contains(&user))
+            }
+            _ => false,
+        };
+        if !owns {
+            return Err(ApiError::new(ProblemCode::Forbidden));
+        }
+    }
     let expected = if_match(&req, current.revision)?;
     let resolution = check_resolution(&body.parse()?).map_err(refused)?;
     if !current.status.can_become(ReviewStatus::Resolved) {

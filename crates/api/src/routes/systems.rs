@@ -10,9 +10,11 @@ use uuid::Uuid;
 use vern_db::register::{NameCursor, SystemFilter};
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
+use vern_domain::access::Role;
+use vern_domain::problem::FieldError;
 use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::register::system::{
-    System, SystemFacts, SystemPage, SystemStatus, check_system, check_update,
+    System, SystemFacts, SystemPage, SystemStatus, check_system, check_update, owner_may_change,
 };
 
 use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
@@ -26,7 +28,8 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(create_system)
         .service(get_system)
         .service(update_system)
-        .service(delete_system);
+        .service(delete_system)
+        .service(list_system_owners);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -53,11 +56,15 @@ pub struct SystemListParams {
     /// `overdue`: only entries whose review date has passed.
     #[param(pattern = "^overdue$")]
     review: Option<String>,
+    /// `me`: only the systems the calling user owns.
+    #[param(pattern = "^me$")]
+    owner: Option<String>,
 }
 
 impl SystemListParams {
     fn parse(
         &self,
+        caller: &Caller,
     ) -> Result<
         (
             SystemFilter,
@@ -91,6 +98,20 @@ impl SystemListParams {
                 None
             }
         };
+        let owner = match self.owner.as_deref() {
+            None => None,
+            Some("me") => {
+                let me = caller.user_id();
+                if me.is_none() {
+                    errors.add("owner", "not_a_user");
+                }
+                me
+            }
+            Some(_) => {
+                errors.add("owner", "unknown_value");
+                None
+            }
+        };
         errors.finish()?;
         Ok((
             SystemFilter {
@@ -98,11 +119,72 @@ impl SystemListParams {
                 status,
                 product,
                 review_before,
+                owner,
             },
             limit,
             cursor(self.cursor.as_deref())?,
         ))
     }
+}
+
+/// 422 for each owner who is not an active member holding the `system_owner` role.
+async fn check_owners(
+    state: &AppState,
+    org: OrganizationId,
+    facts: &SystemFacts,
+) -> Result<(), ApiError> {
+    if facts.owners.is_empty() {
+        return Ok(());
+    }
+    let eligible: Vec<Uuid> = super::record::members_with_role(state, org, Role::SystemOwner)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    let errors: Vec<FieldError> = facts
+        .owners
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| !eligible.contains(o))
+        .map(|(i, _)| FieldError {
+            field: format!("owners[{i}]"),
+            code: "not_a_system_owner".into(),
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(refused(errors))
+    }
+}
+
+/// Who may change a system: a register editor any of the organisation's; a system owner
+/// (`EditOwnSystems`) only the systems they own, and not who owns them.
+async fn require_system_edit(
+    caller: &Caller,
+    state: &AppState,
+    org: OrganizationId,
+    current: &SystemFacts,
+    input: &SystemFacts,
+) -> Result<(), ApiError> {
+    if caller.require(org, Permission::EditRegister).is_ok()
+        || caller.require(org, Permission::EditOwnSystems).is_err()
+    {
+        return caller
+            .require_here(state, org, Permission::EditRegister)
+            .await;
+    }
+    caller
+        .require_here(state, org, Permission::EditOwnSystems)
+        .await?;
+    let user = caller
+        .user_id()
+        .ok_or_else(|| ApiError::new(ProblemCode::Forbidden))?;
+    owner_may_change(user, current, input).map_err(|e| {
+        ApiError::new(ProblemCode::Forbidden)
+            .field(&e.field, &e.code)
+            .detail("a system owner edits only their own systems, and not who owns them")
+    })
 }
 
 /// The name of the published catalogue product a system is built on (422 if there is none).
@@ -144,7 +226,7 @@ pub async fn list_systems(
     caller
         .require_here(&state, org, Permission::ReadRegister)
         .await?;
-    let (filter, limit, after) = params.parse()?;
+    let (filter, limit, after) = params.parse(&caller)?;
     let (items, next_cursor) =
         vern_db::register::list_systems(&state.db.conn, org, &filter, limit, after).await?;
     Ok(web::Json(SystemPage { items, next_cursor }))
@@ -185,6 +267,7 @@ pub async fn create_system(
     let input = body.parse()?;
     let product_name = product_name(&state, &input).await?;
     let facts = check_system(&input, product_name.as_deref()).map_err(refused)?;
+    check_owners(&state, org, &facts).await?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let system = vern_db::register::insert_system(&txn, org, &facts, now).await?;
@@ -242,6 +325,8 @@ pub async fn get_system(
 
 /// Replace a system's facts, with `If-Match`. The status follows the life cycle (planned →
 /// in use → being phased out → retired; retired is final) and a system keeps its product.
+/// Register editors change any system; a system owner changes the systems they own, but
+/// not who owns them.
 #[utoipa::path(
     tag = "register",
     operation_id = "update_system",
@@ -257,7 +342,7 @@ pub async fn get_system(
         (status = 200, description = "Saved", body = System, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role that edits the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that edits the register, a system owner changing another's system or who owns it, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such system in the organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The status cannot change that way, or the product cannot change (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone else saved first (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
@@ -277,13 +362,14 @@ pub async fn update_system(
 ) -> Result<HttpResponse, ApiError> {
     let (org, id) = path.into_inner();
     caller
-        .require_here(&state, org, Permission::EditRegister)
+        .require_here(&state, org, Permission::ReadRegister)
         .await?;
     let current = vern_db::register::find_system(&state.db.conn, org, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let expected = if_match(&req, current.revision)?;
     let input = body.parse()?;
+    require_system_edit(&caller, &state, org, &current.facts, &input).await?;
+    let expected = if_match(&req, current.revision)?;
     if let Err(e) = check_update(&current.facts, &input) {
         return Err(ApiError::new(ProblemCode::Conflict)
             .field(&e.field, &e.code)
@@ -295,6 +381,9 @@ pub async fn update_system(
         None => None,
     };
     let facts = check_system(&input, product_name.as_deref()).map_err(refused)?;
+    if facts.owners != current.facts.owners {
+        check_owners(&state, org, &facts).await?;
+    }
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let updated = vern_db::register::update_system(&txn, org, id, expected, &facts, now)
@@ -370,4 +459,55 @@ fn event(
     id: Uuid,
 ) -> vern_domain::access::audit::AuditDraft {
     entry_event(caller, req, org, action, "system", id)
+}
+
+/// Someone who can be named a system's owner: an active member holding `system_owner`.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SystemOwnerCandidate {
+    pub user_id: Uuid,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SystemOwnerCandidateList {
+    pub items: Vec<SystemOwnerCandidate>,
+}
+
+/// The members who can own systems (those holding the `system_owner` role now), for
+/// choosing a system's owners.
+#[utoipa::path(
+    tag = "register",
+    operation_id = "list_system_owner_candidates",
+    summary = "List who can own systems",
+    params(("org_id" = OrganizationId, Path, description = "The organisation")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The candidates, by name", body = SystemOwnerCandidateList),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/system-owners")]
+pub async fn list_system_owners(
+    caller: Caller,
+    state: web::Data<AppState>,
+    org_id: web::Path<OrganizationId>,
+) -> Result<web::Json<SystemOwnerCandidateList>, ApiError> {
+    let org = org_id.into_inner();
+    caller
+        .require_here(&state, org, Permission::ReadRegister)
+        .await?;
+    let mut items: Vec<SystemOwnerCandidate> =
+        super::record::members_with_role(&state, org, Role::SystemOwner)
+            .await?
+            .into_iter()
+            .map(|m| SystemOwnerCandidate {
+                user_id: m.user_id,
+                display_name: m.display_name,
+            })
+            .collect();
+    items.sort_by_key(|c| vern_domain::sort_key::sort_key(&c.display_name));
+    Ok(web::Json(SystemOwnerCandidateList { items }))
 }

@@ -681,3 +681,224 @@ async fn the_demo_register_is_believable() {
             .any(|r| r["subject"] == "processing_activity")
     );
 }
+
+#[tokio::test]
+async fn a_vendor_exports_its_record_as_processor() {
+    let app = spawn_demo_app().await;
+    let fjordlys = org_named(&app, "Fjordlys").await;
+    let nordavind = org_named(&app, "Nordavind").await;
+    let mut tokens = Vec::new();
+    for (email, org, role) in [
+        ("pe@example.org", fjordlys, Role::ProductEditor),
+        ("sign@example.org", fjordlys, Role::Signatory),
+        ("other@example.org", nordavind, Role::VendorAdmin),
+    ] {
+        let user = create_user(&app, email, &[(org, role)], true).await;
+        tokens.push(log_in(&app, &user).await.access);
+    }
+    let [editor, signatory, other] = <[String; 3]>::try_from(tokens).unwrap();
+    let path = format!("/api/v1/organizations/{fjordlys}/processor-record");
+
+    let record: Value = app.get_as(&editor, &path).await.json().await.unwrap();
+    assert_eq!(record["processor"]["name"], "Fjordlys Programvare AS");
+    let customers = record["customers"].as_array().unwrap();
+    let oslo = customers
+        .iter()
+        .find(|c| c["controller"]["name"] == "Oslo kommune")
+        .unwrap();
+    assert!(!oslo["privacy_officers"].as_array().unwrap().is_empty());
+    let skolesekk = oslo["processing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["product_name"] == "Skolesekk")
+        .unwrap();
+    assert_eq!(skolesekk["systems"], 1);
+    assert!(
+        !skolesekk["security_measures"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Only the fact of use: nothing of the municipality's own systems or activities.
+    let text = record.to_string();
+    assert!(!text.contains("Utdanningsetaten"));
+    assert!(!text.contains("system_ids"));
+
+    let csv = app.get_as(&editor, &format!("{path}.csv?lang=en")).await;
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("Controller,Organisation number,Data protection officer,Product"));
+    assert!(csv.contains("Oslo kommune"));
+
+    assert_problem(app.get_as(&signatory, &path).await, 403, "forbidden").await;
+    assert_problem(app.get_as(&other, &path).await, 404, "not_found").await;
+    assert_problem(
+        app.get_as(&editor, &format!("{path}.csv?lang=sv")).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_system_owner_edits_only_their_own_systems() {
+    let app = spawn_demo_app().await;
+    let oslo = org_named(&app, "Oslo").await;
+    let editor = create_user(
+        &app,
+        "reg@example.org",
+        &[(oslo, Role::RegisterEditor)],
+        true,
+    )
+    .await;
+    let owner = create_user(&app, "eier@example.org", &[(oslo, Role::SystemOwner)], true).await;
+    let other = create_user(
+        &app,
+        "annen@example.org",
+        &[(oslo, Role::SystemOwner)],
+        true,
+    )
+    .await;
+    let auditor = create_user(&app, "rev@example.org", &[(oslo, Role::Auditor)], true).await;
+    let (editor_t, owner_t, other_t, auditor_t) = (
+        log_in(&app, &editor).await.access,
+        log_in(&app, &owner).await.access,
+        log_in(&app, &other).await.access,
+        log_in(&app, &auditor).await.access,
+    );
+    let base = format!("/api/v1/organizations/{oslo}/systems");
+
+    // The candidates: the members holding system_owner, and only them.
+    let candidates: Value = app
+        .get_as(
+            &editor_t,
+            &format!("/api/v1/organizations/{oslo}/system-owners"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = candidates["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["user_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&owner.id.to_string().as_str()));
+    assert!(!ids.contains(&editor.id.to_string().as_str()));
+
+    // The editor names the owner; someone without the role cannot be named.
+    let mut body = json!({"name": "Byggesak", "owning_unit": "Plan- og bygningsetaten", "status": "in_use", "owners": [editor.id]});
+    let err = assert_problem(
+        app.post_as(&editor_t, &base, body.clone()).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(err["errors"][0]["field"], "owners[0]");
+    assert_eq!(err["errors"][0]["code"], "not_a_system_owner");
+    body["owners"] = json!([owner.id]);
+    let created = app.post_as(&editor_t, &base, body.clone()).await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let path = format!("{base}/{}", created["id"].as_str().unwrap());
+    let theirs = app
+        .post_as(&editor_t, &base, json!({"name": "Kartverk", "owning_unit": "Plan- og bygningsetaten", "status": "in_use", "owners": [other.id]}))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+
+    // "My systems".
+    let mine: Value = app
+        .get_as(&owner_t, &format!("{base}?owner=me"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Byggesak"]);
+
+    // The owner edits their system, but not who owns it, and not someone else's.
+    let mut edit = body.clone();
+    edit["notes"] = "Oppgradert til ny versjon".into();
+    let r = put_as(&app, &owner_t, &path, Some("\"1\""), edit.clone()).await;
+    assert_eq!(r.status(), 200);
+    let mut grab = edit.clone();
+    grab["owners"] = json!([owner.id, other.id]);
+    let err = assert_problem(
+        put_as(&app, &owner_t, &path, Some("\"2\""), grab).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(err["errors"][0]["code"], "cannot_change");
+    let their_path = format!("{base}/{}", theirs["id"].as_str().unwrap());
+    assert_problem(
+        put_as(&app, &owner_t, &their_path, Some("\"1\""), edit.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        put_as(&app, &auditor_t, &path, Some("\"2\""), edit.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.post_as(&owner_t, &base, body.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.send(
+            reqwest::Method::DELETE,
+            &owner_t,
+            &path,
+            Some("\"2\""),
+            None,
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    // The other owner cannot touch it either; the editor can change the owners.
+    assert_problem(
+        put_as(&app, &other_t, &path, Some("\"2\""), edit.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let mut hand_over = edit;
+    hand_over["owners"] = json!([other.id]);
+    assert_eq!(
+        put_as(&app, &editor_t, &path, Some("\"2\""), hand_over)
+            .await
+            .status(),
+        200
+    );
+    let mine: Value = app
+        .get_as(&other_t, &format!("{base}?owner=me"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 2);
+    assert!(
+        app.audit_actions(oslo)
+            .await
+            .iter()
+            .filter(|a| *a == "system.updated")
+            .count()
+            >= 2
+    );
+}

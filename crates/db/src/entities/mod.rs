@@ -19,5 +19,6 @@ pub mod role_request;
 pub mod session;
 pub mod signing_key;
 pub mod system;
+pub mod system_owner;
 pub mod user;
 pub mod webauthn_ceremony;

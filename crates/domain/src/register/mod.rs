@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod country;
 pub mod overview;
+pub mod processor;
 pub mod product;
 pub mod record;
 pub mod review;

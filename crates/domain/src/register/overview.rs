@@ -363,6 +363,8 @@ pub fn read_rows(records: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<FieldErr
                 integrations,
                 review_date,
                 notes: cell(Column::Notes).to_owned(),
+                // Owners are not in the sheet; an update keeps the system's own.
+                owners: Vec::new(),
             },
             errors,
         });
@@ -500,6 +502,7 @@ mod tests {
                     NaiveDate::from_ymd_opt(2027, 1, 1).map(|s| s + chrono::Days::new(d.into()))
                 }),
                 notes: "Merknad; med semikolon".into(),
+                owners: Vec::new(),
             },
             product_name: None,
             vendor_name: None,

@@ -12,6 +12,7 @@ use crate::problem::FieldError;
 pub const MAX_UNIT: usize = 200;
 pub const MAX_NOTES: usize = 4000;
 pub const MAX_INTEGRATIONS: usize = 50;
+pub const MAX_OWNERS: usize = 20;
 
 /// Where a system is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -95,6 +96,10 @@ pub struct SystemFacts {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub notes: String,
+    /// The system owners: users of the organisation holding the `system_owner` role, who
+    /// may edit this system (and no other). Set by register editors.
+    #[serde(default)]
+    pub owners: Vec<Uuid>,
 }
 
 /// A system as the API answers it.
@@ -140,6 +145,17 @@ pub fn check_system(
         200,
     );
     let notes = text(&mut e, "notes", &facts.notes, false, MAX_NOTES).unwrap_or_default();
+    let mut owners: Vec<Uuid> = Vec::new();
+    if facts.owners.len() > MAX_OWNERS {
+        e.add("owners", "too_many");
+    } else {
+        for o in &facts.owners {
+            if !owners.contains(o) {
+                owners.push(*o);
+            }
+        }
+        owners.sort();
+    }
     e.finish(SystemFacts {
         product_id: facts.product_id,
         name,
@@ -148,7 +164,30 @@ pub fn check_system(
         integrations,
         review_date: facts.review_date,
         notes,
+        owners,
     })
+}
+
+/// Whether a system owner (who is not a register editor) may make this change: only to a
+/// system they own, and without changing who owns it.
+pub fn owner_may_change(
+    user: Uuid,
+    before: &SystemFacts,
+    after: &SystemFacts,
+) -> Result<(), FieldError> {
+    if !before.owners.contains(&user) {
+        return Err(FieldError {
+            field: "owners".into(),
+            code: "not_an_owner".into(),
+        });
+    }
+    if before.owners != after.owners {
+        return Err(FieldError {
+            field: "owners".into(),
+            code: "cannot_change".into(),
+        });
+    }
+    Ok(())
 }
 
 /// Whether an update may change `before` into `after`: the status must follow the life
@@ -189,7 +228,34 @@ mod tests {
             integrations: vec!["Folkeregisteret".into(), "Folkeregisteret".into()],
             review_date: NaiveDate::from_ymd_opt(2027, 1, 31),
             notes: String::new(),
+            owners: Vec::new(),
         }
+    }
+
+    #[test]
+    fn owners_are_a_set_and_an_owner_edits_only_their_own_without_changing_owners() {
+        let (a, b) = (Uuid::from_u128(2), Uuid::from_u128(1));
+        let mut facts = own();
+        facts.owners = vec![a, b, a];
+        let checked = check_system(&facts, None).unwrap();
+        assert_eq!(checked.owners, vec![b, a]);
+        facts.owners = (0..=MAX_OWNERS as u128).map(Uuid::from_u128).collect();
+        assert_eq!(check_system(&facts, None).unwrap_err()[0].code, "too_many");
+
+        let mut after = checked.clone();
+        after.notes = "Ny merknad".into();
+        assert_eq!(owner_may_change(a, &checked, &after), Ok(()));
+        assert_eq!(
+            owner_may_change(Uuid::from_u128(3), &checked, &after)
+                .unwrap_err()
+                .code,
+            "not_an_owner"
+        );
+        after.owners = vec![a];
+        assert_eq!(
+            owner_may_change(a, &checked, &after).unwrap_err().code,
+            "cannot_change"
+        );
     }
 
     #[test]

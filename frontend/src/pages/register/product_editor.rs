@@ -57,7 +57,72 @@ pub fn VendorProductsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <ProcessorRecordSection/>
         </div>
+    }
+}
+
+/// The vendor's record as processor (Art. 30(2)): its customers and what it runs for each.
+#[component]
+fn ProcessorRecordSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    let record = LocalResource::new(move || {
+        let ready = session.ready.get();
+        let org = org.get();
+        async move {
+            let org = org.filter(|_| ready)?;
+            Some(
+                session
+                    .authorized(|t| api::get_processor_record(org, t))
+                    .await,
+            )
+        }
+    });
+    view! {
+        <section aria-labelledby="processor-heading">
+            <h2 class="ds-heading" data-size="md" id="processor-heading">{i18n.tr("processor-record-title")}</h2>
+            <p class="ds-paragraph">{i18n.tr("processor-record-intro")}</p>
+            <super::transfer::Downloads path="processor-record" file="databehandlerprotokoll" heading="processor-record-download"
+                formats=&[("csv", "activities-export-csv")]/>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match record.await {
+                        Some(Ok(r)) if r.customers.is_empty() => view! {
+                            <p class="ds-paragraph">{i18n.tr("processor-record-none")}</p>
+                        }.into_any(),
+                        Some(Ok(r)) => view! {
+                            <div class="vern-table-wrap">
+                                <table class="ds-table" data-border="true" data-zebra="true">
+                                    <caption class="ds-sr-only">{i18n.tr("processor-record-title")}</caption>
+                                    <thead><tr>
+                                        <th scope="col">{i18n.tr("processor-controller")}</th>
+                                        <th scope="col">{i18n.tr("processor-officers")}</th>
+                                        <th scope="col">{i18n.tr("processor-products")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {r.customers.into_iter().map(|c| {
+                                            let officers = c.privacy_officers.iter().map(|o| format!("{} <{}>", o.name, o.email)).collect::<Vec<_>>().join(", ");
+                                            let products = c.processing.iter().map(|p| p.product_name.clone()).collect::<Vec<_>>().join(", ");
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">{c.controller.name}</th>
+                                                    <td>{officers}</td>
+                                                    <td>{products}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Some(Err(e)) => view! { <ErrorAlert error=e/> }.into_any(),
+                        None => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use uuid::Uuid;
+use vern_domain::access::Permission;
 use vern_domain::problem::FieldError;
 use vern_domain::register::product::Product;
 use vern_domain::register::system::{SystemFacts, SystemStatus, check_system};
@@ -25,6 +26,7 @@ struct Form {
     integrations: RwSignal<String>,
     review_date: RwSignal<String>,
     notes: RwSignal<String>,
+    owners: RwSignal<Vec<Uuid>>,
 }
 
 impl Form {
@@ -40,6 +42,7 @@ impl Form {
         self.review_date
             .set(f.review_date.map(|d| d.to_string()).unwrap_or_default());
         self.notes.set(f.notes.clone());
+        self.owners.set(f.owners.clone());
     }
 
     fn facts(&self) -> SystemFacts {
@@ -51,6 +54,7 @@ impl Form {
             integrations: lines(&self.integrations.get_untracked()),
             review_date: self.review_date.get_untracked().parse().ok(),
             notes: self.notes.get_untracked(),
+            owners: self.owners.get_untracked(),
         }
     }
 }
@@ -81,6 +85,7 @@ pub fn SystemEditorPage() -> impl IntoView {
         integrations: RwSignal::new(String::new()),
         review_date: RwSignal::new(String::new()),
         notes: RwSignal::new(String::new()),
+        owners: RwSignal::new(Vec::new()),
     };
     let base = RwSignal::new(None::<(i32, SystemFacts)>);
     let error = RwSignal::new(None::<ApiError>);
@@ -229,9 +234,15 @@ pub fn SystemEditorPage() -> impl IntoView {
         None => SystemStatus::ALL.to_vec(),
         Some((_, f)) => f.status.choices(),
     };
+    let is_editor = move || {
+        org.get()
+            .is_some_and(|o| session.can(o, Permission::EditRegister))
+    };
     let deletable = move || {
-        base.get()
-            .is_some_and(|(_, f)| f.status == SystemStatus::Planned)
+        is_editor()
+            && base
+                .get()
+                .is_some_and(|(_, f)| f.status == SystemStatus::Planned)
     };
 
     view! {
@@ -291,6 +302,7 @@ pub fn SystemEditorPage() -> impl IntoView {
                     <label class="ds-label" for="s-notes">{i18n.tr("field-notes")}</label>
                     <textarea class="ds-input" id="s-notes" rows="4" maxlength="4000" bind:value=form.notes></textarea>
                 </div>
+                <OwnerFields form=form editable=Signal::derive(is_editor)/>
                 <div class="vern-tools">
                     <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("register-save")}</button>
                     {move || deletable().then(|| if confirm_delete.get() {
@@ -365,5 +377,71 @@ fn CatalogueChooser(form: Form) -> impl IntoView {
             </div>
             <p class="ds-paragraph" data-size="sm">{i18n.tr("systems-own-hint")}</p>
         </section>
+    }
+}
+
+/// The system's owners: register editors choose among the members holding the system owner
+/// role; everyone else sees who they are.
+#[component]
+fn OwnerFields(form: Form, editable: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    let candidates = LocalResource::new(move || {
+        let ready = session.ready.get();
+        let org = org.get();
+        async move {
+            let org = org.filter(|_| ready)?;
+            session
+                .authorized(|t| api::list_system_owner_candidates(org, t))
+                .await
+                .ok()
+                .map(|l| l.items)
+        }
+    });
+    move || {
+        let list = candidates.get().flatten().unwrap_or_default();
+        if editable.get() {
+            view! {
+                <fieldset class="ds-fieldset">
+                    <legend class="ds-label">{i18n.tr("field-owners")}</legend>
+                    <p class="ds-field__description">{i18n.tr("systems-owners-hint")}</p>
+                    {if list.is_empty() {
+                        view! { <p class="ds-paragraph" data-size="sm">{i18n.tr("systems-owners-none")}</p> }.into_any()
+                    } else {
+                        list.into_iter().map(|c| {
+                            let id = format!("owner-{}", c.user_id);
+                            let user = c.user_id;
+                            view! {
+                                <div class="ds-field">
+                                    <input class="ds-input" type="checkbox" id=id.clone()
+                                        prop:checked=move || form.owners.get().contains(&user)
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            form.owners.update(|o| {
+                                                o.retain(|x| *x != user);
+                                                if on { o.push(user); }
+                                            });
+                                        }/>
+                                    <label class="ds-label" data-weight="regular" for=id>{c.display_name}</label>
+                                </div>
+                            }
+                        }).collect_view().into_any()
+                    }}
+                </fieldset>
+            }
+            .into_any()
+        } else {
+            let names = list
+                .into_iter()
+                .filter(|c| form.owners.get().contains(&c.user_id))
+                .map(|c| c.display_name)
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <p class="ds-paragraph">{i18n.tr("field-owners")} ": " {names}</p>
+            }
+            .into_any()
+        }
     }
 }

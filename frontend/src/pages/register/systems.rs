@@ -34,14 +34,20 @@ pub fn SystemsPage() -> impl IntoView {
     let filter = Memo::new(move |_| {
         let m = query_map.get();
         let get = |k: &str| m.get(k).filter(|v| !v.is_empty());
-        (get("q"), get("status"), get("review"), get("cursor"))
+        (
+            get("q"),
+            get("status"),
+            get("review"),
+            get("cursor"),
+            get("owner"),
+        )
     });
     let version = RwSignal::new(0u32);
     let page = LocalResource::new(move || {
         version.get();
         let ready = session.ready.get();
         let org = org.get();
-        let (q, status, review, cursor) = filter.get();
+        let (q, status, review, cursor, owner) = filter.get();
         async move {
             let org = org.filter(|_| ready)?;
             let url = with_query(
@@ -50,6 +56,7 @@ pub fn SystemsPage() -> impl IntoView {
                     ("q", q),
                     ("status", status),
                     ("review", review),
+                    ("owner", owner),
                     ("cursor", cursor),
                 ],
             );
@@ -63,6 +70,10 @@ pub fn SystemsPage() -> impl IntoView {
     let can_edit = move || {
         org.get()
             .is_some_and(|o| session.can(o, Permission::EditRegister))
+    };
+    let is_owner = move || {
+        org.get()
+            .is_some_and(|o| session.can(o, Permission::EditOwnSystems))
     };
     let here = move || {
         org.get()
@@ -106,16 +117,23 @@ pub fn SystemsPage() -> impl IntoView {
                         prop:checked=move || filter.get().2.is_some()/>
                     <label class="ds-label" data-weight="regular" for="sys-overdue">{i18n.tr("systems-overdue-only")}</label>
                 </div>
+                <Show when=is_owner>
+                    <div class="ds-field">
+                        <input class="ds-input" type="checkbox" id="sys-mine" name="owner" value="me"
+                            prop:checked=move || filter.get().4.is_some()/>
+                        <label class="ds-label" data-weight="regular" for="sys-mine">{i18n.tr("systems-mine-only")}</label>
+                    </div>
+                </Show>
                 <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("org-search-submit")}</button>
             </Form>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match page.await {
                         Some(Ok(page)) => {
-                            let (q, status, review, cursor) = filter.get_untracked();
+                            let (q, status, review, cursor, owner) = filter.get_untracked();
                             let base = here();
-                            let next = page.next_cursor.clone().map(|c| with_query(&base, &[("q", q.clone()), ("status", status.clone()), ("review", review.clone()), ("cursor", Some(c))]));
-                            let first = cursor.map(|_| with_query(&base, &[("q", q), ("status", status), ("review", review)]));
+                            let next = page.next_cursor.clone().map(|c| with_query(&base, &[("q", q.clone()), ("status", status.clone()), ("review", review.clone()), ("owner", owner.clone()), ("cursor", Some(c))]));
+                            let first = cursor.map(|_| with_query(&base, &[("q", q), ("status", status), ("review", review), ("owner", owner)]));
                             view! {
                                 <SystemTable items=page.items/>
                                 <nav class="vern-pager" aria-label=i18n.tr("org-pagination-label")>
