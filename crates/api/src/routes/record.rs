@@ -499,9 +499,8 @@ async fn build_processor_record(
     let mut products = std::collections::HashMap::new();
     let mut customers: Vec<ProcessorCustomer> = Vec::new();
     for (controller_id, product_id, count) in uses {
-        if !products.contains_key(&product_id) {
-            let found = vern_db::register::find_product(db, product_id).await?;
-            products.insert(product_id, found);
+        if let std::collections::hash_map::Entry::Vacant(e) = products.entry(product_id) {
+            e.insert(vern_db::register::find_product(db, product_id).await?);
         }
         let Some(Some(product)) = products.get(&product_id) else {
             continue;

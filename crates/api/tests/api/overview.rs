@@ -284,7 +284,7 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
     let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
     let range = workbook.worksheet_range("Systemoversikt").unwrap();
     assert_eq!(range.get_value((0, 5)).unwrap().to_string(), "Eierenhet");
-    assert!(range.rows().any(|r| r[1].to_string() == "Nabovarsel"));
+    assert!(range.rows().any(|r| r[1] == "Nabovarsel"));
     let report: Value = import(&app, &editor, oslo, "dry_run=true", XLSX, bytes)
         .await
         .json()
