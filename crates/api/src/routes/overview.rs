@@ -390,7 +390,7 @@ async fn plan_row(
         (status = 422, description = "The file cannot be read, lacks a required column, or has invalid rows; `errors` names them as `rows[<line>].<field>` (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/organizations/{org_id}/systems/import")]
+#[post("/organizations/{org_id}/system-imports")]
 pub async fn import_systems(
     caller: Caller,
     state: web::Data<AppState>,

@@ -20,7 +20,7 @@ async fn import(
 ) -> Response {
     app.client
         .post(app.url(&format!(
-            "/api/v1/organizations/{org}/systems/import?{query}"
+            "/api/v1/organizations/{org}/system-imports?{query}"
         )))
         .bearer_auth(token)
         .header("Content-Type", content_type)

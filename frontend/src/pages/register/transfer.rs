@@ -107,7 +107,7 @@ pub fn SystemsImport(on_imported: Callback<()>) -> impl IntoView {
             notice.set(Some(i18n.t("import-choose-file")));
             return;
         };
-        let url = format!("/api/v1/organizations/{org}/systems/import?{query}");
+        let url = format!("/api/v1/organizations/{org}/system-imports?{query}");
         let content_type = media_type(&file);
         busy.set(true);
         notice.set(None);
