@@ -80,14 +80,8 @@ pub async fn fold_product_change(
                         .column(activity_system::Column::ActivityId)
                         .from(activity_system::Entity)
                         .and_where(
-                            Expr::col(activity_system::Column::SystemId).in_subquery(
-                                Query::select()
-                                    .column(system::Column::Id)
-                                    .from(system::Entity)
-                                    .and_where(Expr::col(system::Column::ProductId).eq(product_id))
-                                    .and_where(Expr::col(system::Column::Status).ne("retired"))
-                                    .to_owned(),
-                            ),
+                            Expr::col(activity_system::Column::SystemId)
+                                .is_in(systems.iter().map(|(id, _)| *id)),
                         )
                         .to_owned(),
                 ),
@@ -184,18 +178,6 @@ fn change_of(row: &ri::Model) -> Result<ProductChange, DbError> {
     serde_json::from_str(&row.change).map_err(|_| DbError::InvalidRow("review_items.change"))
 }
 
-fn outcome_of(raw: &str) -> Result<ReviewOutcome, DbError> {
-    serde_json::from_value(serde_json::Value::String(raw.to_owned()))
-        .map_err(|_| DbError::InvalidRow("review_items.outcome"))
-}
-
-fn outcome_str(outcome: ReviewOutcome) -> Result<String, DbError> {
-    match serde_json::to_value(outcome) {
-        Ok(serde_json::Value::String(s)) => Ok(s),
-        _ => Err(DbError::InvalidRow("review_items.outcome")),
-    }
-}
-
 /// Rows to items, with the names of their entries and products looked up in one query each.
 async fn to_items(
     db: &impl ConnectionTrait,
@@ -272,7 +254,13 @@ async fn to_items(
                 vendor_name,
                 change: change_of(&r)?,
                 status,
-                outcome: r.outcome.as_deref().map(outcome_of).transpose()?,
+                outcome: r
+                    .outcome
+                    .as_deref()
+                    .map(|o| {
+                        ReviewOutcome::parse(o).ok_or(DbError::InvalidRow("review_items.outcome"))
+                    })
+                    .transpose()?,
                 note: r.note,
                 resolved_by: r.resolved_by,
                 resolved_at: r.resolved_at,
@@ -346,16 +334,6 @@ pub async fn list(
     Ok((to_items(db, rows).await?, next))
 }
 
-/// How many items of the organisation are open.
-pub async fn count_open(db: &impl ConnectionTrait, org: OrganizationId) -> Result<u64, DbError> {
-    use sea_orm::PaginatorTrait;
-    Ok(ri::Entity::find()
-        .filter(ri::Column::OrganizationId.eq(org.into_uuid()))
-        .filter(ri::Column::Status.eq(ReviewStatus::Open.as_str()))
-        .count(db)
-        .await?)
-}
-
 /// Records the resolution of an open item still at `expected_revision`; `None` if it has
 /// moved on (someone resolved it, or the vendor changed the product again).
 pub async fn resolve(
@@ -375,7 +353,7 @@ pub async fn resolve(
         )
         .col_expr(
             ri::Column::Outcome,
-            Expr::value(outcome_str(resolution.outcome)?),
+            Expr::value(resolution.outcome.as_str()),
         )
         .col_expr(ri::Column::Note, Expr::value(note))
         .col_expr(ri::Column::ResolvedBy, Expr::value(actor))

@@ -67,18 +67,6 @@ pub struct ActivityListParams {
     review: Option<String>,
 }
 
-fn flag(errors: &mut ParamErrors, field: &str, raw: Option<&str>) -> Option<bool> {
-    match raw {
-        None => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(_) => {
-            errors.add(field, "not_a_boolean");
-            None
-        }
-    }
-}
-
 impl ActivityListParams {
     fn parse(
         &self,
@@ -93,37 +81,12 @@ impl ActivityListParams {
         let mut errors = ParamErrors::default();
         let limit = errors.limit(self.limit.as_deref());
         let q = errors.q(self.q.as_deref());
-        let status = self.status.as_deref().and_then(|s| {
-            let parsed = ActivityStatus::parse(s);
-            if parsed.is_none() {
-                errors.add("status", "unknown_value");
-            }
-            parsed
-        });
-        let system = self.system_id.as_deref().and_then(|s| {
-            let parsed = s.parse::<Uuid>().ok();
-            if parsed.is_none() {
-                errors.add("system_id", "not_a_uuid");
-            }
-            parsed
-        });
-        let dpia = self.dpia.as_deref().and_then(|s| {
-            let parsed = DpiaStatus::parse(s);
-            if parsed.is_none() {
-                errors.add("dpia", "unknown_value");
-            }
-            parsed
-        });
-        let special = flag(&mut errors, "special", self.special.as_deref());
-        let published = flag(&mut errors, "published", self.published.as_deref());
-        let review_before = match self.review.as_deref() {
-            None => None,
-            Some("overdue") => Some(Utc::now().date_naive()),
-            Some(_) => {
-                errors.add("review", "unknown_value");
-                None
-            }
-        };
+        let status = errors.choice("status", self.status.as_deref(), ActivityStatus::parse);
+        let system = errors.uuid("system_id", self.system_id.as_deref());
+        let dpia = errors.choice("dpia", self.dpia.as_deref(), DpiaStatus::parse);
+        let special = errors.flag("special", self.special.as_deref());
+        let published = errors.flag("published", self.published.as_deref());
+        let review_before = errors.overdue(self.review.as_deref());
         errors.finish()?;
         Ok((
             ActivityFilter {

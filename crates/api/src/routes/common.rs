@@ -57,6 +57,21 @@ impl ParamErrors {
         self.parsed(field, raw, "unknown_value", parse)
     }
 
+    /// `true` or `false` (`not_a_boolean` otherwise).
+    pub fn flag(&mut self, field: &str, raw: Option<&str>) -> Option<bool> {
+        self.parsed(field, raw, "not_a_boolean", |s| match s {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        })
+    }
+
+    /// `review=overdue`: entries whose review date is before today.
+    pub fn overdue(&mut self, raw: Option<&str>) -> Option<chrono::NaiveDate> {
+        self.choice("review", raw, |s| (s == "overdue").then_some(()))
+            .map(|()| chrono::Utc::now().date_naive())
+    }
+
     fn parsed<T>(
         &mut self,
         field: &str,

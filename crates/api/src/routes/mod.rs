@@ -18,6 +18,7 @@ pub mod record;
 pub mod reviews;
 pub mod role_requests;
 pub mod settings;
+pub mod sheets;
 pub mod systems;
 pub mod token;
 pub mod totp;

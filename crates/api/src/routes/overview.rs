@@ -10,12 +10,14 @@ use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::problem::{FieldError, Problem, ProblemCode};
 use vern_domain::register::overview::{
-    ImportOutcome, ImportReport, ImportRow, ImportRowReport, ProductRef, headers, read_rows, row,
+    ImportOutcome, ImportReport, ImportRow, ImportRowReport, ProductRef, choose_product,
+    csv_delimiter, headers, outcome, read_rows, row, spreadsheet_date,
 };
 use vern_domain::register::record::RecordLang;
 use vern_domain::register::system::{System, SystemFacts, check_system, check_update};
 
 use super::common::{ParamErrors, entry_event};
+use super::sheets;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -26,30 +28,12 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(import_systems);
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// The language of the headers and statuses: `nb` (default), `nn` or `en`.
     #[param(pattern = "^(nb|nn|en)$")]
     lang: Option<String>,
-}
-
-fn lang_of(raw: Option<&str>) -> Result<RecordLang, ApiError> {
-    let mut errors = ParamErrors::default();
-    let lang = errors
-        .choice("lang", raw, RecordLang::parse)
-        .unwrap_or_default();
-    errors.finish()?;
-    Ok(lang)
-}
-
-fn attachment(org: OrganizationId, ext: &str) -> (&'static str, String) {
-    (
-        "Content-Disposition",
-        format!("attachment; filename=\"systemoversikt-{org}.{ext}\""),
-    )
 }
 
 async fn export_rows(
@@ -61,7 +45,7 @@ async fn export_rows(
     caller
         .require_here(state, org, Permission::ReadRegister)
         .await?;
-    let lang = lang_of(params.lang.as_deref())?;
+    let lang = sheets::lang(params.lang.as_deref())?;
     Ok((
         lang,
         vern_db::register::all_systems(&state.db.conn, org).await?,
@@ -94,19 +78,12 @@ pub async fn export_systems_csv(
 ) -> Result<HttpResponse, ApiError> {
     let org = org_id.into_inner();
     let (lang, systems) = export_rows(&caller, &state, org, &params).await?;
-    let csv_error = |e: csv::Error| ApiError::internal(anyhow::anyhow!("csv: {e}"));
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(headers(lang)).map_err(csv_error)?;
-    for s in &systems {
-        writer.write_record(row(s, lang)).map_err(csv_error)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("csv: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(attachment(org, "csv"))
-        .body(body))
+    sheets::csv(
+        "systemoversikt",
+        org,
+        &headers(lang),
+        systems.iter().map(|s| row(s, lang)),
+    )
 }
 
 /// The application overview as an Excel workbook: a bold header row, one row per system.
@@ -132,40 +109,21 @@ pub async fn export_systems_xlsx(
     org_id: web::Path<OrganizationId>,
     params: web::Query<ExportParams>,
 ) -> Result<HttpResponse, ApiError> {
-    use rust_xlsxwriter::{Format, Workbook};
     let org = org_id.into_inner();
     let (lang, systems) = export_rows(&caller, &state, org, &params).await?;
-    let xlsx_error =
-        |e: rust_xlsxwriter::XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet
-        .set_name(match lang {
-            RecordLang::En => "Systems in use",
-            _ => "Systemoversikt",
-        })
-        .map_err(xlsx_error)?;
-    let bold = Format::new().set_bold();
-    for (col, title) in headers(lang).iter().enumerate() {
-        let col = u16::try_from(col).unwrap_or(u16::MAX);
-        sheet
-            .write_string_with_format(0, col, *title, &bold)
-            .map_err(xlsx_error)?;
-        sheet.set_column_width(col, 24).map_err(xlsx_error)?;
-    }
-    for (i, s) in systems.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        for (col, cell) in row(s, lang).iter().enumerate() {
-            let col = u16::try_from(col).unwrap_or(u16::MAX);
-            sheet.write_string(r, col, cell).map_err(xlsx_error)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-    let bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
-    Ok(HttpResponse::Ok()
-        .content_type(XLSX)
-        .insert_header(attachment(org, "xlsx"))
-        .body(bytes))
+    let layout = sheets::Layout {
+        sheet: lang.pick("Systemoversikt", "Systemoversikt", "Systems in use"),
+        column_width: 24.0,
+        frozen_columns: 0,
+        wrap: false,
+    };
+    sheets::xlsx(
+        "systemoversikt",
+        org,
+        &layout,
+        &headers(lang),
+        systems.iter().map(|s| row(s, lang)),
+    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -194,12 +152,7 @@ fn read_sheet(req: &HttpRequest, body: &[u8]) -> Result<Vec<Vec<String>>, ApiErr
         Some("text/csv") => {
             let text = std::str::from_utf8(body).map_err(|_| unreadable())?;
             // Excel in Norway saves "CSV" with semicolons.
-            let first_line = text.lines().next().unwrap_or_default();
-            let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-                b';'
-            } else {
-                b','
-            };
+            let delimiter = csv_delimiter(text.lines().next().unwrap_or_default());
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
@@ -213,7 +166,7 @@ fn read_sheet(req: &HttpRequest, body: &[u8]) -> Result<Vec<Vec<String>>, ApiErr
                 })
                 .collect()
         }
-        Some(XLSX) => {
+        Some(sheets::XLSX) => {
             use calamine::{Data, Reader, Xlsx};
             let mut workbook =
                 Xlsx::new(std::io::Cursor::new(body.to_vec())).map_err(|_| unreadable())?;
@@ -228,11 +181,7 @@ fn read_sheet(req: &HttpRequest, body: &[u8]) -> Result<Vec<Vec<String>>, ApiErr
                         .iter()
                         .map(|c| match c {
                             Data::Empty => String::new(),
-                            // Excel counts days from 1899-12-30.
-                            Data::DateTime(d) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-                                .and_then(|base| {
-                                    base.checked_add_days(chrono::Days::new(d.as_f64() as u64))
-                                })
+                            Data::DateTime(d) => spreadsheet_date(d.as_f64())
                                 .map(|day| day.to_string())
                                 .unwrap_or_default(),
                             Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
@@ -253,9 +202,13 @@ struct Planned {
     write: Option<(Option<System>, SystemFacts)>,
 }
 
+/// Published products by name (sort key), looked up once per import.
+type NamedProducts = std::collections::HashMap<String, Vec<(uuid::Uuid, String, String)>>;
+
 async fn plan_row(
     state: &AppState,
     existing: &[System],
+    named: &mut NamedProducts,
     row: ImportRow,
 ) -> Result<Planned, ApiError> {
     let mut errors = row.errors;
@@ -284,29 +237,22 @@ async fn plan_row(
             None
         }),
         ProductRef::Named { name, vendor } => {
-            let found: Vec<_> = vern_db::register::published_products_named(&state.db.conn, name)
-                .await?
-                .into_iter()
-                .filter(|p| {
-                    vendor
-                        .as_ref()
-                        .is_none_or(|v| p.vendor_name.to_lowercase() == v.to_lowercase())
-                })
-                .collect();
-            match found.as_slice() {
-                [one] => Some((one.id, one.facts.name.clone())),
-                [] => {
-                    errors.push(FieldError {
-                        field: "product".into(),
-                        code: "not_in_catalogue".into(),
-                    });
-                    None
-                }
-                _ => {
-                    errors.push(FieldError {
-                        field: "product".into(),
-                        code: "ambiguous".into(),
-                    });
+            let key = vern_domain::sort_key::sort_key(name);
+            if !named.contains_key(&key) {
+                let found = vern_db::register::published_products_named(&state.db.conn, name)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.id, p.facts.name, p.vendor_name))
+                    .collect();
+                named.insert(key.clone(), found);
+            }
+            match choose_product(
+                named.get(&key).map_or(&[][..], Vec::as_slice),
+                vendor.as_deref(),
+            ) {
+                Ok(chosen) => Some(chosen),
+                Err(e) => {
+                    errors.push(e);
                     None
                 }
             }
@@ -341,22 +287,15 @@ async fn plan_row(
         system_id,
         errors: errors.clone(),
     };
-    Ok(match (checked, errors.is_empty()) {
-        (Some(facts), true) => match current {
-            Some(c) if c.facts == facts => Planned {
-                report: report(ImportOutcome::Unchanged, Some(c.id)),
-                write: None,
-            },
-            Some(c) => Planned {
-                report: report(ImportOutcome::Update, Some(c.id)),
-                write: Some((Some(c.clone()), facts)),
-            },
-            None => Planned {
-                report: report(ImportOutcome::Create, None),
-                write: Some((None, facts)),
-            },
-        },
-        _ => Planned {
+    Ok(match checked.filter(|_| errors.is_empty()) {
+        Some(facts) => {
+            let outcome = outcome(current.map(|c| &c.facts), &facts);
+            Planned {
+                report: report(outcome, current.map(|c| c.id)),
+                write: (outcome != ImportOutcome::Unchanged).then(|| (current.cloned(), facts)),
+            }
+        }
+        None => Planned {
             report: report(ImportOutcome::Invalid, None),
             write: None,
         },
@@ -405,11 +344,7 @@ pub async fn import_systems(
         .await?;
     let mut errors = ParamErrors::default();
     let dry_run = errors
-        .choice("dry_run", params.dry_run.as_deref(), |s| match s {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        })
+        .flag("dry_run", params.dry_run.as_deref())
         .unwrap_or(false);
     let valid_rows = errors
         .choice("mode", params.mode.as_deref(), |s| match s {
@@ -424,8 +359,9 @@ pub async fn import_systems(
     let rows = read_rows(&sheet).map_err(super::common::refused)?;
     let existing = vern_db::register::all_systems(&state.db.conn, org).await?;
     let mut planned = Vec::with_capacity(rows.len());
+    let mut named = NamedProducts::new();
     for row in rows {
-        planned.push(plan_row(&state, &existing, row).await?);
+        planned.push(plan_row(&state, &existing, &mut named, row).await?);
     }
     let mut report = ImportReport::new(dry_run, planned.iter().map(|p| p.report.clone()).collect());
     if dry_run {

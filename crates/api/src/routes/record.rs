@@ -20,6 +20,7 @@ use vern_domain::register::record::{
 };
 
 use super::common::ParamErrors;
+use super::sheets;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -198,13 +199,6 @@ async fn build(
     })
 }
 
-fn attachment(org: OrganizationId, ext: &str) -> (&'static str, String) {
-    (
-        "Content-Disposition",
-        format!("attachment; filename=\"behandlingsprotokoll-{org}.{ext}\""),
-    )
-}
-
 /// The record of processing as JSON: the controller, its data protection officers, and one
 /// entry per activity with the systems it uses and the transfers their products make.
 #[utoipa::path(
@@ -266,19 +260,12 @@ pub async fn record_csv(
         .await?;
     let (lang, status) = params.parse()?;
     let record = build(&state, org, status).await?;
-    let csv_error = |e: csv::Error| ApiError::internal(anyhow::anyhow!("csv: {e}"));
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(headers(lang)).map_err(csv_error)?;
-    for entry in &record.entries {
-        writer.write_record(row(entry, lang)).map_err(csv_error)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("csv: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(attachment(org, "csv"))
-        .body(body))
+    sheets::csv(
+        "behandlingsprotokoll",
+        org,
+        &headers(lang),
+        record.entries.iter().map(|e| row(e, lang)),
+    )
 }
 
 /// The record as an Excel workbook: one sheet, a bold header row, one row per activity.
@@ -304,47 +291,29 @@ pub async fn record_xlsx(
     org_id: web::Path<OrganizationId>,
     params: web::Query<RecordParams>,
 ) -> Result<HttpResponse, ApiError> {
-    use rust_xlsxwriter::{Format, Workbook};
     let org = org_id.into_inner();
     caller
         .require_here(&state, org, Permission::ReadRegister)
         .await?;
     let (lang, status) = params.parse()?;
     let record = build(&state, org, status).await?;
-    let xlsx_error =
-        |e: rust_xlsxwriter::XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet
-        .set_name(match lang {
-            RecordLang::En => "Record of processing",
-            _ => "Behandlingsprotokoll",
-        })
-        .map_err(xlsx_error)?;
-    let bold = Format::new().set_bold().set_text_wrap();
-    let wrap = Format::new().set_text_wrap();
-    for (col, title) in headers(lang).iter().enumerate() {
-        let col = u16::try_from(col).unwrap_or(u16::MAX);
-        sheet
-            .write_string_with_format(0, col, *title, &bold)
-            .map_err(xlsx_error)?;
-        sheet.set_column_width(col, 28).map_err(xlsx_error)?;
-    }
-    for (i, entry) in record.entries.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        for (col, cell) in row(entry, lang).iter().enumerate() {
-            let col = u16::try_from(col).unwrap_or(u16::MAX);
-            sheet
-                .write_string_with_format(r, col, cell, &wrap)
-                .map_err(xlsx_error)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 1).map_err(xlsx_error)?;
-    let bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header(attachment(org, "xlsx"))
-        .body(bytes))
+    let layout = sheets::Layout {
+        sheet: lang.pick(
+            "Behandlingsprotokoll",
+            "Behandlingsprotokoll",
+            "Record of processing",
+        ),
+        column_width: 28.0,
+        frozen_columns: 1,
+        wrap: true,
+    };
+    sheets::xlsx(
+        "behandlingsprotokoll",
+        org,
+        &layout,
+        &headers(lang),
+        record.entries.iter().map(|e| row(e, lang)),
+    )
 }
 
 const RECORD_TEMPLATE: &str = include_str!("../../templates/record.html");
@@ -626,28 +595,12 @@ pub async fn processor_record_csv(
     caller
         .require_here(&state, org, Permission::EditProducts)
         .await?;
-    let mut errors = ParamErrors::default();
-    let lang = errors
-        .choice("lang", params.lang.as_deref(), RecordLang::parse)
-        .unwrap_or_default();
-    errors.finish()?;
+    let lang = sheets::lang(params.lang.as_deref())?;
     let record = build_processor_record(&state, org).await?;
-    let csv_error = |e: csv::Error| ApiError::internal(anyhow::anyhow!("csv: {e}"));
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(headers(lang)).map_err(csv_error)?;
-    for customer in &record.customers {
-        for r in rows(customer, lang) {
-            writer.write_record(r).map_err(csv_error)?;
-        }
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("csv: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"databehandlerprotokoll-{org}.csv\""),
-        ))
-        .body(body))
+    sheets::csv(
+        "databehandlerprotokoll",
+        org,
+        &headers(lang),
+        record.customers.iter().flat_map(|c| rows(c, lang)),
+    )
 }

@@ -13,6 +13,7 @@ use vern_domain::access::Permission;
 use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::register::review::{
     ReviewItem, ReviewItemPage, ReviewResolution, ReviewStatus, ReviewSubject, check_resolution,
+    owner_may_resolve,
 };
 
 use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
@@ -186,17 +187,21 @@ pub async fn resolve_review_item(
         .ok_or_else(ApiError::not_found)?;
     // A register editor reviews anything; a system owner the items on their own systems.
     if caller.require(org, Permission::EditRegister).is_err() {
-        let owns = match (current.subject, caller.user_id()) {
-            (ReviewSubject::System, Some(user))
+        let owners = match (current.subject, caller.user_id()) {
+            (ReviewSubject::System, Some(_))
                 if caller.require(org, Permission::EditOwnSystems).is_ok() =>
             {
                 vern_db::register::find_system(&state.db.conn, org, current.subject_id)
                     .await?
-                    .is_some_and(|s| s.facts.owners.contains(&user))
+                    .map(|s| s.facts.owners)
+                    .unwrap_or_default()
             }
-            _ => false,
+            _ => Vec::new(),
         };
-        if !owns {
+        let may = caller
+            .user_id()
+            .is_some_and(|user| owner_may_resolve(current.subject, &owners, user));
+        if !may {
             return Err(ApiError::new(ProblemCode::Forbidden));
         }
     }

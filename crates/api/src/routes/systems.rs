@@ -76,28 +76,9 @@ impl SystemListParams {
         let mut errors = ParamErrors::default();
         let limit = errors.limit(self.limit.as_deref());
         let q = errors.q(self.q.as_deref());
-        let status = self.status.as_deref().and_then(|s| {
-            let parsed = SystemStatus::parse(s);
-            if parsed.is_none() {
-                errors.add("status", "unknown_value");
-            }
-            parsed
-        });
-        let product = self.product_id.as_deref().and_then(|s| {
-            let parsed = s.parse::<Uuid>().ok();
-            if parsed.is_none() {
-                errors.add("product_id", "not_a_uuid");
-            }
-            parsed
-        });
-        let review_before = match self.review.as_deref() {
-            None => None,
-            Some("overdue") => Some(Utc::now().date_naive()),
-            Some(_) => {
-                errors.add("review", "unknown_value");
-                None
-            }
-        };
+        let status = errors.choice("status", self.status.as_deref(), SystemStatus::parse);
+        let product = errors.uuid("product_id", self.product_id.as_deref());
+        let review_before = errors.overdue(self.review.as_deref());
         let owner = match self.owner.as_deref() {
             None => None,
             Some("me") => {

@@ -1,27 +1,11 @@
 //! Processing activities (the record of processing) through the real endpoints.
 
-use reqwest::Response;
 use serde_json::{Value, json};
 use vern_domain::access::Role;
 use vern_domain::{OrgKind, OrganizationId};
 
 use crate::auth::{create_user, first_org, log_in};
-use crate::helpers::{TestApp, assert_problem, spawn_demo_app};
-
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    token: &str,
-    path: &str,
-    etag: Option<&str>,
-    body: Option<Value>,
-) -> Response {
-    app.send(method, token, path, etag, body).await
-}
-
-async fn org_named(app: &TestApp, q: &str) -> OrganizationId {
-    app.org_named(q).await
-}
+use crate::helpers::{assert_problem, spawn_demo_app};
 
 pub fn activity(name: &str, system: &str) -> Value {
     json!({
@@ -49,7 +33,7 @@ pub fn activity(name: &str, system: &str) -> Value {
 async fn a_municipality_keeps_its_record_of_processing() {
     let app = spawn_demo_app().await;
     let municipality = first_org(&app, OrgKind::Municipality).await;
-    let neighbour = org_named(&app, "Bodø").await;
+    let neighbour = app.org_named("Bodø").await;
     let mk = |email: &'static str, org: OrganizationId, role: Role| {
         let app = &app;
         async move {
@@ -187,8 +171,7 @@ async fn a_municipality_keeps_its_record_of_processing() {
     let mut change = activity("Spesialundervisning", &system_id);
     change["data_subjects"] = json!(["dpv:Child"]);
     assert_problem(
-        send(
-            &app,
+        app.send(
             reqwest::Method::PUT,
             &editor,
             &path,
@@ -200,15 +183,15 @@ async fn a_municipality_keeps_its_record_of_processing() {
         "precondition_required",
     )
     .await;
-    let response = send(
-        &app,
-        reqwest::Method::PUT,
-        &editor,
-        &path,
-        Some("\"1\""),
-        Some(change.clone()),
-    )
-    .await;
+    let response = app
+        .send(
+            reqwest::Method::PUT,
+            &editor,
+            &path,
+            Some("\"1\""),
+            Some(change.clone()),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["etag"], "\"2\"");
     let updated: Value = response.json().await.unwrap();
@@ -217,8 +200,7 @@ async fn a_municipality_keeps_its_record_of_processing() {
         "children are vulnerable"
     );
     assert_problem(
-        send(
-            &app,
+        app.send(
             reqwest::Method::PUT,
             &editor,
             &path,
@@ -233,8 +215,7 @@ async fn a_municipality_keeps_its_record_of_processing() {
     // The life cycle: an active entry does not go back to draft, and is not deleted.
     change["status"] = "draft".into();
     assert_problem(
-        send(
-            &app,
+        app.send(
             reqwest::Method::PUT,
             &editor,
             &path,
@@ -247,15 +228,8 @@ async fn a_municipality_keeps_its_record_of_processing() {
     )
     .await;
     assert_problem(
-        send(
-            &app,
-            reqwest::Method::DELETE,
-            &editor,
-            &path,
-            Some("\"2\""),
-            None,
-        )
-        .await,
+        app.send(reqwest::Method::DELETE, &editor, &path, Some("\"2\""), None)
+            .await,
         409,
         "conflict",
     )
@@ -273,8 +247,7 @@ async fn a_municipality_keeps_its_record_of_processing() {
     assert_problem(app.get_as(&stranger, &base).await, 404, "not_found").await;
     assert_problem(app.get_as(&stranger, &path).await, 404, "not_found").await;
     assert_problem(
-        send(
-            &app,
+        app.send(
             reqwest::Method::PUT,
             &stranger,
             &path,
@@ -333,15 +306,15 @@ async fn drafts_can_be_deleted_and_a_deleted_system_leaves_the_activities() {
     let path = format!("{base}/{}", created["id"].as_str().unwrap());
 
     // Deleting the planned system takes it out of the activity's systems.
-    let response = send(
-        &app,
-        reqwest::Method::DELETE,
-        &editor,
-        &format!("{systems}/{planned_id}"),
-        Some("\"1\""),
-        None,
-    )
-    .await;
+    let response = app
+        .send(
+            reqwest::Method::DELETE,
+            &editor,
+            &format!("{systems}/{planned_id}"),
+            Some("\"1\""),
+            None,
+        )
+        .await;
     assert_eq!(response.status(), 204);
     let after: Value = app.get_as(&editor, &path).await.json().await.unwrap();
     assert_eq!(after["system_ids"], json!([]));
@@ -357,20 +330,15 @@ async fn drafts_can_be_deleted_and_a_deleted_system_leaves_the_activities() {
 
     // A draft can be deleted; then it is gone, with an audit event.
     assert_problem(
-        send(&app, reqwest::Method::DELETE, &editor, &path, None, None).await,
+        app.send(reqwest::Method::DELETE, &editor, &path, None, None)
+            .await,
         428,
         "precondition_required",
     )
     .await;
-    let response = send(
-        &app,
-        reqwest::Method::DELETE,
-        &editor,
-        &path,
-        Some("\"2\""),
-        None,
-    )
-    .await;
+    let response = app
+        .send(reqwest::Method::DELETE, &editor, &path, Some("\"2\""), None)
+        .await;
     assert_eq!(response.status(), 204);
     assert_problem(app.get_as(&editor, &path).await, 404, "not_found").await;
     assert!(
@@ -408,8 +376,8 @@ async fn drafts_can_be_deleted_and_a_deleted_system_leaves_the_activities() {
 async fn the_record_of_processing_exports_as_json_csv_xlsx_and_html() {
     use calamine::Reader;
     let app = spawn_demo_app().await;
-    let oslo = org_named(&app, "Oslo").await;
-    let neighbour = org_named(&app, "Bodø").await;
+    let oslo = app.org_named("Oslo").await;
+    let neighbour = app.org_named("Bodø").await;
     let auditor = create_user(&app, "ropa-rev@example.org", &[(oslo, Role::Auditor)], true).await;
     let auditor = log_in(&app, &auditor).await.access;
     let admin = create_user(
@@ -528,7 +496,7 @@ async fn the_record_of_processing_exports_as_json_csv_xlsx_and_html() {
 #[tokio::test]
 async fn a_municipality_publishes_its_privacy_statement() {
     let app = spawn_demo_app().await;
-    let oslo = org_named(&app, "Oslo").await;
+    let oslo = app.org_named("Oslo").await;
     let vendor = first_org(&app, OrgKind::Vendor).await;
     // No login: residents read it.
     let (status, statement) = app
@@ -587,15 +555,15 @@ async fn a_municipality_publishes_its_privacy_statement() {
     );
     let revision = hiring["revision"].to_string();
     hiring["published"] = false.into();
-    let response = send(
-        &app,
-        reqwest::Method::PUT,
-        &editor,
-        &path,
-        Some(&format!("\"{revision}\"")),
-        Some(hiring),
-    )
-    .await;
+    let response = app
+        .send(
+            reqwest::Method::PUT,
+            &editor,
+            &path,
+            Some(&format!("\"{revision}\"")),
+            Some(hiring),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let (_, statement) = app
         .get_json(&format!("/api/v1/organizations/{oslo}/privacy-statement"))

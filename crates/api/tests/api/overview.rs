@@ -74,11 +74,12 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
         ("reg@example.org", oslo, Role::RegisterEditor),
         ("rev@example.org", oslo, Role::Auditor),
         ("nabo@example.org", bodo, Role::RegisterEditor),
+        ("adm@example.org", oslo, Role::OrgAdmin),
     ] {
         let user = create_user(&app, email, &[(org, role)], true).await;
         tokens.push(log_in(&app, &user).await.access);
     }
-    let [editor, auditor, stranger] = <[String; 3]>::try_from(tokens).unwrap();
+    let [editor, auditor, stranger, admin] = <[String; 4]>::try_from(tokens).unwrap();
 
     // Round trip: the export reads back as it is — every row unchanged.
     let exported = export_csv(&app, &editor, oslo, "nb").await;
@@ -383,6 +384,19 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
         .await,
         422,
         "validation_failed",
+    )
+    .await;
+    // An administrator (users and settings only) reads no register; neither does another
+    // municipality.
+    for ext in ["csv", "xlsx"] {
+        let path = format!("/api/v1/organizations/{oslo}/systems.{ext}");
+        assert_problem(app.get_as(&admin, &path).await, 403, "forbidden").await;
+        assert_problem(app.get_as(&stranger, &path).await, 404, "not_found").await;
+    }
+    assert_problem(
+        import(&app, &admin, oslo, "", "text/csv", semicolons.into()).await,
+        403,
+        "forbidden",
     )
     .await;
     // The auditor reads the export.

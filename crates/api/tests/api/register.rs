@@ -2,8 +2,8 @@
 
 use reqwest::Response;
 use serde_json::{Value, json};
+use vern_domain::OrgKind;
 use vern_domain::access::Role;
-use vern_domain::{OrgKind, OrganizationId};
 
 use crate::auth::{create_user, first_org, log_in};
 use crate::helpers::{TestApp, assert_problem, etag, spawn_demo_app};
@@ -17,10 +17,6 @@ async fn put_as(
 ) -> Response {
     app.send(reqwest::Method::PUT, token, path, etag, Some(body))
         .await
-}
-
-async fn org_named(app: &TestApp, q: &str) -> OrganizationId {
-    app.org_named(q).await
 }
 
 pub fn product(name: &str, published: bool) -> Value {
@@ -185,7 +181,7 @@ async fn a_vendor_keeps_its_products_and_everyone_reads_the_published_ones() {
         "not_found",
     )
     .await;
-    let other_vendor = org_named(&app, "Nordavind").await;
+    let other_vendor = app.org_named("Nordavind").await;
     assert_ne!(other_vendor, vendor);
     let rival = create_user(
         &app,
@@ -237,7 +233,7 @@ async fn a_municipality_registers_its_systems() {
     let app = spawn_demo_app().await;
     let vendor = first_org(&app, OrgKind::Vendor).await;
     let municipality = first_org(&app, OrgKind::Municipality).await;
-    let neighbour = org_named(&app, "Bodø").await;
+    let neighbour = app.org_named("Bodø").await;
     let product_editor = create_user(
         &app,
         "pe@example.org",
@@ -571,7 +567,7 @@ async fn a_planned_system_can_be_deleted_and_nothing_is_half_written() {
 #[tokio::test]
 async fn the_demo_register_is_believable() {
     let app = spawn_demo_app().await;
-    let oslo = org_named(&app, "Oslo").await;
+    let oslo = app.org_named("Oslo").await;
     let editor = create_user(&app, "demo-les@example.org", &[(oslo, Role::Auditor)], true).await;
     let token = log_in(&app, &editor).await.access;
     let systems: Value = app
@@ -685,8 +681,8 @@ async fn the_demo_register_is_believable() {
 #[tokio::test]
 async fn a_vendor_exports_its_record_as_processor() {
     let app = spawn_demo_app().await;
-    let fjordlys = org_named(&app, "Fjordlys").await;
-    let nordavind = org_named(&app, "Nordavind").await;
+    let fjordlys = app.org_named("Fjordlys").await;
+    let nordavind = app.org_named("Nordavind").await;
     let mut tokens = Vec::new();
     for (email, org, role) in [
         ("pe@example.org", fjordlys, Role::ProductEditor),
@@ -734,6 +730,18 @@ async fn a_vendor_exports_its_record_as_processor() {
     assert_problem(app.get_as(&signatory, &path).await, 403, "forbidden").await;
     assert_problem(app.get_as(&other, &path).await, 404, "not_found").await;
     assert_problem(
+        app.get_as(&signatory, &format!("{path}.csv")).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&other, &format!("{path}.csv")).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
         app.get_as(&editor, &format!("{path}.csv?lang=sv")).await,
         422,
         "validation_failed",
@@ -744,7 +752,7 @@ async fn a_vendor_exports_its_record_as_processor() {
 #[tokio::test]
 async fn a_system_owner_edits_only_their_own_systems() {
     let app = spawn_demo_app().await;
-    let oslo = org_named(&app, "Oslo").await;
+    let oslo = app.org_named("Oslo").await;
     let editor = create_user(
         &app,
         "reg@example.org",
@@ -787,6 +795,31 @@ async fn a_system_owner_edits_only_their_own_systems() {
         .collect();
     assert!(ids.contains(&owner.id.to_string().as_str()));
     assert!(!ids.contains(&editor.id.to_string().as_str()));
+    // Only readers of this register may see them.
+    let admin = create_user(&app, "adm@example.org", &[(oslo, Role::OrgAdmin)], true).await;
+    let bodo = app.org_named("Bodø").await;
+    let outsider = create_user(
+        &app,
+        "nabo@example.org",
+        &[(bodo, Role::RegisterEditor)],
+        true,
+    )
+    .await;
+    let candidates_path = format!("/api/v1/organizations/{oslo}/system-owners");
+    let admin_t = log_in(&app, &admin).await.access;
+    let outsider_t = log_in(&app, &outsider).await.access;
+    assert_problem(
+        app.get_as(&admin_t, &candidates_path).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&outsider_t, &candidates_path).await,
+        404,
+        "not_found",
+    )
+    .await;
 
     // The editor names the owner; someone without the role cannot be named.
     let mut body = json!({"name": "Byggesak", "owning_unit": "Plan- og bygningsetaten", "status": "in_use", "owners": [editor.id]});

@@ -286,6 +286,29 @@ async fn a_vendors_change_asks_each_customer_to_review_what_it_built_on_the_prod
     .await;
     assert_problem(app.get_as(&admin, &item_path).await, 403, "forbidden").await;
     assert_problem(
+        app.get_as(
+            &admin,
+            &format!("/api/v1/organizations/{oslo}/review-items"),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.send(
+            Method::POST,
+            &neighbour,
+            &resolve,
+            Some("\"2\""),
+            Some(body.clone()),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
         app.send(Method::POST, &editor, &resolve, None, Some(body.clone()))
             .await,
         428,

@@ -76,11 +76,7 @@ impl Column {
 
     pub const fn header(self, lang: RecordLang) -> &'static str {
         let (nb, nn, en) = self.titles();
-        match lang {
-            RecordLang::Nb => nb,
-            RecordLang::Nn => nn,
-            RecordLang::En => en,
-        }
+        lang.pick(nb, nn, en)
     }
 
     /// The column a header names, in any language, ignoring case and surrounding space.
@@ -107,10 +103,52 @@ const fn status_titles(status: SystemStatus) -> (&'static str, &'static str, &'s
 
 pub const fn status_label(status: SystemStatus, lang: RecordLang) -> &'static str {
     let (nb, nn, en) = status_titles(status);
-    match lang {
-        RecordLang::Nb => nb,
-        RecordLang::Nn => nn,
-        RecordLang::En => en,
+    lang.pick(nb, nn, en)
+}
+
+/// The separator of a CSV file: Excel in Norway saves "CSV" with semicolons, others commas.
+/// Whichever the header line holds more of.
+pub fn csv_delimiter(header_line: &str) -> u8 {
+    if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// A spreadsheet date cell (days since 1899-12-30, Excel's epoch) as a date.
+pub fn spreadsheet_date(days: f64) -> Option<NaiveDate> {
+    if !days.is_finite() || days < 0.0 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(days.floor() as u64))
+}
+
+/// The catalogue product a row names by name (and vendor, when given): exactly one match,
+/// else `not_in_catalogue` or `ambiguous`. `candidates` are the published products of that
+/// name as (id, name, vendor name).
+pub fn choose_product(
+    candidates: &[(Uuid, String, String)],
+    vendor: Option<&str>,
+) -> Result<(Uuid, String), FieldError> {
+    let matching: Vec<_> = candidates
+        .iter()
+        .filter(|(_, _, v)| vendor.is_none_or(|want| v.to_lowercase() == want.to_lowercase()))
+        .collect();
+    match matching.as_slice() {
+        [(id, name, _)] => Ok((*id, name.clone())),
+        [] => Err(error("product", "not_in_catalogue")),
+        _ => Err(error("product", "ambiguous")),
+    }
+}
+
+/// What importing a checked row does to the register: nothing when the facts are those the
+/// system has, an update of an existing system, or a new one.
+pub fn outcome(current: Option<&SystemFacts>, checked: &SystemFacts) -> ImportOutcome {
+    match current {
+        Some(c) if c == checked => ImportOutcome::Unchanged,
+        Some(_) => ImportOutcome::Update,
+        None => ImportOutcome::Create,
     }
 }
 
@@ -408,6 +446,79 @@ mod tests {
         assert_eq!(parse_date("2027-06-30"), d);
         assert_eq!(parse_date("30.06.2027"), d);
         assert_eq!(parse_date("31.02.2027"), None);
+    }
+
+    #[test]
+    fn sheets_are_read_as_spreadsheet_programs_write_them() {
+        assert_eq!(csv_delimiter("Navn;Eierenhet;Status"), b';');
+        assert_eq!(csv_delimiter("Navn,Eierenhet,Status"), b',');
+        assert_eq!(csv_delimiter("Navn"), b',');
+        assert_eq!(
+            spreadsheet_date(46568.0),
+            NaiveDate::from_ymd_opt(2027, 6, 30)
+        );
+        assert_eq!(
+            spreadsheet_date(46568.75),
+            NaiveDate::from_ymd_opt(2027, 6, 30)
+        );
+        assert_eq!(spreadsheet_date(-1.0), None);
+        assert_eq!(spreadsheet_date(f64::NAN), None);
+    }
+
+    #[test]
+    fn a_product_named_in_a_row_must_be_exactly_one() {
+        let a = (
+            Uuid::from_u128(1),
+            "Møtebok".to_owned(),
+            "Nordavind Skyløsninger AS".to_owned(),
+        );
+        let b = (
+            Uuid::from_u128(2),
+            "Møtebok".to_owned(),
+            "Fjordlys Programvare AS".to_owned(),
+        );
+        assert_eq!(
+            choose_product(std::slice::from_ref(&a), None),
+            Ok((a.0, a.1.clone()))
+        );
+        assert_eq!(
+            choose_product(&[a.clone(), b.clone()], None)
+                .unwrap_err()
+                .code,
+            "ambiguous"
+        );
+        assert_eq!(
+            choose_product(&[a.clone(), b.clone()], Some("fjordlys programvare as")),
+            Ok((b.0, b.1.clone()))
+        );
+        assert_eq!(
+            choose_product(&[a], Some("Elvebakken")).unwrap_err().code,
+            "not_in_catalogue"
+        );
+        assert_eq!(
+            choose_product(&[], None).unwrap_err().code,
+            "not_in_catalogue"
+        );
+    }
+
+    #[test]
+    fn a_row_creates_updates_or_leaves_alone() {
+        let facts = rows_facts();
+        let mut changed = facts.clone();
+        changed.notes = "Ny".into();
+        assert_eq!(outcome(None, &facts), ImportOutcome::Create);
+        assert_eq!(outcome(Some(&facts), &facts), ImportOutcome::Unchanged);
+        assert_eq!(outcome(Some(&facts), &changed), ImportOutcome::Update);
+    }
+
+    fn rows_facts() -> SystemFacts {
+        read_rows(&sheet(&[
+            &["Navn", "Eierenhet", "Status"],
+            &["Sak", "Arkiv", "I bruk"],
+        ]))
+        .unwrap()
+        .remove(0)
+        .facts
     }
 
     #[test]

@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::product::{SubProcessor, TransferMechanism};
-use super::record::{RecordContact, RecordController, RecordLang};
-use super::taxonomy::data_category;
+use super::record::{RecordContact, RecordController, RecordLang, category_words, mechanism_words};
 use crate::OrganizationId;
 
 /// One product as processing for one controller.
@@ -60,11 +59,7 @@ pub struct ProcessorRecord {
 
 /// The columns of the CSV export, one row per controller and product.
 pub fn headers(lang: RecordLang) -> Vec<&'static str> {
-    let pick = |nb, nn, en| match lang {
-        RecordLang::Nb => nb,
-        RecordLang::Nn => nn,
-        RecordLang::En => en,
-    };
+    let pick = |nb, nn, en| lang.pick(nb, nn, en);
     vec![
         pick("Behandlingsansvarlig", "Behandlingsansvarleg", "Controller"),
         pick(
@@ -99,25 +94,6 @@ pub fn headers(lang: RecordLang) -> Vec<&'static str> {
     ]
 }
 
-fn mechanism_words(m: TransferMechanism, lang: RecordLang) -> &'static str {
-    let (nb, en) = match m {
-        TransferMechanism::Adequacy => (
-            "tilstrekkelighetsbeslutning (art. 45)",
-            "adequacy decision (Art. 45)",
-        ),
-        TransferMechanism::StandardContractualClauses => (
-            "standard personvernbestemmelser (art. 46)",
-            "standard contractual clauses (Art. 46)",
-        ),
-        TransferMechanism::BindingCorporateRules => (
-            "bindende virksomhetsregler (art. 47)",
-            "binding corporate rules (Art. 47)",
-        ),
-        TransferMechanism::Derogation => ("unntak (art. 49)", "derogation (Art. 49)"),
-    };
-    if lang == RecordLang::En { en } else { nb }
-}
-
 /// The CSV rows of one customer: one per product.
 pub fn rows(customer: &ProcessorCustomer, lang: RecordLang) -> Vec<Vec<String>> {
     let officers = customer
@@ -133,16 +109,7 @@ pub fn rows(customer: &ProcessorCustomer, lang: RecordLang) -> Vec<Vec<String>> 
             let categories = p
                 .data_categories
                 .iter()
-                .map(|k| {
-                    data_category(k).map_or_else(
-                        || k.clone(),
-                        |c| match lang {
-                            RecordLang::Nb => c.nb.to_owned(),
-                            RecordLang::Nn => c.nn.to_owned(),
-                            RecordLang::En => c.en.to_owned(),
-                        },
-                    )
-                })
+                .map(|k| category_words(k, lang))
                 .collect::<Vec<_>>()
                 .join("; ");
             let subs = p

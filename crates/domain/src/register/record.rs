@@ -38,7 +38,7 @@ impl RecordLang {
         }
     }
 
-    const fn pick(self, nb: &'static str, nn: &'static str, en: &'static str) -> &'static str {
+    pub const fn pick(self, nb: &'static str, nn: &'static str, en: &'static str) -> &'static str {
         match self {
             Self::Nb => nb,
             Self::Nn => nn,
@@ -140,7 +140,7 @@ pub fn headers(lang: RecordLang) -> Vec<&'static str> {
     ]
 }
 
-fn mechanism_words(m: TransferMechanism, lang: RecordLang) -> &'static str {
+pub(crate) fn mechanism_words(m: TransferMechanism, lang: RecordLang) -> &'static str {
     match m {
         TransferMechanism::Adequacy => lang.pick(
             "tilstrekkelighetsbeslutning (art. 45)",
@@ -215,7 +215,7 @@ fn status_words(s: ActivityStatus, lang: RecordLang) -> &'static str {
     }
 }
 
-fn category_words(key: &str, lang: RecordLang) -> String {
+pub(crate) fn category_words(key: &str, lang: RecordLang) -> String {
     data_category(key).map_or_else(
         || key.to_owned(),
         |c| lang.pick(c.nb, c.nn, c.en).to_owned(),

@@ -130,6 +130,32 @@ pub enum ReviewOutcome {
     RaisedWithVendor,
 }
 
+impl ReviewOutcome {
+    pub const ALL: [Self; 3] = [
+        Self::NoChangeNeeded,
+        Self::EntryUpdated,
+        Self::RaisedWithVendor,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NoChangeNeeded => "no_change_needed",
+            Self::EntryUpdated => "entry_updated",
+            Self::RaisedWithVendor => "raised_with_vendor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// Who may resolve an item besides a register editor: a system owner, for an item on a
+/// system that names them.
+pub fn owner_may_resolve(subject: ReviewSubject, system_owners: &[Uuid], user: Uuid) -> bool {
+    subject == ReviewSubject::System && system_owners.contains(&user)
+}
+
 /// The body of resolving an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -226,12 +252,11 @@ pub struct ReviewItem {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ReviewItemPage {
-    pub items: Vec<ReviewItem>,
-    pub next_cursor: Option<String>,
-}
+crate::pagination::page_type!(
+    /// One page of review items, newest first.
+    ReviewItemPage,
+    ReviewItem
+);
 
 #[cfg(test)]
 mod tests {
@@ -310,6 +335,18 @@ mod tests {
             }
         }
         assert_eq!(ReviewStatus::parse("resolved"), Some(Resolved));
+        for o in ReviewOutcome::ALL {
+            assert_eq!(ReviewOutcome::parse(o.as_str()), Some(o));
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+        }
+        let (owner, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert!(owner_may_resolve(ReviewSubject::System, &[owner], owner));
+        assert!(!owner_may_resolve(ReviewSubject::System, &[owner], other));
+        assert!(!owner_may_resolve(
+            ReviewSubject::ProcessingActivity,
+            &[owner],
+            owner
+        ));
         assert_eq!(ReviewStatus::parse("Resolved"), None);
         assert_eq!(
             ReviewSubject::parse("processing_activity"),
