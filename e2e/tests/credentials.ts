@@ -34,8 +34,20 @@ export function demoUserIn(role: string, organization: RegExp): DemoUser {
 }
 
 // The server accepts each TOTP step once per account (replay protection) and one step of
-// drift. Journeys that log the same person in twice take the next step, or wait for it.
-const lastStep = new Map<string, number>();
+// drift. Journeys that log the same person in twice take the next step, or wait for it. The
+// steps used are kept in a file beside the server's data, not in memory: Playwright starts
+// a new worker after a failed test, and that worker must not reuse a step either.
+function stepsFile(): string {
+  return path.join(process.env.E2E_DATA_DIR ?? '', 'e2e-totp-steps.json');
+}
+
+function usedSteps(): Record<string, number> {
+  try {
+    return JSON.parse(fs.readFileSync(stepsFile(), 'utf8'));
+  } catch {
+    return {};
+  }
+}
 
 /** A code this account has not used yet, as the next tick of an authenticator app. */
 export async function freshCode(secret: string): Promise<string> {
@@ -43,9 +55,11 @@ export async function freshCode(secret: string): Promise<string> {
   for (;;) {
     const now = Date.now();
     const step = Math.floor(now / 30000);
-    const use = Math.max(step, (lastStep.get(secret) ?? -1) + 1);
+    const used = usedSteps();
+    const use = Math.max(step, (used[secret] ?? -1) + 1);
     if (use <= step + 1) {
-      lastStep.set(secret, use);
+      used[secret] = use;
+      fs.writeFileSync(stepsFile(), JSON.stringify(used));
       return generator.generate({ timestamp: use * 30000 + 1000 });
     }
     await new Promise((resolve) => setTimeout(resolve, (step + 1) * 30000 - now + 250));

@@ -851,3 +851,116 @@ pub async fn list_system_owner_candidates(
     )
     .await
 }
+
+pub async fn list_activity_templates(
+    url: String,
+    token: String,
+) -> Result<vern_domain::register::template::ActivityTemplatePage, ApiError> {
+    get_authorized(&url, &token).await
+}
+
+/// The template published from one of the organisation's activities, if there is one.
+pub async fn find_activity_template(
+    org: OrganizationId,
+    activity: Uuid,
+    token: String,
+) -> Result<Option<vern_domain::register::template::ActivityTemplate>, ApiError> {
+    let page: vern_domain::register::template::ActivityTemplatePage = get_authorized(
+        &format!(
+            "/api/v1/organizations/{org}/activity-templates?publisher_id={org}&activity_id={activity}"
+        ),
+        &token,
+    )
+    .await?;
+    Ok(page.items.into_iter().next())
+}
+
+/// Publishes the activity as a template, or refreshes its template.
+pub async fn publish_activity_template(
+    org: OrganizationId,
+    activity: Uuid,
+    body: vern_domain::register::template::TemplatePublish,
+    token: String,
+) -> Result<vern_domain::register::template::ActivityTemplate, ApiError> {
+    send_authorized(
+        Method::PUT,
+        format!("/api/v1/organizations/{org}/processing-activities/{activity}/template"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+/// Copies a template into the organisation's register as a draft.
+pub async fn copy_activity_template(
+    org: OrganizationId,
+    template: Uuid,
+    body: vern_domain::register::template::TemplateCopyRequest,
+    token: String,
+) -> Result<vern_domain::register::template::TemplateCopy, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/activity-templates/{template}/copies"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct OverviewSharing {
+    pub share_overview: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct OverviewPeers {
+    pub items: Vec<vern_domain::register::compare::ComparedOrganization>,
+}
+
+pub async fn get_overview_sharing(
+    org: OrganizationId,
+    token: String,
+) -> Result<OverviewSharing, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/settings/overview-sharing"),
+        &token,
+    )
+    .await
+}
+
+pub async fn put_overview_sharing(
+    org: OrganizationId,
+    body: OverviewSharing,
+    token: String,
+) -> Result<OverviewSharing, ApiError> {
+    send_authorized(
+        Method::PUT,
+        format!("/api/v1/organizations/{org}/settings/overview-sharing"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+pub async fn list_overview_peers(
+    org: OrganizationId,
+    token: String,
+) -> Result<OverviewPeers, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/overview-peers"),
+        &token,
+    )
+    .await
+}
+
+pub async fn compare_overviews(
+    org: OrganizationId,
+    with: OrganizationId,
+    token: String,
+) -> Result<vern_domain::register::compare::OverviewComparison, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/overview-comparison?with={with}"),
+        &token,
+    )
+    .await
+}

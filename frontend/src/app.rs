@@ -17,8 +17,9 @@ use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::pages::register::{
-    ActivitiesPage, ActivityEditorPage, CataloguePage, PrivacyStatementPage, ProductDetailPage,
-    ProductEditorPage, RegisterOverviewPage, SystemEditorPage, SystemsPage, VendorProductsPage,
+    ActivitiesPage, ActivityEditorPage, CataloguePage, ComparePage, PrivacyStatementPage,
+    ProductDetailPage, ProductEditorPage, RegisterOverviewPage, SystemEditorPage, SystemsPage,
+    TemplatesPage, VendorProductsPage,
 };
 use crate::session::{provide_session, use_session};
 
@@ -49,6 +50,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/processing-activities/:aid") view=ActivityEditorPage/>
                     <Route path=path!("/organizations/:id/privacy") view=PrivacyStatementPage/>
                     <Route path=path!("/organizations/:id/register") view=RegisterOverviewPage/>
+                    <Route path=path!("/organizations/:id/register/compare") view=ComparePage/>
+                    <Route path=path!("/organizations/:id/activity-templates") view=TemplatesPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -15,6 +15,7 @@ mod m20261124_000009_register;
 mod m20261130_000010_activities;
 mod m20261130_000011_review_items;
 mod m20261130_000012_system_owners;
+mod m20261130_000013_reuse;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_activities::Migration),
             Box::new(m20261130_000011_review_items::Migration),
             Box::new(m20261130_000012_system_owners::Migration),
+            Box::new(m20261130_000013_reuse::Migration),
         ]
     }
 }

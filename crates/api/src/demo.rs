@@ -58,6 +58,8 @@ const MUNICIPALITY_ROLES: &[Role] = &[
     Role::Signatory,
     Role::Auditor,
 ];
+/// A second municipality, to try reuse and comparison between municipalities.
+const PEER_ROLES: &[Role] = &[Role::RegisterEditor, Role::PrivacyOfficer];
 const VENDOR_ROLES: &[Role] = &[Role::VendorAdmin, Role::ProductEditor, Role::Signatory];
 const AUTHORITY_ROLES: &[Role] = &[Role::OrgAdmin, Role::Signatory];
 const PLATFORM_ROLES: &[Role] = &[Role::PlatformOperator];
@@ -95,6 +97,11 @@ pub async fn seed_users(db: &Database, data_dir: &Path) -> anyhow::Result<Option
             vern_db::organizations::find_by_kommunenummer(&db.conn, "0301").await?,
             "oslo",
             MUNICIPALITY_ROLES,
+        ),
+        (
+            vern_db::organizations::find_by_kommunenummer(&db.conn, "4601").await?,
+            "bergen",
+            PEER_ROLES,
         ),
         (
             vern_db::organizations::find_by_name(&db.conn, "Fjordlys Programvare AS").await?,

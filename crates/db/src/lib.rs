@@ -21,6 +21,7 @@ pub mod role_requests;
 pub mod seed;
 pub mod seed_register;
 pub mod sessions;
+pub mod templates;
 pub mod throttle;
 
 pub use connection::{Backend, Database, connect};

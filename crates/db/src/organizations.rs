@@ -110,6 +110,7 @@ pub async fn insert(
         version: Set(1),
         ip_allowlist: Set("[]".to_owned()),
         require_passkey: Set(false),
+        share_overview: Set(false),
     };
     let model = org::Entity::insert(row).exec_with_returning(db).await?;
     to_domain(model)

@@ -92,6 +92,7 @@ pub async fn seed_demo(
     report.created += crate::seed_register::seed_register(&txn, now).await?;
     report.created += crate::seed_register::seed_activities(&txn, now).await?;
     report.created += crate::seed_register::seed_vendor_change(&txn, now).await?;
+    report.created += crate::seed_register::seed_reuse(&txn, now).await?;
     txn.commit().await?;
     progress(total, total);
     Ok(report)

@@ -563,6 +563,12 @@ pub async fn seed_register(
                 (*name).into()
             },
             owning_unit: (*unit).into(),
+            // Most run the vendor's current release; a few lag one behind.
+            version: match (*from_catalogue, i % 4) {
+                (false, _) => String::new(),
+                (true, 1) => "2025.4".into(),
+                (true, _) => "2026.2".into(),
+            },
             status: *status,
             integrations: if *from_catalogue && i % 3 == 0 {
                 vec!["Folkeregisteret".into(), "Arkivkjernen".into()]
@@ -1013,4 +1019,202 @@ pub async fn seed_vendor_change(
     )
     .await?;
     Ok(folded.len())
+}
+
+/// Bergen's application overview (a smaller one than Oslo's, partly on the same products,
+/// some at other versions): (product or own system, from the catalogue, unit, status,
+/// version).
+const BERGEN_SYSTEMS: &[(&str, bool, &str, SystemStatus, &str)] = &[
+    (
+        "Skolesekk",
+        true,
+        "Etat for skole",
+        SystemStatus::InUse,
+        "2025.3",
+    ),
+    (
+        "Foreldrekontakt",
+        true,
+        "Etat for skole",
+        SystemStatus::InUse,
+        "2026.2",
+    ),
+    (
+        "Barnehagebasen",
+        true,
+        "Etat for barnehage",
+        SystemStatus::InUse,
+        "2026.2",
+    ),
+    (
+        "Omsorgsjournal",
+        true,
+        "Etat for hjemmebaserte tjenester",
+        SystemStatus::InUse,
+        "2026.1",
+    ),
+    (
+        "Helsestasjonsjournal",
+        true,
+        "Etat for helsetjenester",
+        SystemStatus::InUse,
+        "2026.2",
+    ),
+    (
+        "Lønnsflyt",
+        true,
+        "Etat for personal",
+        SystemStatus::InUse,
+        "2026.2",
+    ),
+    (
+        "Regnskapsskyen",
+        true,
+        "Etat for økonomi",
+        SystemStatus::PhasingOut,
+        "2024.2",
+    ),
+    (
+        "Arkivkjernen",
+        true,
+        "Byarkivet",
+        SystemStatus::InUse,
+        "2026.2",
+    ),
+    (
+        "Møtebok",
+        true,
+        "Byrådsavdelingen",
+        SystemStatus::InUse,
+        "2026.2",
+    ),
+    (
+        "Bibliotekssystemet",
+        false,
+        "Bergen Offentlige Bibliotek",
+        SystemStatus::InUse,
+        "",
+    ),
+    (
+        "Havneregisteret",
+        false,
+        "Bergen og Omland Havn",
+        SystemStatus::InUse,
+        "",
+    ),
+    (
+        "Bybanens kundeservice",
+        false,
+        "Etat for infrastruktur",
+        SystemStatus::Planned,
+        "",
+    ),
+];
+
+/// Oslo's activities that Oslo shares as templates, with its word to those who copy them.
+const OSLO_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "Elevadministrasjon i grunnskolen",
+        "Dekker grunnskolen. Tilpass oppbevaringstidene til arkivplanen deres.",
+    ),
+    (
+        "Barnehageopptak og -drift",
+        "Samordnet opptak og drift av kommunale barnehager.",
+    ),
+    (
+        "Helsestasjon og skolehelsetjeneste",
+        "DPIA er gjennomført hos oss; dere må gjøre deres egen.",
+    ),
+    ("Lønn og personal", ""),
+    ("Politiske møter og saksdokumenter", ""),
+];
+
+/// Seeds a second municipality for reuse and comparison: Bergen's overview, both Oslo and
+/// Bergen showing their overviews to other municipalities, and Oslo sharing some of its
+/// processing activities as templates. Once, when Bergen has no system yet.
+pub async fn seed_reuse(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<usize, DbError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let (Some(oslo), Some(bergen)) = (
+        organizations::find_by_kommunenummer(db, "0301").await?,
+        organizations::find_by_kommunenummer(db, "4601").await?,
+    ) else {
+        return Ok(0);
+    };
+    let has_systems = crate::entities::system::Entity::find()
+        .filter(crate::entities::system::Column::OrganizationId.eq(bergen.id.into_uuid()))
+        .count(db)
+        .await?
+        > 0;
+    if has_systems || product::Entity::find().count(db).await? == 0 {
+        return Ok(0);
+    }
+    let mut created = 0;
+    for (i, (name, from_catalogue, unit, status, version)) in BERGEN_SYSTEMS.iter().enumerate() {
+        let product_id = if *from_catalogue {
+            let Some(row) = product::Entity::find()
+                .filter(product::Column::Name.eq(*name))
+                .one(db)
+                .await?
+            else {
+                continue;
+            };
+            Some(row.id)
+        } else {
+            None
+        };
+        let input = SystemFacts {
+            product_id,
+            name: if *from_catalogue {
+                String::new()
+            } else {
+                (*name).into()
+            },
+            owning_unit: (*unit).into(),
+            version: (*version).into(),
+            status: *status,
+            integrations: Vec::new(),
+            review_date: NaiveDate::from_ymd_opt(2027, 1 + (i % 12) as u32, 1),
+            notes: String::new(),
+            owners: Vec::new(),
+        };
+        let checked = check_system(&input, product_id.map(|_| *name))
+            .map_err(|_| DbError::InvalidRow("demo system"))?;
+        insert_system(db, bergen.id, &checked, now).await?;
+        created += 1;
+    }
+    crate::templates::set_share_overview(db, oslo.id, true, now).await?;
+    crate::templates::set_share_overview(db, bergen.id, true, now).await?;
+    let (activities, _) = crate::activities::list(
+        db,
+        oslo.id,
+        &Default::default(),
+        vern_domain::pagination::Limit::parse(Some(500)).unwrap_or_default(),
+        None,
+    )
+    .await?;
+    for (name, note) in OSLO_TEMPLATES {
+        let Some(a) = activities.iter().find(|a| a.facts.name == *name) else {
+            continue;
+        };
+        let Ok(facts) = vern_domain::register::template::template_facts(&a.facts) else {
+            continue;
+        };
+        let products =
+            crate::templates::products_of_systems(db, oslo.id, &a.facts.system_ids).await?;
+        crate::templates::publish(
+            db,
+            oslo.id,
+            crate::templates::Publication {
+                activity_id: a.id,
+                activity_revision: a.revision,
+                note,
+                facts: &facts,
+                products: &products,
+            },
+            now,
+        )
+        .await?;
+        created += 1;
+    }
+    Ok(created)
 }

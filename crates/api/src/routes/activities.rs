@@ -326,6 +326,24 @@ pub async fn update_activity(
         now,
     )
     .await?;
+    // A discontinued activity is history, not a model for others: its template goes.
+    if facts.status == ActivityStatus::Discontinued
+        && let Some(template) = vern_db::templates::withdraw(&txn, org, id).await?
+    {
+        vern_db::audit::append(
+            &txn,
+            entry_event(
+                &caller,
+                &req,
+                org,
+                "activity_template.withdrawn",
+                "activity_template",
+                template,
+            ),
+            now,
+        )
+        .await?;
+    }
     txn.commit().await.map_err(vern_db::DbError::from)?;
     let revision = updated.revision;
     Ok(with_etag(HttpResponse::Ok().json(updated), revision))

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod common;
+pub mod comparison;
 pub mod health;
 pub mod invitations;
 pub mod me;
@@ -20,6 +21,7 @@ pub mod role_requests;
 pub mod settings;
 pub mod sheets;
 pub mod systems;
+pub mod templates;
 pub mod token;
 pub mod totp;
 
@@ -51,4 +53,6 @@ fn v1(cfg: &mut ServiceConfig) {
     activities::mount(cfg);
     record::mount(cfg);
     reviews::mount(cfg);
+    templates::mount(cfg);
+    comparison::mount(cfg);
 }

@@ -316,8 +316,8 @@ async fn the_token_endpoint_refuses_bad_grants_secrets_and_scopes_and_throttles(
     let clients = creds["api_clients"].as_array().unwrap();
     assert_eq!(
         clients.len(),
-        3,
-        "one per demo municipality, vendor and authority"
+        4,
+        "one per demo municipality (Oslo, Bergen), vendor and authority"
     );
     let client = &clients[0];
     let id = client["client_id"].as_str().unwrap();

@@ -19,6 +19,7 @@ mod organizations;
 mod overview;
 mod passkeys;
 mod register;
+mod reuse;
 mod reviews;
 mod role_requests;
 mod sessions;

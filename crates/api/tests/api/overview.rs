@@ -88,7 +88,8 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
     assert!(rows.len() >= 26, "{}", rows.len());
     let skolesekk = rows.iter().position(|r| r[1] == "Skolesekk").unwrap();
     assert_eq!(rows[skolesekk][3], "Fjordlys Programvare AS");
-    assert_eq!(rows[skolesekk][6], "I bruk");
+    assert_eq!(rows[skolesekk][5], "2026.2");
+    assert_eq!(rows[skolesekk][7], "I bruk");
     let r = import(
         &app,
         &editor,
@@ -134,22 +135,22 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
     // A changed row, a new own system, a new catalogue system by product name, and a row
     // with mistakes.
     let mut changed = rows.clone();
-    changed[skolesekk][5] = "Oppvekst og utdanning".into();
+    changed[skolesekk][6] = "Oppvekst og utdanning".into();
     let width = rows[0].len();
     let mut own = vec![String::new(); width];
     own[1] = "Nabovarsel".into();
-    own[5] = "Plan- og bygningsetaten".into();
-    own[6] = "Planlagt".into();
-    own[7] = "Matrikkelen; Sak/arkiv".into();
-    own[8] = "30.06.2027".into();
+    own[6] = "Plan- og bygningsetaten".into();
+    own[7] = "Planlagt".into();
+    own[8] = "Matrikkelen; Sak/arkiv".into();
+    own[9] = "30.06.2027".into();
     let mut by_name = vec![String::new(); width];
     by_name[2] = "møtebok".into();
-    by_name[5] = "Politisk sekretariat".into();
-    by_name[6] = "in_use".into();
+    by_name[6] = "Politisk sekretariat".into();
+    by_name[7] = "in_use".into();
     let mut broken = vec![String::new(); width];
     broken[1] = "Feilrad".into();
-    broken[6] = "Kanskje".into();
-    broken[8] = "i morgen".into();
+    broken[7] = "Kanskje".into();
+    broken[9] = "i morgen".into();
     changed.extend([own, by_name, broken]);
     let file = to_csv(&changed);
     let count = || async {
@@ -238,15 +239,15 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
     assert_eq!(count().await, before + 2);
     let again = records(&export_csv(&app, &editor, oslo, "nb").await);
     let row = again.iter().find(|r| r[1] == "Skolesekk").unwrap();
-    assert_eq!(row[5], "Oppvekst og utdanning");
+    assert_eq!(row[6], "Oppvekst og utdanning");
     let nabo = again.iter().find(|r| r[1] == "Nabovarsel").unwrap();
     assert_eq!(
-        (nabo[6].as_str(), nabo[7].as_str(), nabo[8].as_str()),
+        (nabo[7].as_str(), nabo[8].as_str(), nabo[9].as_str()),
         ("Planlagt", "Matrikkelen; Sak/arkiv", "2027-06-30")
     );
     let motebok = again
         .iter()
-        .find(|r| r[2] == "Møtebok" && r[5] == "Politisk sekretariat")
+        .find(|r| r[2] == "Møtebok" && r[6] == "Politisk sekretariat")
         .unwrap();
     assert!(!motebok[4].is_empty(), "linked to the catalogue product");
     let actions = app.audit_actions(oslo).await;
@@ -255,7 +256,7 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
 
     // A status may only move along the life cycle, also by import.
     let mut backwards = vec![again[0].clone(), row.clone()];
-    backwards[1][6] = "Planlagt".into();
+    backwards[1][7] = "Planlagt".into();
     let report: Value = import(
         &app,
         &editor,
@@ -284,7 +285,8 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
     use calamine::Reader;
     let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
     let range = workbook.worksheet_range("Systemoversikt").unwrap();
-    assert_eq!(range.get_value((0, 5)).unwrap().to_string(), "Eierenhet");
+    assert_eq!(range.get_value((0, 5)).unwrap().to_string(), "Versjon");
+    assert_eq!(range.get_value((0, 6)).unwrap().to_string(), "Eierenhet");
     assert!(range.rows().any(|r| r[1] == "Nabovarsel"));
     let report: Value = import(&app, &editor, oslo, "dry_run=true", XLSX, bytes)
         .await

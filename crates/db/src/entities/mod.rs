@@ -2,6 +2,7 @@
 //! the repository modules translate.
 
 pub mod activity_system;
+pub mod activity_template;
 pub mod api_client;
 pub mod audit_chain;
 pub mod audit_event;

@@ -17,6 +17,8 @@ pub struct Model {
     pub ip_allowlist: String,
     /// Staff must have logged in with a passkey to act in this organisation.
     pub require_passkey: bool,
+    /// Other municipalities may compare their application overview with this one's.
+    pub share_overview: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 //! items a vendor's change opens.
 
 pub mod activity;
+pub mod compare;
 pub mod country;
 pub mod overview;
 pub mod processor;
@@ -11,6 +12,7 @@ pub mod record;
 pub mod review;
 pub mod system;
 pub mod taxonomy;
+pub mod template;
 
 use crate::problem::FieldError;
 

@@ -21,6 +21,7 @@ pub enum Column {
     Product,
     Vendor,
     ProductId,
+    Version,
     OwningUnit,
     Status,
     Integrations,
@@ -29,12 +30,13 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Id,
         Self::Name,
         Self::Product,
         Self::Vendor,
         Self::ProductId,
+        Self::Version,
         Self::OwningUnit,
         Self::Status,
         Self::Integrations,
@@ -50,6 +52,7 @@ impl Column {
             Self::Product => "product",
             Self::Vendor => "vendor",
             Self::ProductId => "product_id",
+            Self::Version => "version",
             Self::OwningUnit => "owning_unit",
             Self::Status => "status",
             Self::Integrations => "integrations",
@@ -66,6 +69,7 @@ impl Column {
             Self::Product => ("Produkt", "Produkt", "Product"),
             Self::Vendor => ("Leverandør", "Leverandør", "Vendor"),
             Self::ProductId => ("Produkt-ID", "Produkt-ID", "Product ID"),
+            Self::Version => ("Versjon", "Versjon", "Version"),
             Self::OwningUnit => ("Eierenhet", "Eigareining", "Owning unit"),
             Self::Status => ("Status", "Status", "Status"),
             Self::Integrations => ("Integrasjoner", "Integrasjonar", "Integrations"),
@@ -187,6 +191,7 @@ pub fn row(system: &System, lang: RecordLang) -> Vec<String> {
             Column::Product => system.product_name.clone().unwrap_or_default(),
             Column::Vendor => system.vendor_name.clone().unwrap_or_default(),
             Column::ProductId => f.product_id.map(|p| p.to_string()).unwrap_or_default(),
+            Column::Version => f.version.clone(),
             Column::OwningUnit => f.owning_unit.clone(),
             Column::Status => status_label(f.status, lang).to_owned(),
             Column::Integrations => f.integrations.join("; "),
@@ -397,6 +402,7 @@ pub fn read_rows(records: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<FieldErr
                 product_id: None,
                 name: cell(Column::Name).to_owned(),
                 owning_unit: cell(Column::OwningUnit).to_owned(),
+                version: cell(Column::Version).to_owned(),
                 status,
                 integrations,
                 review_date,
@@ -607,6 +613,7 @@ mod tests {
                 product_id: None,
                 name,
                 owning_unit: unit,
+                version: "2026.3".into(),
                 status,
                 integrations,
                 review_date: day.and_then(|d| {

@@ -13,6 +13,7 @@ pub const MAX_UNIT: usize = 200;
 pub const MAX_NOTES: usize = 4000;
 pub const MAX_INTEGRATIONS: usize = 50;
 pub const MAX_OWNERS: usize = 20;
+pub const MAX_VERSION: usize = 50;
 
 /// Where a system is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -86,6 +87,10 @@ pub struct SystemFacts {
         schema(example = "Oppvekst og utdanning", max_length = 200)
     )]
     pub owning_unit: String,
+    /// The version in use, as the vendor numbers it: "2026.3". Empty: not recorded.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = "2026.3", max_length = 50))]
+    pub version: String,
     pub status: SystemStatus,
     /// Other systems it exchanges data with, by name.
     #[serde(default)]
@@ -145,6 +150,7 @@ pub fn check_system(
         200,
     );
     let notes = text(&mut e, "notes", &facts.notes, false, MAX_NOTES).unwrap_or_default();
+    let version = text(&mut e, "version", &facts.version, false, MAX_VERSION).unwrap_or_default();
     let mut owners: Vec<Uuid> = Vec::new();
     if facts.owners.len() > MAX_OWNERS {
         e.add("owners", "too_many");
@@ -160,6 +166,7 @@ pub fn check_system(
         product_id: facts.product_id,
         name,
         owning_unit,
+        version,
         status: facts.status,
         integrations,
         review_date: facts.review_date,
@@ -224,6 +231,7 @@ mod tests {
             product_id: None,
             name: " Sakssystem ".into(),
             owning_unit: "Helse og omsorg".into(),
+            version: " 4.2 ".into(),
             status: SystemStatus::InUse,
             integrations: vec!["Folkeregisteret".into(), "Folkeregisteret".into()],
             review_date: NaiveDate::from_ymd_opt(2027, 1, 31),

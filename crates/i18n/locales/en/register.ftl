@@ -286,3 +286,64 @@ systems-owners-none = Nobody in the organisation holds the system owner role yet
 systems-mine-only = Only the systems I own
 field-error-not-a-system-owner = does not hold the system owner role
 field-error-not-an-owner = you do not own this system
+field-version-in-use = Version in use
+systems-version-hint = The version you run, as the vendor numbers it. Used when you compare with other municipalities.
+templates-title = Templates from other municipalities
+templates-intro = Processing activities other municipalities share as templates. Copy one as a draft in your own record: purposes, legal bases, categories and retention come with it, and your systems on the same products are linked. Review the draft before you put it to use.
+templates-search-label = Search the templates
+templates-none = No template matches the search.
+templates-from = Shared by { $publisher } · copied { $copies ->
+    [one] once
+   *[other] { $copies } times
+}
+templates-products = Products
+templates-no-products = No catalogue products
+templates-product-gone = no longer in the catalogue
+templates-copy = Copy to our record
+templates-add-missing = Register the products we do not have as planned systems
+templates-owning-unit = Owning unit of the new systems
+templates-copied = Copied as a draft. { $linked ->
+    [one] One of your systems is linked
+   *[other] { $linked } of your systems are linked
+}, { $added ->
+    [one] one planned system was registered.
+   *[other] { $added } planned systems were registered.
+}
+templates-missing = Products you have no system for
+templates-open-copy = Open the draft
+templates-link = Start from a template
+templates-share-title = Share as a template
+templates-share-intro = Other municipalities can copy the description as a starting point for their own record. Your systems, status, review date and DPIA conclusion do not come with it.
+templates-shared-since = Shared as a template, last updated { $date } · copied { $copies ->
+    [one] once
+   *[other] { $copies } times
+}
+templates-behind = The activity has changed since the template was shared
+templates-only-active = Only active processing activities can be shared as templates.
+templates-note = A word to those who copy it
+templates-note-hint = What the template covers and what to adapt. Do not write personal data here.
+templates-share = Share as a template
+templates-refresh = Update the template
+templates-withdraw = Withdraw the template
+templates-shared = The template is shared.
+templates-withdrawn = The template is withdrawn.
+field-error-not-active = must be active
+compare-title = Compare with another municipality
+compare-intro = See your application overview beside another municipality's: what each of you has that the other lacks, and where you use the same product at different versions. Only product, name, version and status are shown — not owners, notes or integrations.
+compare-sharing-title = Sharing the application overview
+compare-sharing-label = Other municipalities may compare with our application overview
+compare-sharing-on = Other municipalities may compare with your application overview.
+compare-sharing-off = Your application overview is not shared with other municipalities.
+compare-no-peers = No other municipality shares its overview yet.
+compare-with = Municipality
+compare-choose = Choose a municipality
+compare-submit = Compare
+compare-result = { $ours } and { $theirs }
+compare-both = Both have
+compare-only-ours = Only ours
+compare-only-theirs = Only theirs
+compare-versions-differ = Different versions
+compare-only-differences = Show only the differences
+compare-product = Product or system
+compare-difference = Difference
+overview-more = More in the register

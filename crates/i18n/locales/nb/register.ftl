@@ -286,3 +286,64 @@ systems-owners-none = Ingen i organisasjonen har rollen systemeier ennå.
 systems-mine-only = Bare systemene jeg eier
 field-error-not-a-system-owner = har ikke rollen systemeier
 field-error-not-an-owner = du eier ikke dette systemet
+field-version-in-use = Versjon i bruk
+systems-version-hint = Versjonen dere kjører, slik leverandøren nummererer den. Brukes når dere sammenligner med andre kommuner.
+templates-title = Maler fra andre kommuner
+templates-intro = Behandlingsaktiviteter som andre kommuner deler som maler. Kopier en mal som utkast i deres egen protokoll: formål, rettslig grunnlag, kategorier og oppbevaring følger med, og systemene dere har på de samme produktene kobles til. Gå gjennom utkastet før det tas i bruk.
+templates-search-label = Søk i malene
+templates-none = Ingen maler passer med søket.
+templates-from = Delt av { $publisher } · kopiert { $copies ->
+    [one] én gang
+   *[other] { $copies } ganger
+}
+templates-products = Produkter
+templates-no-products = Ingen produkter fra katalogen
+templates-product-gone = ikke lenger i katalogen
+templates-copy = Kopier til vår protokoll
+templates-add-missing = Registrer produktene vi ikke har, som planlagte systemer
+templates-owning-unit = Eierenhet for de nye systemene
+templates-copied = Kopiert som utkast. { $linked ->
+    [one] Ett av systemene deres er koblet til
+   *[other] { $linked } av systemene deres er koblet til
+}, { $added ->
+    [one] ett planlagt system er registrert.
+   *[other] { $added } planlagte systemer er registrert.
+}
+templates-missing = Produkter dere ikke har system for
+templates-open-copy = Åpne utkastet
+templates-link = Start fra en mal
+templates-share-title = Del som mal
+templates-share-intro = Andre kommuner kan kopiere beskrivelsen som utgangspunkt for sin egen protokoll. Systemene, statusen, gjennomgangsdatoen og DPIA-konklusjonen deres følger ikke med.
+templates-shared-since = Delt som mal, sist oppdatert { $date } · kopiert { $copies ->
+    [one] én gang
+   *[other] { $copies } ganger
+}
+templates-behind = Aktiviteten er endret siden malen ble delt
+templates-only-active = Bare aktive behandlingsaktiviteter kan deles som mal.
+templates-note = Hilsen til dem som kopierer
+templates-note-hint = Hva malen dekker og hva som bør tilpasses. Ikke skriv personopplysninger her.
+templates-share = Del som mal
+templates-refresh = Oppdater malen
+templates-withdraw = Trekk tilbake malen
+templates-shared = Malen er delt.
+templates-withdrawn = Malen er trukket tilbake.
+field-error-not-active = må være aktiv
+compare-title = Sammenlign med en annen kommune
+compare-intro = Se systemoversikten deres ved siden av en annen kommunes: hva hver av dere har som den andre mangler, og hvor dere bruker samme produkt i ulike versjoner. Bare produkt, navn, versjon og status vises – ikke eiere, merknader eller integrasjoner.
+compare-sharing-title = Deling av systemoversikten
+compare-sharing-label = Andre kommuner kan sammenligne med systemoversikten vår
+compare-sharing-on = Andre kommuner kan sammenligne med systemoversikten deres.
+compare-sharing-off = Systemoversikten deres er ikke delt med andre kommuner.
+compare-no-peers = Ingen andre kommuner deler systemoversikten sin ennå.
+compare-with = Kommune
+compare-choose = Velg kommune
+compare-submit = Sammenlign
+compare-result = { $ours } og { $theirs }
+compare-both = Begge har
+compare-only-ours = Bare hos oss
+compare-only-theirs = Bare hos dem
+compare-versions-differ = Ulike versjoner
+compare-only-differences = Vis bare forskjellene
+compare-product = Produkt eller system
+compare-difference = Forskjell
+overview-more = Mer i registeret

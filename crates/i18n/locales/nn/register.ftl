@@ -286,3 +286,64 @@ systems-owners-none = Ingen i organisasjonen har rolla systemeigar enno.
 systems-mine-only = Berre systema eg eig
 field-error-not-a-system-owner = har ikkje rolla systemeigar
 field-error-not-an-owner = du eig ikkje dette systemet
+field-version-in-use = Versjon i bruk
+systems-version-hint = Versjonen de køyrer, slik leverandøren nummererer han. Blir brukt når de samanliknar med andre kommunar.
+templates-title = Malar frå andre kommunar
+templates-intro = Behandlingsaktivitetar som andre kommunar deler som malar. Kopier ein mal som utkast i dykkar eigen protokoll: formål, rettsleg grunnlag, kategoriar og lagring følgjer med, og systema de har på dei same produkta blir kopla til. Gå gjennom utkastet før det blir teke i bruk.
+templates-search-label = Søk i malane
+templates-none = Ingen malar passar med søket.
+templates-from = Delt av { $publisher } · kopiert { $copies ->
+    [one] éin gong
+   *[other] { $copies } gonger
+}
+templates-products = Produkt
+templates-no-products = Ingen produkt frå katalogen
+templates-product-gone = ikkje lenger i katalogen
+templates-copy = Kopier til protokollen vår
+templates-add-missing = Registrer produkta vi ikkje har, som planlagde system
+templates-owning-unit = Eigareining for dei nye systema
+templates-copied = Kopiert som utkast. { $linked ->
+    [one] Eitt av systema dykkar er kopla til
+   *[other] { $linked } av systema dykkar er kopla til
+}, { $added ->
+    [one] eitt planlagt system er registrert.
+   *[other] { $added } planlagde system er registrerte.
+}
+templates-missing = Produkt de ikkje har system for
+templates-open-copy = Opne utkastet
+templates-link = Start frå ein mal
+templates-share-title = Del som mal
+templates-share-intro = Andre kommunar kan kopiere skildringa som utgangspunkt for sin eigen protokoll. Systema, statusen, gjennomgangsdatoen og DPIA-konklusjonen dykkar følgjer ikkje med.
+templates-shared-since = Delt som mal, sist oppdatert { $date } · kopiert { $copies ->
+    [one] éin gong
+   *[other] { $copies } gonger
+}
+templates-behind = Aktiviteten er endra sidan malen vart delt
+templates-only-active = Berre aktive behandlingsaktivitetar kan delast som mal.
+templates-note = Helsing til dei som kopierer
+templates-note-hint = Kva malen dekkjer og kva som bør tilpassast. Ikkje skriv personopplysningar her.
+templates-share = Del som mal
+templates-refresh = Oppdater malen
+templates-withdraw = Trekk tilbake malen
+templates-shared = Malen er delt.
+templates-withdrawn = Malen er trekt tilbake.
+field-error-not-active = må vere aktiv
+compare-title = Samanlikn med ein annan kommune
+compare-intro = Sjå systemoversikta dykkar ved sida av ein annan kommune si: kva kvar av dykk har som den andre manglar, og kvar de bruker same produkt i ulike versjonar. Berre produkt, namn, versjon og status blir viste – ikkje eigarar, merknader eller integrasjonar.
+compare-sharing-title = Deling av systemoversikta
+compare-sharing-label = Andre kommunar kan samanlikne med systemoversikta vår
+compare-sharing-on = Andre kommunar kan samanlikne med systemoversikta dykkar.
+compare-sharing-off = Systemoversikta dykkar er ikkje delt med andre kommunar.
+compare-no-peers = Ingen andre kommunar deler systemoversikta si enno.
+compare-with = Kommune
+compare-choose = Vel kommune
+compare-submit = Samanlikn
+compare-result = { $ours } og { $theirs }
+compare-both = Begge har
+compare-only-ours = Berre hos oss
+compare-only-theirs = Berre hos dei
+compare-versions-differ = Ulike versjonar
+compare-only-differences = Vis berre skilnadene
+compare-product = Produkt eller system
+compare-difference = Skilnad
+overview-more = Meir i registeret

@@ -75,9 +75,14 @@ pub fn ActivitiesPage() -> impl IntoView {
             <p><A href="/account" attr:class="ds-link">{i18n.tr("nav-account")}</A></p>
             <h1 class="ds-heading" data-size="lg">{i18n.tr("activities-title")}</h1>
             <p class="ds-paragraph vern-lead">{i18n.tr("activities-intro")}</p>
-            <Show when=can_edit>
-                <p><A href=move || format!("{}/new", here()) attr:class="ds-button" attr:data-variant="primary">{i18n.tr("activities-new")}</A></p>
-            </Show>
+            <div class="vern-tools">
+                <Show when=can_edit>
+                    <A href=move || format!("{}/new", here()) attr:class="ds-button" attr:data-variant="primary">{i18n.tr("activities-new")}</A>
+                </Show>
+                {move || org.get().map(|o| view! {
+                    <A href=format!("/organizations/{o}/activity-templates") attr:class="ds-button" attr:data-variant="secondary">{i18n.tr("templates-link")}</A>
+                })}
+            </div>
             <RecordExports/>
             <Form method="GET" action=here attr:class="vern-search" attr:role="search">
                 <div class="ds-field">

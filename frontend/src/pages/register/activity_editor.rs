@@ -537,6 +537,12 @@ pub fn ActivityEditorPage() -> impl IntoView {
                 </div>
                 <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("register-save")}</button>
             </form>
+            {move || match (org.get(), id.get(), base.get()) {
+                (Some(org), Some(id), Some((revision, facts))) => Some(view! {
+                    <super::templates::TemplateSharing org=org activity=id revision=revision status=facts.status/>
+                }),
+                _ => None,
+            }}
         </div>
     }
 }

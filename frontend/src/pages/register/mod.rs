@@ -4,23 +4,27 @@
 mod activities;
 mod activity_editor;
 mod catalogue;
+mod compare;
 mod overview;
 mod product_detail;
 mod product_editor;
 mod statement;
 mod system_editor;
 mod systems;
+mod templates;
 mod transfer;
 
 pub use activities::ActivitiesPage;
 pub use activity_editor::ActivityEditorPage;
 pub use catalogue::CataloguePage;
+pub use compare::ComparePage;
 pub use overview::RegisterOverviewPage;
 pub use product_detail::ProductDetailPage;
 pub use product_editor::{ProductEditorPage, VendorProductsPage};
 pub use statement::PrivacyStatementPage;
 pub use system_editor::SystemEditorPage;
 pub use systems::SystemsPage;
+pub use templates::TemplatesPage;
 
 use leptos::prelude::*;
 use serde::Serialize;

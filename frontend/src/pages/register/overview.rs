@@ -105,6 +105,12 @@ pub fn RegisterOverviewPage() -> impl IntoView {
             <p><A href="/account" attr:class="ds-link">{i18n.tr("nav-account")}</A></p>
             <h1 class="ds-heading" data-size="lg">{i18n.tr("overview-title")}</h1>
             <p class="ds-paragraph vern-lead">{i18n.tr("overview-intro")}</p>
+            <nav class="vern-tools" aria-label=i18n.tr("overview-more")>
+                {move || org.get().map(|o| view! {
+                    <A href=format!("/organizations/{o}/register/compare") attr:class="ds-link">{i18n.tr("compare-title")}</A>
+                    <A href=format!("/organizations/{o}/activity-templates") attr:class="ds-link">{i18n.tr("templates-title")}</A>
+                })}
+            </nav>
             <div role="status" class="vern-status">{move || notice.get()}</div>
 
             <section aria-labelledby="reviews-heading">

@@ -22,6 +22,7 @@ struct Form {
     product: RwSignal<Option<(Uuid, String)>>,
     name: RwSignal<String>,
     unit: RwSignal<String>,
+    version: RwSignal<String>,
     status: RwSignal<SystemStatus>,
     integrations: RwSignal<String>,
     review_date: RwSignal<String>,
@@ -37,6 +38,7 @@ impl Form {
         );
         self.name.set(f.name.clone());
         self.unit.set(f.owning_unit.clone());
+        self.version.set(f.version.clone());
         self.status.set(f.status);
         self.integrations.set(f.integrations.join("\n"));
         self.review_date
@@ -50,6 +52,7 @@ impl Form {
             product_id: self.product.get_untracked().map(|(id, _)| id),
             name: self.name.get_untracked(),
             owning_unit: self.unit.get_untracked(),
+            version: self.version.get_untracked(),
             status: self.status.get_untracked(),
             integrations: lines(&self.integrations.get_untracked()),
             review_date: self.review_date.get_untracked().parse().ok(),
@@ -81,6 +84,7 @@ pub fn SystemEditorPage() -> impl IntoView {
         product: RwSignal::new(None),
         name: RwSignal::new(String::new()),
         unit: RwSignal::new(String::new()),
+        version: RwSignal::new(String::new()),
         status: RwSignal::new(SystemStatus::InUse),
         integrations: RwSignal::new(String::new()),
         review_date: RwSignal::new(String::new()),
@@ -278,6 +282,11 @@ pub fn SystemEditorPage() -> impl IntoView {
                 <div class="ds-field">
                     <label class="ds-label" for="s-unit">{i18n.tr("field-owning-unit")}</label>
                     <input class="ds-input" id="s-unit" type="text" maxlength="200" required bind:value=form.unit/>
+                </div>
+                <div class="ds-field">
+                    <label class="ds-label" for="s-version">{i18n.tr("field-version-in-use")}</label>
+                    <div class="ds-field__description" id="s-version-hint">{i18n.tr("systems-version-hint")}</div>
+                    <input class="ds-input" id="s-version" type="text" maxlength="50" aria-describedby="s-version-hint" bind:value=form.version/>
                 </div>
                 <div class="ds-field">
                     <label class="ds-label" for="s-status">{i18n.tr("field-status")}</label>
