@@ -229,8 +229,22 @@ test('a municipality writes a processing activity into its record', async ({ pag
   await health.getByLabel('Vilkår i artikkel 9 nr. 2').selectOption('substantial_public_interest');
   await health.getByLabel('Lovhjemmel').fill('opplæringslova § 13-7');
   await health.getByLabel('Lagringstid').fill('Slettes ved skoleårets slutt');
+  // A recipient outside the EU/EEA must also be a listed transfer (Art. 30(1)(d) and (e)).
+  await page.getByRole('button', { name: 'Legg til en mottaker' }).click();
+  const recipient = page.getByRole('group', { name: 'Mottaker 1' });
+  await recipient.getByLabel('Navn').fill('Leksehjelp Global Ltd.');
+  await recipient.getByLabel('Land').fill('GB');
+  await recipient.getByLabel('Lovhjemmel').fill('opplæringslova § 13-7');
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('Mottakere – 1 – Land: ligger utenfor EU/EØS og må stå blant overføringene');
+  await page.getByRole('button', { name: 'Legg til en overføring' }).click();
+  const transfer = page.getByRole('group', { name: 'Overføring 1' });
+  await transfer.getByLabel('Land').fill('GB');
+  await transfer.getByLabel('Overføringsgrunnlag').selectOption('adequacy');
+  await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Lagre', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Mottaker 1' }).getByLabel('Navn')).toHaveValue('Leksehjelp Global Ltd.');
   await expect(page.getByRole('heading', { level: 1, name: 'Rediger behandlingsaktiviteten' })).toBeVisible();
   // Active: it may only be discontinued from here.
   await expect(page.getByLabel('Status').locator('option')).toHaveText(['I protokollen', 'Avsluttet']);

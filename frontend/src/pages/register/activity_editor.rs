@@ -5,8 +5,10 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 use vern_domain::problem::FieldError;
 use vern_domain::register::activity::{
-    ActivityFacts, ActivityStatus, CategoryUse, DpiaStatus, LegalBasisPair, check_activity,
+    ActivityFacts, ActivityStatus, CategoryUse, DpiaStatus, LegalBasisPair, Recipient, Transfer,
+    check_activity,
 };
+use vern_domain::register::product::TransferMechanism;
 use vern_domain::register::system::System;
 use vern_domain::register::taxonomy::{
     Art9Condition, LegalBasis, data_categories, data_category, data_subjects,
@@ -15,7 +17,7 @@ use vern_domain::register::taxonomy::{
 use super::activities::activity_status_key;
 use super::{
     FieldErrors, StaleNotice, category_label, changed_fields, field_errors_of, from_wire, is_stale,
-    lines, subject_label, wire,
+    lines, snake_key, subject_label, wire,
 };
 use crate::api::{self, ApiError};
 use crate::components::{ErrorAlert, set_title};
@@ -38,6 +40,23 @@ struct CategoryRow {
     retention: RwSignal<String>,
 }
 
+/// A recipient (Art. 30(1)(d)) as the form holds it.
+#[derive(Clone, Copy)]
+struct RecipientRow {
+    key: u32,
+    name: RwSignal<String>,
+    country: RwSignal<String>,
+    reference: RwSignal<String>,
+}
+
+/// A transfer outside the EU/EEA (Art. 30(1)(e)).
+#[derive(Clone, Copy)]
+struct TransferRow {
+    key: u32,
+    country: RwSignal<String>,
+    mechanism: RwSignal<TransferMechanism>,
+}
+
 #[derive(Clone, Copy)]
 struct Form {
     next_key: StoredValue<u32>,
@@ -58,8 +77,8 @@ struct Form {
     status: RwSignal<ActivityStatus>,
     review_date: RwSignal<String>,
     published: RwSignal<bool>,
-    /// Kept as loaded: the SPA does not edit recipients and transfers yet.
-    rest: StoredValue<Option<ActivityFacts>>,
+    recipients: RwSignal<Vec<RecipientRow>>,
+    transfers: RwSignal<Vec<TransferRow>>,
 }
 
 impl Form {
@@ -83,15 +102,37 @@ impl Form {
             status: RwSignal::new(ActivityStatus::Draft),
             review_date: RwSignal::new(String::new()),
             published: RwSignal::new(false),
-            rest: StoredValue::new(None),
+            recipients: RwSignal::new(Vec::new()),
+            transfers: RwSignal::new(Vec::new()),
+        }
+    }
+
+    fn key(&self) -> u32 {
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key + 1);
+        key
+    }
+
+    fn recipient_row(&self, r: Recipient) -> RecipientRow {
+        RecipientRow {
+            key: self.key(),
+            name: RwSignal::new(r.name),
+            country: RwSignal::new(r.country),
+            reference: RwSignal::new(r.legal_reference),
+        }
+    }
+
+    fn transfer_row(&self, t: Transfer) -> TransferRow {
+        TransferRow {
+            key: self.key(),
+            country: RwSignal::new(t.country),
+            mechanism: RwSignal::new(t.mechanism),
         }
     }
 
     fn basis_row(&self, pair: LegalBasisPair) -> BasisRow {
-        let key = self.next_key.get_value();
-        self.next_key.set_value(key + 1);
         BasisRow {
-            key,
+            key: self.key(),
             basis: RwSignal::new(pair.basis),
             law: RwSignal::new(pair.national_law),
         }
@@ -140,11 +181,21 @@ impl Form {
         self.review_date
             .set(f.review_date.map(|d| d.to_string()).unwrap_or_default());
         self.published.set(f.published);
-        self.rest.set_value(Some(f));
+        let recipients = f
+            .recipients
+            .into_iter()
+            .map(|r| self.recipient_row(r))
+            .collect();
+        self.recipients.set(recipients);
+        let transfers = f
+            .transfers
+            .into_iter()
+            .map(|t| self.transfer_row(t))
+            .collect();
+        self.transfers.set(transfers);
     }
 
     fn facts(&self) -> ActivityFacts {
-        let rest = self.rest.get_value();
         ActivityFacts {
             name: self.name.get_untracked(),
             purposes: lines(&self.purposes.get_untracked()),
@@ -175,14 +226,25 @@ impl Form {
             national_id_justification: self.national_id.get_untracked(),
             protected_addresses: self.protected_addresses.get_untracked(),
             vulnerable_subjects: false,
-            recipients: rest
-                .as_ref()
-                .map(|r| r.recipients.clone())
-                .unwrap_or_default(),
-            transfers: rest
-                .as_ref()
-                .map(|r| r.transfers.clone())
-                .unwrap_or_default(),
+            recipients: self
+                .recipients
+                .get_untracked()
+                .iter()
+                .map(|r| Recipient {
+                    name: r.name.get_untracked(),
+                    country: r.country.get_untracked(),
+                    legal_reference: r.reference.get_untracked(),
+                })
+                .collect(),
+            transfers: self
+                .transfers
+                .get_untracked()
+                .iter()
+                .map(|t| Transfer {
+                    country: t.country.get_untracked(),
+                    mechanism: t.mechanism.get_untracked(),
+                })
+                .collect(),
             security_measures: lines(&self.measures.get_untracked()),
             dpia: self.dpia.get_untracked(),
             responsible: self.responsible.get_untracked(),
@@ -467,6 +529,8 @@ pub fn ActivityEditorPage() -> impl IntoView {
                         on:change=move |ev| form.protected_addresses.set(event_target_checked(&ev))/>
                     <label class="ds-label" data-weight="regular" for="a-protected">{i18n.tr("field-protected-addresses")}</label>
                 </div>
+                <RecipientFields form=form/>
+                <TransferFields form=form/>
                 <div class="ds-field">
                     <label class="ds-label" for="a-measures">{i18n.tr("field-security-measures")}</label>
                     <div class="ds-field__description" id="a-measures-hint">{i18n.tr("register-one-per-line")}</div>
@@ -585,6 +649,102 @@ fn CategoryDetails(row: CategoryRow) -> impl IntoView {
                 <label class="ds-label" for=id("retention")>{i18n.tr("field-retention")}</label>
                 <input class="ds-input" id=id("retention") type="text" maxlength="500" bind:value=row.retention/>
             </div>
+        </fieldset>
+    }
+}
+
+/// Who receives the data (Art. 30(1)(d)): one group per recipient.
+#[component]
+fn RecipientFields(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="ds-fieldset">
+            <legend class="ds-label">{i18n.tr("field-recipients")}</legend>
+            <p class="ds-field__description">{i18n.tr("activities-recipients-hint")}</p>
+            <For each=move || form.recipients.get() key=|r| r.key let:row>
+                {
+                    let n = move || form.recipients.with(|l| l.iter().position(|r| r.key == row.key).unwrap_or(0) + 1);
+                    let id = |f: &str| format!("rcp-{}-{f}", row.key);
+                    view! {
+                        <fieldset class="ds-fieldset vern-subgroup">
+                            <legend class="ds-label" data-size="sm">{move || format!("{} {}", i18n.t("activities-recipient"), n())}</legend>
+                            <div class="ds-field">
+                                <label class="ds-label" for=id("name")>{i18n.tr("field-name")}</label>
+                                <input class="ds-input" id=id("name") type="text" maxlength="200" bind:value=row.name/>
+                            </div>
+                            <div class="ds-field">
+                                <label class="ds-label" for=id("country")>{i18n.tr("field-country")}</label>
+                                <input class="ds-input" id=id("country") type="text" maxlength="2" size="3" bind:value=row.country/>
+                            </div>
+                            <div class="ds-field">
+                                <label class="ds-label" for=id("ref")>{i18n.tr("field-legal-reference")}</label>
+                                <input class="ds-input" id=id("ref") type="text" maxlength="500" bind:value=row.reference/>
+                            </div>
+                            <button type="button" class="ds-button" data-variant="tertiary" data-size="sm"
+                                aria-label=move || format!("{} {} {}", i18n.t("register-remove"), i18n.t("activities-recipient"), n())
+                                on:click=move |_| form.recipients.update(|l| l.retain(|r| r.key != row.key))>
+                                {i18n.tr("register-remove")}
+                            </button>
+                        </fieldset>
+                    }
+                }
+            </For>
+            <button type="button" class="ds-button" data-variant="secondary" data-size="sm"
+                on:click=move |_| {
+                    let row = form.recipient_row(Recipient { name: String::new(), country: "NO".into(), legal_reference: String::new() });
+                    form.recipients.update(|l| l.push(row));
+                }>
+                {i18n.tr("activities-add-recipient")}
+            </button>
+        </fieldset>
+    }
+}
+
+/// Transfers outside the EU/EEA (Art. 30(1)(e)), each with its mechanism.
+#[component]
+fn TransferFields(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="ds-fieldset">
+            <legend class="ds-label">{i18n.tr("field-transfers")}</legend>
+            <p class="ds-field__description">{i18n.tr("activities-transfers-hint")}</p>
+            <For each=move || form.transfers.get() key=|r| r.key let:row>
+                {
+                    let n = move || form.transfers.with(|l| l.iter().position(|r| r.key == row.key).unwrap_or(0) + 1);
+                    let id = |f: &str| format!("trf-{}-{f}", row.key);
+                    view! {
+                        <fieldset class="ds-fieldset vern-subgroup">
+                            <legend class="ds-label" data-size="sm">{move || format!("{} {}", i18n.t("activities-transfer"), n())}</legend>
+                            <div class="ds-field">
+                                <label class="ds-label" for=id("country")>{i18n.tr("field-country")}</label>
+                                <input class="ds-input" id=id("country") type="text" maxlength="2" size="3" bind:value=row.country/>
+                            </div>
+                            <div class="ds-field">
+                                <label class="ds-label" for=id("mechanism")>{i18n.tr("field-mechanism")}</label>
+                                <select class="ds-input" id=id("mechanism") on:change=move |ev| {
+                                    if let Some(m) = from_wire(&event_target_value(&ev)) { row.mechanism.set(m); }
+                                }>
+                                    {super::product_editor::MECHANISMS.into_iter().map(|m| view! {
+                                        <option value=wire(&m) selected=move || row.mechanism.get() == m>{i18n.tr_owned(snake_key("mechanism", &m))}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="button" class="ds-button" data-variant="tertiary" data-size="sm"
+                                aria-label=move || format!("{} {} {}", i18n.t("register-remove"), i18n.t("activities-transfer"), n())
+                                on:click=move |_| form.transfers.update(|l| l.retain(|r| r.key != row.key))>
+                                {i18n.tr("register-remove")}
+                            </button>
+                        </fieldset>
+                    }
+                }
+            </For>
+            <button type="button" class="ds-button" data-variant="secondary" data-size="sm"
+                on:click=move |_| {
+                    let row = form.transfer_row(Transfer { country: String::new(), mechanism: TransferMechanism::StandardContractualClauses });
+                    form.transfers.update(|l| l.push(row));
+                }>
+                {i18n.tr("activities-add-transfer")}
+            </button>
         </fieldset>
     }
 }

@@ -131,7 +131,7 @@ const ROLES: [HostingRole; 3] = [
     HostingRole::Access,
     HostingRole::Processing,
 ];
-const MECHANISMS: [TransferMechanism; 4] = [
+pub(super) const MECHANISMS: [TransferMechanism; 4] = [
     TransferMechanism::Adequacy,
     TransferMechanism::StandardContractualClauses,
     TransferMechanism::BindingCorporateRules,
