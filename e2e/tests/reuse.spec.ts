@@ -96,3 +96,43 @@ test('a municipality compares its overview with another', async ({ page, console
   await expect(page.getByRole('region', { name: 'Deling av systemoversikten' }).getByRole('status')).toHaveText('Andre kommuner kan sammenligne med systemoversikten deres.');
   await expectNoAxeViolations(page);
 });
+
+// A municipality adds a category of its own under a shared one; it takes the shared one's
+// meaning (a special category) and is offered in the activity editor.
+test('a municipality adds its own category and uses it', async ({ page, consoleErrors }) => {
+  await logIn(page, demoUser('register_editor'));
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Registeroversikt' }).click();
+  await page.getByRole('link', { name: 'Egne kategorier' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Egne kategorier' })).toBeVisible();
+  const label = `Tannhelse ${Date.now().toString(36)}`;
+  // The parent is needed, and checked before sending.
+  await page.getByLabel('Navn på bokmål').fill(label);
+  await page.getByRole('button', { name: 'Legg til en egen kategori' }).click();
+  await expect(page.getByRole('alert')).toContainText('Hører under: er ikke en felles kategori av dette slaget');
+  await page.getByLabel('Hører under').selectOption({ label: 'Helseopplysninger' });
+  await page.getByRole('button', { name: 'Legg til en egen kategori' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Kategorien er lagt til.' })).toBeVisible();
+  const row = page.getByRole('row', { name: new RegExp(label) });
+  await expect(row).toContainText('Særlig kategori');
+  await expectNoAxeViolations(page);
+
+  // Renamed in place, by keyboard.
+  await row.getByRole('button', { name: `Endre navn ${label}` }).focus();
+  await page.keyboard.press('Enter');
+  await row.getByLabel('Navn på engelsk (valgfritt)').fill('Dental health');
+  await row.getByRole('button', { name: 'Lagre' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Navnet er endret.' })).toBeVisible();
+
+  // Offered in the editor, as a special category that needs its Art. 9(2) condition.
+  await page.goto(page.url().replace(/own-terms$/, 'processing-activities/new'));
+  const own = page.getByRole('group', { name: 'Opplysningskategorier' }).getByRole('checkbox', { name: new RegExp(label) });
+  await own.check();
+  await expect(page.getByRole('group', { name: label }).getByLabel('Vilkår i artikkel 9 nr. 2')).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Unused, it can be removed.
+  await page.goBack();
+  await page.getByRole('button', { name: `Fjern ${label}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Kategorien er fjernet.' })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(label) })).toHaveCount(0);
+});

@@ -964,3 +964,39 @@ pub async fn compare_overviews(
     )
     .await
 }
+
+pub async fn list_own_terms(
+    org: OrganizationId,
+    token: String,
+) -> Result<vern_domain::register::vocabulary::LocalTermList, ApiError> {
+    get_authorized(&format!("/api/v1/organizations/{org}/own-terms"), &token).await
+}
+
+pub async fn create_own_term(
+    org: OrganizationId,
+    body: vern_domain::register::vocabulary::NewTerm,
+    token: String,
+) -> Result<vern_domain::register::vocabulary::LocalTerm, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/own-terms"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+pub async fn relabel_own_term(
+    org: OrganizationId,
+    key: String,
+    body: vern_domain::register::vocabulary::TermLabels,
+    token: String,
+) -> Result<vern_domain::register::vocabulary::LocalTerm, ApiError> {
+    send_authorized(
+        Method::PUT,
+        format!("/api/v1/organizations/{org}/own-terms/{key}"),
+        &body,
+        &token,
+    )
+    .await
+}

@@ -17,9 +17,9 @@ use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::pages::register::{
-    ActivitiesPage, ActivityEditorPage, CataloguePage, ComparePage, PrivacyStatementPage,
-    ProductDetailPage, ProductEditorPage, RegisterOverviewPage, SystemEditorPage, SystemsPage,
-    TemplatesPage, VendorProductsPage,
+    ActivitiesPage, ActivityEditorPage, CataloguePage, ComparePage, OwnTermsPage,
+    PrivacyStatementPage, ProductDetailPage, ProductEditorPage, RegisterOverviewPage,
+    SystemEditorPage, SystemsPage, TemplatesPage, VendorProductsPage,
 };
 use crate::session::{provide_session, use_session};
 
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/register") view=RegisterOverviewPage/>
                     <Route path=path!("/organizations/:id/register/compare") view=ComparePage/>
                     <Route path=path!("/organizations/:id/activity-templates") view=TemplatesPage/>
+                    <Route path=path!("/organizations/:id/own-terms") view=OwnTermsPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -16,6 +16,7 @@ mod m20261130_000010_activities;
 mod m20261130_000011_review_items;
 mod m20261130_000012_system_owners;
 mod m20261130_000013_reuse;
+mod m20261130_000014_local_terms;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_review_items::Migration),
             Box::new(m20261130_000012_system_owners::Migration),
             Box::new(m20261130_000013_reuse::Migration),
+            Box::new(m20261130_000014_local_terms::Migration),
         ]
     }
 }

@@ -12,8 +12,9 @@ use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::pagination::{Limit, paginate};
 use vern_domain::register::activity::{
-    Activity, ActivityFacts, ActivityStatus, DpiaStatus, has_special_categories,
+    Activity, ActivityFacts, ActivityStatus, DpiaStatus, has_special_categories_in,
 };
+use vern_domain::register::vocabulary::Vocabulary;
 use vern_domain::sort_key::sort_key;
 
 use crate::DbError;
@@ -73,11 +74,13 @@ async fn link_systems(
     Ok(())
 }
 
-/// Stores a checked activity as revision 1, with its system links.
+/// Stores a checked activity as revision 1, with its system links. `vocabulary` is the
+/// organisation's, to tell its own special categories.
 pub async fn insert(
     db: &impl ConnectionTrait,
     org: OrganizationId,
     facts: &ActivityFacts,
+    vocabulary: &Vocabulary,
     now: DateTime<Utc>,
 ) -> Result<Activity, DbError> {
     let row = pa::ActiveModel {
@@ -88,7 +91,7 @@ pub async fn insert(
         status: Set(facts.status.as_str().to_owned()),
         review_date: Set(facts.review_date),
         published: Set(facts.published),
-        special: Set(has_special_categories(facts)),
+        special: Set(has_special_categories_in(facts, vocabulary)),
         dpia: Set(facts.dpia.as_str().to_owned()),
         facts: Set(json(facts)?),
         revision: Set(1),
@@ -121,6 +124,7 @@ pub async fn update(
     id: Uuid,
     expected_revision: i32,
     facts: &ActivityFacts,
+    vocabulary: &Vocabulary,
     now: DateTime<Utc>,
 ) -> Result<Option<Activity>, DbError> {
     let result = pa::Entity::update_many()
@@ -131,7 +135,7 @@ pub async fn update(
         .col_expr(pa::Column::Published, Expr::value(facts.published))
         .col_expr(
             pa::Column::Special,
-            Expr::value(has_special_categories(facts)),
+            Expr::value(has_special_categories_in(facts, vocabulary)),
         )
         .col_expr(pa::Column::Dpia, Expr::value(facts.dpia.as_str()))
         .col_expr(pa::Column::Facts, Expr::value(json(facts)?))

@@ -23,6 +23,7 @@ pub mod seed_register;
 pub mod sessions;
 pub mod templates;
 pub mod throttle;
+pub mod vocabulary;
 
 pub use connection::{Backend, Database, connect};
 pub use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};

@@ -963,7 +963,7 @@ pub async fn seed_activities(
             .collect();
         let checked = check_activity(&activity_facts(a, ids, i))
             .map_err(|_| DbError::InvalidRow("demo activity"))?;
-        crate::activities::insert(db, oslo.id, &checked, now).await?;
+        crate::activities::insert(db, oslo.id, &checked, &Default::default(), now).await?;
         created += 1;
     }
     Ok(created)

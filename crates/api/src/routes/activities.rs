@@ -13,9 +13,10 @@ use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::problem::{FieldError, Problem, ProblemCode};
 use vern_domain::register::activity::{
-    Activity, ActivityFacts, ActivityPage, ActivityStatus, DpiaStatus, check_activity,
+    Activity, ActivityFacts, ActivityPage, ActivityStatus, DpiaStatus, check_activity_in,
     check_activity_update,
 };
+use vern_domain::register::vocabulary::Vocabulary;
 
 use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
 use crate::auth::Caller;
@@ -104,13 +105,15 @@ impl ActivityListParams {
     }
 }
 
-/// Checks the facts, and that every linked system is one of the organisation's own.
+/// Checks the facts in the organisation's vocabulary, and that every linked system is one
+/// of the organisation's own.
 async fn checked(
     state: &AppState,
     org: OrganizationId,
     input: &ActivityFacts,
-) -> Result<ActivityFacts, ApiError> {
-    let facts = check_activity(input).map_err(refused)?;
+) -> Result<(ActivityFacts, Vocabulary), ApiError> {
+    let vocabulary = vern_db::vocabulary::vocabulary(&state.db.conn, org).await?;
+    let facts = check_activity_in(input, &vocabulary).map_err(refused)?;
     let foreign =
         vern_db::activities::foreign_systems(&state.db.conn, org, &facts.system_ids).await?;
     if !foreign.is_empty() {
@@ -126,7 +129,7 @@ async fn checked(
             .collect();
         return Err(refused(errors));
     }
-    Ok(facts)
+    Ok((facts, vocabulary))
 }
 
 /// The organisation's processing activities in Norwegian alphabetical order.
@@ -197,10 +200,10 @@ pub async fn create_activity(
         .require_here(&state, org, Permission::EditRegister)
         .await?;
     let input = body.parse()?;
-    let facts = checked(&state, org, &input).await?;
+    let (facts, vocabulary) = checked(&state, org, &input).await?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    let activity = vern_db::activities::insert(&txn, org, &facts, now).await?;
+    let activity = vern_db::activities::insert(&txn, org, &facts, &vocabulary, now).await?;
     vern_db::audit::append(
         &txn,
         event(
@@ -311,10 +314,10 @@ pub async fn update_activity(
             .field(&e.field, &e.code)
             .detail("that change is not allowed from the activity's current state"));
     }
-    let facts = checked(&state, org, &input).await?;
+    let (facts, vocabulary) = checked(&state, org, &input).await?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    let updated = vern_db::activities::update(&txn, org, id, expected, &facts, now)
+    let updated = vern_db::activities::update(&txn, org, id, expected, &facts, &vocabulary, now)
         .await?
         .ok_or_else(|| {
             ApiError::new(ProblemCode::PreconditionFailed)

@@ -24,6 +24,7 @@ pub mod systems;
 pub mod templates;
 pub mod token;
 pub mod totp;
+pub mod vocabulary;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -55,4 +56,5 @@ fn v1(cfg: &mut ServiceConfig) {
     reviews::mount(cfg);
     templates::mount(cfg);
     comparison::mount(cfg);
+    vocabulary::mount(cfg);
 }

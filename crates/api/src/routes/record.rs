@@ -196,6 +196,7 @@ async fn build(
         privacy_officers,
         generated_at: now,
         entries,
+        own_terms: vern_db::vocabulary::terms(db, org).await?,
     })
 }
 
@@ -260,11 +261,12 @@ pub async fn record_csv(
         .await?;
     let (lang, status) = params.parse()?;
     let record = build(&state, org, status).await?;
+    let vocabulary = vern_domain::register::vocabulary::Vocabulary::new(record.own_terms.clone());
     sheets::csv(
         "behandlingsprotokoll",
         org,
         &headers(lang),
-        record.entries.iter().map(|e| row(e, lang)),
+        record.entries.iter().map(|e| row(e, lang, &vocabulary)),
     )
 }
 
@@ -297,6 +299,7 @@ pub async fn record_xlsx(
         .await?;
     let (lang, status) = params.parse()?;
     let record = build(&state, org, status).await?;
+    let vocabulary = vern_domain::register::vocabulary::Vocabulary::new(record.own_terms.clone());
     let layout = sheets::Layout {
         sheet: lang.pick(
             "Behandlingsprotokoll",
@@ -312,7 +315,7 @@ pub async fn record_xlsx(
         org,
         &layout,
         &headers(lang),
-        record.entries.iter().map(|e| row(e, lang)),
+        record.entries.iter().map(|e| row(e, lang, &vocabulary)),
     )
 }
 
@@ -347,6 +350,7 @@ pub async fn record_html(
         .await?;
     let (lang, status) = params.parse()?;
     let record = build(&state, org, status).await?;
+    let vocabulary = vern_domain::register::vocabulary::Vocabulary::new(record.own_terms.clone());
     let pick = |nb: &'static str, nn: &'static str, en: &'static str| match lang {
         RecordLang::Nb => nb,
         RecordLang::Nn => nn,
@@ -356,7 +360,11 @@ pub async fn record_html(
     let template_error = |e: minijinja::Error| ApiError::internal(anyhow::anyhow!("template: {e}"));
     env.add_template("record.html", RECORD_TEMPLATE)
         .map_err(template_error)?;
-    let rows: Vec<Vec<String>> = record.entries.iter().map(|e| row(e, lang)).collect();
+    let rows: Vec<Vec<String>> = record
+        .entries
+        .iter()
+        .map(|e| row(e, lang, &vocabulary))
+        .collect();
     let html = env
         .get_template("record.html")
         .and_then(|t| {
@@ -429,12 +437,17 @@ pub async fn privacy_statement(
         ..Default::default()
     };
     let page = Limit::parse(Some(500)).unwrap_or_default();
+    let vocabulary = vern_db::vocabulary::vocabulary(&state.db.conn, org).await?;
     let mut entries = Vec::new();
     let mut cursor = None;
     loop {
         let (items, next) =
             vern_db::activities::list(&state.db.conn, org, &filter, page, cursor).await?;
-        entries.extend(items.iter().filter_map(|a| statement_entry(a, lang)));
+        entries.extend(
+            items
+                .iter()
+                .filter_map(|a| statement_entry(a, lang, &vocabulary)),
+        );
         match next.and_then(|c| vern_domain::pagination::decode_cursor(&c).ok()) {
             Some(c) => cursor = Some(c),
             None => break,

@@ -219,7 +219,8 @@ pub async fn copy_template(
     }
     let linked: Vec<Uuid> = covered.linked.iter().chain(&added).copied().collect();
     let facts = check_activity(&copy_facts(&template.facts, linked)).map_err(refused)?;
-    let activity = vern_db::activities::insert(&txn, org, &facts, now).await?;
+    // A template holds shared terms only, so the copier's own terms do not matter here.
+    let activity = vern_db::activities::insert(&txn, org, &facts, &Default::default(), now).await?;
     vern_db::audit::append(
         &txn,
         entry_event(
@@ -326,7 +327,9 @@ pub async fn publish_activity_template(
     let activity = vern_db::activities::find(&state.db.conn, org, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let facts = template_facts(&activity.facts).map_err(|e| {
+    // Own terms become the shared terms they narrow: others do not know them.
+    let vocabulary = vern_db::vocabulary::vocabulary(&state.db.conn, org).await?;
+    let facts = template_facts(&vocabulary.generalise(&activity.facts)).map_err(|e| {
         ApiError::new(ProblemCode::Conflict)
             .field("status", e.code())
             .detail("only an active processing activity can be published as a template")

@@ -89,7 +89,8 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
             .replace("{system_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{activity_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{item_id}", &uuid::Uuid::now_v7().to_string())
-            .replace("{template_id}", &uuid::Uuid::now_v7().to_string());
+            .replace("{template_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{term_key}", "local:ukjent");
         assert!(
             !concrete.contains('{'),
             "add a value for the parameters of {path}"

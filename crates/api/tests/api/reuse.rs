@@ -521,3 +521,236 @@ async fn names_of(app: &TestApp, org: OrganizationId) -> String {
     let (_, o) = app.get_json(&format!("/api/v1/organizations/{org}")).await;
     o["name"].as_str().unwrap().to_owned()
 }
+
+#[tokio::test]
+async fn a_municipality_describes_its_processing_in_its_own_terms() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let bergen = app.org_named("Bergen").await;
+    let editor = token(&app, "own-oslo@example.org", oslo, Role::RegisterEditor).await;
+    let auditor = token(&app, "own-rev@example.org", oslo, Role::Auditor).await;
+    let admin = token(&app, "own-adm@example.org", oslo, Role::OrgAdmin).await;
+    let stranger = token(&app, "own-bergen@example.org", bergen, Role::RegisterEditor).await;
+    let terms = format!("/api/v1/organizations/{oslo}/own-terms");
+    let teeth = json!({"kind": "data_category", "parent": "pd:Health",
+        "label_nb": "Tannhelseopplysninger", "label_en": "Dental health data"});
+
+    // Who may: editors add, readers read, others see nothing.
+    assert_problem(
+        app.post_as(&auditor, &terms, teeth.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.post_as(&stranger, &terms, teeth.clone()).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(app.get_as(&admin, &terms).await, 403, "forbidden").await;
+    let bad = assert_problem(
+        app.post_as(
+            &editor,
+            &terms,
+            json!({"kind": "data_category", "parent": "dpv:Child", "label_nb": " "}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(bad["errors"].as_array().unwrap().len(), 2);
+    let response = app.post_as(&editor, &terms, teeth.clone()).await;
+    assert_eq!(response.status(), 201);
+    let term: Value = response.json().await.unwrap();
+    assert_eq!(term["key"], "local:tannhelseopplysninger");
+    assert_eq!(term["special"], "health");
+    assert_eq!(
+        term["label_nn"], "Tannhelseopplysninger",
+        "falls back to bokmål"
+    );
+    // The same label again gets a key of its own.
+    let again: Value = app
+        .post_as(&editor, &terms, teeth.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["key"], "local:tannhelseopplysninger-2");
+    let list: Value = app.get_as(&auditor, &terms).await.json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+
+    // The record's rules apply through the parent: a special category needs its condition.
+    let systems: Value = app
+        .get_as(
+            &editor,
+            &format!("/api/v1/organizations/{oslo}/systems?q=Omsorgsjournal"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let system = systems["items"][0]["id"].as_str().unwrap().to_owned();
+    let mut activity = crate::activities::activity("Tannhelsetjeneste", &system);
+    activity["data_categories"][1] = json!({"category": "local:tannhelseopplysninger"});
+    let activities = format!("/api/v1/organizations/{oslo}/processing-activities");
+    let refused = assert_problem(
+        app.post_as(&editor, &activities, activity.clone()).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["code"],
+        "required_for_special_category"
+    );
+    activity["data_categories"][1] = json!({"category": "local:tannhelseopplysninger",
+        "art9_condition": "health_or_social_care", "legal_reference": "tannhelsetjenesteloven § 1-3",
+        "retention": "10 år etter siste behandling"});
+    let created = app.post_as(&editor, &activities, activity.clone()).await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let special: Value = app
+        .get_as(&editor, &format!("{activities}?special=true&q=Tannhelse"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        special["items"].as_array().unwrap().len(),
+        1,
+        "counts as special"
+    );
+    // Another municipality does not know the term.
+    let theirs = assert_problem(
+        app.post_as(
+            &stranger,
+            &format!("/api/v1/organizations/{bergen}/processing-activities"),
+            {
+                let mut a = activity.clone();
+                a["system_ids"] = json!([]);
+                a
+            },
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(theirs["errors"][0]["code"], "unknown_category");
+
+    // The record names it in words, and carries the own terms for machines.
+    let record = format!("/api/v1/organizations/{oslo}/record-of-processing");
+    let json_record: Value = app.get_as(&auditor, &record).await.json().await.unwrap();
+    assert!(
+        json_record["own_terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["key"] == "local:tannhelseopplysninger")
+    );
+    let csv = app
+        .get_as(&auditor, &format!("{record}.csv?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("Dental health data: Art. 9(2)(h), tannhelsetjenesteloven § 1-3"),
+        "{csv}"
+    );
+    // Relabelled, the record follows.
+    let relabel = app
+        .send(
+            Method::PUT,
+            &editor,
+            &format!("{terms}/local:tannhelseopplysninger"),
+            None,
+            Some(json!({"label_nb": "Opplysninger om tannhelse", "label_en": "Dental records"})),
+        )
+        .await;
+    assert_eq!(relabel.status(), 200);
+    let csv = app
+        .get_as(&auditor, &format!("{record}.csv?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("Dental records"));
+    assert_problem(
+        app.send(
+            Method::PUT,
+            &editor,
+            &format!("{terms}/local:finnes-ikke"),
+            None,
+            Some(json!({"label_nb": "X"})),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // Shared as a template, the own term becomes the shared term it narrows.
+    let published: Value = app
+        .send(
+            Method::PUT,
+            &editor,
+            &format!("{activities}/{id}/template"),
+            None,
+            Some(json!({})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let categories: Vec<&str> = published["facts"]["data_categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["category"].as_str().unwrap())
+        .collect();
+    assert!(
+        categories.contains(&"pd:Health") && !categories.iter().any(|c| c.starts_with("local:"))
+    );
+
+    // A term in use stays; an unused one goes.
+    let in_use = assert_problem(
+        app.delete_as(&editor, &format!("{terms}/local:tannhelseopplysninger"))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_eq!(in_use["errors"][0]["code"], "in_use");
+    assert_problem(
+        app.delete_as(&auditor, &format!("{terms}/local:tannhelseopplysninger-2"))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(
+        app.delete_as(&editor, &format!("{terms}/local:tannhelseopplysninger-2"))
+            .await
+            .status(),
+        204
+    );
+    assert_problem(
+        app.delete_as(&editor, &format!("{terms}/local:tannhelseopplysninger-2"))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let log = app.audit_actions(oslo).await;
+    for action in [
+        "own_term.created",
+        "own_term.relabelled",
+        "own_term.deleted",
+    ] {
+        assert!(log.contains(&action.to_owned()), "{action}");
+    }
+}

@@ -7,6 +7,7 @@ pub mod api_client;
 pub mod audit_chain;
 pub mod audit_event;
 pub mod invitation;
+pub mod local_term;
 pub mod login_throttle;
 pub mod organization;
 pub mod passkey;

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::country::{has_adequacy, is_eea, normalise};
 use super::product::TransferMechanism;
-use super::taxonomy::{Art9Condition, LegalBasis, SpecialCategory, data_category, data_subject};
+use super::taxonomy::{Art9Condition, LegalBasis, SpecialCategory};
+use super::vocabulary::Vocabulary;
 use super::{Errors, text, text_list};
 use crate::OrganizationId;
 use crate::problem::FieldError;
@@ -268,6 +269,14 @@ pub struct ActivityPage {
 /// list entries, sets `vulnerable_subjects` from the subject categories, and refuses what
 /// the law does not allow, each problem against its field.
 pub fn check_activity(facts: &ActivityFacts) -> Result<ActivityFacts, Vec<FieldError>> {
+    check_activity_in(facts, &Vocabulary::default())
+}
+
+/// [`check_activity`] with the organisation's own terms beside the shared taxonomy.
+pub fn check_activity_in(
+    facts: &ActivityFacts,
+    vocabulary: &Vocabulary,
+) -> Result<ActivityFacts, Vec<FieldError>> {
     let mut e = Errors::default();
     let name = text(&mut e, "name", &facts.name, true, MAX_NAME).unwrap_or_default();
     let purposes = text_list(&mut e, "purposes", &facts.purposes, MAX_ITEMS, MAX_SHORT);
@@ -321,11 +330,11 @@ pub fn check_activity(facts: &ActivityFacts) -> Result<ActivityFacts, Vec<FieldE
     }
     let mut vulnerable = facts.vulnerable_subjects;
     for (i, key) in facts.data_subjects.iter().enumerate().take(MAX_ITEMS) {
-        match data_subject(key.trim()) {
+        match vocabulary.subject(key.trim()) {
             Some(s) => {
                 vulnerable |= s.vulnerable;
-                if !data_subjects.iter().any(|k| k == s.key) {
-                    data_subjects.push(s.key.to_owned());
+                if !data_subjects.contains(&s.key) {
+                    data_subjects.push(s.key);
                 }
             }
             None => e.add(format!("data_subjects[{i}]"), "unknown_subject"),
@@ -347,7 +356,7 @@ pub fn check_activity(facts: &ActivityFacts) -> Result<ActivityFacts, Vec<FieldE
         .take(MAX_CATEGORIES)
     {
         let field = format!("data_categories[{i}]");
-        let Some(known) = data_category(c.category.trim()) else {
+        let Some(known) = vocabulary.category(c.category.trim()) else {
             e.add(format!("{field}.category"), "unknown_category");
             continue;
         };
@@ -400,7 +409,7 @@ pub fn check_activity(facts: &ActivityFacts) -> Result<ActivityFacts, Vec<FieldE
             _ => {}
         }
         data_categories.push(CategoryUse {
-            category: known.key.to_owned(),
+            category: known.key.clone(),
             art9_condition: c
                 .art9_condition
                 .filter(|_| known.special.is_some_and(SpecialCategory::is_art9)),
@@ -553,10 +562,16 @@ pub fn activity_review_overdue(facts: &ActivityFacts, today: NaiveDate) -> bool 
 /// Whether the activity processes special categories (Art. 9) or criminal-offence data
 /// (Art. 10) — a filter of the record and a DPIA screening input.
 pub fn has_special_categories(facts: &ActivityFacts) -> bool {
-    facts
-        .data_categories
-        .iter()
-        .any(|c| data_category(&c.category).is_some_and(|d| d.special.is_some()))
+    has_special_categories_in(facts, &Vocabulary::default())
+}
+
+/// [`has_special_categories`] with the organisation's own terms.
+pub fn has_special_categories_in(facts: &ActivityFacts, vocabulary: &Vocabulary) -> bool {
+    facts.data_categories.iter().any(|c| {
+        vocabulary
+            .category(&c.category)
+            .is_some_and(|d| d.special.is_some())
+    })
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::activity::{Activity, ActivityStatus, DpiaStatus};
 use super::product::TransferMechanism;
-use super::taxonomy::{Art9Condition, LegalBasis, data_category, data_subject};
+use super::taxonomy::{Art9Condition, LegalBasis, data_category};
+use super::vocabulary::{LocalTerm, Vocabulary};
 
 /// The language of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -91,6 +92,9 @@ pub struct RecordOfProcessing {
     pub privacy_officers: Vec<RecordContact>,
     pub generated_at: DateTime<Utc>,
     pub entries: Vec<RecordEntry>,
+    /// The organisation's own terms (`local:` keys) the entries may use, with their labels
+    /// and the shared term each narrows.
+    pub own_terms: Vec<LocalTerm>,
 }
 
 /// The columns of the tabular exports, in order.
@@ -222,16 +226,21 @@ pub(crate) fn category_words(key: &str, lang: RecordLang) -> String {
     )
 }
 
-fn subject_words(key: &str, lang: RecordLang) -> String {
-    data_subject(key).map_or_else(
+/// A data or subject category, shared or the organisation's own, in words.
+fn term_words(vocabulary: &Vocabulary, key: &str, lang: RecordLang) -> String {
+    vocabulary.labels(key).map_or_else(
         || key.to_owned(),
-        |s| lang.pick(s.nb, s.nn, s.en).to_owned(),
+        |(nb, nn, en)| match lang {
+            RecordLang::Nb => nb,
+            RecordLang::Nn => nn,
+            RecordLang::En => en,
+        },
     )
 }
 
 /// One entry as the tabular exports' cells, in the order of [`headers`]. Lists are joined
 /// with "; " so that a cell reads as a sentence.
-pub fn row(entry: &RecordEntry, lang: RecordLang) -> Vec<String> {
+pub fn row(entry: &RecordEntry, lang: RecordLang, vocabulary: &Vocabulary) -> Vec<String> {
     let f = &entry.activity.facts;
     let join = |v: Vec<String>| v.join("; ");
     let bases = f
@@ -248,9 +257,13 @@ pub fn row(entry: &RecordEntry, lang: RecordLang) -> Vec<String> {
     let special = f
         .data_categories
         .iter()
-        .filter(|c| data_category(&c.category).is_some_and(|d| d.special.is_some()))
+        .filter(|c| {
+            vocabulary
+                .category(&c.category)
+                .is_some_and(|d| d.special.is_some())
+        })
         .map(|c| {
-            let mut s = category_words(&c.category, lang);
+            let mut s = term_words(vocabulary, &c.category, lang);
             if let Some(condition) = c.art9_condition {
                 s.push_str(&format!(": {}", condition_article(condition)));
             }
@@ -264,7 +277,13 @@ pub fn row(entry: &RecordEntry, lang: RecordLang) -> Vec<String> {
         .data_categories
         .iter()
         .filter(|c| !c.retention.is_empty())
-        .map(|c| format!("{}: {}", category_words(&c.category, lang), c.retention))
+        .map(|c| {
+            format!(
+                "{}: {}",
+                term_words(vocabulary, &c.category, lang),
+                c.retention
+            )
+        })
         .collect();
     let recipients = f
         .recipients
@@ -304,13 +323,13 @@ pub fn row(entry: &RecordEntry, lang: RecordLang) -> Vec<String> {
         join(
             f.data_subjects
                 .iter()
-                .map(|s| subject_words(s, lang))
+                .map(|s| term_words(vocabulary, s, lang))
                 .collect(),
         ),
         join(
             f.data_categories
                 .iter()
-                .map(|c| category_words(&c.category, lang))
+                .map(|c| term_words(vocabulary, &c.category, lang))
                 .collect(),
         ),
         join(special),
@@ -368,7 +387,7 @@ mod tests {
 
     #[test]
     fn every_art30_element_is_spelled_out() {
-        let cells = row(&entry(), RecordLang::Nb);
+        let cells = row(&entry(), RecordLang::Nb, &Vocabulary::default());
         assert_eq!(cells.len(), headers(RecordLang::Nb).len());
         assert_eq!(cells[0], "Elevadministrasjon");
         assert_eq!(
@@ -398,14 +417,14 @@ mod tests {
 
     #[test]
     fn english_and_nynorsk_too() {
-        let en = row(&entry(), RecordLang::En);
+        let en = row(&entry(), RecordLang::En, &Vocabulary::default());
         assert_eq!(en[3], "Pupils and students; Children");
         assert_eq!(
             en[9],
             "IN: standard contractual clauses (Art. 46) (through Lønnsflyt)"
         );
         assert_eq!(headers(RecordLang::En)[0], "Processing activity");
-        let nn = row(&entry(), RecordLang::Nn);
+        let nn = row(&entry(), RecordLang::Nn, &Vocabulary::default());
         assert_eq!(nn[15], "i protokollen");
         assert_eq!(headers(RecordLang::Nn)[1], "Føremål");
         assert_eq!(RecordLang::parse("nn"), Some(RecordLang::Nn));
@@ -443,7 +462,11 @@ pub struct PrivacyStatement {
 }
 
 /// The statement's entry for an activity, or `None` when it is not published and active.
-pub fn statement_entry(activity: &Activity, lang: RecordLang) -> Option<StatementEntry> {
+pub fn statement_entry(
+    activity: &Activity,
+    lang: RecordLang,
+    vocabulary: &Vocabulary,
+) -> Option<StatementEntry> {
     let f = &activity.facts;
     if !f.published || f.status != ActivityStatus::Active {
         return None;
@@ -467,12 +490,12 @@ pub fn statement_entry(activity: &Activity, lang: RecordLang) -> Option<Statemen
         data_subjects: f
             .data_subjects
             .iter()
-            .map(|s| subject_words(s, lang))
+            .map(|s| term_words(vocabulary, s, lang))
             .collect(),
         data_categories: f
             .data_categories
             .iter()
-            .map(|c| category_words(&c.category, lang))
+            .map(|c| term_words(vocabulary, &c.category, lang))
             .collect(),
         recipients: f.recipients.iter().map(|r| r.name.clone()).collect(),
         transfers: f.transfers.iter().map(|t| t.country.clone()).collect(),
@@ -480,7 +503,13 @@ pub fn statement_entry(activity: &Activity, lang: RecordLang) -> Option<Statemen
             .data_categories
             .iter()
             .filter(|c| !c.retention.is_empty())
-            .map(|c| format!("{}: {}", category_words(&c.category, lang), c.retention))
+            .map(|c| {
+                format!(
+                    "{}: {}",
+                    term_words(vocabulary, &c.category, lang),
+                    c.retention
+                )
+            })
             .collect(),
     })
 }
@@ -492,15 +521,16 @@ mod statement_tests {
     #[test]
     fn only_published_active_entries_reach_the_statement() {
         let mut e = tests_entry();
-        let s = statement_entry(&e.activity, RecordLang::En).expect("published and active");
+        let s = statement_entry(&e.activity, RecordLang::En, &Vocabulary::default())
+            .expect("published and active");
         assert_eq!(s.data_subjects, vec!["Pupils and students", "Children"]);
         assert_eq!(s.recipients, vec!["Statistisk sentralbyrå"]);
         assert!(s.legal_bases[0].starts_with("Art. 6(1)(e) public task"));
         e.activity.facts.published = false;
-        assert!(statement_entry(&e.activity, RecordLang::En).is_none());
+        assert!(statement_entry(&e.activity, RecordLang::En, &Vocabulary::default()).is_none());
         e.activity.facts.published = true;
         e.activity.facts.status = ActivityStatus::Draft;
-        assert!(statement_entry(&e.activity, RecordLang::En).is_none());
+        assert!(statement_entry(&e.activity, RecordLang::En, &Vocabulary::default()).is_none());
     }
 
     fn tests_entry() -> RecordEntry {

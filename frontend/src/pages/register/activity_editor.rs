@@ -6,18 +6,17 @@ use uuid::Uuid;
 use vern_domain::problem::FieldError;
 use vern_domain::register::activity::{
     ActivityFacts, ActivityStatus, CategoryUse, DpiaStatus, LegalBasisPair, Recipient, Transfer,
-    check_activity,
+    check_activity_in,
 };
 use vern_domain::register::product::TransferMechanism;
 use vern_domain::register::system::System;
-use vern_domain::register::taxonomy::{
-    Art9Condition, LegalBasis, data_categories, data_category, data_subjects,
-};
+use vern_domain::register::taxonomy::{Art9Condition, LegalBasis, data_categories, data_subjects};
+use vern_domain::register::vocabulary::{TermKind, Vocabulary};
 
 use super::activities::activity_status_key;
 use super::{
-    FieldErrors, StaleNotice, category_label, changed_fields, field_errors_of, from_wire, is_stale,
-    lines, snake_key, subject_label, wire,
+    FieldErrors, StaleNotice, changed_fields, field_errors_of, from_wire, is_stale, lines,
+    snake_key, term_label, wire,
 };
 use crate::api::{self, ApiError};
 use crate::components::{ErrorAlert, set_title};
@@ -34,7 +33,7 @@ struct BasisRow {
 
 #[derive(Clone, Copy)]
 struct CategoryRow {
-    key: &'static str,
+    key: StoredValue<String>,
     condition: RwSignal<String>,
     reference: RwSignal<String>,
     retention: RwSignal<String>,
@@ -138,9 +137,9 @@ impl Form {
         }
     }
 
-    fn category_row(key: &'static str, c: Option<&CategoryUse>) -> CategoryRow {
+    fn category_row(key: String, c: Option<&CategoryUse>) -> CategoryRow {
         CategoryRow {
-            key,
+            key: StoredValue::new(key),
             condition: RwSignal::new(
                 c.and_then(|c| c.art9_condition)
                     .map(|x| wire(&x))
@@ -167,7 +166,7 @@ impl Form {
         let rows = f
             .data_categories
             .iter()
-            .filter_map(|c| data_category(&c.category).map(|d| Self::category_row(d.key, Some(c))))
+            .map(|c| Self::category_row(c.category.clone(), Some(c)))
             .collect();
         self.categories.set(rows);
         self.confidentiality.set(f.confidentiality.clone());
@@ -216,7 +215,7 @@ impl Form {
                 .get_untracked()
                 .iter()
                 .map(|r| CategoryUse {
-                    category: r.key.to_owned(),
+                    category: r.key.get_value(),
                     art9_condition: from_wire(&r.condition.get_untracked()),
                     legal_reference: r.reference.get_untracked(),
                     retention: r.retention.get_untracked(),
@@ -281,6 +280,7 @@ pub fn ActivityEditorPage() -> impl IntoView {
     let stale = RwSignal::new(None::<(Vec<String>, i32, ActivityFacts)>);
     let notice = RwSignal::new(None::<String>);
     let systems = RwSignal::new(Vec::<System>::new());
+    let vocabulary = RwSignal::new(Vocabulary::default());
 
     Effect::new(move |_| {
         if !session.ready.get() {
@@ -295,6 +295,9 @@ pub fn ActivityEditorPage() -> impl IntoView {
                 .await
             {
                 systems.set(page.items);
+            }
+            if let Ok(list) = session.authorized(|t| api::list_own_terms(org, t)).await {
+                vocabulary.set(Vocabulary::new(list.items));
             }
             if let Some(id) = id {
                 match session.authorized(|t| api::get_activity(org, id, t)).await {
@@ -319,7 +322,7 @@ pub fn ActivityEditorPage() -> impl IntoView {
             return;
         };
         let facts = form.facts();
-        if let Err(errors) = check_activity(&facts) {
+        if let Err(errors) = vocabulary.with_untracked(|v| check_activity_in(&facts, v)) {
             field_errors.set(errors);
             notice.set(None);
             return;
@@ -471,46 +474,57 @@ pub fn ActivityEditorPage() -> impl IntoView {
                 <fieldset class="ds-fieldset">
                     <legend class="ds-label">{i18n.tr("field-data-subjects")}</legend>
                     <div class="vern-columns">
-                        {data_subjects().iter().map(|s| {
-                            let key = s.key;
-                            let id = format!("subj-{}", key.replace(':', "-"));
-                            view! {
-                                <div class="ds-field">
-                                    <input class="ds-input" type="checkbox" id=id.clone()
-                                        prop:checked=move || form.subjects.with(|l| l.iter().any(|k| k == key))
-                                        on:change=move |_| form.subjects.update(|l| {
-                                            if let Some(i) = l.iter().position(|k| k == key) { l.remove(i); } else { l.push(key.to_owned()); }
-                                        })/>
-                                    <label class="ds-label" data-weight="regular" for=id>{move || subject_label(i18n, key)}</label>
-                                </div>
-                            }
-                        }).collect_view()}
+                        {move || {
+                            let own = vocabulary.with(|v| v.terms().iter().filter(|t| t.kind == TermKind::DataSubject).map(|t| t.key.clone()).collect::<Vec<_>>());
+                            data_subjects().iter().map(|s| (s.key.to_owned(), false)).chain(own.into_iter().map(|k| (k, true))).map(|(key, own)| {
+                                let id = format!("subj-{}", key.replace(':', "-"));
+                                let (k1, k2, k3) = (key.clone(), key.clone(), key);
+                                view! {
+                                    <div class="ds-field">
+                                        <input class="ds-input" type="checkbox" id=id.clone()
+                                            prop:checked=move || form.subjects.with(|l| l.contains(&k1))
+                                            on:change=move |_| form.subjects.update(|l| {
+                                                if let Some(i) = l.iter().position(|k| *k == k2) { l.remove(i); } else { l.push(k2.clone()); }
+                                            })/>
+                                        <label class="ds-label" data-weight="regular" for=id>
+                                            {move || vocabulary.with(|v| term_label(i18n, v, &k3))}
+                                            {own.then(|| view! { " " <span class="ds-tag" data-color="neutral">{i18n.tr("own-term-tag")}</span> })}
+                                        </label>
+                                    </div>
+                                }
+                            }).collect_view()
+                        }}
                     </div>
                 </fieldset>
                 <fieldset class="ds-fieldset">
                     <legend class="ds-label">{i18n.tr("field-data-categories")}</legend>
                     <p class="ds-field__description">{i18n.tr("activities-categories-hint")}</p>
                     <div class="vern-columns">
-                        {data_categories().iter().map(|c| {
-                            let key = c.key;
-                            let id = format!("acat-{}", key.replace(':', "-"));
-                            view! {
-                                <div class="ds-field">
-                                    <input class="ds-input" type="checkbox" id=id.clone()
-                                        prop:checked=move || form.categories.with(|l| l.iter().any(|r| r.key == key))
-                                        on:change=move |_| form.categories.update(|l| {
-                                            if let Some(i) = l.iter().position(|r| r.key == key) { l.remove(i); } else { l.push(Form::category_row(key, None)); }
-                                        })/>
-                                    <label class="ds-label" data-weight="regular" for=id>
-                                        {move || category_label(i18n, key)}
-                                        {c.special.is_some().then(|| view! { " " <span class="ds-tag" data-color="warning">{i18n.tr("category-special")}</span> })}
-                                    </label>
-                                </div>
-                            }
-                        }).collect_view()}
+                        {move || {
+                            let own = vocabulary.with(|v| v.terms().iter().filter(|t| t.kind == TermKind::DataCategory).map(|t| t.key.clone()).collect::<Vec<_>>());
+                            data_categories().iter().map(|c| (c.key.to_owned(), false)).chain(own.into_iter().map(|k| (k, true))).map(|(key, own)| {
+                                let id = format!("acat-{}", key.replace(':', "-"));
+                                let special = vocabulary.with_untracked(|v| v.category(&key).and_then(|c| c.special));
+                                let (k1, k2, k3) = (key.clone(), key.clone(), key);
+                                view! {
+                                    <div class="ds-field">
+                                        <input class="ds-input" type="checkbox" id=id.clone()
+                                            prop:checked=move || form.categories.with(|l| l.iter().any(|r| r.key.with_value(|k| *k == k1)))
+                                            on:change=move |_| form.categories.update(|l| {
+                                                if let Some(i) = l.iter().position(|r| r.key.with_value(|k| *k == k2)) { l.remove(i); } else { l.push(Form::category_row(k2.clone(), None)); }
+                                            })/>
+                                        <label class="ds-label" data-weight="regular" for=id>
+                                            {move || vocabulary.with(|v| term_label(i18n, v, &k3))}
+                                            {own.then(|| view! { " " <span class="ds-tag" data-color="neutral">{i18n.tr("own-term-tag")}</span> })}
+                                            {special.is_some().then(|| view! { " " <span class="ds-tag" data-color="warning">{i18n.tr("category-special")}</span> })}
+                                        </label>
+                                    </div>
+                                }
+                            }).collect_view()
+                        }}
                     </div>
-                    <For each=move || form.categories.get() key=|r| r.key let:row>
-                        <CategoryDetails row=row/>
+                    <For each=move || form.categories.get() key=|r| r.key.get_value() let:row>
+                        <CategoryDetails row=row vocabulary=vocabulary/>
                     </For>
                 </fieldset>
                 <div class="ds-field">
@@ -614,15 +628,17 @@ pub fn ActivityEditorPage() -> impl IntoView {
 /// The flags of one chosen data category: the Art. 9(2) condition (special categories),
 /// the legal reference, and how long it is kept.
 #[component]
-fn CategoryDetails(row: CategoryRow) -> impl IntoView {
+fn CategoryDetails(row: CategoryRow, vocabulary: RwSignal<Vocabulary>) -> impl IntoView {
     let i18n = use_i18n();
-    let special = data_category(row.key).and_then(|c| c.special);
-    let id = |f: &str| format!("cu-{}-{f}", row.key.replace(':', "-"));
-    let name = move || category_label(i18n, row.key);
+    let key = row.key.get_value();
+    let special = move || vocabulary.with(|v| v.category(&key).and_then(|c| c.special));
+    let key_id = StoredValue::new(row.key.get_value().replace(':', "-"));
+    let id = move |f: &str| key_id.with_value(|k| format!("cu-{k}-{f}"));
+    let name = move || vocabulary.with(|v| row.key.with_value(|k| term_label(i18n, v, k)));
     view! {
         <fieldset class="ds-fieldset vern-subgroup">
             <legend class="ds-label" data-size="sm">{name}</legend>
-            {special.filter(|s| s.is_art9()).map(|_| view! {
+            {let special = special.clone(); move || special().filter(|s| s.is_art9()).map(|_| view! {
                 <div class="ds-field">
                     <label class="ds-label" for=id("condition")>{i18n.tr("field-art9-condition")}</label>
                     <select class="ds-input" id=id("condition") on:change=move |ev| row.condition.set(event_target_value(&ev))>
@@ -639,7 +655,7 @@ fn CategoryDetails(row: CategoryRow) -> impl IntoView {
                     </select>
                 </div>
             })}
-            {special.is_some().then(|| view! {
+            {move || special().is_some().then(|| view! {
                 <div class="ds-field">
                     <label class="ds-label" for=id("reference")>{i18n.tr("field-legal-reference")}</label>
                     <input class="ds-input" id=id("reference") type="text" maxlength="500" bind:value=row.reference/>

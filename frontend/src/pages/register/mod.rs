@@ -6,6 +6,7 @@ mod activity_editor;
 mod catalogue;
 mod compare;
 mod overview;
+mod own_terms;
 mod product_detail;
 mod product_editor;
 mod statement;
@@ -19,6 +20,7 @@ pub use activity_editor::ActivityEditorPage;
 pub use catalogue::CataloguePage;
 pub use compare::ComparePage;
 pub use overview::RegisterOverviewPage;
+pub use own_terms::OwnTermsPage;
 pub use product_detail::ProductDetailPage;
 pub use product_editor::{ProductEditorPage, VendorProductsPage};
 pub use statement::PrivacyStatementPage;
@@ -64,6 +66,22 @@ pub fn subject_label(i18n: I18n, key: &str) -> String {
                 Lang::En => c.en,
             }
             .to_owned()
+        },
+    )
+}
+
+/// A data or subject category, shared or the organisation's own, in the language in force.
+pub fn term_label(
+    i18n: I18n,
+    vocabulary: &vern_domain::register::vocabulary::Vocabulary,
+    key: &str,
+) -> String {
+    vocabulary.labels(key).map_or_else(
+        || key.to_owned(),
+        |(nb, nn, en)| match i18n.lang() {
+            Lang::Nb => nb,
+            Lang::Nn => nn,
+            Lang::En => en,
         },
     )
 }

@@ -109,6 +109,7 @@ pub fn RegisterOverviewPage() -> impl IntoView {
                 {move || org.get().map(|o| view! {
                     <A href=format!("/organizations/{o}/register/compare") attr:class="ds-link">{i18n.tr("compare-title")}</A>
                     <A href=format!("/organizations/{o}/activity-templates") attr:class="ds-link">{i18n.tr("templates-title")}</A>
+                    <A href=format!("/organizations/{o}/own-terms") attr:class="ds-link">{i18n.tr("own-terms-title")}</A>
                 })}
             </nav>
             <div role="status" class="vern-status">{move || notice.get()}</div>
