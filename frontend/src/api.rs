@@ -1000,3 +1000,44 @@ pub async fn relabel_own_term(
     )
     .await
 }
+
+pub async fn get_product_usage(
+    org: OrganizationId,
+    token: String,
+) -> Result<vern_domain::register::usage::ProductUsage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/product-usage"),
+        &token,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct UsageSharing {
+    pub share_usage_with_vendors: bool,
+}
+
+pub async fn get_usage_sharing(
+    org: OrganizationId,
+    token: String,
+) -> Result<UsageSharing, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/settings/usage-sharing"),
+        &token,
+    )
+    .await
+}
+
+pub async fn put_usage_sharing(
+    org: OrganizationId,
+    body: UsageSharing,
+    token: String,
+) -> Result<UsageSharing, ApiError> {
+    send_authorized(
+        Method::PUT,
+        format!("/api/v1/organizations/{org}/settings/usage-sharing"),
+        &body,
+        &token,
+    )
+    .await
+}

@@ -17,6 +17,7 @@ mod m20261130_000011_review_items;
 mod m20261130_000012_system_owners;
 mod m20261130_000013_reuse;
 mod m20261130_000014_local_terms;
+mod m20261130_000015_usage_sharing;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_system_owners::Migration),
             Box::new(m20261130_000013_reuse::Migration),
             Box::new(m20261130_000014_local_terms::Migration),
+            Box::new(m20261130_000015_usage_sharing::Migration),
         ]
     }
 }

@@ -111,6 +111,7 @@ pub async fn insert(
         ip_allowlist: Set("[]".to_owned()),
         require_passkey: Set(false),
         share_overview: Set(false),
+        share_usage_with_vendors: Set(false),
     };
     let model = org::Entity::insert(row).exec_with_returning(db).await?;
     to_domain(model)

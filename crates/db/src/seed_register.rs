@@ -1184,6 +1184,8 @@ pub async fn seed_reuse(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result
     }
     crate::templates::set_share_overview(db, oslo.id, true, now).await?;
     crate::templates::set_share_overview(db, bergen.id, true, now).await?;
+    // Oslo also lets its vendors see how it uses their products; Bergen does not.
+    crate::templates::set_share_usage(db, oslo.id, true, now).await?;
     let (activities, _) = crate::activities::list(
         db,
         oslo.id,

@@ -394,3 +394,39 @@ pub async fn overview_peers(
         })
         .collect())
 }
+
+/// Whether the organisation lets vendors see how it uses their products (`None`: no such
+/// organisation).
+pub async fn shares_usage(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+) -> Result<Option<bool>, DbError> {
+    Ok(organization::Entity::find_by_id(org.into_uuid())
+        .select_only()
+        .column(organization::Column::ShareUsageWithVendors)
+        .into_tuple::<bool>()
+        .one(db)
+        .await?)
+}
+
+pub async fn set_share_usage(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    share: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    organization::Entity::update_many()
+        .col_expr(
+            organization::Column::ShareUsageWithVendors,
+            Expr::value(share),
+        )
+        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            organization::Column::Version,
+            Expr::col(organization::Column::Version).add(1),
+        )
+        .filter(organization::Column::Id.eq(org.into_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -24,6 +24,7 @@ pub mod systems;
 pub mod templates;
 pub mod token;
 pub mod totp;
+pub mod usage;
 pub mod vocabulary;
 
 use utoipa_actix_web::scope;
@@ -57,4 +58,5 @@ fn v1(cfg: &mut ServiceConfig) {
     templates::mount(cfg);
     comparison::mount(cfg);
     vocabulary::mount(cfg);
+    usage::mount(cfg);
 }

@@ -754,3 +754,98 @@ async fn a_municipality_describes_its_processing_in_its_own_terms() {
         assert!(log.contains(&action.to_owned()), "{action}");
     }
 }
+
+#[tokio::test]
+async fn vendors_see_how_their_products_are_used_only_with_consent() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let fjordlys = app.org_named("Fjordlys").await;
+    let editor = token(&app, "use-pe@example.org", fjordlys, Role::ProductEditor).await;
+    let signatory = token(&app, "use-sign@example.org", fjordlys, Role::Signatory).await;
+    let municipal = token(&app, "use-oslo@example.org", oslo, Role::RegisterEditor).await;
+    let auditor = token(&app, "use-rev@example.org", oslo, Role::Auditor).await;
+    let path = format!("/api/v1/organizations/{fjordlys}/product-usage");
+    assert_problem(app.get_as(&signatory, &path).await, 403, "forbidden").await;
+    assert_problem(app.get_as(&municipal, &path).await, 404, "not_found").await;
+
+    let usage: Value = app.get_as(&editor, &path).await.json().await.unwrap();
+    let customer = |usage: &Value, name: &str| {
+        usage["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"].as_str().unwrap().starts_with(name))
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    // Oslo consents (demo): systems with versions, and the activities in its record.
+    let o = customer(&usage, "Oslo");
+    assert_eq!(o["shares_details"], true);
+    let skolesekk = o["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["product_name"] == "Skolesekk")
+        .unwrap()
+        .clone();
+    assert_eq!(skolesekk["systems"][0]["version"], "2026.2");
+    assert!(
+        skolesekk["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["name"] == "Elevadministrasjon i grunnskolen")
+    );
+    // Bergen does not: only which products.
+    let b = customer(&usage, "Bergen");
+    assert_eq!(b["shares_details"], false);
+    assert!(
+        b["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["systems"] == json!([]) && p["activities"] == json!([]))
+    );
+    assert!(!b["products"].as_array().unwrap().is_empty());
+
+    // Oslo withdraws its consent: register editors decide, and it is logged.
+    let sharing = format!("/api/v1/organizations/{oslo}/settings/usage-sharing");
+    let off = json!({"share_usage_with_vendors": false});
+    assert_problem(
+        app.send(Method::PUT, &auditor, &sharing, None, Some(off.clone()))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.send(Method::PUT, &editor, &sharing, None, Some(off.clone()))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        app.send(Method::PUT, &municipal, &sharing, None, Some(off.clone()))
+            .await
+            .status(),
+        200
+    );
+    let read: Value = app.get_as(&auditor, &sharing).await.json().await.unwrap();
+    assert_eq!(read, off);
+    assert!(
+        app.audit_actions(oslo)
+            .await
+            .contains(&"organization.usage_unshared_with_vendors".to_owned())
+    );
+    let usage: Value = app.get_as(&editor, &path).await.json().await.unwrap();
+    let o = customer(&usage, "Oslo");
+    assert_eq!(o["shares_details"], false);
+    assert!(
+        o["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["activities"] == json!([]))
+    );
+}

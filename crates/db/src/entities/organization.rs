@@ -19,6 +19,8 @@ pub struct Model {
     pub require_passkey: bool,
     /// Other municipalities may compare their application overview with this one's.
     pub share_overview: bool,
+    /// Vendors may see how the organisation uses their products (systems, activities).
+    pub share_usage_with_vendors: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

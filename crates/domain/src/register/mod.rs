@@ -13,6 +13,7 @@ pub mod review;
 pub mod system;
 pub mod taxonomy;
 pub mod template;
+pub mod usage;
 pub mod vocabulary;
 
 use crate::problem::FieldError;

@@ -10,7 +10,7 @@ use vern_domain::access::Permission;
 use vern_domain::register::compare::{ComparedSystem, ComparisonRow, OverviewComparison, Presence};
 
 use super::status_key;
-use crate::api::{self, ApiError, OverviewSharing};
+use crate::api::{self, ApiError, OverviewSharing, UsageSharing};
 use crate::components::{ErrorAlert, Loading, set_title};
 use crate::i18n::use_i18n;
 use crate::pages::admin::org_from_path;
@@ -73,7 +73,7 @@ pub fn ComparePage() -> impl IntoView {
             })}</p>
             <h1 class="ds-heading" data-size="lg">{i18n.tr("compare-title")}</h1>
             <p class="ds-paragraph vern-lead">{i18n.tr("compare-intro")}</p>
-            <SharingSetting/>
+            <SharingSettings/>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match peers.await {
@@ -114,26 +114,103 @@ pub fn ComparePage() -> impl IntoView {
     }
 }
 
-/// Whether others may compare with our overview: editors change it, readers see it.
+/// What a sharing switch decides.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sharing {
+    /// Other municipalities may compare with our overview.
+    Overview,
+    /// Vendors may see how we use their products.
+    Usage,
+}
+
+impl Sharing {
+    const fn texts(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Self::Overview => (
+                "cmp-share",
+                "compare-sharing-label",
+                "compare-sharing-on",
+                "compare-sharing-off",
+            ),
+            Self::Usage => (
+                "usage-share",
+                "usage-sharing-label",
+                "usage-sharing-on",
+                "usage-sharing-off",
+            ),
+        }
+    }
+
+    async fn load(self, org: vern_domain::OrganizationId, token: String) -> Result<bool, ApiError> {
+        match self {
+            Self::Overview => api::get_overview_sharing(org, token)
+                .await
+                .map(|s| s.share_overview),
+            Self::Usage => api::get_usage_sharing(org, token)
+                .await
+                .map(|s| s.share_usage_with_vendors),
+        }
+    }
+
+    async fn save(
+        self,
+        org: vern_domain::OrganizationId,
+        share: bool,
+        token: String,
+    ) -> Result<bool, ApiError> {
+        match self {
+            Self::Overview => api::put_overview_sharing(
+                org,
+                OverviewSharing {
+                    share_overview: share,
+                },
+                token,
+            )
+            .await
+            .map(|s| s.share_overview),
+            Self::Usage => api::put_usage_sharing(
+                org,
+                UsageSharing {
+                    share_usage_with_vendors: share,
+                },
+                token,
+            )
+            .await
+            .map(|s| s.share_usage_with_vendors),
+        }
+    }
+}
+
+/// The organisation's sharing choices: editors change them, readers see them.
 #[component]
-fn SharingSetting() -> impl IntoView {
+fn SharingSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section aria-labelledby="sharing-heading">
+            <h2 class="ds-heading" data-size="sm" id="sharing-heading">{i18n.tr("compare-sharing-title")}</h2>
+            <SharingSwitch which=Sharing::Overview/>
+            <SharingSwitch which=Sharing::Usage/>
+        </section>
+    }
+}
+
+#[component]
+fn SharingSwitch(which: Sharing) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let org = org_from_path();
     let current = RwSignal::new(None::<bool>);
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
+    let (id, label, on, off) = which.texts();
     Effect::new(move |_| {
         if !session.ready.get() {
             return;
         }
         let Some(org) = org.get() else { return };
         spawn_local(async move {
-            match session
-                .authorized(|t| api::get_overview_sharing(org, t))
-                .await
-            {
-                Ok(s) => current.set(Some(s.share_overview)),
+            match session.authorized(|t| which.load(org, t)).await {
+                Ok(s) => current.set(Some(s)),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -149,28 +226,17 @@ fn SharingSetting() -> impl IntoView {
         };
         error.set(None);
         spawn_local(async move {
-            let body = OverviewSharing {
-                share_overview: share,
-            };
-            match session
-                .authorized(|t| api::put_overview_sharing(org, body, t))
-                .await
-            {
+            match session.authorized(|t| which.save(org, share, t)).await {
                 Ok(s) => {
-                    current.set(Some(s.share_overview));
-                    notice.set(Some(i18n.t(if s.share_overview {
-                        "compare-sharing-on"
-                    } else {
-                        "compare-sharing-off"
-                    })));
+                    current.set(Some(s));
+                    notice.set(Some(i18n.t(if s { on } else { off })));
                 }
                 Err(e) => error.set(Some(e)),
             }
         });
     };
     view! {
-        <section aria-labelledby="sharing-heading">
-            <h2 class="ds-heading" data-size="sm" id="sharing-heading">{i18n.tr("compare-sharing-title")}</h2>
+        <div>
             {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
             // Rendered once the setting is known, and not again on each change, so that the
             // switch keeps the keyboard focus.
@@ -178,19 +244,19 @@ fn SharingSetting() -> impl IntoView {
                 {move || if can_edit() {
                     view! {
                         <div class="ds-field">
-                            <input class="ds-input" type="checkbox" role="switch" id="cmp-share"
+                            <input class="ds-input" type="checkbox" role="switch" id=id
                                 prop:checked=move || current.get() == Some(true) on:change=toggle/>
-                            <label class="ds-label" data-weight="regular" for="cmp-share">{i18n.tr("compare-sharing-label")}</label>
+                            <label class="ds-label" data-weight="regular" for=id>{i18n.tr(label)}</label>
                         </div>
                     }.into_any()
                 } else {
                     view! {
-                        <p class="ds-paragraph">{move || i18n.t(if current.get() == Some(true) { "compare-sharing-on" } else { "compare-sharing-off" })}</p>
+                        <p class="ds-paragraph">{move || i18n.t(if current.get() == Some(true) { on } else { off })}</p>
                     }.into_any()
                 }}
             </Show>
             <div role="status" class="vern-status">{move || notice.get()}</div>
-        </section>
+        </div>
     }
 }
 

@@ -58,7 +58,75 @@ pub fn VendorProductsPage() -> impl IntoView {
                 })}
             </Transition>
             <ProcessorRecordSection/>
+            <UsageSection/>
         </div>
+    }
+}
+
+/// How customers use the products: the fact always, details where the customer consents.
+#[component]
+fn UsageSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    let usage = LocalResource::new(move || {
+        let ready = session.ready.get();
+        let org = org.get();
+        async move {
+            let org = org.filter(|_| ready)?;
+            Some(session.authorized(|t| api::get_product_usage(org, t)).await)
+        }
+    });
+    view! {
+        <section aria-labelledby="usage-heading">
+            <h2 class="ds-heading" data-size="md" id="usage-heading">{i18n.tr("usage-title")}</h2>
+            <p class="ds-paragraph">{i18n.tr("usage-intro")}</p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match usage.await {
+                        Some(Ok(u)) if u.customers.is_empty() => view! {
+                            <p class="ds-paragraph">{i18n.tr("processor-record-none")}</p>
+                        }.into_any(),
+                        Some(Ok(u)) => view! {
+                            <div class="vern-table-wrap">
+                                <table class="ds-table" data-border="true" data-zebra="true">
+                                    <caption class="ds-sr-only">{i18n.tr("usage-title")}</caption>
+                                    <thead><tr>
+                                        <th scope="col">{i18n.tr("processor-controller")}</th>
+                                        <th scope="col">{i18n.tr("compare-product")}</th>
+                                        <th scope="col">{i18n.tr("usage-systems")}</th>
+                                        <th scope="col">{i18n.tr("usage-activities")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {u.customers.into_iter().flat_map(|c| {
+                                            let shares = c.shares_details;
+                                            let name = c.name.clone();
+                                            c.products.into_iter().map(move |p| {
+                                                let systems = p.systems.iter().map(|s| if s.version.is_empty() { s.name.clone() } else { format!("{} {}", s.name, s.version) }).collect::<Vec<_>>().join(", ");
+                                                let activities = p.activities.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">{name.clone()}</th>
+                                                        <td>{p.product_name}</td>
+                                                        {if shares {
+                                                            view! { <td>{systems}</td><td>{activities}</td> }.into_any()
+                                                        } else {
+                                                            view! { <td colspan="2"><em>{i18n.tr("usage-not-shared")}</em></td> }.into_any()
+                                                        }}
+                                                    </tr>
+                                                }
+                                            }).collect::<Vec<_>>()
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Some(Err(e)) => view! { <ErrorAlert error=e/> }.into_any(),
+                        None => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 
