@@ -122,6 +122,9 @@ test('a planned system can be deleted; keyboard only', async ({ page, consoleErr
   await page.keyboard.press('Tab');
   await page.keyboard.type('Byutvikling');
   await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Versjon i bruk')).toBeFocused();
+  await page.keyboard.type('3.1');
+  await page.keyboard.press('Tab');
   await expect(page.getByLabel('Status')).toBeFocused();
   await page.getByLabel('Status').selectOption('planned');
   await page.getByLabel('Merknader').fill('Pilot høsten 2027');

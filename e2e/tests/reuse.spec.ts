@@ -41,6 +41,7 @@ test('a municipality copies a template another municipality shares', async ({ pa
 
 // Oslo shares an activity as a template with a word to those who copy it, and withdraws it.
 test('a municipality shares an activity as a template and withdraws it', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
   await logIn(page, demoUser('register_editor'));
   await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Behandlingsprotokoll' }).click();
   await page.getByRole('link', { name: 'Kulturskole', exact: true }).click();
@@ -66,6 +67,7 @@ test('a municipality shares an activity as a template and withdraws it', async (
 // Oslo compares its application overview with Bergen's: what only one has, and the same
 // product at different versions.
 test('a municipality compares its overview with another', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
   await logIn(page, demoUser('register_editor'));
   await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Registeroversikt' }).click();
   await page.getByRole('link', { name: 'Sammenlign med en annen kommune' }).click();
@@ -100,6 +102,7 @@ test('a municipality compares its overview with another', async ({ page, console
 // A municipality adds a category of its own under a shared one; it takes the shared one's
 // meaning (a special category) and is offered in the activity editor.
 test('a municipality adds its own category and uses it', async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
   await logIn(page, demoUser('register_editor'));
   await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Registeroversikt' }).click();
   await page.getByRole('link', { name: 'Egne kategorier' }).click();
@@ -140,6 +143,7 @@ test('a municipality adds its own category and uses it', async ({ page, consoleE
 // A vendor sees which municipalities use its products; how, only where the municipality
 // agrees (Oslo in the demo, not Bergen).
 test('a vendor sees how its products are used where the municipality agrees', async ({ page, consoleErrors }) => {
+  test.setTimeout(60_000);
   await logIn(page, demoUser('product_editor'));
   await page.getByRole('row', { name: /Fjordlys Programvare AS/ }).getByRole('link', { name: 'Produkter' }).click();
   const usage = page.getByRole('table', { name: 'Bruk hos kundene' });

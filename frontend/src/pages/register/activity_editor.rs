@@ -58,6 +58,10 @@ struct TransferRow {
 
 #[derive(Clone, Copy)]
 struct Form {
+    /// The page's reactive owner: rows are created under it, so that they live as long as
+    /// the form and not as long as the part of the view that happened to add them (which
+    /// re-renders when the organisation's own terms arrive).
+    owner: StoredValue<Option<Owner>>,
     next_key: StoredValue<u32>,
     name: RwSignal<String>,
     purposes: RwSignal<String>,
@@ -83,6 +87,7 @@ struct Form {
 impl Form {
     fn new() -> Self {
         Self {
+            owner: StoredValue::new(Owner::current()),
             next_key: StoredValue::new(0),
             name: RwSignal::new(String::new()),
             purposes: RwSignal::new(String::new()),
@@ -113,32 +118,43 @@ impl Form {
     }
 
     fn recipient_row(&self, r: Recipient) -> RecipientRow {
-        RecipientRow {
-            key: self.key(),
+        let key = self.key();
+        self.owned(|| RecipientRow {
+            key,
             name: RwSignal::new(r.name),
             country: RwSignal::new(r.country),
             reference: RwSignal::new(r.legal_reference),
-        }
+        })
     }
 
     fn transfer_row(&self, t: Transfer) -> TransferRow {
-        TransferRow {
-            key: self.key(),
+        let key = self.key();
+        self.owned(|| TransferRow {
+            key,
             country: RwSignal::new(t.country),
             mechanism: RwSignal::new(t.mechanism),
-        }
+        })
     }
 
     fn basis_row(&self, pair: LegalBasisPair) -> BasisRow {
-        BasisRow {
-            key: self.key(),
+        let key = self.key();
+        self.owned(|| BasisRow {
+            key,
             basis: RwSignal::new(pair.basis),
             law: RwSignal::new(pair.national_law),
+        })
+    }
+
+    /// Runs `f` under the form's owner.
+    fn owned<T>(&self, f: impl FnOnce() -> T) -> T {
+        match self.owner.get_value() {
+            Some(owner) => owner.with(f),
+            None => f(),
         }
     }
 
-    fn category_row(key: String, c: Option<&CategoryUse>) -> CategoryRow {
-        CategoryRow {
+    fn category_row(&self, key: String, c: Option<&CategoryUse>) -> CategoryRow {
+        self.owned(|| CategoryRow {
             key: StoredValue::new(key),
             condition: RwSignal::new(
                 c.and_then(|c| c.art9_condition)
@@ -147,7 +163,7 @@ impl Form {
             ),
             reference: RwSignal::new(c.map(|c| c.legal_reference.clone()).unwrap_or_default()),
             retention: RwSignal::new(c.map(|c| c.retention.clone()).unwrap_or_default()),
-        }
+        })
     }
 
     fn fill(&self, f: ActivityFacts) {
@@ -166,7 +182,7 @@ impl Form {
         let rows = f
             .data_categories
             .iter()
-            .map(|c| Self::category_row(c.category.clone(), Some(c)))
+            .map(|c| self.category_row(c.category.clone(), Some(c)))
             .collect();
         self.categories.set(rows);
         self.confidentiality.set(f.confidentiality.clone());
@@ -511,7 +527,7 @@ pub fn ActivityEditorPage() -> impl IntoView {
                                         <input class="ds-input" type="checkbox" id=id.clone()
                                             prop:checked=move || form.categories.with(|l| l.iter().any(|r| r.key.with_value(|k| *k == k1)))
                                             on:change=move |_| form.categories.update(|l| {
-                                                if let Some(i) = l.iter().position(|r| r.key.with_value(|k| *k == k2)) { l.remove(i); } else { l.push(Form::category_row(k2.clone(), None)); }
+                                                if let Some(i) = l.iter().position(|r| r.key.with_value(|k| *k == k2)) { l.remove(i); } else { l.push(form.category_row(k2.clone(), None)); }
                                             })/>
                                         <label class="ds-label" data-weight="regular" for=id>
                                             {move || vocabulary.with(|v| term_label(i18n, v, &k3))}
