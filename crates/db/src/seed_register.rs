@@ -1133,6 +1133,7 @@ const OSLO_TEMPLATES: &[(&str, &str)] = &[
 /// Bergen showing their overviews to other municipalities, and Oslo sharing some of its
 /// processing activities as templates. Once, when Bergen has no system yet.
 pub async fn seed_reuse(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<usize, DbError> {
+    use crate::templates::Sharing;
     use sea_orm::{ColumnTrait, QueryFilter};
     let (Some(oslo), Some(bergen)) = (
         organizations::find_by_kommunenummer(db, "0301").await?,
@@ -1182,10 +1183,10 @@ pub async fn seed_reuse(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result
         insert_system(db, bergen.id, &checked, now).await?;
         created += 1;
     }
-    crate::templates::set_share_overview(db, oslo.id, true, now).await?;
-    crate::templates::set_share_overview(db, bergen.id, true, now).await?;
+    crate::templates::set_sharing(db, oslo.id, Sharing::Overview, true, now).await?;
+    crate::templates::set_sharing(db, bergen.id, Sharing::Overview, true, now).await?;
     // Oslo also lets its vendors see how it uses their products; Bergen does not.
-    crate::templates::set_share_usage(db, oslo.id, true, now).await?;
+    crate::templates::set_sharing(db, oslo.id, Sharing::UsageWithVendors, true, now).await?;
     let (activities, _) = crate::activities::list(
         db,
         oslo.id,

@@ -336,28 +336,47 @@ pub async fn list(
     Ok((to_templates(db, rows).await?, next))
 }
 
-/// Whether the organisation shows its application overview to other municipalities
-/// (`None`: no such organisation).
-pub async fn shares_overview(
+/// What an organisation chooses to show beyond itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// Other municipalities may compare their application overview with this one.
+    Overview,
+    /// Vendors may see how the organisation uses their products.
+    UsageWithVendors,
+}
+
+impl Sharing {
+    const fn column(self) -> organization::Column {
+        match self {
+            Self::Overview => organization::Column::ShareOverview,
+            Self::UsageWithVendors => organization::Column::ShareUsageWithVendors,
+        }
+    }
+}
+
+/// Whether the organisation shares this (`None`: no such organisation).
+pub async fn shares(
     db: &impl ConnectionTrait,
     org: OrganizationId,
+    what: Sharing,
 ) -> Result<Option<bool>, DbError> {
     Ok(organization::Entity::find_by_id(org.into_uuid())
         .select_only()
-        .column(organization::Column::ShareOverview)
+        .column(what.column())
         .into_tuple::<bool>()
         .one(db)
         .await?)
 }
 
-pub async fn set_share_overview(
+pub async fn set_sharing(
     db: &impl ConnectionTrait,
     org: OrganizationId,
+    what: Sharing,
     share: bool,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     organization::Entity::update_many()
-        .col_expr(organization::Column::ShareOverview, Expr::value(share))
+        .col_expr(what.column(), Expr::value(share))
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
         .col_expr(
             organization::Column::Version,
@@ -393,40 +412,4 @@ pub async fn overview_peers(
             name,
         })
         .collect())
-}
-
-/// Whether the organisation lets vendors see how it uses their products (`None`: no such
-/// organisation).
-pub async fn shares_usage(
-    db: &impl ConnectionTrait,
-    org: OrganizationId,
-) -> Result<Option<bool>, DbError> {
-    Ok(organization::Entity::find_by_id(org.into_uuid())
-        .select_only()
-        .column(organization::Column::ShareUsageWithVendors)
-        .into_tuple::<bool>()
-        .one(db)
-        .await?)
-}
-
-pub async fn set_share_usage(
-    db: &impl ConnectionTrait,
-    org: OrganizationId,
-    share: bool,
-    now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    organization::Entity::update_many()
-        .col_expr(
-            organization::Column::ShareUsageWithVendors,
-            Expr::value(share),
-        )
-        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            organization::Column::Version,
-            Expr::col(organization::Column::Version).add(1),
-        )
-        .filter(organization::Column::Id.eq(org.into_uuid()))
-        .exec(db)
-        .await?;
-    Ok(())
 }

@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
+use vern_db::templates::Sharing;
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::organization::OrgKind;
@@ -65,7 +66,7 @@ pub async fn get_overview_sharing(
     caller
         .require_here(&state, org, Permission::ReadRegister)
         .await?;
-    let share_overview = vern_db::templates::shares_overview(&state.db.conn, org)
+    let share_overview = vern_db::templates::shares(&state.db.conn, org, Sharing::Overview)
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(web::Json(OverviewSharing { share_overview }))
@@ -103,27 +104,51 @@ pub async fn put_overview_sharing(
         .require_here(&state, org, Permission::EditRegister)
         .await?;
     let input = body.parse()?;
-    let current = vern_db::templates::shares_overview(&state.db.conn, org)
+    change_sharing(
+        &state,
+        &caller,
+        &req,
+        org,
+        Sharing::Overview,
+        input.share_overview,
+    )
+    .await?;
+    Ok(web::Json(input))
+}
+
+/// Sets what the organisation shares, with an audit event when it changes. 404 for no such
+/// organisation.
+pub(super) async fn change_sharing(
+    state: &AppState,
+    caller: &Caller,
+    req: &HttpRequest,
+    org: OrganizationId,
+    what: Sharing,
+    share: bool,
+) -> Result<(), ApiError> {
+    let current = vern_db::templates::shares(&state.db.conn, org, what)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if current != input.share_overview {
-        let now = Utc::now();
-        let txn = vern_db::connection::begin_write(&state.db).await?;
-        vern_db::templates::set_share_overview(&txn, org, input.share_overview, now).await?;
-        let action = if input.share_overview {
-            "organization.overview_shared"
-        } else {
-            "organization.overview_unshared"
-        };
-        vern_db::audit::append(
-            &txn,
-            entry_event(&caller, &req, org, action, "organization", org.into_uuid()),
-            now,
-        )
-        .await?;
-        txn.commit().await.map_err(vern_db::DbError::from)?;
+    if current == share {
+        return Ok(());
     }
-    Ok(web::Json(input))
+    let action = match (what, share) {
+        (Sharing::Overview, true) => "organization.overview_shared",
+        (Sharing::Overview, false) => "organization.overview_unshared",
+        (Sharing::UsageWithVendors, true) => "organization.usage_shared_with_vendors",
+        (Sharing::UsageWithVendors, false) => "organization.usage_unshared_with_vendors",
+    };
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    vern_db::templates::set_sharing(&txn, org, what, share, now).await?;
+    vern_db::audit::append(
+        &txn,
+        entry_event(caller, req, org, action, "organization", org.into_uuid()),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(())
 }
 
 /// The municipalities that show their overview to others (the organisation itself left
@@ -210,7 +235,7 @@ pub async fn compare_overviews(
         .filter(|o| o.kind == OrgKind::Municipality)
         .ok_or_else(ApiError::not_found)?;
     // Shared with everyone, or the caller reads that register too.
-    let shared = vern_db::templates::shares_overview(db, other).await? == Some(true);
+    let shared = vern_db::templates::shares(db, other, Sharing::Overview).await? == Some(true);
     if !shared {
         caller
             .require(other, Permission::ReadRegister)

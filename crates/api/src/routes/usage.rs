@@ -3,11 +3,11 @@
 //! only where the municipality consents.
 
 use actix_web::{HttpRequest, get, put, web};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use vern_db::activities::ActivityFilter;
+use vern_db::templates::Sharing;
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::pagination::Limit;
@@ -15,7 +15,6 @@ use vern_domain::problem::Problem;
 use vern_domain::register::activity::ActivityStatus;
 use vern_domain::register::usage::{CustomerUsage, ProductUsage, product_use};
 
-use super::common::entry_event;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
@@ -58,7 +57,7 @@ pub async fn get_usage_sharing(
     caller
         .require_here(&state, org, Permission::ReadRegister)
         .await?;
-    let share = vern_db::templates::shares_usage(&state.db.conn, org)
+    let share = vern_db::templates::shares(&state.db.conn, org, Sharing::UsageWithVendors)
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(web::Json(UsageSharing {
@@ -99,26 +98,15 @@ pub async fn put_usage_sharing(
         .require_here(&state, org, Permission::EditRegister)
         .await?;
     let input = body.parse()?;
-    let current = vern_db::templates::shares_usage(&state.db.conn, org)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if current != input.share_usage_with_vendors {
-        let now = Utc::now();
-        let txn = vern_db::connection::begin_write(&state.db).await?;
-        vern_db::templates::set_share_usage(&txn, org, input.share_usage_with_vendors, now).await?;
-        let action = if input.share_usage_with_vendors {
-            "organization.usage_shared_with_vendors"
-        } else {
-            "organization.usage_unshared_with_vendors"
-        };
-        vern_db::audit::append(
-            &txn,
-            entry_event(&caller, &req, org, action, "organization", org.into_uuid()),
-            now,
-        )
-        .await?;
-        txn.commit().await.map_err(vern_db::DbError::from)?;
-    }
+    super::comparison::change_sharing(
+        &state,
+        &caller,
+        &req,
+        org,
+        Sharing::UsageWithVendors,
+        input.share_usage_with_vendors,
+    )
+    .await?;
     Ok(web::Json(input))
 }
 
@@ -159,7 +147,9 @@ pub async fn get_product_usage(
         let Some(controller) = vern_db::organizations::get(db, *controller_id).await? else {
             continue;
         };
-        let shares = vern_db::templates::shares_usage(db, *controller_id).await? == Some(true);
+        let shares = vern_db::templates::shares(db, *controller_id, Sharing::UsageWithVendors)
+            .await?
+            == Some(true);
         let (systems, activities) = if shares {
             let filter = ActivityFilter {
                 status: Some(ActivityStatus::Active),
