@@ -8,7 +8,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use vern_domain::OrganizationId;
-use vern_domain::register::taxonomy::{data_category, data_subject};
 use vern_domain::register::vocabulary::{LocalTerm, TermKind, TermLabels, Vocabulary};
 
 use crate::DbError;
@@ -17,20 +16,16 @@ use crate::register::contains_pattern;
 
 fn to_term(row: t::Model) -> Result<LocalTerm, DbError> {
     let kind = TermKind::parse(&row.kind).ok_or(DbError::InvalidRow("local_terms.kind"))?;
-    Ok(LocalTerm {
-        special: match kind {
-            TermKind::DataCategory => data_category(&row.parent).and_then(|c| c.special),
-            TermKind::DataSubject => None,
-        },
-        vulnerable: kind == TermKind::DataSubject
-            && data_subject(&row.parent).is_some_and(|s| s.vulnerable),
-        key: row.key,
+    Ok(LocalTerm::new(
+        row.key,
         kind,
-        parent: row.parent,
-        label_nb: row.label_nb,
-        label_nn: row.label_nn,
-        label_en: row.label_en,
-    })
+        row.parent,
+        TermLabels {
+            label_nb: row.label_nb,
+            label_nn: row.label_nn,
+            label_en: row.label_en,
+        },
+    ))
 }
 
 /// The organisation's own terms, oldest first.
@@ -62,9 +57,10 @@ pub async fn insert(
     org: OrganizationId,
     term: &LocalTerm,
     now: DateTime<Utc>,
-) -> Result<(), DbError> {
+) -> Result<Uuid, DbError> {
+    let id = Uuid::now_v7();
     t::Entity::insert(t::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         organization_id: Set(org.into_uuid()),
         key: Set(term.key.clone()),
         kind: Set(term.kind.as_str().to_owned()),
@@ -76,7 +72,22 @@ pub async fn insert(
     })
     .exec(db)
     .await?;
-    Ok(())
+    Ok(id)
+}
+
+/// The id of the organisation's term with this key (for the audit log, which names terms
+/// by id rather than by a key made from a label).
+pub async fn id_of(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    key: &str,
+) -> Result<Option<Uuid>, DbError> {
+    Ok(t::Entity::find()
+        .filter(t::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(t::Column::Key.eq(key))
+        .one(db)
+        .await?
+        .map(|row| row.id))
 }
 
 /// Relabels a term; `false` when the organisation has no such term.

@@ -17,7 +17,7 @@ use vern_domain::register::activity::check_activity;
 use vern_domain::register::system::{SystemFacts, SystemStatus, check_system};
 use vern_domain::register::template::{
     ActivityTemplate, ActivityTemplatePage, TemplateCopy, TemplateCopyRequest, TemplatePublish,
-    check_copy_request, check_publish, copy_facts, coverage, template_facts,
+    check_copy_request, check_publish, copy_facts, coverage, split_missing, template_facts,
 };
 
 use super::common::{ParamErrors, cursor, entry_event, refused, with_etag};
@@ -182,12 +182,7 @@ pub async fn copy_template(
     let product_ids: Vec<Uuid> = template.products.iter().map(|p| p.product_id).collect();
     let systems = vern_db::templates::systems_on_products(db, org, &product_ids).await?;
     let covered = coverage(&product_ids, &systems);
-    let (to_add, missing): (Vec<_>, Vec<_>) = template
-        .products
-        .iter()
-        .filter(|p| covered.missing.contains(&p.product_id))
-        .cloned()
-        .partition(|p| input.add_missing_systems && p.available);
+    let (to_add, missing) = split_missing(&template.products, &covered, input.add_missing_systems);
     let mut new_systems = Vec::new();
     for p in &to_add {
         let facts = SystemFacts {

@@ -25,16 +25,16 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(delete_own_term);
 }
 
+/// Own terms are named in the audit log by id: their keys are made from labels people
+/// type, which are not for the log.
 fn event(
     caller: &Caller,
     req: &HttpRequest,
     org: OrganizationId,
     action: &'static str,
-    key: &str,
+    id: uuid::Uuid,
 ) -> AuditDraft {
-    let mut draft = entry_event(caller, req, org, action, "own_term", uuid::Uuid::nil());
-    draft.target_id = Some(key.to_owned());
-    draft
+    entry_event(caller, req, org, action, "own_term", id)
 }
 
 /// The organisation's own terms, with the shared term each narrows.
@@ -108,13 +108,8 @@ pub async fn create_own_term(
         .map(|t| t.key)
         .collect();
     let term = check_new_term(&input, &taken).map_err(refused)?;
-    vern_db::vocabulary::insert(&txn, org, &term, now).await?;
-    vern_db::audit::append(
-        &txn,
-        event(&caller, &req, org, "own_term.created", &term.key),
-        now,
-    )
-    .await?;
+    let id = vern_db::vocabulary::insert(&txn, org, &term, now).await?;
+    vern_db::audit::append(&txn, event(&caller, &req, org, "own_term.created", id), now).await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(HttpResponse::Created().json(term))
 }
@@ -156,12 +151,13 @@ pub async fn relabel_own_term(
     let labels = check_labels(&body.parse()?).map_err(refused)?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    if !vern_db::vocabulary::relabel(&txn, org, &key, &labels).await? {
-        return Err(ApiError::not_found());
-    }
+    let id = vern_db::vocabulary::id_of(&txn, org, &key)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    vern_db::vocabulary::relabel(&txn, org, &key, &labels).await?;
     vern_db::audit::append(
         &txn,
-        event(&caller, &req, org, "own_term.relabelled", &key),
+        event(&caller, &req, org, "own_term.relabelled", id),
         now,
     )
     .await?;
@@ -214,15 +210,11 @@ pub async fn delete_own_term(
                 "{uses} processing activities use the term; take it out of them first"
             )));
     }
-    if !vern_db::vocabulary::delete(&txn, org, &key).await? {
-        return Err(ApiError::not_found());
-    }
-    vern_db::audit::append(
-        &txn,
-        event(&caller, &req, org, "own_term.deleted", &key),
-        now,
-    )
-    .await?;
+    let id = vern_db::vocabulary::id_of(&txn, org, &key)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    vern_db::vocabulary::delete(&txn, org, &key).await?;
+    vern_db::audit::append(&txn, event(&caller, &req, org, "own_term.deleted", id), now).await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(HttpResponse::NoContent().finish())
 }

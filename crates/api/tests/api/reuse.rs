@@ -753,6 +753,20 @@ async fn a_municipality_describes_its_processing_in_its_own_terms() {
     ] {
         assert!(log.contains(&action.to_owned()), "{action}");
     }
+    // Terms are named by id in the log: their keys come from labels people type.
+    let chain = vern_db::audit::chain(&app.db.conn, Some(oslo))
+        .await
+        .unwrap();
+    assert!(
+        chain
+            .iter()
+            .filter(|r| r.action.starts_with("own_term."))
+            .all(|r| {
+                r.target_id
+                    .as_deref()
+                    .is_some_and(|t| t.parse::<uuid::Uuid>().is_ok())
+            })
+    );
 }
 
 #[tokio::test]

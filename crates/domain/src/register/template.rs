@@ -206,6 +206,20 @@ pub fn coverage(products: &[Uuid], systems: &[(Uuid, Uuid)]) -> Coverage {
     c
 }
 
+/// What copying a template will do with its products: which products to register as
+/// planned systems (asked for, and still in the catalogue) and which only to report.
+pub fn split_missing(
+    products: &[TemplateProduct],
+    coverage: &Coverage,
+    add_missing: bool,
+) -> (Vec<TemplateProduct>, Vec<TemplateProduct>) {
+    products
+        .iter()
+        .filter(|p| coverage.missing.contains(&p.product_id))
+        .cloned()
+        .partition(|p| add_missing && p.available)
+}
+
 /// What copying made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -309,6 +323,27 @@ mod tests {
             note: " Tilpass ".into(),
         };
         assert_eq!(check_publish(&ok).expect("ok").note, "Tilpass");
+    }
+
+    #[test]
+    fn only_missing_products_still_in_the_catalogue_are_added_and_only_when_asked() {
+        let product = |n: u128, available| TemplateProduct {
+            product_id: Uuid::from_u128(n),
+            name: format!("P{n}"),
+            vendor_name: "V".into(),
+            available,
+        };
+        let products = vec![product(1, true), product(2, true), product(3, false)];
+        let c = coverage(
+            &[Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)],
+            &[(Uuid::from_u128(10), Uuid::from_u128(1))],
+        );
+        let (add, report) = split_missing(&products, &c, true);
+        assert_eq!(add, vec![product(2, true)]);
+        assert_eq!(report, vec![product(3, false)]);
+        let (add, report) = split_missing(&products, &c, false);
+        assert!(add.is_empty());
+        assert_eq!(report.len(), 2);
     }
 
     proptest! {

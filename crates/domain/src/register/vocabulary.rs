@@ -97,6 +97,27 @@ pub struct LocalTermList {
     pub items: Vec<LocalTerm>,
 }
 
+impl LocalTerm {
+    /// An own term with its legal meaning taken from its parent: a data category under a
+    /// special category is special, a subject group under a vulnerable one is vulnerable.
+    pub fn new(key: String, kind: TermKind, parent: String, labels: TermLabels) -> Self {
+        let (special, vulnerable) = match kind {
+            TermKind::DataCategory => (data_category(&parent).and_then(|c| c.special), false),
+            TermKind::DataSubject => (None, data_subject(&parent).is_some_and(|s| s.vulnerable)),
+        };
+        Self {
+            key,
+            kind,
+            parent,
+            label_nb: labels.label_nb,
+            label_nn: labels.label_nn,
+            label_en: labels.label_en,
+            special,
+            vulnerable,
+        }
+    }
+}
+
 /// Checks labels: bokmål required; nynorsk and English default to it.
 pub fn check_labels(labels: &TermLabels) -> Result<TermLabels, Vec<FieldError>> {
     let mut e = Errors::default();
@@ -113,13 +134,9 @@ pub fn check_labels(labels: &TermLabels) -> Result<TermLabels, Vec<FieldError>> 
 /// Checks a new term against the shared taxonomy and gives it a key not in `taken`.
 pub fn check_new_term(input: &NewTerm, taken: &[String]) -> Result<LocalTerm, Vec<FieldError>> {
     let parent = input.parent.trim();
-    let (special, vulnerable, parent_ok) = match input.kind {
-        TermKind::DataCategory => {
-            data_category(parent).map_or((None, false, false), |c| (c.special, false, true))
-        }
-        TermKind::DataSubject => {
-            data_subject(parent).map_or((None, false, false), |s| (None, s.vulnerable, true))
-        }
+    let parent_ok = match input.kind {
+        TermKind::DataCategory => data_category(parent).is_some(),
+        TermKind::DataSubject => data_subject(parent).is_some(),
     };
     let labels = check_labels(&input.labels);
     let mut errors = labels.as_ref().err().cloned().unwrap_or_default();
@@ -136,16 +153,12 @@ pub fn check_new_term(input: &NewTerm, taken: &[String]) -> Result<LocalTerm, Ve
         });
     }
     match labels {
-        Ok(labels) if errors.is_empty() => Ok(LocalTerm {
-            key: term_key(&labels.label_nb, taken),
-            kind: input.kind,
-            parent: parent.to_owned(),
-            label_nb: labels.label_nb,
-            label_nn: labels.label_nn,
-            label_en: labels.label_en,
-            special,
-            vulnerable,
-        }),
+        Ok(labels) if errors.is_empty() => Ok(LocalTerm::new(
+            term_key(&labels.label_nb, taken),
+            input.kind,
+            parent.to_owned(),
+            labels,
+        )),
         _ => Err(errors),
     }
 }
@@ -228,7 +241,7 @@ impl Vocabulary {
         self.local(key, TermKind::DataCategory)
             .map(|t| CategoryInfo {
                 key: t.key.clone(),
-                special: data_category(&t.parent).and_then(|p| p.special),
+                special: t.special,
             })
     }
 
@@ -241,7 +254,7 @@ impl Vocabulary {
         }
         self.local(key, TermKind::DataSubject).map(|t| SubjectInfo {
             key: t.key.clone(),
-            vulnerable: data_subject(&t.parent).is_some_and(|p| p.vulnerable),
+            vulnerable: t.vulnerable,
         })
     }
 
