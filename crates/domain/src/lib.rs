@@ -9,6 +9,7 @@
 //! Time is always passed in; nothing here reads the clock.
 
 pub mod access;
+pub mod agreements;
 pub mod email;
 pub mod ids;
 pub mod organization;

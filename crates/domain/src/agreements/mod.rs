@@ -1,0 +1,13 @@
+//! Data processing agreements (Art. 28): the drafter's terms, the facts merged into a
+//! template, the Art. 28(3) elements still missing, the document with its hash, and the
+//! lifecycle from draft to active and beyond.
+
+pub mod document;
+pub mod facts;
+pub mod lifecycle;
+pub mod templates;
+pub mod terms;
+
+pub use facts::{AgreementFacts, Element, missing_elements};
+pub use lifecycle::{AgreementEvent, AgreementStatus, transition};
+pub use terms::{AgreementLanguage, AgreementTerms, Authorisation, EndOfContract, check_terms};
