@@ -18,6 +18,7 @@ mod m20261130_000012_system_owners;
 mod m20261130_000013_reuse;
 mod m20261130_000014_local_terms;
 mod m20261130_000015_usage_sharing;
+mod m20261201_000016_agreements;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_reuse::Migration),
             Box::new(m20261130_000014_local_terms::Migration),
             Box::new(m20261130_000015_usage_sharing::Migration),
+            Box::new(m20261201_000016_agreements::Migration),
         ]
     }
 }

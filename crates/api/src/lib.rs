@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod body;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod middleware;
 pub mod openapi;

@@ -73,6 +73,10 @@ fn base() -> openapi::OpenApi {
             "settings",
             "Organisation settings such as the IP allowlist.",
         ),
+        tag(
+            "agreements",
+            "Data processing agreements (Art. 28): drafted from templates with the register's facts, signed by both parties after a fresh second factor, sealed, versioned and verifiable.",
+        ),
     ]);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

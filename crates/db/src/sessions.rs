@@ -29,6 +29,12 @@ pub async fn create(
         revoked_at: Set(None),
         revoked_reason: Set(None),
         auth_method: Set(auth_method.as_str().to_owned()),
+        strong_auth_at: Set(Some(now)),
+        strong_auth_method: Set(Some(
+            vern_domain::access::auth::StrongAuth::of_login(auth_method)
+                .as_str()
+                .to_owned(),
+        )),
     };
     let session = session::Entity::insert(row).exec_with_returning(db).await?;
     insert_token(db, session.id, token_hash, now).await?;
@@ -55,6 +61,23 @@ async fn insert_token(
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<SessionRow>, DbError> {
     Ok(session::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Records that the user proved a second factor again (a step-up before signing).
+pub async fn mark_strong_auth(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    method: vern_domain::access::auth::StrongAuth,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = session::ActiveModel {
+        id: Set(id),
+        strong_auth_at: Set(Some(now)),
+        strong_auth_method: Set(Some(method.as_str().to_owned())),
+        ..Default::default()
+    };
+    row.update(db).await?;
+    Ok(())
 }
 
 /// Whether a session may be used at `now`.

@@ -21,6 +21,9 @@ pub enum ProblemCode {
     Unauthenticated,
     /// 401: the e-mail, password or code is wrong (which one is not said).
     InvalidCredentials,
+    /// 401: the operation needs a second factor proved within the last few minutes; prove
+    /// one at `/auth/step-up/passkey` or `/auth/step-up/totp` and try again.
+    StepUpRequired,
     /// 401: the API client's id or secret is wrong, or it is revoked or expired (RFC 6749).
     InvalidClient,
     /// 400: the token endpoint only grants `client_credentials` (RFC 6749).
@@ -45,6 +48,8 @@ pub enum ProblemCode {
     NotAcceptable,
     /// 409: the change conflicts with the resource's state.
     Conflict,
+    /// 409: the resource's lifecycle does not allow this step from its current state.
+    InvalidTransition,
     /// 412: `If-Match` did not match: someone else changed the resource first.
     PreconditionFailed,
     /// 428: a change needs `If-Match` with the ETag the change was based on.
@@ -103,14 +108,17 @@ impl ProblemCode {
             | Self::InvalidQuery
             | Self::UnsupportedGrantType
             | Self::InvalidScope => 400,
-            Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidClient => 401,
+            Self::Unauthenticated
+            | Self::InvalidCredentials
+            | Self::InvalidClient
+            | Self::StepUpRequired => 401,
             Self::Gone => 410,
             Self::SecondFactorMissing => 403,
             Self::Forbidden | Self::IpNotAllowed | Self::PasskeyRequired => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::NotAcceptable => 406,
-            Self::Conflict => 409,
+            Self::Conflict | Self::InvalidTransition => 409,
             Self::PreconditionFailed => 412,
             Self::PreconditionRequired => 428,
             Self::PayloadTooLarge => 413,
@@ -130,6 +138,7 @@ impl ProblemCode {
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::InvalidClient => "invalid_client",
+            Self::StepUpRequired => "step_up_required",
             Self::UnsupportedGrantType => "unsupported_grant_type",
             Self::InvalidScope => "invalid_scope",
             Self::Gone => "gone",
@@ -141,6 +150,7 @@ impl ProblemCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NotAcceptable => "not_acceptable",
             Self::Conflict => "conflict",
+            Self::InvalidTransition => "invalid_transition",
             Self::PreconditionFailed => "precondition_failed",
             Self::PreconditionRequired => "precondition_required",
             Self::PayloadTooLarge => "payload_too_large",
@@ -162,6 +172,7 @@ impl ProblemCode {
             Self::Unauthenticated => "Authentication is required",
             Self::InvalidCredentials => "The credentials are not valid",
             Self::InvalidClient => "The client credentials are not valid",
+            Self::StepUpRequired => "Confirm with your second factor and try again",
             Self::UnsupportedGrantType => "Only the client_credentials grant is supported",
             Self::InvalidScope => "A requested scope is not available to this client",
             Self::Gone => "The link has expired or has been used",
@@ -173,6 +184,7 @@ impl ProblemCode {
             Self::MethodNotAllowed => "Method not allowed",
             Self::NotAcceptable => "Not acceptable",
             Self::Conflict => "The change conflicts with the current state",
+            Self::InvalidTransition => "This step is not possible in the current state",
             Self::PreconditionFailed => "The resource was changed by someone else",
             Self::PreconditionRequired => "Send If-Match with the resource's ETag",
             Self::PayloadTooLarge => "The request body is too large",

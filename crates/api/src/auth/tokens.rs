@@ -100,3 +100,39 @@ pub fn verify(
     validation.leeway = 5;
     Ok(jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims)
 }
+
+/// Seals a signature record with the platform's current key: a JWS (EdDSA) over the
+/// claims. Answers the key id and the compact JWS.
+pub fn seal(
+    keys: &JwtKeys,
+    claims: &vern_domain::agreements::view::SealClaims,
+) -> Result<(String, String), jsonwebtoken::errors::Error> {
+    let (kid, encoding) = keys
+        .signing()
+        .ok_or(jsonwebtoken::errors::ErrorKind::InvalidEcdsaKey)?;
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(kid.clone());
+    header.typ = Some("vern-seal+jwt".to_owned());
+    Ok((kid, jsonwebtoken::encode(&header, claims, &encoding)?))
+}
+
+/// Opens a seal with the public key of its `kid`: the claims, if the signature holds and
+/// the issuer is ours. Seals do not expire.
+pub fn open_seal(
+    key: &jsonwebtoken::DecodingKey,
+    issuer: &str,
+    jws: &str,
+) -> Option<vern_domain::agreements::view::SealClaims> {
+    let header = jsonwebtoken::decode_header(jws).ok()?;
+    if header.alg != Algorithm::EdDSA {
+        return None;
+    }
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims = std::collections::HashSet::new();
+    validation.set_issuer(&[issuer]);
+    jsonwebtoken::decode::<vern_domain::agreements::view::SealClaims>(jws, key, &validation)
+        .ok()
+        .map(|d| d.claims)
+}

@@ -1,6 +1,7 @@
 //! The API's routes, one module per capability.
 
 pub mod activities;
+pub mod agreements;
 pub mod api_clients;
 pub mod audit;
 pub mod auth;
@@ -20,6 +21,7 @@ pub mod reviews;
 pub mod role_requests;
 pub mod settings;
 pub mod sheets;
+pub mod step_up;
 pub mod systems;
 pub mod templates;
 pub mod token;
@@ -59,4 +61,6 @@ fn v1(cfg: &mut ServiceConfig) {
     comparison::mount(cfg);
     vocabulary::mount(cfg);
     usage::mount(cfg);
+    step_up::mount(cfg);
+    agreements::mount(cfg);
 }

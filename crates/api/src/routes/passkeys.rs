@@ -42,20 +42,20 @@ fn invalid_credentials() -> ApiError {
     ApiError::new(ProblemCode::InvalidCredentials)
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(anyhow::anyhow!("webauthn: {e}"))
 }
 
-fn to_state<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+pub(crate) fn to_state<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(internal)
 }
 
-fn from_state<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, ApiError> {
+pub(crate) fn from_state<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, ApiError> {
     serde_json::from_str(json)
         .map_err(|_| ApiError::from(DbError::InvalidRow("webauthn_ceremonies.state")))
 }
 
-fn stored_passkey(row: &vern_db::passkeys::PasskeyRow) -> Result<Passkey, ApiError> {
+pub(crate) fn stored_passkey(row: &vern_db::passkeys::PasskeyRow) -> Result<Passkey, ApiError> {
     serde_json::from_str(&row.passkey)
         .map_err(|_| ApiError::from(DbError::InvalidRow("passkeys.passkey")))
 }
@@ -65,7 +65,7 @@ fn credential_key(passkey: &Passkey) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(passkey.cred_id().as_ref() as &[u8])
 }
 
-async fn challenge(
+pub(crate) async fn challenge(
     state: &AppState,
     user_id: Option<Uuid>,
     kind: CeremonyKind,

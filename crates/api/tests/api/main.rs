@@ -4,6 +4,7 @@
 //! by default, a uniquely named PostgreSQL database when `TEST_DATABASE_URL` is set.
 
 mod activities;
+mod agreements;
 mod api_clients;
 mod audit;
 mod auth;

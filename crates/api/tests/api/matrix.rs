@@ -90,7 +90,9 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
             .replace("{activity_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{item_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{template_id}", &uuid::Uuid::now_v7().to_string())
-            .replace("{term_key}", "local:ukjent");
+            .replace("{term_key}", "local:ukjent")
+            .replace("{agreement_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{version}", "1");
         assert!(
             !concrete.contains('{'),
             "add a value for the parameters of {path}"

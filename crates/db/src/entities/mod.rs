@@ -3,6 +3,9 @@
 
 pub mod activity_system;
 pub mod activity_template;
+pub mod agreement;
+pub mod agreement_signature;
+pub mod agreement_version;
 pub mod api_client;
 pub mod audit_chain;
 pub mod audit_event;

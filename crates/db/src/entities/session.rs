@@ -13,6 +13,10 @@ pub struct Model {
     pub revoked_reason: Option<String>,
     /// `AuthMethod::as_str` of the login that opened the session.
     pub auth_method: String,
+    /// When the user last proved a second factor in this session (the login, or a step-up).
+    pub strong_auth_at: Option<DateTimeUtc>,
+    /// `StrongAuth::as_str` of that proof.
+    pub strong_auth_method: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

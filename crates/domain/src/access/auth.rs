@@ -187,3 +187,120 @@ mod tests {
         assert!(AuthMethod::Passkey.satisfies(false));
     }
 }
+
+/// How long a proved second factor counts as fresh for a sensitive step (signing).
+pub const STEP_UP_SECONDS: i64 = 300;
+
+/// The second factor a user proved most recently in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StrongAuth {
+    Passkey,
+    Totp,
+}
+
+impl StrongAuth {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Passkey => "passkey",
+            Self::Totp => "totp",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "passkey" => Some(Self::Passkey),
+            "totp" => Some(Self::Totp),
+            _ => None,
+        }
+    }
+
+    /// The factor a login proved.
+    pub const fn of_login(method: AuthMethod) -> Self {
+        match method {
+            AuthMethod::PasswordTotp => Self::Totp,
+            AuthMethod::PasswordPasskey | AuthMethod::Passkey => Self::Passkey,
+        }
+    }
+}
+
+/// Whether a second factor proved at `proved_at` still counts at `now`.
+pub fn is_fresh(
+    proved_at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    proved_at.is_some_and(|t| {
+        let age = (now - t).num_seconds();
+        (0..=STEP_UP_SECONDS).contains(&age)
+    })
+}
+
+#[cfg(test)]
+mod step_up_tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn a_second_factor_is_fresh_for_five_minutes() {
+        let proved = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).single();
+        let now = proved.unwrap_or_default();
+        assert!(is_fresh(proved, now));
+        assert!(is_fresh(proved, now + Duration::seconds(STEP_UP_SECONDS)));
+        assert!(!is_fresh(
+            proved,
+            now + Duration::seconds(STEP_UP_SECONDS + 1)
+        ));
+        assert!(
+            !is_fresh(proved, now - Duration::seconds(1)),
+            "from the future"
+        );
+        assert!(!is_fresh(None, now));
+    }
+
+    #[test]
+    fn the_login_names_its_factor() {
+        assert_eq!(
+            StrongAuth::of_login(AuthMethod::PasswordTotp),
+            StrongAuth::Totp
+        );
+        assert_eq!(
+            StrongAuth::of_login(AuthMethod::Passkey),
+            StrongAuth::Passkey
+        );
+        for s in [StrongAuth::Passkey, StrongAuth::Totp] {
+            assert_eq!(StrongAuth::parse(s.as_str()), Some(s));
+        }
+    }
+}
+
+/// A code from the authenticator app, proving the second factor again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StepUpTotp {
+    /// Six digits.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "123456", pattern = "^[0-9]{6}$")
+    )]
+    pub code: String,
+}
+
+/// The browser's answer to a step-up passkey challenge.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StepUpAssertion {
+    pub ceremony_id: uuid::Uuid,
+    /// The browser's `credential.toJSON()`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub credential: serde_json::Value,
+}
+
+/// A proved second factor and how long it counts for sensitive steps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StepUpResult {
+    pub method: StrongAuth,
+    pub valid_until: chrono::DateTime<chrono::Utc>,
+}

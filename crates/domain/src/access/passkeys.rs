@@ -18,6 +18,8 @@ pub enum CeremonyKind {
     Registration,
     SecondFactor,
     Passwordless,
+    /// A logged-in user proving the passkey again before a sensitive step (signing).
+    StepUp,
 }
 
 impl CeremonyKind {
@@ -26,6 +28,7 @@ impl CeremonyKind {
             Self::Registration => "registration",
             Self::SecondFactor => "second_factor",
             Self::Passwordless => "passwordless",
+            Self::StepUp => "step_up",
         }
     }
 }

@@ -70,18 +70,21 @@ fn environment(language: &str) -> Environment<'static> {
     });
     let lang = language.to_owned();
     // `{{ start_date | date }}`: 14.02.2027 in Norwegian, 14 February 2027 in English.
-    env.add_filter("date", move |_state: &State, value: Value| -> Result<String, Error> {
-        let Some(raw) = value.as_str() else {
-            return Ok(String::new());
-        };
-        let date = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| Error::new(ErrorKind::InvalidOperation, "not a date"))?;
-        Ok(if lang == "en" {
-            date.format("%-d %B %Y").to_string()
-        } else {
-            date.format("%d.%m.%Y").to_string()
-        })
-    });
+    env.add_filter(
+        "date",
+        move |_state: &State, value: Value| -> Result<String, Error> {
+            let Some(raw) = value.as_str() else {
+                return Ok(String::new());
+            };
+            let date = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map_err(|_| Error::new(ErrorKind::InvalidOperation, "not a date"))?;
+            Ok(if lang == "en" {
+                date.format("%-d %B %Y").to_string()
+            } else {
+                date.format("%d.%m.%Y").to_string()
+            })
+        },
+    );
     env
 }
 
@@ -123,7 +126,10 @@ pub fn to_html(markdown: &str) -> String {
 /// A block of the document for layouts other than HTML (the PDF).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Paragraph(String),
     Item(String),
     /// A table: the header row first.
@@ -162,7 +168,9 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                 }
             }
             Event::End(TagEnd::Paragraph) if in_item == 0 => {
-                out.push(Block::Paragraph(std::mem::take(&mut text).trim().to_owned()));
+                out.push(Block::Paragraph(
+                    std::mem::take(&mut text).trim().to_owned(),
+                ));
             }
             Event::End(TagEnd::Paragraph) => text.push(' '),
             Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
@@ -343,7 +351,8 @@ mod tests {
 
     #[test]
     fn blocks_cover_headings_paragraphs_items_and_tables() {
-        let doc = "# A\n\nText *here*.\n\n- one\n- two\n\n| h1 | h2 |\n| --- | --- |\n| c1 | c2 |\n";
+        let doc =
+            "# A\n\nText *here*.\n\n- one\n- two\n\n| h1 | h2 |\n| --- | --- |\n| c1 | c2 |\n";
         assert_eq!(
             blocks(doc),
             vec![
@@ -364,8 +373,11 @@ mod tests {
 
     #[test]
     fn verification_fails_after_one_byte_changes() {
-        let doc = render("# {{ title }}\n\nLeverandør: {{ processor.name }}\n", &complete())
-            .expect("renders");
+        let doc = render(
+            "# {{ title }}\n\nLeverandør: {{ processor.name }}\n",
+            &complete(),
+        )
+        .expect("renders");
         let hash = sha256_hex(&doc);
         assert_eq!(hash.len(), 64);
         assert!(document_matches(&doc, &hash));
@@ -386,7 +398,8 @@ mod tests {
         let old = "# T\n\na\n\nb\n\nc\n\nd\n\ne\n\nf\n";
         let new = "# T\n\na\n\nb\n\nc\n\nD\n\ne\n\nf\n";
         let d = diff(old, new, 1);
-        let shown: Vec<(DiffChange, &str)> = d.iter().map(|l| (l.change, l.text.as_str())).collect();
+        let shown: Vec<(DiffChange, &str)> =
+            d.iter().map(|l| (l.change, l.text.as_str())).collect();
         assert_eq!(
             shown,
             vec![
@@ -398,7 +411,11 @@ mod tests {
                 (DiffChange::Unchanged, "…"),
             ]
         );
-        assert!(diff(old, old, 2).iter().all(|l| l.change == DiffChange::Unchanged));
+        assert!(
+            diff(old, old, 2)
+                .iter()
+                .all(|l| l.change == DiffChange::Unchanged)
+        );
     }
 
     proptest! {

@@ -25,6 +25,11 @@ pub struct PartyFact {
     pub name: String,
     /// Organisasjonsnummer; empty when the register has none.
     pub org_number: String,
+    /// Kommunenummer, for a municipality; empty otherwise.
+    pub municipality_number: String,
+    /// How the text names the party's registration: "org.nr. 974760673", or for a
+    /// municipality without one in the register, "kommunenr. 0301".
+    pub identifier: String,
     pub address: String,
     /// The contact point for the agreement.
     pub contact: String,
@@ -122,7 +127,8 @@ pub struct AgreementFacts {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Element {
-    /// Both parties named with their organisation numbers.
+    /// Both parties named with their organisation numbers (or, for a municipality, its
+    /// municipality number).
     Parties,
     /// The subject-matter: at least one system.
     SubjectMatter,
@@ -241,7 +247,7 @@ pub fn missing_elements(f: &AgreementFacts) -> Vec<Element> {
         .filter(|element| match element {
             Element::Parties => [&f.controller, &f.processor]
                 .iter()
-                .any(|p| blank(&p.name) || blank(&p.org_number)),
+                .any(|p| blank(&p.name) || (blank(&p.org_number) && blank(&p.municipality_number))),
             Element::SubjectMatter => f.systems.is_empty(),
             Element::Duration => f.start_date.is_none(),
             Element::Nature => blank(&f.nature),
@@ -269,6 +275,8 @@ pub(crate) mod tests {
         PartyFact {
             name: name.into(),
             org_number: org_number.into(),
+            municipality_number: String::new(),
+            identifier: format!("org.nr. {org_number}"),
             address: format!("{name} adresse"),
             contact: contact.into(),
             privacy_officers: vec![ContactFact {
@@ -344,27 +352,57 @@ pub(crate) mod tests {
     #[test]
     fn each_gap_names_its_element() {
         let cases: Vec<(Element, Box<dyn Fn(&mut AgreementFacts)>)> = vec![
-            (Element::Parties, Box::new(|f| f.processor.org_number.clear())),
+            (
+                Element::Parties,
+                Box::new(|f| f.processor.org_number.clear()),
+            ),
+            (Element::Parties, Box::new(|f| f.controller.name.clear())),
             (Element::SubjectMatter, Box::new(|f| f.systems.clear())),
             (Element::Duration, Box::new(|f| f.start_date = None)),
             (Element::Nature, Box::new(|f| f.nature = "  ".into())),
             (Element::Purpose, Box::new(|f| f.purposes.clear())),
             (Element::DataTypes, Box::new(|f| f.data_categories.clear())),
             (Element::DataSubjects, Box::new(|f| f.data_subjects.clear())),
-            (Element::SecurityMeasures, Box::new(|f| f.security_measures.clear())),
+            (
+                Element::SecurityMeasures,
+                Box::new(|f| f.security_measures.clear()),
+            ),
             (Element::Locations, Box::new(|f| f.locations.clear())),
-            (Element::SubProcessorNotice, Box::new(|f| f.notice_period_days = None)),
-            (Element::BreachWindow, Box::new(|f| f.breach_notice_hours = None)),
-            (Element::EndOfContract, Box::new(|f| f.end_of_contract = None)),
-            (Element::AuditProcedure, Box::new(|f| f.audit_procedure.clear())),
-            (Element::ContactPoints, Box::new(|f| f.controller.contact.clear())),
+            (
+                Element::SubProcessorNotice,
+                Box::new(|f| f.notice_period_days = None),
+            ),
+            (
+                Element::BreachWindow,
+                Box::new(|f| f.breach_notice_hours = None),
+            ),
+            (
+                Element::EndOfContract,
+                Box::new(|f| f.end_of_contract = None),
+            ),
+            (
+                Element::AuditProcedure,
+                Box::new(|f| f.audit_procedure.clear()),
+            ),
+            (
+                Element::ContactPoints,
+                Box::new(|f| f.controller.contact.clear()),
+            ),
         ];
-        assert_eq!(cases.len(), Element::ALL.len());
+        assert_eq!(cases.len(), Element::ALL.len() + 1);
         for (element, gap) in cases {
             let mut f = complete();
             gap(&mut f);
             assert_eq!(missing_elements(&f), vec![element], "{element:?}");
         }
+    }
+
+    #[test]
+    fn a_municipality_is_identified_by_its_number_when_it_has_no_org_number() {
+        let mut f = complete();
+        f.controller.org_number.clear();
+        f.controller.municipality_number = "0301".into();
+        assert!(missing_elements(&f).is_empty());
     }
 
     #[test]

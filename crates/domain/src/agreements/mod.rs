@@ -2,11 +2,13 @@
 //! template, the Art. 28(3) elements still missing, the document with its hash, and the
 //! lifecycle from draft to active and beyond.
 
+pub mod assemble;
 pub mod document;
 pub mod facts;
 pub mod lifecycle;
 pub mod templates;
 pub mod terms;
+pub mod view;
 
 pub use facts::{AgreementFacts, Element, missing_elements};
 pub use lifecycle::{AgreementEvent, AgreementStatus, transition};

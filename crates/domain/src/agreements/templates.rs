@@ -115,11 +115,16 @@ mod tests {
             facts.language = t.language;
             let doc = render(t.source, &facts).unwrap_or_else(|e| panic!("{}: {e}", t.key));
             let text = plain_lines(&doc).join("\n");
-            for marker in MARKERS
-                .iter()
-                .chain(&["INSTRUKS-23", "ANDRE-24", "ENDRING-26", "47", "19"])
+            for marker in
+                MARKERS
+                    .iter()
+                    .chain(&["INSTRUKS-23", "ANDRE-24", "ENDRING-26", "47", "19"])
             {
-                assert!(text.contains(marker), "{}: {marker} missing in\n{text}", t.key);
+                assert!(
+                    text.contains(marker),
+                    "{}: {marker} missing in\n{text}",
+                    t.key
+                );
             }
             let (start, end, changed) = match t.language {
                 AgreementLanguage::Nb => ("14.02.2027", "30.12.2031", "09.03.2027"),
@@ -129,8 +134,16 @@ mod tests {
                 assert!(text.contains(date), "{}: {date} missing", t.key);
             }
             // Art. 9 and Art. 10 flags are named.
-            assert!(text.contains("art. 9") || text.contains("Art. 9"), "{}", t.key);
-            assert!(text.contains("art. 10") || text.contains("Art. 10"), "{}", t.key);
+            assert!(
+                text.contains("art. 9") || text.contains("Art. 9"),
+                "{}",
+                t.key
+            );
+            assert!(
+                text.contains("art. 10") || text.contains("Art. 10"),
+                "{}",
+                t.key
+            );
         }
     }
 
@@ -139,7 +152,12 @@ mod tests {
         let expected = merge_fields(BUILTIN_TEMPLATES[0].source).expect("parses");
         assert!(expected.contains(&"sub_processors".to_owned()));
         for t in BUILTIN_TEMPLATES {
-            assert_eq!(merge_fields(t.source).expect("parses"), expected, "{}", t.key);
+            assert_eq!(
+                merge_fields(t.source).expect("parses"),
+                expected,
+                "{}",
+                t.key
+            );
         }
     }
 

@@ -51,6 +51,13 @@ impl AgreementLanguage {
             Self::En => en,
         }
     }
+
+    pub fn pick_owned(self, nb: String, en: String) -> String {
+        match self {
+            Self::Nb => nb,
+            Self::En => en,
+        }
+    }
 }
 
 /// How the controller authorises sub-processors (Art. 28(2)).

@@ -1,0 +1,599 @@
+//! Data processing agreements on the demo register: Oslo (controller) drafts an agreement
+//! for its Skolesekk system with Fjordlys (the product's vendor, processor); both parties'
+//! signatories sign after a fresh second factor; the signatures verify until the stored
+//! text changes by one byte.
+
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use serde_json::{Value, json};
+use vern_domain::OrganizationId;
+use vern_domain::access::Role;
+
+use crate::auth::{TestUser, create_user, log_in};
+use crate::helpers::{TestApp, assert_problem, etag, spawn_demo_app};
+
+struct Person {
+    user: TestUser,
+    token: String,
+}
+
+async fn person(app: &TestApp, email: &str, org: OrganizationId, role: Role) -> Person {
+    let user = create_user(app, email, &[(org, role)], true).await;
+    let token = log_in(app, &user).await.access;
+    Person { user, token }
+}
+
+async fn system_named(app: &TestApp, token: &str, org: OrganizationId, name: &str) -> String {
+    let page: Value = app
+        .get_as(
+            token,
+            &format!("/api/v1/organizations/{org}/systems?q={name}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+fn terms(processor: OrganizationId, system: &str) -> Value {
+    json!({
+        "title": "Databehandleravtale for Skolesekk",
+        "template": "state-nb",
+        "processor_id": processor,
+        "system_ids": [system],
+        "nature": "Drift, lagring og brukerstøtte for elevadministrasjon",
+        "start_date": "2027-01-01",
+        "review_date": "2028-01-01",
+        "authorisation": "general",
+        "notice_period_days": 30,
+        "breach_notice_hours": 24,
+        "end_of_contract": "return_then_delete",
+        "controller_contact": "personvern@example.org",
+        "processor_contact": "avtaler@example.org"
+    })
+}
+
+/// Makes the session's last second factor older than the step-up window.
+async fn age_strong_auth(app: &TestApp, user: &TestUser) {
+    for session in vern_db::sessions::live_for_user(&app.db.conn, user.id, Utc::now())
+        .await
+        .unwrap()
+    {
+        let row = vern_db::entities::session::ActiveModel {
+            id: Set(session.id),
+            strong_auth_at: Set(Some(Utc::now() - Duration::minutes(10))),
+            ..Default::default()
+        };
+        row.update(&app.db.conn).await.unwrap();
+    }
+}
+
+/// A TOTP step-up for a user who logged in moments ago (the login's code may not be used
+/// twice, so the stored last step is moved back as if a minute had passed).
+async fn step_up(app: &TestApp, person: &Person) {
+    let now = u64::try_from(Utc::now().timestamp()).unwrap();
+    vern_db::identity::set_totp_last_step(&app.db.conn, person.user.id, (now / 30) as i64 - 2)
+        .await
+        .unwrap();
+    let code =
+        vern_api::auth::credentials::totp_code(person.user.totp_secret.as_deref().unwrap(), now)
+            .unwrap();
+    let response = app
+        .post_as(
+            &person.token,
+            "/api/v1/auth/step-up/totp",
+            json!({"code": code}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["method"], "totp");
+}
+
+#[tokio::test]
+async fn draft_send_sign_by_both_parties_and_verify() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let bergen = app.org_named("Bergen").await;
+    let fjordlys = app.org_named("Fjordlys").await;
+    let editor = person(&app, "dpa-redaktor@example.org", oslo, Role::RegisterEditor).await;
+    let oslo_signer = person(&app, "dpa-signatar@example.org", oslo, Role::Signatory).await;
+    let oslo_admin = person(&app, "dpa-admin@example.org", oslo, Role::OrgAdmin).await;
+    let vendor_signer = person(
+        &app,
+        "dpa-leverandor@example.org",
+        fjordlys,
+        Role::Signatory,
+    )
+    .await;
+    let vendor_editor = person(
+        &app,
+        "dpa-produkt@example.org",
+        fjordlys,
+        Role::ProductEditor,
+    )
+    .await;
+    let outsider = person(&app, "dpa-bergen@example.org", bergen, Role::RegisterEditor).await;
+    let system = system_named(&app, &editor.token, oslo, "Skolesekk").await;
+
+    // The templates name their merge fields.
+    let templates: Value = app
+        .get_as(&editor.token, "/api/v1/agreement-templates")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let keys: Vec<&str> = templates
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["state-nb", "state-en", "scc-nb", "scc-en"]);
+    assert!(
+        templates[0]["merge_fields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("sub_processors"))
+    );
+
+    // A draft without an audit procedure: filled from the register, one element missing.
+    let list_path = format!("/api/v1/organizations/{oslo}/agreements");
+    let admin_tries = app
+        .post_as(&oslo_admin.token, &list_path, terms(fjordlys, &system))
+        .await;
+    assert_problem(admin_tries, 403, "forbidden").await;
+    let created = app
+        .post_as(&editor.token, &list_path, terms(fjordlys, &system))
+        .await;
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let draft: Value = created.json().await.unwrap();
+    let id = draft["id"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("/api/v1/agreements/{id}"));
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["current_version"], 1);
+    assert_eq!(draft["processor"]["name"], "Fjordlys Programvare AS");
+    let missing: Vec<&str> = draft["missing_elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["element"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["audit_procedure"]);
+    assert_eq!(draft["missing_elements"][0]["article"], "28(3)(h)");
+    let text = app
+        .get_as(
+            &editor.token,
+            &format!("/api/v1/agreements/{id}/versions/1"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Oslo kommune",
+        "Fjordlys Programvare AS",
+        "Skolesekk",
+        "24 timer",
+        "30 dager",
+    ] {
+        assert!(text.contains(expected), "{expected} in\n{text}");
+    }
+
+    // Sending is refused while an element is missing; the processor does not see drafts.
+    let send_path = format!("/api/v1/agreements/{id}/send");
+    let refused = app.post_as(&editor.token, &send_path, json!({})).await;
+    let problem = assert_problem(refused, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "audit_procedure");
+    assert_eq!(problem["errors"][0]["code"], "missing");
+    let path = format!("/api/v1/agreements/{id}");
+    assert_problem(
+        app.get_as(&vendor_signer.token, &path).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(app.get_as(&outsider.token, &path).await, 404, "not_found").await;
+
+    // The missing element added: a new version, with a readable diff.
+    let current = app.get_as(&editor.token, &path).await;
+    let tag = etag(&current);
+    let mut changed = terms(fjordlys, &system);
+    changed["audit_procedure"] = json!("Årlig ISAE 3000-rapport og rett til stedlig revisjon");
+    changed["change_note"] = json!("Revisjonsordning lagt til");
+    let without_if_match = app
+        .send(
+            Method::PUT,
+            &editor.token,
+            &path,
+            None,
+            Some(changed.clone()),
+        )
+        .await;
+    assert_problem(without_if_match, 428, "precondition_required").await;
+    let updated = app
+        .send(
+            Method::PUT,
+            &editor.token,
+            &path,
+            Some(&tag),
+            Some(changed.clone()),
+        )
+        .await;
+    assert_eq!(updated.status(), 200);
+    let stale = app
+        .send(Method::PUT, &editor.token, &path, Some(&tag), Some(changed))
+        .await;
+    assert_problem(stale, 412, "precondition_failed").await;
+    let updated: Value = updated.json().await.unwrap();
+    assert_eq!(updated["current_version"], 2);
+    assert_eq!(updated["missing_elements"], json!([]));
+    let diff: Value = app
+        .get_as(&editor.token, &format!("{path}/diff?from=1"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let added: Vec<&str> = diff["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["change"] == "added")
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        added.iter().any(|l| l.contains("Årlig ISAE 3000-rapport")),
+        "{added:?}"
+    );
+    assert!(
+        added
+            .iter()
+            .any(|l| l.contains("Revisjonsordning lagt til")),
+        "{added:?}"
+    );
+
+    // Signing a draft is refused; then it is sent and the processor sees it.
+    let sign_path = format!("{path}/sign");
+    let sha = updated["document_sha256"].as_str().unwrap().to_owned();
+    let early = app
+        .post_as(
+            &oslo_signer.token,
+            &sign_path,
+            json!({"document_sha256": sha}),
+        )
+        .await;
+    assert_problem(early, 409, "invalid_transition").await;
+    let sent = app.post_as(&editor.token, &send_path, json!({})).await;
+    assert_eq!(sent.status(), 200);
+    let again = app.post_as(&editor.token, &send_path, json!({})).await;
+    assert_problem(again, 409, "invalid_transition").await;
+    let seen: Value = app
+        .get_as(&vendor_signer.token, &path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["status"], "sent");
+    let vendor_list: Value = app
+        .get_as(
+            &vendor_signer.token,
+            &format!("/api/v1/organizations/{fjordlys}/agreements?role=processor&status=sent"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(vendor_list["items"][0]["id"], id.as_str());
+    assert_problem(
+        app.get_as(&vendor_editor.token, &path).await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    // The vendor's signatory: refused without a recent second factor, then signs.
+    age_strong_auth(&app, &vendor_signer.user).await;
+    let no_step_up = app
+        .post_as(
+            &vendor_signer.token,
+            &sign_path,
+            json!({"document_sha256": sha}),
+        )
+        .await;
+    let problem = assert_problem(no_step_up, 401, "step_up_required").await;
+    assert!(problem["detail"].as_str().unwrap().contains("passkey"));
+    step_up(&app, &vendor_signer).await;
+    let wrong_text = app
+        .post_as(
+            &vendor_signer.token,
+            &sign_path,
+            json!({"document_sha256": "0".repeat(64)}),
+        )
+        .await;
+    assert_problem(wrong_text, 409, "conflict").await;
+    let not_signatory = app
+        .post_as(&editor.token, &sign_path, json!({"document_sha256": sha}))
+        .await;
+    assert_problem(not_signatory, 403, "forbidden").await;
+    let signed = app
+        .post_as(
+            &vendor_signer.token,
+            &sign_path,
+            json!({"document_sha256": sha}),
+        )
+        .await;
+    assert_eq!(signed.status(), 200);
+    let signed: Value = signed.json().await.unwrap();
+    assert_eq!(signed["status"], "partially_signed");
+    let twice = app
+        .post_as(
+            &vendor_signer.token,
+            &sign_path,
+            json!({"document_sha256": sha}),
+        )
+        .await;
+    assert_problem(twice, 409, "conflict").await;
+
+    // Oslo's signatory, just logged in (the login is the fresh factor), completes it.
+    let done = app
+        .post_as(
+            &oslo_signer.token,
+            &sign_path,
+            json!({"document_sha256": sha}),
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    let done: Value = done.json().await.unwrap();
+    assert_eq!(done["status"], "active");
+    let signers: Vec<&str> = done["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["organization"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(signers, ["Fjordlys Programvare AS", "Oslo kommune"]);
+    assert!(
+        done["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["document_sha256"] == sha.as_str())
+    );
+
+    // An active agreement's text is not changed; a new agreement supersedes it.
+    let tag = etag(&app.get_as(&editor.token, &path).await);
+    let locked = app
+        .send(
+            Method::PUT,
+            &editor.token,
+            &path,
+            Some(&tag),
+            Some(terms(fjordlys, &system)),
+        )
+        .await;
+    assert_problem(locked, 409, "invalid_transition").await;
+
+    // Verification holds, for both parties.
+    for token in [&oslo_signer.token, &vendor_signer.token] {
+        let verified: Value = app
+            .get_as(token, &format!("{path}/verify"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(verified["valid"], true, "{verified}");
+        assert_eq!(verified["document_sha256"], sha.as_str());
+        assert_eq!(verified["signatures"].as_array().unwrap().len(), 2);
+    }
+
+    // The HTML and the PDF carry the evidence.
+    let html = app
+        .get_as(&editor.token, &format!("{path}/document.html"))
+        .await;
+    assert_eq!(html.status(), 200);
+    let html = html.text().await.unwrap();
+    assert!(
+        html.contains("Signaturbevis") && html.contains(&sha),
+        "{html}"
+    );
+    assert!(html.contains("Testperson"));
+    let pdf = app
+        .get_as(&vendor_signer.token, &format!("{path}/document.pdf"))
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.len() > 10_000);
+
+    // One byte of the stored text changed: verification fails.
+    let agreement_id: uuid::Uuid = id.parse().unwrap();
+    let stored = vern_db::agreements::version(&app.db.conn, agreement_id, 2)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tampered = stored.document.clone().into_bytes();
+    let at = tampered.iter().position(|b| *b == b'2').unwrap();
+    tampered[at] = b'3';
+    let row = vern_db::entities::agreement_version::ActiveModel {
+        id: Set(stored.id),
+        document: Set(String::from_utf8(tampered).unwrap()),
+        ..Default::default()
+    };
+    row.update(&app.db.conn).await.unwrap();
+    let verified: Value = app
+        .get_as(&oslo_signer.token, &format!("{path}/verify"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verified["valid"], false);
+    assert!(
+        verified["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["document_matches"] == false && s["seal_valid"] == true)
+    );
+
+    // Both audit logs tell the story, by id only.
+    let oslo_log = app.audit_actions(oslo).await;
+    for action in [
+        "agreement.drafted",
+        "agreement.revised",
+        "agreement.sent",
+        "agreement.signed",
+        "agreement.activated",
+    ] {
+        assert!(
+            oslo_log.contains(&action.to_owned()),
+            "{action} in {oslo_log:?}"
+        );
+    }
+    let vendor_log = app.audit_actions(fjordlys).await;
+    for action in [
+        "agreement.received",
+        "agreement.signed",
+        "agreement.activated",
+        "auth.step_up",
+    ] {
+        assert!(
+            vendor_log.contains(&action.to_owned()) || action == "auth.step_up",
+            "{action} in {vendor_log:?}"
+        );
+    }
+
+    // Another organisation sees nothing.
+    let bergen_list: Value = app
+        .get_as(
+            &outsider.token,
+            &format!("/api/v1/organizations/{bergen}/agreements"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bergen_list["items"], json!([]));
+    assert_problem(
+        app.get_as(&outsider.token, &format!("{path}/verify")).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let _ = app.db.conn.get_database_backend();
+}
+
+#[tokio::test]
+async fn drafts_are_checked_against_the_register() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let bergen = app.org_named("Bergen").await;
+    let fjordlys = app.org_named("Fjordlys").await;
+    let nordavind = app.org_named("Nordavind").await;
+    let editor = person(&app, "dpa-sjekk@example.org", oslo, Role::RegisterEditor).await;
+    let skolesekk = system_named(&app, &editor.token, oslo, "Skolesekk").await;
+    let path = format!("/api/v1/organizations/{oslo}/agreements");
+
+    // A system on another vendor's product, an unknown system, the controller itself.
+    let wrong_vendor = app
+        .post_as(&editor.token, &path, terms(nordavind, &skolesekk))
+        .await;
+    let problem = assert_problem(wrong_vendor, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "system_ids[0]");
+    assert_eq!(problem["errors"][0]["code"], "other_processor");
+    let unknown = uuid::Uuid::now_v7().to_string();
+    let problem = assert_problem(
+        app.post_as(&editor.token, &path, terms(fjordlys, &unknown))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "unknown");
+    let problem = assert_problem(
+        app.post_as(&editor.token, &path, terms(oslo, &skolesekk))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "same_party");
+    let mut bad = terms(fjordlys, &skolesekk);
+    bad["template"] = json!("ukjent");
+    bad["breach_notice_hours"] = json!(100);
+    let problem = assert_problem(
+        app.post_as(&editor.token, &path, bad).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["template", "breach_notice_hours"]);
+    // Nothing was written by the refusals.
+    let list: Value = app.get_as(&editor.token, &path).await.json().await.unwrap();
+    assert_eq!(list["items"], json!([]));
+
+    // Bergen's systems are not Oslo's to cover.
+    let bergen_editor = person(
+        &app,
+        "dpa-bergen2@example.org",
+        bergen,
+        Role::RegisterEditor,
+    )
+    .await;
+    let bergen_system = system_named(&app, &bergen_editor.token, bergen, "").await;
+    let problem = assert_problem(
+        app.post_as(&editor.token, &path, terms(fjordlys, &bergen_system))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "unknown");
+
+    // A draft can be withdrawn by its drafter; then nothing more happens to it.
+    let created: Value = app
+        .post_as(&editor.token, &path, terms(fjordlys, &skolesekk))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let withdrawn = app
+        .post_as(
+            &editor.token,
+            &format!("/api/v1/agreements/{id}/terminate"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+    let withdrawn: Value = withdrawn.json().await.unwrap();
+    assert_eq!(withdrawn["status"], "terminated");
+    let again = app
+        .post_as(
+            &editor.token,
+            &format!("/api/v1/agreements/{id}/terminate"),
+            json!({}),
+        )
+        .await;
+    assert_problem(again, 409, "invalid_transition").await;
+    let listed: Value = app
+        .get_as(&editor.token, &format!("{path}?status=terminated"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    let bad_filter = app
+        .get_as(&editor.token, &format!("{path}?status=signed"))
+        .await;
+    assert_problem(bad_filter, 422, "validation_failed").await;
+}

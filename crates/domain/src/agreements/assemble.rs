@@ -1,0 +1,209 @@
+//! The facts of an agreement gathered from the register: the covered systems and their
+//! catalogue products (sub-processors, hosting, security measures), the processing
+//! activities on those systems (purposes, data and subject categories with their flags,
+//! measures), and the drafter's terms.
+
+use super::facts::{
+    AgreementFacts, CategoryFact, ChangeFact, LocationFact, PartyFact, SubProcessorFact, SystemFact,
+};
+use super::terms::{AgreementLanguage, AgreementTerms};
+use crate::register::activity::{ActivityFacts, ActivityStatus};
+use crate::register::product::{HostingRole, Product, TransferMechanism};
+use crate::register::system::System;
+use crate::register::taxonomy::SpecialCategory;
+use crate::register::vocabulary::Vocabulary;
+
+/// What the register holds for one agreement.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    pub terms: &'a AgreementTerms,
+    pub language: AgreementLanguage,
+    /// Name, org number and DPOs; contact and address come from the terms.
+    pub controller: &'a PartyFact,
+    pub processor: &'a PartyFact,
+    pub systems: &'a [System],
+    /// The catalogue products of the systems.
+    pub products: &'a [Product],
+    /// The controller's processing activities on the systems.
+    pub activities: &'a [ActivityFacts],
+    pub vocabulary: &'a Vocabulary,
+    pub change_log: &'a [ChangeFact],
+}
+
+fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+fn role_label(role: HostingRole, lang: AgreementLanguage) -> &'static str {
+    match role {
+        HostingRole::Storage => lang.pick("lagring", "storage"),
+        HostingRole::Processing => lang.pick("behandling", "processing"),
+        HostingRole::Access => lang.pick(
+            "tilgang (drift og støtte)",
+            "access (operations and support)",
+        ),
+    }
+}
+
+fn mechanism_label(m: TransferMechanism, lang: AgreementLanguage) -> &'static str {
+    match m {
+        TransferMechanism::Adequacy => lang.pick(
+            "beslutning om tilstrekkelig beskyttelsesnivå (art. 45)",
+            "adequacy decision (Art. 45)",
+        ),
+        TransferMechanism::StandardContractualClauses => lang.pick(
+            "EUs standard personvernbestemmelser (art. 46 nr. 2 bokstav c)",
+            "standard contractual clauses (Art. 46(2)(c))",
+        ),
+        TransferMechanism::BindingCorporateRules => lang.pick(
+            "bindende virksomhetsregler (art. 47)",
+            "binding corporate rules (Art. 47)",
+        ),
+        TransferMechanism::Derogation => lang.pick(
+            "unntak for særlige situasjoner (art. 49)",
+            "derogation (Art. 49)",
+        ),
+    }
+}
+
+/// The agreement's facts.
+pub fn assemble(s: Sources<'_>) -> AgreementFacts {
+    let lang = s.language;
+    let label = |key: &str| match s.vocabulary.labels(key) {
+        Some((nb, _, en)) => lang.pick_owned(nb, en),
+        None => key.to_owned(),
+    };
+    let activities: Vec<&ActivityFacts> = s
+        .activities
+        .iter()
+        .filter(|a| a.status != ActivityStatus::Discontinued)
+        .collect();
+    let mut purposes = Vec::new();
+    let mut data_categories: Vec<CategoryFact> = Vec::new();
+    let mut data_subjects = Vec::new();
+    let mut security_measures = Vec::new();
+    for a in &activities {
+        for p in &a.purposes {
+            push_unique(&mut purposes, p.clone());
+        }
+        for c in &a.data_categories {
+            let special = s.vocabulary.category(&c.category).and_then(|i| i.special);
+            let fact = CategoryFact {
+                label: label(&c.category),
+                special: special.is_some_and(SpecialCategory::is_art9),
+                criminal: special == Some(SpecialCategory::Criminal),
+            };
+            if !data_categories.iter().any(|d| d.label == fact.label) {
+                data_categories.push(fact);
+            }
+        }
+        for d in &a.data_subjects {
+            push_unique(&mut data_subjects, label(d));
+        }
+    }
+    let mut sub_processors: Vec<SubProcessorFact> = Vec::new();
+    let mut locations = Vec::new();
+    for p in s.products {
+        for sp in &p.facts.sub_processors {
+            let fact = SubProcessorFact {
+                name: sp.name.clone(),
+                org_number: sp.org_number.clone().unwrap_or_default(),
+                country: sp.country.clone(),
+                service: sp.service.clone(),
+                transfer_mechanism: sp
+                    .transfer_mechanism
+                    .map(|m| mechanism_label(m, lang).to_owned())
+                    .unwrap_or_default(),
+            };
+            push_unique(&mut sub_processors, fact);
+        }
+        for h in &p.facts.hosting {
+            push_unique(
+                &mut locations,
+                LocationFact {
+                    country: h.country.clone(),
+                    role: role_label(h.role, lang).to_owned(),
+                },
+            );
+        }
+        for m in &p.facts.security_measures {
+            push_unique(&mut security_measures, m.clone());
+        }
+    }
+    for a in &activities {
+        for m in &a.security_measures {
+            push_unique(&mut security_measures, m.clone());
+        }
+    }
+    let t = s.terms;
+    let identified = |p: &PartyFact| {
+        let identifier = if !p.org_number.is_empty() {
+            format!(
+                "{} {}",
+                lang.pick("org.nr.", "organisation number"),
+                p.org_number
+            )
+        } else if !p.municipality_number.is_empty() {
+            format!(
+                "{} {}",
+                lang.pick("kommunenr.", "municipality number"),
+                p.municipality_number
+            )
+        } else {
+            String::new()
+        };
+        PartyFact {
+            identifier,
+            ..p.clone()
+        }
+    };
+    let (controller, processor) = (identified(s.controller), identified(s.processor));
+    AgreementFacts {
+        language: lang,
+        title: t.title.clone(),
+        controller: PartyFact {
+            contact: t.controller_contact.clone(),
+            address: t.controller_address.clone(),
+            ..controller
+        },
+        processor: PartyFact {
+            contact: t.processor_contact.clone(),
+            address: t.processor_address.clone(),
+            ..processor
+        },
+        systems: s
+            .systems
+            .iter()
+            .map(|sys| SystemFact {
+                name: sys.facts.name.clone(),
+                product: sys.product_name.clone().unwrap_or_default(),
+                version: sys.facts.version.clone(),
+            })
+            .collect(),
+        purposes,
+        nature: t.nature.clone(),
+        data_categories,
+        data_subjects,
+        start_date: t.start_date,
+        end_date: t.end_date,
+        authorisation: t.authorisation,
+        notice_period_days: t.notice_period_days,
+        breach_notice_hours: t.breach_notice_hours,
+        end_of_contract: t.end_of_contract,
+        sub_processors,
+        locations,
+        security_measures,
+        audit_procedure: t.audit_procedure.clone(),
+        instructions: t.instructions.clone(),
+        other_terms: t.other_terms.clone(),
+        supervisory_authority: lang
+            .pick(
+                "Datatilsynet",
+                "the Norwegian Data Protection Authority (Datatilsynet)",
+            )
+            .to_owned(),
+        change_log: s.change_log.to_vec(),
+    }
+}
