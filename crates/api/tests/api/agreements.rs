@@ -5,7 +5,7 @@
 
 use chrono::{Duration, Utc};
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
 use vern_domain::OrganizationId;
 use vern_domain::access::Role;
@@ -483,7 +483,6 @@ async fn draft_send_sign_by_both_parties_and_verify() {
         "not_found",
     )
     .await;
-    let _ = app.db.conn.get_database_backend();
 }
 
 #[tokio::test]

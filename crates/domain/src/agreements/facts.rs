@@ -351,7 +351,8 @@ pub(crate) mod tests {
 
     #[test]
     fn each_gap_names_its_element() {
-        let cases: Vec<(Element, Box<dyn Fn(&mut AgreementFacts)>)> = vec![
+        type Gap = Box<dyn Fn(&mut AgreementFacts)>;
+        let cases: Vec<(Element, Gap)> = vec![
             (
                 Element::Parties,
                 Box::new(|f| f.processor.org_number.clear()),
