@@ -1041,3 +1041,36 @@ pub async fn put_usage_sharing(
     )
     .await
 }
+
+/// GET a JSON resource with the access token.
+pub async fn fetch_json<T: DeserializeOwned>(url: String, token: String) -> Result<T, ApiError> {
+    get_authorized(&url, &token).await
+}
+
+/// POST a JSON body with the access token; the JSON answer.
+pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+    url: String,
+    body: B,
+    token: String,
+) -> Result<T, ApiError> {
+    send_authorized(Method::POST, url, &body, &token).await
+}
+
+/// PUT a JSON body with `If-Match`; the JSON answer.
+pub async fn put_json<B: Serialize, T: DeserializeOwned>(
+    url: String,
+    body: B,
+    revision: i32,
+    token: String,
+) -> Result<T, ApiError> {
+    parse(
+        &call_if_match(
+            Method::PUT,
+            url,
+            Some(token),
+            Some(to_json(&body)?),
+            Some(revision),
+        )
+        .await?,
+    )
+}

@@ -13,6 +13,7 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::pages::admin::{
     ApiClientsPage, AuditLogPage, MembersPage, RoleRequestsPage, SettingsPage,
 };
+use crate::pages::agreements::{AgreementPage, AgreementsPage, NewAgreementPage};
 use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
@@ -53,6 +54,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/register/compare") view=ComparePage/>
                     <Route path=path!("/organizations/:id/activity-templates") view=TemplatesPage/>
                     <Route path=path!("/organizations/:id/own-terms") view=OwnTermsPage/>
+                    <Route path=path!("/organizations/:id/agreements") view=AgreementsPage/>
+                    <Route path=path!("/organizations/:id/agreements/new") view=NewAgreementPage/>
+                    <Route path=path!("/agreements/:aid") view=AgreementPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -170,7 +170,7 @@ pub fn agreement_pdf(
     doc.set_page_decorator(decorator);
     let mut list: Option<UnorderedList> = None;
     for block in blocks(&version.document) {
-        if !matches!(block, Block::Item(_))
+        if !matches!(block, Block::Item { .. })
             && let Some(l) = list.take()
         {
             doc.push(l);
@@ -190,14 +190,14 @@ pub fn agreement_pdf(
                 )));
                 doc.push(Break::new(0.3));
             }
-            Block::Paragraph(text) => {
+            Block::Paragraph { text } => {
                 doc.push(Paragraph::new(text));
                 doc.push(Break::new(0.4));
             }
-            Block::Item(text) => list
+            Block::Item { text } => list
                 .get_or_insert_with(UnorderedList::new)
                 .push(Paragraph::new(text)),
-            Block::Table(rows) => {
+            Block::Table { rows } => {
                 doc.push(table(&rows, true)?);
                 doc.push(Break::new(0.4));
             }

@@ -1,6 +1,7 @@
 //! One module per capability.
 
 pub mod admin;
+pub mod agreements;
 pub mod auth;
 pub mod operator;
 pub mod organizations;

@@ -26,8 +26,8 @@ use vern_domain::agreements::lifecycle::{AgreementEvent, AgreementStatus, transi
 use vern_domain::agreements::templates::{BUILTIN_TEMPLATES, builtin_template};
 use vern_domain::agreements::terms::{AgreementTerms, check_terms};
 use vern_domain::agreements::view::{
-    Agreement, AgreementPage, AgreementTemplateInfo, AgreementVersion, MissingElement, SealClaims,
-    SignatureCheck, Verification, VersionDiff,
+    Agreement, AgreementPage, AgreementTemplateInfo, AgreementText, AgreementVersion,
+    MissingElement, SealClaims, SignatureCheck, Verification, VersionDiff,
 };
 use vern_domain::agreements::{document::merge_fields, missing_elements};
 use vern_domain::organization::OrgKind;
@@ -53,6 +53,7 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(list_versions)
         .service(get_version)
         .service(diff_versions)
+        .service(agreement_text)
         .service(agreement_html)
         .service(agreement_pdf)
         .service(verify_agreement);
@@ -1144,6 +1145,39 @@ async fn rendition(
     let rows = vern_db::agreements::signature_rows(db, row.id, Some(number)).await?;
     let signatures = vern_db::agreements::signatures(db, &rows).await?;
     Ok((version, signatures))
+}
+
+/// A version's text as headings, paragraphs, list items and tables — for showing it in an
+/// application without interpreting markup.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "agreement_text",
+    summary = "The agreement's text as blocks",
+    params(("agreement_id" = Uuid, Path, description = "The agreement"), DocumentParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The text", body = AgreementText),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that reads agreements (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement or version (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The version is not a positive number (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/agreements/{agreement_id}/text")]
+pub async fn agreement_text(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    params: web::Query<DocumentParams>,
+) -> Result<web::Json<AgreementText>, ApiError> {
+    let (row, _, _) = load(&state, &caller, id.into_inner(), Permission::ReadAgreements).await?;
+    let (version, _) = rendition(&state, &row, &params).await?;
+    Ok(web::Json(AgreementText {
+        version: version.number,
+        blocks: vern_domain::agreements::document::blocks(&version.document),
+        sha256: version.sha256,
+    }))
 }
 
 /// The agreement as a print-ready HTML document, with the signature evidence.

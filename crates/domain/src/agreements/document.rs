@@ -123,17 +123,26 @@ pub fn to_html(markdown: &str) -> String {
     html
 }
 
-/// A block of the document for layouts other than HTML (the PDF).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A block of the document for layouts other than HTML (the PDF, the app).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     Heading {
         level: u8,
         text: String,
     },
-    Paragraph(String),
-    Item(String),
+    Paragraph {
+        text: String,
+    },
+    /// A list item (consecutive items form one list).
+    Item {
+        text: String,
+    },
     /// A table: the header row first.
-    Table(Vec<Vec<String>>),
+    Table {
+        rows: Vec<Vec<String>>,
+    },
 }
 
 /// The document as a sequence of blocks with plain text.
@@ -164,19 +173,19 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                 in_item = in_item.saturating_sub(1);
                 let t = std::mem::take(&mut text).trim().to_owned();
                 if !t.is_empty() {
-                    out.push(Block::Item(t));
+                    out.push(Block::Item { text: t });
                 }
             }
             Event::End(TagEnd::Paragraph) if in_item == 0 => {
-                out.push(Block::Paragraph(
-                    std::mem::take(&mut text).trim().to_owned(),
-                ));
+                out.push(Block::Paragraph {
+                    text: std::mem::take(&mut text).trim().to_owned(),
+                });
             }
             Event::End(TagEnd::Paragraph) => text.push(' '),
             Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
             Event::End(TagEnd::Table) => {
                 if let Some(rows) = table.take() {
-                    out.push(Block::Table(rows));
+                    out.push(Block::Table { rows });
                 }
             }
             Event::Start(Tag::TableHead | Tag::TableRow) => row.clear(),
@@ -203,9 +212,9 @@ pub fn plain_lines(markdown: &str) -> Vec<String> {
     let mut lines = Vec::new();
     for block in blocks(markdown) {
         match block {
-            Block::Heading { text, .. } | Block::Paragraph(text) => lines.push(text),
-            Block::Item(text) => lines.push(format!("• {text}")),
-            Block::Table(rows) => lines.extend(rows.into_iter().map(|r| r.join(" | "))),
+            Block::Heading { text, .. } | Block::Paragraph { text } => lines.push(text),
+            Block::Item { text } => lines.push(format!("• {text}")),
+            Block::Table { rows } => lines.extend(rows.into_iter().map(|r| r.join(" | "))),
         }
     }
     lines
@@ -360,13 +369,17 @@ mod tests {
                     level: 1,
                     text: "A".into()
                 },
-                Block::Paragraph("Text here.".into()),
-                Block::Item("one".into()),
-                Block::Item("two".into()),
-                Block::Table(vec![
-                    vec!["h1".into(), "h2".into()],
-                    vec!["c1".into(), "c2".into()]
-                ]),
+                Block::Paragraph {
+                    text: "Text here.".into()
+                },
+                Block::Item { text: "one".into() },
+                Block::Item { text: "two".into() },
+                Block::Table {
+                    rows: vec![
+                        vec!["h1".into(), "h2".into()],
+                        vec!["c1".into(), "c2".into()]
+                    ]
+                },
             ]
         );
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::document::DiffLine;
+use super::document::{Block, DiffLine};
 use super::facts::Element;
 use super::lifecycle::AgreementStatus;
 use super::templates::TemplateStructure;
@@ -175,4 +175,13 @@ pub struct SealClaims {
     /// Unix seconds.
     pub signed_at: i64,
     pub iat: i64,
+}
+
+/// A version's text as blocks, for showing it in the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgreementText {
+    pub version: i32,
+    pub sha256: String,
+    pub blocks: Vec<Block>,
 }

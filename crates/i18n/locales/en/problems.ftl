@@ -27,3 +27,5 @@ problem-rate-limited = Too many requests. Wait a moment and try again.
 problem-internal-error = An error occurred on our side.
 problem-service-unavailable = The service is temporarily unavailable.
 problem-network = Could not reach Vern. Check your network connection.
+problem-step-up-required = Confirm with a passkey or a code from the authenticator app and try again.
+problem-invalid-transition = This step is not possible in the current state.

@@ -27,3 +27,5 @@ problem-rate-limited = For mange forespørsler. Vent litt og prøv igjen.
 problem-internal-error = Det oppstod en feil hos oss.
 problem-service-unavailable = Tjenesten er midlertidig utilgjengelig.
 problem-network = Fikk ikke kontakt med Vern. Sjekk nettforbindelsen.
+problem-step-up-required = Bekreft med passnøkkel eller kode fra autentiseringsappen, og prøv igjen.
+problem-invalid-transition = Dette steget er ikke mulig i den tilstanden saken har nå.

@@ -27,3 +27,5 @@ problem-rate-limited = For mange førespurnader. Vent litt og prøv igjen.
 problem-internal-error = Det oppstod ein feil hos oss.
 problem-service-unavailable = Tenesta er mellombels utilgjengeleg.
 problem-network = Fekk ikkje kontakt med Vern. Sjekk nettsambandet.
+problem-step-up-required = Stadfest med passnøkkel eller kode frå autentiseringsappen, og prøv igjen.
+problem-invalid-transition = Dette steget er ikkje mogleg i tilstanden saka har no.

@@ -79,6 +79,7 @@ pub fn AccountPage() -> impl IntoView {
                                                     let overview_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/register", m.organization_id));
                                                     let systems_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/systems", m.organization_id));
                                                     let activities_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/processing-activities", m.organization_id));
+                                                    let agreements_href = can(Permission::ReadAgreements).then(|| format!("/organizations/{}/agreements", m.organization_id));
                                                     let products_href = can(Permission::EditProducts).then(|| format!("/organizations/{}/products", m.organization_id));
                                                     let operator_href = can(Permission::CreateOrganizations).then_some("/operator");
                                                     view! {
@@ -95,6 +96,7 @@ pub fn AccountPage() -> impl IntoView {
                                                                     {systems_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("systems-title")}</A> })}
                                                                     {activities_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("activities-title")}</A> })}
                                                                     {products_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("vendor-products-title")}</A> })}
+                                                                    {agreements_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("agreements-title")}</A> })}
                                                                     {members_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("members-title")}</A> })}
                                                                     {audit_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("audit-title")}</A> })}
                                                                     {settings_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("settings-title")}</A> })}
