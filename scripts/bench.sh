@@ -45,7 +45,7 @@ run() { # name path [header] [connections]
 # The register's hot paths need a caller and a register of size: Oslo's demo integration
 # (client credentials from the demo credentials file) fills Oslo up to 600 systems.
 log "generating the register data set (600 systems for Oslo)"
-read -r oslo token bergen < <(python3 - "$data/demo-credentials.json" "$port" <<'PY'
+read -r oslo token bergen agreement < <(python3 - "$data/demo-credentials.json" "$port" <<'PY'
 import http.client, json, sys, urllib.parse
 creds = json.load(open(sys.argv[1]))
 client = next(c for c in creds["api_clients"] if c["organization_name"].startswith("Oslo"))
@@ -69,7 +69,9 @@ for i in range(have, 600):
     assert response.status == 201, response.status
 conn.request("GET", "/api/v1/organizations?q=Bergen&limit=1")
 bergen = json.loads(conn.getresponse().read())["items"][0]["id"]
-print(org, token, bergen)
+conn.request("GET", f"/api/v1/organizations/{org}/agreements?limit=1", headers=auth)
+agreement = json.loads(conn.getresponse().read())["items"][0]["id"]
+print(org, token, bergen, agreement)
 PY
 )
 auth="Authorization: Bearer $token"
@@ -93,16 +95,23 @@ log "GET …/overview-comparison (Oslo's 600 systems beside Bergen's), 4 connect
 run compare "/api/v1/organizations/$oslo/overview-comparison?with=$bergen" "$auth" 4
 log "GET …/activity-templates?limit=50"
 run templates "/api/v1/organizations/$oslo/activity-templates?limit=50" "$auth"
+log "GET …/agreements?limit=50"
+run agreements "/api/v1/organizations/$oslo/agreements?limit=50" "$auth"
+log "GET /api/v1/agreements/{id} (with its missing elements), 4 connections"
+run agreement "/api/v1/agreements/$agreement" "$auth" 4
+log "GET /api/v1/agreements/{id}/document.pdf, 4 connections"
+run agreement_pdf "/api/v1/agreements/$agreement/document.pdf" "$auth" 4
 rss_peak=$(rss_kb)
 
 python3 - "$out/results.json" "$seconds" "$conns" "$cold_ms" "$rss_idle" "$rss_peak" \
   "${results[bare]}" "${results[health]}" "${results[organizations]}" \
   "${results[systems]}" "${results[systems_csv]}" "${results[record]}" "${results[record_xlsx]}" \
-  "${results[compare]}" "${results[templates]}" <<'PY'
+  "${results[compare]}" "${results[templates]}" "${results[agreements]}" "${results[agreement]}" \
+  "${results[agreement_pdf]}" <<'PY'
 import json, sys
 path, seconds, conns, cold, idle, peak = sys.argv[1:7]
 names = ["bare", "health", "organizations", "systems", "systems_csv", "record", "record_xlsx",
-         "compare", "templates"]
+         "compare", "templates", "agreements", "agreement", "agreement_pdf"]
 labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
           "organizations": "GET /api/v1/organizations?limit=50",
           "systems": "GET …/systems?limit=50 (of 600)",
@@ -110,7 +119,10 @@ labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
           "record": "GET …/record-of-processing, 4 conns",
           "record_xlsx": "GET …/record-of-processing.xlsx, 4 conns",
           "compare": "GET …/overview-comparison (600 vs 12), 4 conns",
-          "templates": "GET …/activity-templates?limit=50"}
+          "templates": "GET …/activity-templates?limit=50",
+          "agreements": "GET …/agreements?limit=50",
+          "agreement": "GET /agreements/{id}, 4 conns",
+          "agreement_pdf": "GET /agreements/{id}/document.pdf, 4 conns"}
 res = {n: json.loads(s) for n, s in zip(names, sys.argv[7:7 + len(names)])}
 ceiling = res["bare"]["rps"]
 print(f"\n{'endpoint':<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'of bare':>8}")

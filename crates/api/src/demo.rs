@@ -241,3 +241,130 @@ async fn own_demo_systems(
     }
     Ok(())
 }
+
+/// Demo agreements for Oslo: one sent to Fjordlys for signature (Barnehagebasen and
+/// Foreldrekontakt), and a draft with Nordavind (Lønnsflyt) that still lacks its audit
+/// procedure. Made once, with the demo users.
+pub async fn seed_agreements(db: &Database) -> anyhow::Result<()> {
+    use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+    use vern_domain::agreements::lifecycle::{AgreementEvent, AgreementStatus, transition};
+    use vern_domain::agreements::terms::{
+        AgreementTerms, Authorisation, EndOfContract, check_terms,
+    };
+
+    let Some(oslo) = vern_db::organizations::find_by_kommunenummer(&db.conn, "0301").await? else {
+        return Ok(());
+    };
+    let vendor = |name: &'static str| async move {
+        vern_db::organizations::find_by_name(&db.conn, name).await
+    };
+    let (Some(fjordlys), Some(nordavind)) = (
+        vendor("Fjordlys Programvare AS").await?,
+        vendor("Nordavind Skyløsninger AS").await?,
+    ) else {
+        return Ok(());
+    };
+    let limit = vern_domain::pagination::Limit::parse(Some(500)).unwrap_or_default();
+    let (systems, _) = vern_db::register::list_systems(
+        &db.conn,
+        oslo.id,
+        &vern_db::register::SystemFilter::default(),
+        limit,
+        None,
+    )
+    .await?;
+    let ids = |names: &[&str]| -> Vec<uuid::Uuid> {
+        systems
+            .iter()
+            .filter(|s| names.contains(&s.facts.name.as_str()))
+            .map(|s| s.id)
+            .collect()
+    };
+    let event = || AuditDraft {
+        organization_id: Some(oslo.id),
+        actor_kind: ActorKind::System,
+        actor_id: None,
+        action: "agreement.drafted",
+        target_type: "agreement",
+        target_id: None,
+        request_id: None,
+        outcome: Outcome::Success,
+    };
+    let base = AgreementTerms {
+        title: String::new(),
+        template: "state-nb".to_owned(),
+        processor_id: fjordlys.id,
+        system_ids: Vec::new(),
+        nature: "Drift, lagring, sikkerhetskopiering og brukerstøtte for systemene i vedlegg A"
+            .to_owned(),
+        start_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 1),
+        end_date: None,
+        review_date: chrono::NaiveDate::from_ymd_opt(2027, 12, 1),
+        authorisation: Authorisation::General,
+        notice_period_days: Some(30),
+        breach_notice_hours: Some(24),
+        end_of_contract: Some(EndOfContract::ReturnThenDelete),
+        audit_procedure: "Årlig uavhengig revisjonsrapport (ISAE 3000) og rett til stedlig kontroll med 30 dagers varsel".to_owned(),
+        instructions: String::new(),
+        other_terms: String::new(),
+        controller_contact: "personvern@example.org".to_owned(),
+        controller_address: "Rådhuset, 0037 Oslo".to_owned(),
+        processor_contact: "avtaler@example.org".to_owned(),
+        processor_address: String::new(),
+        change_note: String::new(),
+    };
+    let known = |k: &str| vern_domain::agreements::templates::builtin_template(k).is_some();
+    let refused = |e: Vec<vern_domain::problem::FieldError>| anyhow::anyhow!("demo terms: {e:?}");
+    let to_fjordlys = check_terms(
+        &AgreementTerms {
+            title: "Databehandleravtale for barnehage og foreldrekontakt".to_owned(),
+            system_ids: ids(&["Barnehagebasen", "Foreldrekontakt"]),
+            ..base.clone()
+        },
+        known,
+    )
+    .map_err(refused)?;
+    let to_nordavind = check_terms(
+        &AgreementTerms {
+            title: "Databehandleravtale for lønn".to_owned(),
+            processor_id: nordavind.id,
+            system_ids: ids(&["Lønnsflyt"]),
+            audit_procedure: String::new(),
+            ..base
+        },
+        known,
+    )
+    .map_err(refused)?;
+    let api =
+        |e: crate::error::ApiError| anyhow::anyhow!("demo agreement: {}", e.problem.code.as_str());
+    let sent = crate::routes::agreements::draft(db, oslo.id, &to_fjordlys, event())
+        .await
+        .map_err(api)?;
+    crate::routes::agreements::draft(db, oslo.id, &to_nordavind, event())
+        .await
+        .map_err(api)?;
+    let now = chrono::Utc::now();
+    let status = transition(AgreementStatus::Draft, AgreementEvent::Send)
+        .map_err(|_| anyhow::anyhow!("a draft can be sent"))?;
+    let txn = vern_db::connection::begin_write(db).await?;
+    let change = vern_db::agreements::RowChange {
+        status: Some(status),
+        sent_at: Some(now),
+        ..Default::default()
+    };
+    vern_db::agreements::update(&txn, &sent, change, now).await?;
+    for (org, action) in [
+        (oslo.id, "agreement.sent"),
+        (fjordlys.id, "agreement.received"),
+    ] {
+        let draft = AuditDraft {
+            organization_id: Some(org),
+            action,
+            target_id: Some(sent.id.to_string()),
+            ..event()
+        };
+        vern_db::audit::append(&txn, draft, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

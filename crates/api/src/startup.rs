@@ -90,6 +90,9 @@ impl Application {
                 .await
                 .context("seeding demo users failed")?;
             if let Some(credentials) = credentials {
+                crate::demo::seed_agreements(&db)
+                    .await
+                    .context("seeding demo agreements failed")?;
                 let path = crate::demo::credentials_path(&settings.data_dir);
                 println!("{}", crate::demo::banner(&credentials, &path));
             }

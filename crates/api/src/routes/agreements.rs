@@ -35,7 +35,7 @@ use vern_domain::pagination::Limit;
 use vern_domain::problem::{FieldError, Problem, ProblemCode};
 
 use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
-use super::record::privacy_officers;
+use super::record::privacy_officers_in;
 use crate::auth::{Authenticated, Caller, Principal};
 use crate::body::Body;
 use crate::error::ApiError;
@@ -115,11 +115,11 @@ fn stale() -> ApiError {
 }
 
 /// The parties' facts from the register.
-async fn party(state: &AppState, org: OrganizationId) -> Result<Option<PartyFact>, ApiError> {
-    let Some(o) = vern_db::organizations::get(&state.db.conn, org).await? else {
+async fn party(db: &vern_db::Database, org: OrganizationId) -> Result<Option<PartyFact>, ApiError> {
+    let Some(o) = vern_db::organizations::get(&db.conn, org).await? else {
         return Ok(None);
     };
-    let officers = privacy_officers(state, org).await?;
+    let officers = privacy_officers_in(db, org).await?;
     Ok(Some(PartyFact {
         name: o.name,
         org_number: o
@@ -146,12 +146,12 @@ async fn party(state: &AppState, org: OrganizationId) -> Result<Option<PartyFact
 /// The facts of a version from the register and the terms; field errors when the
 /// processor or a system does not fit.
 async fn gather(
-    state: &AppState,
+    database: &vern_db::Database,
     controller: OrganizationId,
     terms: &AgreementTerms,
     change_log: &[ChangeFact],
 ) -> Result<AgreementFacts, ApiError> {
-    let db = &state.db.conn;
+    let db = &database.conn;
     let mut errors: Vec<FieldError> = Vec::new();
     let mut field = |f: String, code: &str| {
         errors.push(FieldError {
@@ -216,10 +216,10 @@ async fn gather(
     let vocabulary = vern_db::vocabulary::vocabulary(db, controller).await?;
     let template = builtin_template(&terms.template)
         .ok_or_else(|| ApiError::validation("template", "unknown"))?;
-    let controller_party = party(state, controller)
+    let controller_party = party(database, controller)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let processor_party = party(state, terms.processor_id)
+    let processor_party = party(database, terms.processor_id)
         .await?
         .ok_or_else(|| ApiError::validation("processor_id", "unknown"))?;
     Ok(assemble(Sources {
@@ -455,15 +455,34 @@ pub async fn create_agreement(
         .require_here(&state, org, Permission::DraftAgreements)
         .await?;
     let terms = check_terms(&body.parse()?, |k| builtin_template(k).is_some()).map_err(refused)?;
+    let event = agreement_event(&caller, &req, org, "agreement.drafted", Uuid::nil());
+    let row = draft(&state.db, org, &terms, event).await?;
+    let agreement = view(&state, &row).await?;
+    Ok(with_etag(
+        HttpResponse::Created()
+            .insert_header(("Location", format!("/api/v1/agreements/{}", row.id)))
+            .json(agreement),
+        row.revision,
+    ))
+}
+
+/// Drafts an agreement (version 1) from checked terms, with its audit event, in one
+/// transaction. Also used for the demo data.
+pub(crate) async fn draft(
+    database: &vern_db::Database,
+    controller: OrganizationId,
+    terms: &AgreementTerms,
+    mut event: AuditDraft,
+) -> Result<AgreementRow, ApiError> {
     let now = Utc::now();
     let log = change_log(&[], 1, &terms.change_note, now.date_naive());
-    let facts = gather(&state, org, &terms, &log).await?;
-    let text = document(&terms, &facts)?;
-    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let facts = gather(database, controller, terms, &log).await?;
+    let text = document(terms, &facts)?;
+    let txn = vern_db::connection::begin_write(database).await?;
     let row = vern_db::agreements::create(
         &txn,
-        org,
-        &terms,
+        controller,
+        terms,
         facts.language.as_str(),
         NewVersion {
             sha256: sha256_hex(&text),
@@ -474,20 +493,10 @@ pub async fn create_agreement(
         now,
     )
     .await?;
-    vern_db::audit::append(
-        &txn,
-        agreement_event(&caller, &req, org, "agreement.drafted", row.id),
-        now,
-    )
-    .await?;
+    event.target_id = Some(row.id.to_string());
+    vern_db::audit::append(&txn, event, now).await?;
     txn.commit().await.map_err(DbError::from)?;
-    let agreement = view(&state, &row).await?;
-    Ok(with_etag(
-        HttpResponse::Created()
-            .insert_header(("Location", format!("/api/v1/agreements/{}", row.id)))
-            .json(agreement),
-        row.revision,
-    ))
+    Ok(row)
 }
 
 /// One agreement, as either party sees it.
@@ -571,7 +580,7 @@ pub async fn update_agreement(
     let now = Utc::now();
     let next = row.current_version + 1;
     let log = change_log(&versions, next, &terms.change_note, now.date_naive());
-    let facts = gather(&state, org, &terms, &log).await?;
+    let facts = gather(&state.db, org, &terms, &log).await?;
     let text = document(&terms, &facts)?;
     let old_terms = vern_db::agreements::terms_of(&row)?;
     let same_terms = AgreementTerms {

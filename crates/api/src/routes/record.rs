@@ -74,7 +74,15 @@ pub(crate) async fn privacy_officers(
     state: &AppState,
     org: OrganizationId,
 ) -> Result<Vec<RecordContact>, ApiError> {
-    Ok(members_with_role(state, org, Role::PrivacyOfficer)
+    privacy_officers_in(&state.db, org).await
+}
+
+/// `privacy_officers` with the database alone (for demo data seeded before the server runs).
+pub(crate) async fn privacy_officers_in(
+    db: &vern_db::Database,
+    org: OrganizationId,
+) -> Result<Vec<RecordContact>, ApiError> {
+    Ok(members_with_role_in(db, org, Role::PrivacyOfficer)
         .await?
         .into_iter()
         .map(|m| RecordContact {
@@ -90,7 +98,15 @@ pub(crate) async fn members_with_role(
     org: OrganizationId,
     role: Role,
 ) -> Result<Vec<vern_domain::access::members::Member>, ApiError> {
-    let db = &state.db.conn;
+    members_with_role_in(&state.db, org, role).await
+}
+
+async fn members_with_role_in(
+    db: &vern_db::Database,
+    org: OrganizationId,
+    role: Role,
+) -> Result<Vec<vern_domain::access::members::Member>, ApiError> {
+    let db = &db.conn;
     let page = Limit::parse(Some(500)).unwrap_or_default();
     let mut out = Vec::new();
     let mut after = None;

@@ -6,6 +6,7 @@ pub mod assemble;
 pub mod document;
 pub mod facts;
 pub mod lifecycle;
+pub mod notices;
 pub mod templates;
 pub mod terms;
 pub mod view;
