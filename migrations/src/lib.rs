@@ -19,6 +19,7 @@ mod m20261130_000013_reuse;
 mod m20261130_000014_local_terms;
 mod m20261130_000015_usage_sharing;
 mod m20261201_000016_agreements;
+mod m20261201_000017_agreement_notices;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_local_terms::Migration),
             Box::new(m20261130_000015_usage_sharing::Migration),
             Box::new(m20261201_000016_agreements::Migration),
+            Box::new(m20261201_000017_agreement_notices::Migration),
         ]
     }
 }

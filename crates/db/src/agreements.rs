@@ -342,3 +342,75 @@ pub async fn active_between(
         .all(db)
         .await?)
 }
+
+/// The active agreements in which `processor` is the processor.
+pub async fn active_for_processor(
+    db: &impl ConnectionTrait,
+    processor: Uuid,
+) -> Result<Vec<AgreementRow>, DbError> {
+    Ok(a::Entity::find()
+        .filter(a::Column::ProcessorId.eq(processor))
+        .filter(a::Column::Status.eq(AgreementStatus::Active.as_str()))
+        .all(db)
+        .await?)
+}
+
+pub use crate::entities::agreement_notice::Model as NoticeRow;
+
+pub async fn add_notice(db: &impl ConnectionTrait, row: NoticeRow) -> Result<(), DbError> {
+    use crate::entities::agreement_notice as n;
+    let active = n::ActiveModel {
+        id: Set(row.id),
+        agreement_id: Set(row.agreement_id),
+        controller_id: Set(row.controller_id),
+        processor_id: Set(row.processor_id),
+        product_id: Set(row.product_id),
+        product_revision: Set(row.product_revision),
+        change: Set(row.change),
+        notified_at: Set(row.notified_at),
+        objection_deadline: Set(row.objection_deadline),
+        status: Set(row.status),
+        reason: Set(row.reason),
+        decided_by: Set(row.decided_by),
+        decided_at: Set(row.decided_at),
+    };
+    n::Entity::insert(active).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// An agreement's notices, newest first.
+pub async fn notices(
+    db: &impl ConnectionTrait,
+    agreement: Uuid,
+) -> Result<Vec<NoticeRow>, DbError> {
+    use crate::entities::agreement_notice as n;
+    Ok(n::Entity::find()
+        .filter(n::Column::AgreementId.eq(agreement))
+        .order_by_desc(n::Column::NotifiedAt)
+        .order_by_desc(n::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Records the controller's answer while the notice is still open (`false` when it was
+/// answered meanwhile).
+pub async fn decide_notice(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    status: &str,
+    reason: &str,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    use crate::entities::agreement_notice as n;
+    let result = n::Entity::update_many()
+        .col_expr(n::Column::Status, Expr::value(status))
+        .col_expr(n::Column::Reason, Expr::value(reason))
+        .col_expr(n::Column::DecidedBy, Expr::value(by))
+        .col_expr(n::Column::DecidedAt, Expr::value(now))
+        .filter(n::Column::Id.eq(id))
+        .filter(n::Column::Status.eq("open"))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -23,8 +23,12 @@ use vern_domain::agreements::assemble::{Sources, assemble};
 use vern_domain::agreements::document::{diff, document_matches, render, sha256_hex};
 use vern_domain::agreements::facts::{AgreementFacts, ChangeFact, ContactFact, PartyFact};
 use vern_domain::agreements::lifecycle::{AgreementEvent, AgreementStatus, transition};
+use vern_domain::agreements::notices::{
+    AnswerRefusal, ChangeNotice, NoticeAnswer, NoticeStatus, Objection, SubProcessorChange, answer,
+    check_objection, objection_deadline,
+};
 use vern_domain::agreements::templates::{BUILTIN_TEMPLATES, builtin_template};
-use vern_domain::agreements::terms::{AgreementTerms, check_terms};
+use vern_domain::agreements::terms::{AgreementTerms, Authorisation, check_terms};
 use vern_domain::agreements::view::{
     Agreement, AgreementPage, AgreementTemplateInfo, AgreementText, AgreementVersion,
     MissingElement, SealClaims, SignatureCheck, Verification, VersionDiff,
@@ -56,7 +60,10 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(agreement_text)
         .service(agreement_html)
         .service(agreement_pdf)
-        .service(verify_agreement);
+        .service(verify_agreement)
+        .service(list_notices)
+        .service(accept_notice)
+        .service(object_to_notice);
 }
 
 /// Which side of an agreement the caller stands on.
@@ -1349,4 +1356,288 @@ pub async fn verify_agreement(
         document_sha256: sha256_hex(&current.document),
         signatures: checks,
     }))
+}
+
+/// After a vendor changed a product's sub-processors (in the same transaction): a notice
+/// on every active agreement under general authorisation that covers a system on the
+/// product, with the objection deadline from the agreement's notice period; an event in
+/// both parties' logs. Answers how many notices were made.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn notify_sub_processor_change(
+    txn: &vern_db::DatabaseTransaction,
+    caller: &Caller,
+    req: &HttpRequest,
+    vendor: OrganizationId,
+    product: Uuid,
+    revision: i32,
+    change: &SubProcessorChange,
+    now: chrono::DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    if change.is_empty() {
+        return Ok(0);
+    }
+    let mut made = 0;
+    for row in vern_db::agreements::active_for_processor(txn, vendor.into_uuid()).await? {
+        let terms = vern_db::agreements::terms_of(&row)?;
+        if terms.authorisation != Authorisation::General {
+            continue;
+        }
+        let controller = OrganizationId::from_uuid(row.controller_id);
+        let products =
+            vern_db::templates::products_of_systems(txn, controller, &terms.system_ids).await?;
+        if !products.contains(&product) {
+            continue;
+        }
+        let days = terms.notice_period_days.unwrap_or(30);
+        vern_db::agreements::add_notice(
+            txn,
+            vern_db::agreements::NoticeRow {
+                id: Uuid::now_v7(),
+                agreement_id: row.id,
+                controller_id: row.controller_id,
+                processor_id: row.processor_id,
+                product_id: product,
+                product_revision: revision,
+                change: serde_json::to_string(change).map_err(ApiError::internal)?,
+                notified_at: now,
+                objection_deadline: objection_deadline(now, days),
+                status: NoticeStatus::Open.as_str().to_owned(),
+                reason: String::new(),
+                decided_by: None,
+                decided_at: None,
+            },
+        )
+        .await?;
+        for party in [controller, vendor] {
+            vern_db::audit::append(
+                txn,
+                agreement_event(
+                    caller,
+                    req,
+                    party,
+                    "agreement.sub_processors_notified",
+                    row.id,
+                ),
+                now,
+            )
+            .await?;
+        }
+        made += 1;
+    }
+    Ok(made)
+}
+
+fn to_notice(
+    row: vern_db::agreements::NoticeRow,
+    product_name: String,
+) -> Result<ChangeNotice, ApiError> {
+    Ok(ChangeNotice {
+        change: serde_json::from_str(&row.change)
+            .map_err(|_| ApiError::from(DbError::InvalidRow("agreement_notices.change")))?,
+        status: NoticeStatus::parse(&row.status)
+            .ok_or(DbError::InvalidRow("agreement_notices.status"))?,
+        id: row.id,
+        agreement_id: row.agreement_id,
+        product_id: row.product_id,
+        product_name,
+        notified_at: row.notified_at,
+        objection_deadline: row.objection_deadline,
+        reason: row.reason,
+        decided_at: row.decided_at,
+    })
+}
+
+async fn notices_of(state: &AppState, agreement: Uuid) -> Result<Vec<ChangeNotice>, ApiError> {
+    let db = &state.db.conn;
+    let rows = vern_db::agreements::notices(db, agreement).await?;
+    let mut names: Vec<(Uuid, String)> = Vec::new();
+    let mut out = Vec::new();
+    for row in rows {
+        let known = names
+            .iter()
+            .find(|(id, _)| *id == row.product_id)
+            .map(|(_, n)| n.clone());
+        let name = match known {
+            Some(name) => name,
+            None => {
+                let name = vern_db::register::find_product(db, row.product_id)
+                    .await?
+                    .map(|p| p.facts.name)
+                    .unwrap_or_default();
+                names.push((row.product_id, name.clone()));
+                name
+            }
+        };
+        out.push(to_notice(row, name)?);
+    }
+    Ok(out)
+}
+
+/// The sub-processor change notices on an agreement, newest first, with their deadlines
+/// and answers.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "list_agreement_notices",
+    summary = "List sub-processor change notices",
+    params(("agreement_id" = Uuid, Path, description = "The agreement")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The notices", body = Vec<ChangeNotice>),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that reads agreements (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement among the caller's organisations' (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/agreements/{agreement_id}/notices")]
+pub async fn list_notices(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<ChangeNotice>>, ApiError> {
+    let (row, _, _) = load(&state, &caller, id.into_inner(), Permission::ReadAgreements).await?;
+    Ok(web::Json(notices_of(&state, row.id).await?))
+}
+
+async fn decide(
+    caller: &Caller,
+    state: &AppState,
+    req: &HttpRequest,
+    agreement: Uuid,
+    notice: Uuid,
+    choice: NoticeAnswer,
+    reason: String,
+) -> Result<ChangeNotice, ApiError> {
+    let (row, side, org) = load(state, caller, agreement, Permission::ReadAgreements).await?;
+    if side != Side::Controller {
+        return Err(ApiError::new(ProblemCode::Forbidden));
+    }
+    caller.require(org, Permission::DraftAgreements)?;
+    let db = &state.db.conn;
+    let current = vern_db::agreements::notices(db, row.id)
+        .await?
+        .into_iter()
+        .find(|n| n.id == notice)
+        .ok_or_else(ApiError::not_found)?;
+    let status = NoticeStatus::parse(&current.status)
+        .ok_or(DbError::InvalidRow("agreement_notices.status"))?;
+    let now = Utc::now();
+    let to = answer(status, current.objection_deadline, now, choice).map_err(|refusal| {
+        ApiError::new(ProblemCode::InvalidTransition).detail(match refusal {
+            AnswerRefusal::Decided => "the notice has been answered already",
+            AnswerRefusal::DeadlinePassed => "the objection deadline has passed",
+        })
+    })?;
+    let (_, actor) = caller.actor();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    if !vern_db::agreements::decide_notice(&txn, notice, to.as_str(), &reason, actor, now).await? {
+        return Err(stale());
+    }
+    let action = match to {
+        NoticeStatus::Objected => "agreement.sub_processors_objected",
+        _ => "agreement.sub_processors_accepted",
+    };
+    for party in [org, OrganizationId::from_uuid(row.processor_id)] {
+        vern_db::audit::append(
+            &txn,
+            agreement_event(caller, req, party, action, row.id),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await.map_err(DbError::from)?;
+    notices_of(state, row.id)
+        .await?
+        .into_iter()
+        .find(|n| n.id == notice)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Accept a sub-processor change. The controller's drafter answers, while it is open.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "accept_agreement_notice",
+    summary = "Accept a sub-processor change",
+    params(("agreement_id" = Uuid, Path, description = "The agreement"), ("notice_id" = Uuid, Path, description = "The notice")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Accepted", body = ChangeNotice),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the controller's drafter (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement or notice (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Answered already (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Answered by someone else meanwhile (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/agreements/{agreement_id}/notices/{notice_id}/accept")]
+pub async fn accept_notice(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<web::Json<ChangeNotice>, ApiError> {
+    let (agreement, notice) = path.into_inner();
+    Ok(web::Json(
+        decide(
+            &caller,
+            &state,
+            &req,
+            agreement,
+            notice,
+            NoticeAnswer::Accept,
+            String::new(),
+        )
+        .await?,
+    ))
+}
+
+/// Object to a sub-processor change, with reasons, before the deadline. The processor sees
+/// the objection and the reasons.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "object_to_agreement_notice",
+    summary = "Object to a sub-processor change",
+    params(("agreement_id" = Uuid, Path, description = "The agreement"), ("notice_id" = Uuid, Path, description = "The notice")),
+    request_body = Objection,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Objection recorded", body = ChangeNotice),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the controller's drafter (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agreement or notice (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Answered already, or the deadline has passed (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Answered by someone else meanwhile (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reasons given (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/agreements/{agreement_id}/notices/{notice_id}/objection")]
+pub async fn object_to_notice(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Body<Objection>,
+) -> Result<web::Json<ChangeNotice>, ApiError> {
+    let (agreement, notice) = path.into_inner();
+    let (_, side, org) = load(&state, &caller, agreement, Permission::ReadAgreements).await?;
+    if side != Side::Controller {
+        return Err(ApiError::new(ProblemCode::Forbidden));
+    }
+    caller.require(org, Permission::DraftAgreements)?;
+    let objection = check_objection(&body.parse()?).map_err(refused)?;
+    Ok(web::Json(
+        decide(
+            &caller,
+            &state,
+            &req,
+            agreement,
+            notice,
+            NoticeAnswer::Object,
+            objection.reason,
+        )
+        .await?,
+    ))
 }

@@ -285,7 +285,9 @@ pub async fn create_product(
 /// Replace a product's facts. Send `If-Match` with the ETag you read; if someone else saved
 /// in between, the answer is 412 and nothing changes. Every save is kept as a revision. A
 /// change to hosting, sub-processors, security measures or data categories opens a review
-/// item on every customer's systems and processing activities built on the product.
+/// item on every customer's systems and processing activities built on the product; a
+/// change of sub-processors also notifies every controller with an active agreement under
+/// general authorisation, with the deadline to object.
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "update_product",
@@ -351,6 +353,23 @@ pub async fn update_product(
     for item in folded {
         vern_db::audit::append(&txn, review_event(&req, item), now).await?;
     }
+    // Controllers with an active agreement under general authorisation get a notice of a
+    // sub-processor change, with the deadline to object.
+    let change = vern_domain::agreements::notices::SubProcessorChange::between(
+        &current.facts.sub_processors,
+        &updated.facts.sub_processors,
+    );
+    super::agreements::notify_sub_processor_change(
+        &txn,
+        &caller,
+        &req,
+        org,
+        id,
+        updated.revision,
+        &change,
+        now,
+    )
+    .await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     let revision = updated.revision;
     Ok(with_etag(HttpResponse::Ok().json(updated), revision))

@@ -658,3 +658,229 @@ async fn drafts_are_checked_against_the_register() {
         .await;
     assert_problem(bad_filter, 422, "validation_failed").await;
 }
+
+/// Signs an agreement by both parties (each just logged in: the login is the fresh factor).
+async fn make_active(
+    app: &TestApp,
+    editor: &Person,
+    signers: [&Person; 2],
+    body: Value,
+    org: OrganizationId,
+) -> String {
+    let created: Value = app
+        .post_as(
+            &editor.token,
+            &format!("/api/v1/organizations/{org}/agreements"),
+            body,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let sent = app
+        .post_as(
+            &editor.token,
+            &format!("/api/v1/agreements/{id}/send"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(sent.status(), 200);
+    let sha = created["document_sha256"].as_str().unwrap().to_owned();
+    for signer in signers {
+        let r = app
+            .post_as(
+                &signer.token,
+                &format!("/api/v1/agreements/{id}/sign"),
+                json!({"document_sha256": sha}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+    id
+}
+
+#[tokio::test]
+async fn a_sub_processor_change_notifies_controllers_who_may_object_until_the_deadline() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let fjordlys = app.org_named("Fjordlys").await;
+    let editor = person(&app, "dpa-varsel@example.org", oslo, Role::RegisterEditor).await;
+    let oslo_signer = person(&app, "dpa-varsel-sign@example.org", oslo, Role::Signatory).await;
+    let vendor_signer = person(
+        &app,
+        "dpa-varsel-lev@example.org",
+        fjordlys,
+        Role::Signatory,
+    )
+    .await;
+    let product_editor = person(
+        &app,
+        "dpa-varsel-prod@example.org",
+        fjordlys,
+        Role::ProductEditor,
+    )
+    .await;
+    let skolesekk = system_named(&app, &editor.token, oslo, "Skolesekk").await;
+    let mut general = terms(fjordlys, &skolesekk);
+    general["audit_procedure"] = json!("Årlig revisjonsrapport");
+    let agreement = make_active(
+        &app,
+        &editor,
+        [&vendor_signer, &oslo_signer],
+        general.clone(),
+        oslo,
+    )
+    .await;
+    // An agreement under specific authorisation gets no notice: a new sub-processor needs
+    // its own approval there.
+    let mut specific = general;
+    specific["title"] = json!("Særskilt godkjenning");
+    specific["authorisation"] = json!("specific");
+    specific["system_ids"] = json!([system_named(&app, &editor.token, oslo, "Elevtorget").await]);
+    let other = make_active(
+        &app,
+        &editor,
+        [&vendor_signer, &oslo_signer],
+        specific,
+        oslo,
+    )
+    .await;
+
+    // The vendor adds a sub-processor to Skolesekk.
+    let system: Value = app
+        .get_as(
+            &editor.token,
+            &format!("/api/v1/organizations/{oslo}/systems/{skolesekk}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let product_id = system["product_id"].as_str().unwrap();
+    let product_path = format!("/api/v1/organizations/{fjordlys}/products/{product_id}");
+    let current = app
+        .get_as(
+            &product_editor.token,
+            &format!("/api/v1/products/{product_id}"),
+        )
+        .await;
+    let tag = etag(&current);
+    let mut facts: Value = current.json().await.unwrap();
+    let new_one = json!({"name": "Skyhall Drift AS", "org_number": null, "country": "SE", "service": "Sikkerhetskopi"});
+    facts["sub_processors"]
+        .as_array_mut()
+        .unwrap()
+        .push(new_one);
+    let saved = app
+        .send(
+            Method::PUT,
+            &product_editor.token,
+            &product_path,
+            Some(&tag),
+            Some(facts),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    // Oslo sees the notice with a 30-day deadline; so does the vendor.
+    let notices_path = format!("/api/v1/agreements/{agreement}/notices");
+    let notices: Value = app
+        .get_as(&editor.token, &notices_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let notice = &notices[0];
+    assert_eq!(notices.as_array().unwrap().len(), 1);
+    assert_eq!(notice["status"], "open");
+    assert_eq!(notice["product_name"], "Skolesekk");
+    assert_eq!(notice["change"]["added"][0]["name"], "Skyhall Drift AS");
+    assert_eq!(notice["change"]["removed"], json!([]));
+    let notified: chrono::DateTime<Utc> = notice["notified_at"].as_str().unwrap().parse().unwrap();
+    let deadline: chrono::DateTime<Utc> = notice["objection_deadline"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(deadline - notified, Duration::days(30));
+    let seen: Value = app
+        .get_as(&vendor_signer.token, &notices_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen[0]["id"], notice["id"]);
+    let none: Value = app
+        .get_as(
+            &editor.token,
+            &format!("/api/v1/agreements/{other}/notices"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none, json!([]));
+
+    // Only the controller answers; an objection needs reasons; one answer only.
+    let id = notice["id"].as_str().unwrap();
+    let objection_path = format!("{notices_path}/{id}/objection");
+    let vendor_tries = app
+        .post_as(
+            &vendor_signer.token,
+            &objection_path,
+            json!({"reason": "Nei"}),
+        )
+        .await;
+    assert_problem(vendor_tries, 403, "forbidden").await;
+    let signer_tries = app
+        .post_as(
+            &oslo_signer.token,
+            &objection_path,
+            json!({"reason": "Nei"}),
+        )
+        .await;
+    assert_problem(signer_tries, 403, "forbidden").await;
+    let empty = app
+        .post_as(&editor.token, &objection_path, json!({"reason": " "}))
+        .await;
+    assert_problem(empty, 422, "validation_failed").await;
+    let objected = app
+        .post_as(
+            &editor.token,
+            &objection_path,
+            json!({"reason": "Sikkerhetskopi i Sverige er ikke vurdert i vår risikovurdering"}),
+        )
+        .await;
+    assert_eq!(objected.status(), 200);
+    let objected: Value = objected.json().await.unwrap();
+    assert_eq!(objected["status"], "objected");
+    assert!(objected["decided_at"].is_string());
+    let again = app
+        .post_as(
+            &editor.token,
+            &format!("{notices_path}/{id}/accept"),
+            json!({}),
+        )
+        .await;
+    assert_problem(again, 409, "invalid_transition").await;
+    let seen: Value = app
+        .get_as(&vendor_signer.token, &notices_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen[0]["reason"],
+        "Sikkerhetskopi i Sverige er ikke vurdert i vår risikovurdering"
+    );
+    for org in [oslo, fjordlys] {
+        let log = app.audit_actions(org).await;
+        for action in [
+            "agreement.sub_processors_notified",
+            "agreement.sub_processors_objected",
+        ] {
+            assert!(log.contains(&action.to_owned()), "{action} in {log:?}");
+        }
+    }
+}

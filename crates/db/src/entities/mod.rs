@@ -4,6 +4,7 @@
 pub mod activity_system;
 pub mod activity_template;
 pub mod agreement;
+pub mod agreement_notice;
 pub mod agreement_signature;
 pub mod agreement_version;
 pub mod api_client;

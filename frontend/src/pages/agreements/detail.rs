@@ -11,6 +11,7 @@ use vern_domain::access::auth::{StepUpAssertion, StepUpResult, StepUpTotp};
 use vern_domain::access::passkeys::PasskeyChallenge;
 use vern_domain::agreements::document::{Block, DiffChange};
 use vern_domain::agreements::lifecycle::AgreementStatus;
+use vern_domain::agreements::notices::{ChangeNotice, NoticeStatus, Objection};
 use vern_domain::agreements::view::{
     Agreement, AgreementText, AgreementVersion, Verification, VersionDiff,
 };
@@ -36,6 +37,7 @@ pub fn AgreementPage() -> impl IntoView {
     set_title(i18n.tr("agreement-title"));
     let agreement = RwSignal::new(None::<Agreement>);
     let versions = RwSignal::new(Vec::<AgreementVersion>::new());
+    let notices = RwSignal::new(Vec::<ChangeNotice>::new());
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
     let document = RwSignal::new(None::<AgreementText>);
@@ -65,6 +67,13 @@ pub fn AgreementPage() -> impl IntoView {
                 .await
             {
                 versions.set(list);
+            }
+            let url = format!("/api/v1/agreements/{id}/notices");
+            if let Ok(list) = session
+                .authorized(|t| api::fetch_json::<Vec<ChangeNotice>>(url.clone(), t))
+                .await
+            {
+                notices.set(list);
             }
             let url = format!("/api/v1/agreements/{id}/text");
             if let Ok(text) = session
@@ -395,6 +404,14 @@ pub fn AgreementPage() -> impl IntoView {
                     </section>
                 })}
             </Show>
+            <Show when=move || !notices.get().is_empty()>
+                <section aria-labelledby="notices-heading">
+                    <h2 class="ds-heading" data-size="sm" id="notices-heading">{i18n.tr("agreement-notices")}</h2>
+                    {move || notices.get().into_iter().map(|n| view! {
+                        <NoticeCard notice=n can_answer=can_draft on_change=Callback::new(move |key: &'static str| { notice.set(Some(i18n.t(key))); reload(); })/>
+                    }).collect_view()}
+                </section>
+            </Show>
             <h2 class="ds-heading" data-size="sm">{i18n.tr("agreement-versions")}</h2>
             <ul class="ds-list">
                 {move || {
@@ -434,6 +451,99 @@ pub fn AgreementPage() -> impl IntoView {
                 {move || document.get().map(|text| render_blocks(text.blocks))}
             </section>
         </div>
+    }
+}
+
+/// One sub-processor change notice: what changed, the deadline, and — for the controller's
+/// drafter while it is open — accept or object with reasons.
+#[component]
+fn NoticeCard(
+    notice: ChangeNotice,
+    can_answer: Signal<bool>,
+    on_change: Callback<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let open = notice.status == NoticeStatus::Open;
+    let base = format!(
+        "/api/v1/agreements/{}/notices/{}",
+        notice.agreement_id, notice.id
+    );
+    let base = StoredValue::new(base);
+    let send = move |objecting: bool| {
+        error.set(None);
+        spawn_local(async move {
+            let result = if objecting {
+                let body = Objection {
+                    reason: reason.get_untracked(),
+                };
+                session
+                    .authorized(|t| {
+                        api::post_json::<_, ChangeNotice>(
+                            format!("{}/objection", base.get_value()),
+                            body.clone(),
+                            t,
+                        )
+                    })
+                    .await
+            } else {
+                session
+                    .authorized(|t| {
+                        api::post_json::<_, ChangeNotice>(
+                            format!("{}/accept", base.get_value()),
+                            serde_json::json!({}),
+                            t,
+                        )
+                    })
+                    .await
+            };
+            match result {
+                Ok(_) => on_change.run(if objecting {
+                    "agreement-notice-objected"
+                } else {
+                    "agreement-notice-accepted"
+                }),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let status_key = format!("agreement-notice-status-{}", notice.status.as_str());
+    let reason_id = format!("objection-{}", notice.id);
+    let names = |list: &[vern_domain::register::product::SubProcessor]| {
+        list.iter()
+            .map(|s| format!("{} ({})", s.name, s.country))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let added = names(&notice.change.added);
+    let removed = names(&notice.change.removed);
+    let heading = format!(
+        "{} · {}",
+        notice.product_name,
+        utc_minutes(notice.notified_at)
+    );
+    let label = heading.clone();
+    view! {
+        <article class="vern-panel" aria-label=label>
+            <h3 class="ds-heading" data-size="xs">{heading}</h3>
+            {(!added.is_empty()).then(|| view! { <p class="ds-paragraph">{i18n.tr("agreement-notice-added")}" "{added}</p> })}
+            {(!removed.is_empty()).then(|| view! { <p class="ds-paragraph">{i18n.tr("agreement-notice-removed")}" "{removed}</p> })}
+            <p class="ds-paragraph">{i18n.tr("agreement-notice-deadline")}" "{utc_minutes(notice.objection_deadline)}" · "{move || i18n.t(&status_key)}</p>
+            {(!notice.reason.is_empty()).then(|| view! { <p class="ds-paragraph">{i18n.tr("agreement-notice-reason")}" "{notice.reason.clone()}</p> })}
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            <Show when=move || open && can_answer.get()>
+                <div class="ds-field">
+                    <label class="ds-label" for=reason_id.clone()>{i18n.tr("agreement-notice-reason-label")}</label>
+                    <textarea class="ds-input" id=reason_id.clone() rows="2" maxlength="2000" bind:value=reason></textarea>
+                </div>
+                <div class="vern-tools">
+                    <button class="ds-button" data-variant="secondary" data-size="sm" type="button" on:click=move |_| send(true)>{i18n.tr("agreement-notice-object")}</button>
+                    <button class="ds-button" data-variant="tertiary" data-size="sm" type="button" on:click=move |_| send(false)>{i18n.tr("agreement-notice-accept")}</button>
+                </div>
+            </Show>
+        </article>
     }
 }
 
