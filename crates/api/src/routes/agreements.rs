@@ -314,6 +314,31 @@ async fn view(state: &AppState, row: &AgreementRow) -> Result<Agreement, ApiErro
     })
 }
 
+/// The agreement as it is now, with its ETag: the answer to every change.
+async fn respond(state: &AppState, id: Uuid) -> Result<HttpResponse, ApiError> {
+    let row = vern_db::agreements::find(&state.db.conn, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let agreement = view(state, &row).await?;
+    Ok(with_etag(HttpResponse::Ok().json(agreement), row.revision))
+}
+
+/// The same event in each party's audit log.
+async fn log_parties(
+    txn: &vern_db::DatabaseTransaction,
+    caller: &Caller,
+    req: &HttpRequest,
+    parties: &[OrganizationId],
+    action: &'static str,
+    id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), ApiError> {
+    for party in parties {
+        vern_db::audit::append(txn, agreement_event(caller, req, *party, action, id), now).await?;
+    }
+    Ok(())
+}
+
 fn agreement_event(
     caller: &Caller,
     req: &HttpRequest,
@@ -638,27 +663,14 @@ pub async fn update_agreement(
     } else {
         "agreement.updated"
     };
-    vern_db::audit::append(
-        &txn,
-        agreement_event(&caller, &req, org, action, row.id),
-        now,
-    )
-    .await?;
+    // The processor hears of a new version of a text it has seen.
+    let mut parties = vec![org];
     if new_version && status != AgreementStatus::Draft {
-        let processor = OrganizationId::from_uuid(row.processor_id);
-        vern_db::audit::append(
-            &txn,
-            agreement_event(&caller, &req, processor, action, row.id),
-            now,
-        )
-        .await?;
+        parties.push(OrganizationId::from_uuid(row.processor_id));
     }
+    log_parties(&txn, &caller, &req, &parties, action, row.id, now).await?;
     txn.commit().await.map_err(DbError::from)?;
-    let row = vern_db::agreements::find(db, row.id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let agreement = view(&state, &row).await?;
-    Ok(with_etag(HttpResponse::Ok().json(agreement), row.revision))
+    respond(&state, row.id).await
 }
 
 /// Send the current version to the processor for signature. Refused with 422 while
@@ -723,25 +735,20 @@ pub async fn send_agreement(
     if !vern_db::agreements::update(&txn, &row, change, now).await? {
         return Err(stale());
     }
-    vern_db::audit::append(
-        &txn,
-        agreement_event(&caller, &req, org, "agreement.sent", row.id),
-        now,
-    )
-    .await?;
+    log_parties(&txn, &caller, &req, &[org], "agreement.sent", row.id, now).await?;
     let processor = OrganizationId::from_uuid(row.processor_id);
-    vern_db::audit::append(
+    log_parties(
         &txn,
-        agreement_event(&caller, &req, processor, "agreement.received", row.id),
+        &caller,
+        &req,
+        &[processor],
+        "agreement.received",
+        row.id,
         now,
     )
     .await?;
     txn.commit().await.map_err(DbError::from)?;
-    let row = vern_db::agreements::find(db, row.id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let agreement = view(&state, &row).await?;
-    Ok(with_etag(HttpResponse::Ok().json(agreement), row.revision))
+    respond(&state, row.id).await
 }
 
 /// What the signer saw.
@@ -868,22 +875,19 @@ pub async fn sign_agreement(
     if !vern_db::agreements::update(&txn, &row, change, now).await? {
         return Err(stale());
     }
-    vern_db::audit::append(
-        &txn,
-        agreement_event(&caller, &req, org, "agreement.signed", row.id),
-        now,
-    )
-    .await?;
+    log_parties(&txn, &caller, &req, &[org], "agreement.signed", row.id, now).await?;
     if to == AgreementStatus::Active {
         let parties = [row.controller_id, row.processor_id].map(OrganizationId::from_uuid);
-        for party in parties {
-            vern_db::audit::append(
-                &txn,
-                agreement_event(&caller, &req, party, "agreement.activated", row.id),
-                now,
-            )
-            .await?;
-        }
+        log_parties(
+            &txn,
+            &caller,
+            &req,
+            &parties,
+            "agreement.activated",
+            row.id,
+            now,
+        )
+        .await?;
         // An older active agreement between the same parties for any of the same systems
         // is replaced by this one.
         let systems = vern_db::agreements::terms_of(&row)?.system_ids;
@@ -912,22 +916,12 @@ pub async fn sign_agreement(
             if !vern_db::agreements::update(&txn, &older, change, now).await? {
                 return Err(stale());
             }
-            for party in parties {
-                vern_db::audit::append(
-                    &txn,
-                    agreement_event(&caller, &req, party, "agreement.superseded", older.id),
-                    now,
-                )
-                .await?;
-            }
+            let action = "agreement.superseded";
+            log_parties(&txn, &caller, &req, &parties, action, older.id, now).await?;
         }
     }
     txn.commit().await.map_err(DbError::from)?;
-    let row = vern_db::agreements::find(db, row.id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let agreement = view(&state, &row).await?;
-    Ok(with_etag(HttpResponse::Ok().json(agreement), row.revision))
+    respond(&state, row.id).await
 }
 
 /// End an agreement. The controller's drafter may withdraw one that is not yet in force;
@@ -981,20 +975,18 @@ pub async fn terminate_agreement(
     if status != AgreementStatus::Draft {
         parties.push(OrganizationId::from_uuid(row.processor_id));
     }
-    for party in parties {
-        vern_db::audit::append(
-            &txn,
-            agreement_event(&caller, &req, party, "agreement.terminated", row.id),
-            now,
-        )
-        .await?;
-    }
+    log_parties(
+        &txn,
+        &caller,
+        &req,
+        &parties,
+        "agreement.terminated",
+        row.id,
+        now,
+    )
+    .await?;
     txn.commit().await.map_err(DbError::from)?;
-    let row = vern_db::agreements::find(&state.db.conn, row.id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let agreement = view(&state, &row).await?;
-    Ok(with_etag(HttpResponse::Ok().json(agreement), row.revision))
+    respond(&state, row.id).await
 }
 
 /// Every version of the text, oldest first.
@@ -1408,20 +1400,8 @@ pub(crate) async fn notify_sub_processor_change(
             },
         )
         .await?;
-        for party in [controller, vendor] {
-            vern_db::audit::append(
-                txn,
-                agreement_event(
-                    caller,
-                    req,
-                    party,
-                    "agreement.sub_processors_notified",
-                    row.id,
-                ),
-                now,
-            )
-            .await?;
-        }
+        let action = "agreement.sub_processors_notified";
+        log_parties(txn, caller, req, &[controller, vendor], action, row.id, now).await?;
         made += 1;
     }
     Ok(made)
@@ -1537,14 +1517,8 @@ async fn decide(
         NoticeStatus::Objected => "agreement.sub_processors_objected",
         _ => "agreement.sub_processors_accepted",
     };
-    for party in [org, OrganizationId::from_uuid(row.processor_id)] {
-        vern_db::audit::append(
-            &txn,
-            agreement_event(caller, req, party, action, row.id),
-            now,
-        )
-        .await?;
-    }
+    let parties = [org, OrganizationId::from_uuid(row.processor_id)];
+    log_parties(&txn, caller, req, &parties, action, row.id, now).await?;
     txn.commit().await.map_err(DbError::from)?;
     notices_of(state, row.id)
         .await?

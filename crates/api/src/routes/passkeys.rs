@@ -65,6 +65,28 @@ fn credential_key(passkey: &Passkey) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(passkey.cred_id().as_ref() as &[u8])
 }
 
+/// Records that one of the user's passkeys was used, storing its updated counter.
+pub(crate) async fn record_passkey_use(
+    state: &AppState,
+    user_id: Uuid,
+    result: &webauthn_rs::prelude::AuthenticationResult,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), ApiError> {
+    for row in vern_db::passkeys::for_user(&state.db.conn, user_id).await? {
+        let mut passkey = stored_passkey(&row)?;
+        if passkey.cred_id() == result.cred_id() {
+            let changed = passkey.update_credential(result).unwrap_or(false);
+            let json = if changed {
+                Some(to_state(&passkey)?)
+            } else {
+                None
+            };
+            vern_db::passkeys::record_use(&state.db.conn, row.id, json, now).await?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) async fn challenge(
     state: &AppState,
     user_id: Option<Uuid>,
@@ -499,18 +521,7 @@ pub async fn finish_passkey_login(
         .filter(|u| u.status == vern_db::identity::STATUS_ACTIVE)
         .ok_or_else(invalid_credentials)?;
     // Update the stored counter of the passkey that was used.
-    for row in vern_db::passkeys::for_user(&state.db.conn, user.id).await? {
-        let mut passkey = stored_passkey(&row)?;
-        if passkey.cred_id() == result.cred_id() {
-            let changed = passkey.update_credential(&result).unwrap_or(false);
-            let json = if changed {
-                Some(to_state(&passkey)?)
-            } else {
-                None
-            };
-            vern_db::passkeys::record_use(&state.db.conn, row.id, json, now).await?;
-        }
-    }
+    record_passkey_use(&state, user.id, &result, now).await?;
     let account = super::auth::account_key_for(&user.email);
     let method = if expected_user.is_some() {
         AuthMethod::PasswordPasskey

@@ -18,7 +18,9 @@ use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential};
 use super::auth::{
     account_key_for, address_key, check_throttle, login_event, record_failure, unix_now,
 };
-use super::passkeys::{challenge, from_state, internal, stored_passkey, to_state};
+use super::passkeys::{
+    challenge, from_state, internal, record_passkey_use, stored_passkey, to_state,
+};
 use crate::auth::Authenticated;
 use crate::auth::credentials::check_totp;
 use crate::body::Body;
@@ -203,17 +205,6 @@ pub async fn finish_step_up_passkey(
         record_failure(&state, &keys, fail()).await?;
         return Err(invalid_credentials());
     }
-    for row in vern_db::passkeys::for_user(&state.db.conn, user.user_id).await? {
-        let mut passkey = stored_passkey(&row)?;
-        if passkey.cred_id() == result.cred_id() {
-            let changed = passkey.update_credential(&result).unwrap_or(false);
-            let json = if changed {
-                Some(to_state(&passkey)?)
-            } else {
-                None
-            };
-            vern_db::passkeys::record_use(&state.db.conn, row.id, json, now).await?;
-        }
-    }
+    record_passkey_use(&state, user.user_id, &result, now).await?;
     record_step_up(&state, &req, &user, StrongAuth::Passkey, None).await
 }
