@@ -207,3 +207,147 @@ pub fn assemble(s: Sources<'_>) -> AgreementFacts {
         change_log: s.change_log.to_vec(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::OrganizationId;
+    use crate::agreements::facts::missing_elements;
+    use crate::agreements::terms::tests::sample_terms;
+    use crate::register::activity::check_activity;
+    use crate::register::product::check_product;
+    use crate::register::system::SystemFacts;
+
+    fn party(name: &str, org_number: &str, municipality: &str) -> PartyFact {
+        PartyFact {
+            name: name.into(),
+            org_number: org_number.into(),
+            municipality_number: municipality.into(),
+            identifier: String::new(),
+            address: String::new(),
+            contact: String::new(),
+            privacy_officers: Vec::new(),
+        }
+    }
+
+    fn system(product: &Product) -> System {
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+            .single()
+            .unwrap_or_default();
+        System {
+            id: Uuid::from_u128(10),
+            organization_id: OrganizationId::from(Uuid::from_u128(1)),
+            facts: SystemFacts {
+                product_id: Some(product.id),
+                name: "Skolearena for grunnskolen".into(),
+                owning_unit: "Utdanningsetaten".into(),
+                version: "2026.3".into(),
+                status: crate::register::system::SystemStatus::InUse,
+                integrations: Vec::new(),
+                review_date: None,
+                notes: String::new(),
+                owners: Vec::new(),
+            },
+            product_name: Some(product.facts.name.clone()),
+            vendor_name: Some(product.vendor_name.clone()),
+            revision: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn the_register_fills_the_facts() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let product = Product {
+            id: Uuid::from_u128(20),
+            vendor_id: OrganizationId::from(Uuid::from_u128(2)),
+            vendor_name: "Fjordlys AS".into(),
+            facts: check_product(&crate::register::product::tests::sample()).expect("valid"),
+            revision: 1,
+            created_at: at,
+            updated_at: at,
+        };
+        let mut activity =
+            check_activity(&crate::register::activity::tests::sample()).expect("valid");
+        activity.security_measures = vec!["Tilgangsstyring per skole".into()];
+        let mut discontinued = activity.clone();
+        discontinued.status = crate::register::activity::ActivityStatus::Discontinued;
+        discontinued.purposes = vec!["Gammelt formål".into()];
+        let terms = sample_terms();
+        let facts = assemble(Sources {
+            terms: &terms,
+            language: AgreementLanguage::Nb,
+            controller: &party("Oslo kommune", "", "0301"),
+            processor: &party("Fjordlys AS", "910000001", ""),
+            systems: &[system(&product)],
+            products: std::slice::from_ref(&product),
+            activities: &[activity, discontinued],
+            vocabulary: &Vocabulary::default(),
+            change_log: &[],
+        });
+        assert_eq!(facts.controller.identifier, "kommunenr. 0301");
+        assert_eq!(facts.processor.identifier, "org.nr. 910000001");
+        assert_eq!(facts.controller.contact, terms.controller_contact);
+        assert_eq!(facts.systems[0].product, "Skolearena");
+        assert_eq!(
+            facts.purposes,
+            vec!["Gi opplæring etter opplæringslova".to_owned()]
+        );
+        // Health is a special category; the labels are the taxonomy's bokmål ones.
+        let health = facts
+            .data_categories
+            .iter()
+            .find(|c| c.special)
+            .expect("a special category");
+        assert!(!health.criminal);
+        assert_eq!(facts.data_categories.len(), 2);
+        assert_eq!(facts.data_subjects.len(), 2, "{:?}", facts.data_subjects);
+        assert_eq!(facts.sub_processors[0].name, "Nordlys Drift AS");
+        assert_eq!(facts.locations.len(), 2);
+        assert!(facts.locations.iter().any(|l| l.role == "lagring"));
+        // The product's measures and the activity's, each once.
+        assert_eq!(
+            facts.security_measures,
+            vec![
+                "Kryptering av lagrede data".to_owned(),
+                "Tilgangsstyring per skole".to_owned()
+            ]
+        );
+        assert_eq!(facts.supervisory_authority, "Datatilsynet");
+        assert!(
+            missing_elements(&facts).is_empty(),
+            "{:?}",
+            missing_elements(&facts)
+        );
+    }
+
+    #[test]
+    fn english_agreements_get_english_labels() {
+        let terms = sample_terms();
+        let facts = assemble(Sources {
+            terms: &terms,
+            language: AgreementLanguage::En,
+            controller: &party("Oslo kommune", "", "0301"),
+            processor: &party("Fjordlys AS", "910000001", ""),
+            systems: &[],
+            products: &[],
+            activities: &[],
+            vocabulary: &Vocabulary::default(),
+            change_log: &[],
+        });
+        assert_eq!(facts.controller.identifier, "municipality number 0301");
+        assert_eq!(facts.processor.identifier, "organisation number 910000001");
+        assert!(facts.supervisory_authority.contains("Datatilsynet"));
+        assert!(
+            missing_elements(&facts).contains(&crate::agreements::facts::Element::SubjectMatter)
+        );
+    }
+}
