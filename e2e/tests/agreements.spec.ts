@@ -1,11 +1,11 @@
 import { test, expect, expectNoAxeViolations } from './fixtures';
-import { demoUserIn, freshCode, logIn } from './credentials';
+import { demoUser, demoUserIn, freshCode, logIn } from './credentials';
 
 // Oslo drafts a data processing agreement for its Skolesekk system with the vendor; the
 // vendor's signatory confirms with a passkey and signs, Oslo's signatory confirms with a
 // code and signs; the agreement is active, its signatures verify and the PDF downloads.
 test('a municipality drafts an agreement and both parties sign it', async ({ page, consoleErrors }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   await logIn(page, demoUserIn('register_editor', /Oslo/));
   await page.getByRole('row', { name: /Oslo kommune/ }).getByRole('link', { name: 'Databehandleravtaler' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Databehandleravtaler' })).toBeVisible();
@@ -85,5 +85,32 @@ test('a municipality drafts an agreement and both parties sign it', async ({ pag
 
   await page.getByRole('button', { name: 'Kontroller signaturer' }).click();
   await expect(page.getByText('Alle signaturene holder')).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // The vendor changes who provides support for Skolesekk: Oslo is notified under the
+  // agreement's general authorisation and objects, with its reasons, before the deadline.
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await logIn(page, demoUser('product_editor'));
+  await page.getByRole('row', { name: /Fjordlys Programvare AS/ }).getByRole('link', { name: 'Produkter' }).click();
+  await page.getByRole('link', { name: 'Skolesekk', exact: true }).click();
+  await page.getByRole('link', { name: 'Rediger produktet' }).click();
+  await page.getByRole('group', { name: 'Underleverandør 2' }).getByLabel('Tjeneste').fill('Brukerstøtte og sikkerhetskopi');
+  await page.getByRole('button', { name: 'Lagre', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lagret.' })).toBeVisible();
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await logIn(page, demoUserIn('register_editor', /Oslo/));
+  await page.goto(agreementUrl);
+  const notices = page.getByRole('region', { name: 'Endringer i underleverandører' });
+  const notice = notices.getByRole('article').first();
+  await expect(notice).toContainText('Svea Support AB');
+  await expect(notice).toContainText('venter på svar');
+  await expectNoAxeViolations(page);
+  await notice.getByLabel('Begrunnelse (ved protest)').fill('Sikkerhetskopi i Sverige er ikke risikovurdert.');
+  await notice.getByRole('button', { name: 'Protester' }).click();
+  await expect(page.getByRole('status')).toHaveText('Protesten er registrert og sendt til databehandleren.');
+  await expect(notices.getByRole('article').first()).toContainText('protestert');
+  await expect(notices.getByRole('article').first()).toContainText('Sikkerhetskopi i Sverige er ikke risikovurdert.');
   await expectNoAxeViolations(page);
 });

@@ -268,9 +268,14 @@ pub async fn list(
 ) -> Result<(Vec<AgreementSummary>, Option<String>), DbError> {
     let org = org.into_uuid();
     let as_controller = a::Column::ControllerId.eq(org);
+    let hidden: Vec<&str> = AgreementStatus::ALL
+        .into_iter()
+        .filter(|s| !s.shown_to_processor())
+        .map(AgreementStatus::as_str)
+        .collect();
     let as_processor = Condition::all()
         .add(a::Column::ProcessorId.eq(org))
-        .add(a::Column::Status.ne(AgreementStatus::Draft.as_str()));
+        .add(a::Column::Status.is_not_in(hidden));
     let side = match filter.as_controller {
         Some(true) => Condition::all().add(as_controller),
         Some(false) => as_processor,

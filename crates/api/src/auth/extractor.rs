@@ -125,6 +125,20 @@ impl Caller {
         }
     }
 
+    /// Whether the caller belongs to the organisation: a member (any role), or an API
+    /// client of it.
+    pub fn is_member(&self, org: uuid::Uuid) -> bool {
+        match &self.principal {
+            Principal::User { .. } => self
+                .memberships
+                .iter()
+                .any(|m| m.organization_id.into_uuid() == org),
+            Principal::Client {
+                organization_id, ..
+            } => organization_id.into_uuid() == org,
+        }
+    }
+
     /// Who to name in the audit log.
     pub fn actor(&self) -> (ActorKind, Uuid) {
         match &self.principal {

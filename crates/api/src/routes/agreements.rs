@@ -22,13 +22,15 @@ use vern_domain::access::auth::{StrongAuth, is_fresh};
 use vern_domain::agreements::assemble::{Sources, assemble};
 use vern_domain::agreements::document::{diff, document_matches, render, sha256_hex};
 use vern_domain::agreements::facts::{AgreementFacts, ChangeFact, ContactFact, PartyFact};
-use vern_domain::agreements::lifecycle::{AgreementEvent, AgreementStatus, transition};
+use vern_domain::agreements::lifecycle::{
+    AgreementEvent, AgreementStatus, Party as Side, supersedes, termination_permission, transition,
+};
 use vern_domain::agreements::notices::{
     AnswerRefusal, ChangeNotice, NoticeAnswer, NoticeStatus, Objection, SubProcessorChange, answer,
-    check_objection, objection_deadline,
+    check_objection, notice_period, objection_deadline,
 };
 use vern_domain::agreements::templates::{BUILTIN_TEMPLATES, builtin_template};
-use vern_domain::agreements::terms::{AgreementTerms, Authorisation, check_terms};
+use vern_domain::agreements::terms::{AgreementTerms, check_terms};
 use vern_domain::agreements::view::{
     Agreement, AgreementPage, AgreementTemplateInfo, AgreementText, AgreementVersion,
     MissingElement, SealClaims, SignatureCheck, Verification, VersionDiff,
@@ -40,7 +42,7 @@ use vern_domain::problem::{FieldError, Problem, ProblemCode};
 
 use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
 use super::record::privacy_officers_in;
-use crate::auth::{Authenticated, Caller, Principal};
+use crate::auth::{Authenticated, Caller};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -66,25 +68,6 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(object_to_notice);
 }
 
-/// Which side of an agreement the caller stands on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Controller,
-    Processor,
-}
-
-fn is_member(caller: &Caller, org: Uuid) -> bool {
-    match &caller.principal {
-        Principal::User { .. } => caller
-            .memberships
-            .iter()
-            .any(|m| m.organization_id.into_uuid() == org),
-        Principal::Client {
-            organization_id, ..
-        } => organization_id.into_uuid() == org,
-    }
-}
-
 /// The agreement and the caller's side of it, with `permission` there; 404 when the
 /// caller may not know of it.
 async fn load(
@@ -97,9 +80,9 @@ async fn load(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let status = vern_db::agreements::status_of(&row)?;
-    let (side, org) = if is_member(caller, row.controller_id) {
+    let (side, org) = if caller.is_member(row.controller_id) {
         (Side::Controller, row.controller_id)
-    } else if is_member(caller, row.processor_id) && status != AgreementStatus::Draft {
+    } else if caller.is_member(row.processor_id) && status.shown_to_processor() {
         (Side::Processor, row.processor_id)
     } else {
         return Err(ApiError::not_found());
@@ -254,30 +237,22 @@ fn version_facts(row: &vern_db::agreements::VersionRow) -> Result<AgreementFacts
         .map_err(|_| ApiError::from(DbError::InvalidRow("agreement_versions.facts")))
 }
 
-/// The change log of earlier versions, plus the new one's note.
+/// The change log of a new version `next`, from the stored versions.
 fn change_log(
     versions: &[vern_db::agreements::VersionRow],
     next: i32,
     note: &str,
     today: chrono::NaiveDate,
 ) -> Vec<ChangeFact> {
-    let mut log: Vec<ChangeFact> = versions
+    let earlier: Vec<ChangeFact> = versions
         .iter()
-        .filter(|v| !v.change_note.is_empty())
         .map(|v| ChangeFact {
             version: v.number,
             date: v.created_at.date_naive(),
             note: v.change_note.clone(),
         })
         .collect();
-    if !note.is_empty() {
-        log.push(ChangeFact {
-            version: next,
-            date: today,
-            note: note.to_owned(),
-        });
-    }
-    log
+    vern_domain::agreements::facts::change_log(&earlier, next, note, today)
 }
 
 /// The agreement as shown.
@@ -364,19 +339,29 @@ fn agreement_event(
 pub async fn list_agreement_templates(
     _caller: Caller,
 ) -> Result<web::Json<Vec<AgreementTemplateInfo>>, ApiError> {
-    let mut out = Vec::new();
-    for t in BUILTIN_TEMPLATES {
-        out.push(AgreementTemplateInfo {
-            key: t.key.to_owned(),
-            name_nb: t.name_nb.to_owned(),
-            name_en: t.name_en.to_owned(),
-            structure: t.structure,
-            language: t.language,
-            merge_fields: merge_fields(t.source)
-                .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?,
-        });
-    }
-    Ok(web::Json(out))
+    // The built-in templates never change while the server runs: read their merge fields
+    // once.
+    static INFOS: std::sync::OnceLock<Result<Vec<AgreementTemplateInfo>, String>> =
+        std::sync::OnceLock::new();
+    let infos = INFOS.get_or_init(|| {
+        BUILTIN_TEMPLATES
+            .iter()
+            .map(|t| {
+                Ok(AgreementTemplateInfo {
+                    key: t.key.to_owned(),
+                    name_nb: t.name_nb.to_owned(),
+                    name_en: t.name_en.to_owned(),
+                    structure: t.structure,
+                    language: t.language,
+                    merge_fields: merge_fields(t.source).map_err(|e| e.to_string())?,
+                })
+            })
+            .collect()
+    });
+    infos
+        .clone()
+        .map(web::Json)
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -614,14 +599,7 @@ pub async fn update_agreement(
     let log = change_log(&versions, next, &terms.change_note, now.date_naive());
     let facts = gather(&state.db, org, &terms, &log).await?;
     let text = document(&terms, &facts)?;
-    let old_terms = vern_db::agreements::terms_of(&row)?;
-    let same_terms = AgreementTerms {
-        change_note: String::new(),
-        ..terms.clone()
-    } == AgreementTerms {
-        change_note: String::new(),
-        ..old_terms
-    };
+    let same_terms = terms.same_as(&vern_db::agreements::terms_of(&row)?);
     if text == current.document && same_terms {
         let agreement = view(&state, &row).await?;
         return Ok(with_etag(HttpResponse::Ok().json(agreement), row.revision));
@@ -833,6 +811,8 @@ pub async fn sign_agreement(
     let signer = vern_db::identity::find_user(db, user.user_id)
         .await?
         .ok_or_else(|| ApiError::new(ProblemCode::Unauthenticated))?;
+    // The seal states the time in whole seconds; the row keeps the same instant.
+    let signed_at = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
     let claims = SealClaims {
         iss: state.public_url.clone(),
         sub: row.id.to_string(),
@@ -842,8 +822,8 @@ pub async fn sign_agreement(
         user_id: user.user_id,
         signer_name: signer.display_name.clone(),
         method: method.as_str().to_owned(),
-        signed_at: now.timestamp(),
-        iat: now.timestamp(),
+        signed_at: signed_at.timestamp(),
+        iat: signed_at.timestamp(),
     };
     let (kid, seal) =
         crate::auth::tokens::seal(&state.keys, &claims).map_err(ApiError::internal)?;
@@ -859,7 +839,7 @@ pub async fn sign_agreement(
             signer_name: signer.display_name,
             method: method.as_str().to_owned(),
             document_sha256: version.sha256,
-            signed_at: chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
+            signed_at,
             seal,
             seal_kid: kid,
         },
@@ -897,11 +877,7 @@ pub async fn sign_agreement(
             if older.id == row.id {
                 continue;
             }
-            let overlaps = vern_db::agreements::terms_of(&older)?
-                .system_ids
-                .iter()
-                .any(|s| systems.contains(s));
-            if !overlaps {
+            if !supersedes(&systems, &vern_db::agreements::terms_of(&older)?.system_ids) {
                 continue;
             }
             let ended =
@@ -952,12 +928,12 @@ pub async fn terminate_agreement(
     let (row, side, org) =
         load(&state, &caller, id.into_inner(), Permission::ReadAgreements).await?;
     let status = vern_db::agreements::status_of(&row)?;
-    if status == AgreementStatus::Active {
-        caller.require(org, Permission::SignAgreements)?;
-    } else if side == Side::Controller {
-        caller.require(org, Permission::DraftAgreements)?;
-    } else if !status.is_final() {
-        return Err(ApiError::new(ProblemCode::Forbidden));
+    match termination_permission(status, side) {
+        Some(permission) => caller.require(org, permission)?,
+        // The processor cannot withdraw what is not yet in force.
+        None if !status.is_final() => return Err(ApiError::new(ProblemCode::Forbidden)),
+        // Ended already: the transition below refuses it.
+        None => {}
     }
     let to = transition(status, AgreementEvent::Terminate)
         .map_err(|_| refused_transition(status, AgreementEvent::Terminate))?;
@@ -1057,6 +1033,14 @@ pub async fn get_version(
         .body(version.document))
 }
 
+/// A version number from a query parameter: 1 or more.
+fn version_number(field: &str, raw: &str) -> Result<i32, ApiError> {
+    raw.parse::<i32>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ApiError::validation(field, "invalid"))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DiffParams {
@@ -1093,15 +1077,9 @@ pub async fn diff_versions(
     params: web::Query<DiffParams>,
 ) -> Result<web::Json<VersionDiff>, ApiError> {
     let (row, _, _) = load(&state, &caller, id.into_inner(), Permission::ReadAgreements).await?;
-    let number = |field: &str, raw: &str| {
-        raw.parse::<i32>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| ApiError::validation(field, "invalid"))
-    };
-    let from = number("from", &params.from)?;
+    let from = version_number("from", &params.from)?;
     let to = match params.to.as_deref() {
-        Some(raw) => number("to", raw)?,
+        Some(raw) => version_number("to", raw)?,
         None => row.current_version,
     };
     let db = &state.db.conn;
@@ -1139,11 +1117,7 @@ async fn rendition(
     ApiError,
 > {
     let number = match params.version.as_deref() {
-        Some(raw) => raw
-            .parse::<i32>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| ApiError::validation("version", "invalid"))?,
+        Some(raw) => version_number("version", raw)?,
         None => row.current_version,
     };
     let db = &state.db.conn;
@@ -1371,16 +1345,12 @@ pub(crate) async fn notify_sub_processor_change(
     let mut made = 0;
     for row in vern_db::agreements::active_for_processor(txn, vendor.into_uuid()).await? {
         let terms = vern_db::agreements::terms_of(&row)?;
-        if terms.authorisation != Authorisation::General {
-            continue;
-        }
         let controller = OrganizationId::from_uuid(row.controller_id);
         let products =
             vern_db::templates::products_of_systems(txn, controller, &terms.system_ids).await?;
-        if !products.contains(&product) {
+        let Some(days) = notice_period(&terms, &products, product) else {
             continue;
-        }
-        let days = terms.notice_period_days.unwrap_or(30);
+        };
         vern_db::agreements::add_notice(
             txn,
             vern_db::agreements::NoticeRow {

@@ -110,6 +110,36 @@ pub(crate) async fn record_failure(
     Ok(())
 }
 
+/// Checks a code from the user's authenticator app under the per-account and per-address
+/// throttles: a wrong code counts against both and is audited as `action` denied. Answers
+/// the time step the code belongs to (to be recorded, so the code works once).
+pub(crate) async fn verify_totp(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &vern_db::identity::UserRow,
+    code: &str,
+    action: &'static str,
+) -> Result<i64, ApiError> {
+    let secret = user
+        .totp_secret
+        .as_deref()
+        .ok_or_else(invalid_credentials)?;
+    let (account, address) = (account_key(&user.email), address_key(req));
+    let keys = [
+        (&PER_ACCOUNT, account.as_str()),
+        (&PER_ADDRESS, address.as_str()),
+    ];
+    check_throttle(state, &keys).await?;
+    match check_totp(secret, code.trim(), unix_now(), user.totp_last_step) {
+        Some(step) => Ok(step),
+        None => {
+            let event = login_event(Some(user.id), action, Outcome::Denied, req);
+            record_failure(state, &keys, event).await?;
+            Err(invalid_credentials())
+        }
+    }
+}
+
 pub(crate) fn unix_now() -> u64 {
     u64::try_from(Utc::now().timestamp()).unwrap_or_default()
 }
@@ -222,18 +252,8 @@ pub async fn login_totp(
     let user = vern_db::identity::find_user(&state.db.conn, claims.sub)
         .await?
         .ok_or_else(invalid_credentials)?;
-    let secret = user.totp_secret.clone().ok_or_else(invalid_credentials)?;
-    let (account, address) = (account_key(&user.email), address_key(&req));
-    let keys = [
-        (&PER_ACCOUNT, account.as_str()),
-        (&PER_ADDRESS, address.as_str()),
-    ];
-    check_throttle(&state, &keys).await?;
-    let Some(step) = check_totp(&secret, body.code.trim(), unix_now(), user.totp_last_step) else {
-        let event = login_event(Some(user.id), "auth.login", Outcome::Denied, &req);
-        record_failure(&state, &keys, event).await?;
-        return Err(invalid_credentials());
-    };
+    let step = verify_totp(&state, &req, &user, &body.code, "auth.login").await?;
+    let account = account_key(&user.email);
     open_session(
         &state,
         &req,

@@ -11,18 +11,15 @@ use vern_domain::access::auth::{
     STEP_UP_SECONDS, StepUpAssertion, StepUpResult, StepUpTotp, StrongAuth,
 };
 use vern_domain::access::passkeys::{CeremonyKind, PasskeyChallenge};
-use vern_domain::access::throttle::{PER_ACCOUNT, PER_ADDRESS};
+use vern_domain::access::throttle::PER_ADDRESS;
 use vern_domain::problem::{Problem, ProblemCode};
 use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential};
 
-use super::auth::{
-    account_key_for, address_key, check_throttle, login_event, record_failure, unix_now,
-};
+use super::auth::{address_key, check_throttle, login_event, record_failure, verify_totp};
 use super::passkeys::{
     challenge, from_state, internal, record_passkey_use, stored_passkey, to_state,
 };
 use crate::auth::Authenticated;
-use crate::auth::credentials::check_totp;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -87,18 +84,7 @@ pub async fn step_up_totp(
     let row = vern_db::identity::find_user(&state.db.conn, user.user_id)
         .await?
         .ok_or_else(invalid_credentials)?;
-    let secret = row.totp_secret.clone().ok_or_else(invalid_credentials)?;
-    let (account, address) = (account_key_for(&row.email), address_key(&req));
-    let keys = [
-        (&PER_ACCOUNT, account.as_str()),
-        (&PER_ADDRESS, address.as_str()),
-    ];
-    check_throttle(&state, &keys).await?;
-    let Some(step) = check_totp(&secret, body.code.trim(), unix_now(), row.totp_last_step) else {
-        let event = login_event(Some(user.user_id), "auth.step_up", Outcome::Denied, &req);
-        record_failure(&state, &keys, event).await?;
-        return Err(invalid_credentials());
-    };
+    let step = verify_totp(&state, &req, &row, &body.code, "auth.step_up").await?;
     record_step_up(&state, &req, &user, StrongAuth::Totp, Some(step)).await
 }
 

@@ -884,3 +884,186 @@ async fn a_sub_processor_change_notifies_controllers_who_may_object_until_the_de
         }
     }
 }
+
+/// Every agreement operation refuses those it is not for: another organisation (404), a
+/// member without a role that reads agreements (403), the processor on the controller's
+/// steps (403), the processor before the agreement is sent (404).
+#[tokio::test]
+async fn every_agreement_operation_refuses_outsiders_and_roles_without_the_permission() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let bergen = app.org_named("Bergen").await;
+    let fjordlys = app.org_named("Fjordlys").await;
+    let nordavind = app.org_named("Nordavind").await;
+    let reader = person(&app, "dpa-ref-les@example.org", oslo, Role::Auditor).await;
+    let outsider = person(
+        &app,
+        "dpa-ref-ute@example.org",
+        bergen,
+        Role::RegisterEditor,
+    )
+    .await;
+    let oslo_admin = person(&app, "dpa-ref-adm@example.org", oslo, Role::OrgAdmin).await;
+    let vendor_editor = person(
+        &app,
+        "dpa-ref-prod@example.org",
+        fjordlys,
+        Role::ProductEditor,
+    )
+    .await;
+    let vendor_signer = person(&app, "dpa-ref-sign@example.org", fjordlys, Role::Signatory).await;
+    let other_vendor = person(&app, "dpa-ref-nord@example.org", nordavind, Role::Signatory).await;
+    let list: Value = app
+        .get_as(
+            &reader.token,
+            &format!("/api/v1/organizations/{oslo}/agreements"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id_of = |status: &str| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["status"] == status)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (sent, draft) = (id_of("sent"), id_of("draft"));
+    let notice = uuid::Uuid::now_v7();
+    let calls = |id: &str| -> Vec<(Method, String, Option<Value>)> {
+        let base = format!("/api/v1/agreements/{id}");
+        let mut calls: Vec<(Method, String, Option<Value>)> = [
+            "",
+            "/versions",
+            "/versions/1",
+            "/diff?from=1",
+            "/text",
+            "/document.html",
+            "/document.pdf",
+            "/verify",
+            "/notices",
+        ]
+        .into_iter()
+        .map(|p| (Method::GET, format!("{base}{p}"), None))
+        .collect();
+        calls.extend([
+            (
+                Method::PUT,
+                base.clone(),
+                Some(terms(fjordlys, &uuid::Uuid::now_v7().to_string())),
+            ),
+            (Method::POST, format!("{base}/send"), Some(json!({}))),
+            (
+                Method::POST,
+                format!("{base}/sign"),
+                Some(json!({"document_sha256": "0".repeat(64)})),
+            ),
+            (Method::POST, format!("{base}/terminate"), Some(json!({}))),
+            (
+                Method::POST,
+                format!("{base}/notices/{notice}/accept"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("{base}/notices/{notice}/objection"),
+                Some(json!({"reason": "Nei"})),
+            ),
+        ]);
+        calls
+    };
+    let expect = |who: &'static str, token: String, id: String, status: u16, code: &'static str| {
+        let app = &app;
+        let calls = calls(&id);
+        async move {
+            for (method, path, body) in calls {
+                let r = app
+                    .send(method.clone(), &token, &path, Some("\"1\""), body)
+                    .await;
+                let got = r.status().as_u16();
+                assert_eq!(got, status, "{who}: {method} {path}");
+                assert_problem(r, status, code).await;
+            }
+        }
+    };
+    expect(
+        "another organisation",
+        outsider.token.clone(),
+        sent.clone(),
+        404,
+        "not_found",
+    )
+    .await;
+    expect(
+        "the controller's admin",
+        oslo_admin.token.clone(),
+        sent.clone(),
+        403,
+        "forbidden",
+    )
+    .await;
+    expect(
+        "the processor's product editor",
+        vendor_editor.token.clone(),
+        sent.clone(),
+        403,
+        "forbidden",
+    )
+    .await;
+    expect(
+        "a processor before sending",
+        other_vendor.token.clone(),
+        draft.clone(),
+        404,
+        "not_found",
+    )
+    .await;
+    // The processor's signatory reads the sent agreement but takes no controller step.
+    let base = format!("/api/v1/agreements/{sent}");
+    for (method, path, body) in [
+        (
+            Method::PUT,
+            base.clone(),
+            Some(terms(fjordlys, &uuid::Uuid::now_v7().to_string())),
+        ),
+        (Method::POST, format!("{base}/send"), None),
+        (Method::POST, format!("{base}/terminate"), None),
+        (
+            Method::POST,
+            format!("{base}/notices/{notice}/accept"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("{base}/notices/{notice}/objection"),
+            Some(json!({"reason": "Nei"})),
+        ),
+    ] {
+        let r = app
+            .send(
+                method.clone(),
+                &vendor_signer.token,
+                &path,
+                Some("\"1\""),
+                body,
+            )
+            .await;
+        assert_eq!(r.status(), 403, "{method} {path}");
+        assert_problem(r, 403, "forbidden").await;
+    }
+    assert_eq!(app.get_as(&vendor_signer.token, &base).await.status(), 200);
+    // A wrong code does not count as a step-up.
+    let wrong = app
+        .post_as(
+            &vendor_signer.token,
+            "/api/v1/auth/step-up/totp",
+            json!({"code": "000000"}),
+        )
+        .await;
+    assert_problem(wrong, 401, "invalid_credentials").await;
+}

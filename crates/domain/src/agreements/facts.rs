@@ -121,6 +121,29 @@ pub struct AgreementFacts {
     pub change_log: Vec<ChangeFact>,
 }
 
+/// The change log of a new version `next`: the earlier versions that carry a note, then
+/// the new one's note (if any), dated `today`.
+pub fn change_log(
+    earlier: &[ChangeFact],
+    next: i32,
+    note: &str,
+    today: NaiveDate,
+) -> Vec<ChangeFact> {
+    let mut log: Vec<ChangeFact> = earlier
+        .iter()
+        .filter(|c| !c.note.trim().is_empty())
+        .cloned()
+        .collect();
+    if !note.trim().is_empty() {
+        log.push(ChangeFact {
+            version: next,
+            date: today,
+            note: note.to_owned(),
+        });
+    }
+    log
+}
+
 /// A content Art. 28(3) requires of an agreement (or that the templates' structure needs to
 /// make the required obligations concrete).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -342,6 +365,28 @@ pub(crate) mod tests {
                 note: "ENDRING-26".into(),
             }],
         }
+    }
+
+    #[test]
+    fn the_change_log_keeps_the_noted_versions_and_adds_the_new_one() {
+        let day = |d| NaiveDate::from_ymd_opt(2027, 1, d).unwrap_or_default();
+        let entry = |version, d, note: &str| ChangeFact {
+            version,
+            date: day(d),
+            note: note.into(),
+        };
+        let earlier = [entry(1, 1, ""), entry(2, 5, "Revisjon lagt til")];
+        assert_eq!(
+            change_log(&earlier, 3, "Ny underleverandør", day(9)),
+            vec![
+                entry(2, 5, "Revisjon lagt til"),
+                entry(3, 9, "Ny underleverandør")
+            ]
+        );
+        assert_eq!(
+            change_log(&earlier, 3, " ", day(9)),
+            vec![entry(2, 5, "Revisjon lagt til")]
+        );
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! terminates it or its end date passes. Any other step is refused.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::access::Permission;
 
 /// Where an agreement stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -66,6 +69,37 @@ impl AgreementStatus {
     pub const fn is_revisable(self) -> bool {
         matches!(self, Self::Draft | Self::Sent | Self::PartiallySigned)
     }
+
+    /// The processor sees the agreement once it has been sent; a draft is the controller's
+    /// own work.
+    pub const fn shown_to_processor(self) -> bool {
+        !matches!(self, Self::Draft)
+    }
+}
+
+/// A party to an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Controller,
+    Processor,
+}
+
+/// What a member of `party` needs to end an agreement in `status`: an agreement in force
+/// is ended by a signatory of either party; one not yet in force is withdrawn by the
+/// controller's drafter. `None`: this party cannot end it (the processor before it is in
+/// force) — or nobody can, because it has ended already.
+pub const fn termination_permission(status: AgreementStatus, party: Party) -> Option<Permission> {
+    match (status, party) {
+        (AgreementStatus::Active, _) => Some(Permission::SignAgreements),
+        (s, Party::Controller) if s.is_revisable() => Some(Permission::DraftAgreements),
+        _ => None,
+    }
+}
+
+/// Whether a newly active agreement replaces an older active one between the same parties:
+/// when they cover any system in common.
+pub fn supersedes(new_systems: &[Uuid], older_systems: &[Uuid]) -> bool {
+    older_systems.iter().any(|s| new_systems.contains(s))
 }
 
 /// What happens to an agreement.
@@ -199,6 +233,52 @@ mod tests {
         assert!(transition(S::Sent, E::Sign { completes: true }).is_err());
         assert!(transition(S::PartiallySigned, E::Sign { completes: false }).is_err());
         assert!(transition(S::Draft, E::Sign { completes: false }).is_err());
+    }
+
+    #[test]
+    fn who_may_end_an_agreement() {
+        use Party::{Controller, Processor};
+        assert_eq!(
+            termination_permission(S::Active, Controller),
+            Some(Permission::SignAgreements)
+        );
+        assert_eq!(
+            termination_permission(S::Active, Processor),
+            Some(Permission::SignAgreements)
+        );
+        for s in [S::Draft, S::Sent, S::PartiallySigned] {
+            assert_eq!(
+                termination_permission(s, Controller),
+                Some(Permission::DraftAgreements)
+            );
+            assert_eq!(termination_permission(s, Processor), None);
+        }
+        for s in S::ALL.into_iter().filter(|s| s.is_final()) {
+            assert_eq!(termination_permission(s, Controller), None);
+        }
+        // Whoever may end it, the state machine allows it.
+        for s in S::ALL {
+            if termination_permission(s, Controller).is_some() {
+                assert!(transition(s, E::Terminate).is_ok(), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_drafts_are_hidden_from_the_processor() {
+        let hidden: Vec<S> = S::ALL
+            .into_iter()
+            .filter(|s| !s.shown_to_processor())
+            .collect();
+        assert_eq!(hidden, vec![S::Draft]);
+    }
+
+    #[test]
+    fn an_agreement_supersedes_one_covering_a_same_system() {
+        let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        assert!(supersedes(&[a, b], &[b, c]));
+        assert!(!supersedes(&[a], &[b, c]));
+        assert!(!supersedes(&[], &[]));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::terms::{AgreementTerms, Authorisation};
 use crate::problem::FieldError;
 use crate::register::product::SubProcessor;
 use crate::register::{Errors, text};
@@ -43,6 +44,22 @@ impl SubProcessorChange {
         self.added.is_empty() && self.removed.is_empty()
     }
 }
+
+/// The notice period an agreement gives for a change to `product`'s sub-processors: only
+/// an agreement under general authorisation whose systems run on the product gets a
+/// notice (under specific authorisation a new sub-processor needs its own approval). An
+/// agreement in force under general authorisation always has a notice period (sending
+/// requires it); 30 days stands in should one lack it.
+pub fn notice_period(
+    terms: &AgreementTerms,
+    covered_products: &[Uuid],
+    product: Uuid,
+) -> Option<u32> {
+    (terms.authorisation == Authorisation::General && covered_products.contains(&product))
+        .then(|| terms.notice_period_days.unwrap_or(DEFAULT_NOTICE_DAYS))
+}
+
+pub const DEFAULT_NOTICE_DAYS: u32 = 30;
 
 /// The last moment the controller may object.
 pub fn objection_deadline(notified_at: DateTime<Utc>, notice_period_days: u32) -> DateTime<Utc> {
@@ -170,6 +187,18 @@ mod tests {
         assert_eq!(change.added, vec![sp("C")]);
         assert_eq!(change.removed, vec![sp("A")]);
         assert!(SubProcessorChange::between(&[sp("A"), sp("B")], &[sp("B"), sp("A")]).is_empty());
+    }
+
+    #[test]
+    fn only_general_authorisation_on_the_product_gets_a_notice() {
+        let mut terms = crate::agreements::terms::tests::sample_terms();
+        let (p, q) = (Uuid::from_u128(7), Uuid::from_u128(8));
+        assert_eq!(notice_period(&terms, &[p], p), Some(30));
+        assert_eq!(notice_period(&terms, &[q], p), None);
+        terms.notice_period_days = Some(14);
+        assert_eq!(notice_period(&terms, &[p, q], p), Some(14));
+        terms.authorisation = Authorisation::Specific;
+        assert_eq!(notice_period(&terms, &[p], p), None);
     }
 
     #[test]

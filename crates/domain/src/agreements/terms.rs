@@ -140,6 +140,17 @@ pub struct AgreementTerms {
     pub change_note: String,
 }
 
+impl AgreementTerms {
+    /// The same terms, leaving the change note aside (it describes a change, it is not one).
+    pub fn same_as(&self, other: &Self) -> bool {
+        let bare = |t: &Self| Self {
+            change_note: String::new(),
+            ..t.clone()
+        };
+        bare(self) == bare(other)
+    }
+}
+
 /// Checks and normalises the terms. `known_template` says whether a template key exists.
 pub fn check_terms(
     terms: &AgreementTerms,
@@ -279,6 +290,16 @@ pub(crate) mod tests {
                 "{expected:?} in {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_change_note_alone_is_no_change() {
+        let t = sample_terms();
+        let mut noted = t.clone();
+        noted.change_note = "Rettet skrivefeil".into();
+        assert!(t.same_as(&noted));
+        noted.breach_notice_hours = Some(48);
+        assert!(!t.same_as(&noted));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use super::status_tag;
 use crate::api::{self, ApiError};
 use crate::components::{ErrorAlert, Loading, set_title, utc_minutes};
 use crate::i18n::use_i18n;
+use crate::pages::register::field_errors_of;
 use crate::session::use_session;
 
 fn element_key(element: &str) -> String {
@@ -144,7 +145,7 @@ pub fn AgreementPage() -> impl IntoView {
                     reload();
                 }
                 Err(e) => {
-                    field_errors.set(api_field_errors(&e));
+                    field_errors.set(field_errors_of(&e));
                     error.set(Some(e));
                 }
             }
@@ -303,7 +304,7 @@ pub fn AgreementPage() -> impl IntoView {
                     reload();
                 }
                 Err(e) => {
-                    field_errors.set(api_field_errors(&e));
+                    field_errors.set(field_errors_of(&e));
                     error.set(Some(e));
                 }
             }
@@ -588,8 +589,4 @@ fn render_blocks(blocks: Vec<Block>) -> impl IntoView {
     }
     flush(&mut items, &mut out);
     out
-}
-
-fn api_field_errors(e: &ApiError) -> Vec<FieldError> {
-    crate::pages::register::field_errors_of(e)
 }
