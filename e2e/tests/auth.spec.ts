@@ -31,6 +31,16 @@ test('a privacy officer logs in with password and TOTP, sees their roles and log
   expect(refresh?.httpOnly).toBe(true);
   expect(refresh?.sameSite).toBe('Strict');
 
+  // Two tabs opened at the same instant both renew the access token with the one cookie;
+  // they take turns (Web Locks), so neither presents a spent cookie and the session lives.
+  const second = await page.context().newPage();
+  await Promise.all([page.reload(), second.goto('/account')]);
+  await expect(page.getByRole('row', { name: /Oslo kommune/ })).toBeVisible();
+  await expect(second.getByRole('row', { name: /Oslo kommune/ })).toBeVisible();
+  await second.reload();
+  await expect(second.getByRole('row', { name: /Oslo kommune/ })).toBeVisible();
+  await second.close();
+
   // In English the role reads in English.
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('row', { name: /Oslo kommune/ })).toContainText('Data protection officer');

@@ -180,9 +180,17 @@ pub async fn login_totp(mfa_token: String, code: String) -> Result<TokenResponse
     post("/api/v1/auth/mfa/totp", &TotpRequest { mfa_token, code }).await
 }
 
-/// Uses the HttpOnly refresh cookie (sent by the browser, never visible to us).
+/// Uses the HttpOnly refresh cookie (sent by the browser, never visible to us), one tab at
+/// a time (`refresh_lock`).
 pub async fn refresh() -> Result<TokenResponse, ApiError> {
-    parse(&call(Method::POST, "/api/v1/auth/refresh".to_owned(), None, None).await?)
+    match crate::refresh_lock::refresh().await {
+        Some((true, text)) => parse(&text),
+        Some((false, text)) => match serde_json::from_str::<Problem>(&text) {
+            Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
+            Err(_) => Err(ApiError::Network),
+        },
+        None => Err(ApiError::Network),
+    }
 }
 
 pub async fn logout(access_token: &str) -> Result<(), ApiError> {

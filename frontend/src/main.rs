@@ -8,6 +8,7 @@ mod components;
 mod download;
 mod i18n;
 mod pages;
+mod refresh_lock;
 mod session;
 mod webauthn;
 

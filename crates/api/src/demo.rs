@@ -61,7 +61,7 @@ const MUNICIPALITY_ROLES: &[Role] = &[
 /// A second municipality, to try reuse and comparison between municipalities.
 const PEER_ROLES: &[Role] = &[Role::RegisterEditor, Role::PrivacyOfficer];
 const VENDOR_ROLES: &[Role] = &[Role::VendorAdmin, Role::ProductEditor, Role::Signatory];
-const AUTHORITY_ROLES: &[Role] = &[Role::OrgAdmin, Role::Signatory];
+const AUTHORITY_ROLES: &[Role] = &[Role::OrgAdmin, Role::AgreementManager, Role::Signatory];
 const PLATFORM_ROLES: &[Role] = &[Role::PlatformOperator];
 
 /// The demo integration's permissions in each kind of organisation: what a case system or
@@ -85,7 +85,11 @@ fn demo_client_scopes(kind: vern_domain::OrgKind) -> Vec<Permission> {
 
 /// Creates the demo users once (when the database has no users) and returns the
 /// credentials file's contents; on later starts reads the file back.
-pub async fn seed_users(db: &Database, data_dir: &Path) -> anyhow::Result<Option<DemoCredentials>> {
+pub async fn seed_users(
+    db: &Database,
+    secrets: &crate::auth::SecretBox,
+    data_dir: &Path,
+) -> anyhow::Result<Option<DemoCredentials>> {
     let path = credentials_path(data_dir);
     if vern_db::identity::count_users(&db.conn).await? > 0 {
         return Ok(std::fs::read(&path)
@@ -149,7 +153,7 @@ pub async fn seed_users(db: &Database, data_dir: &Path) -> anyhow::Result<Option
                     email: EmailAddress::parse(&email).context("demo e-mail")?,
                     display_name: format!("Demo {} ({prefix})", role.as_str().replace('_', " ")),
                     password_hash: Some(hash),
-                    totp_secret: Some(totp_secret.clone()),
+                    totp_secret: Some(secrets.seal(&totp_secret)?),
                 },
                 now,
             )

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Deserializer, Serialize};
+use vern_domain::access::IpAllowlist;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -70,6 +71,14 @@ pub struct Settings {
     /// Keep the JWT signing key in this file (PKCS#8 DER, created if missing) instead of
     /// the database. See `auth::keys`.
     pub signing_key_file: Option<PathBuf>,
+    /// The key that encrypts second-factor secrets (TOTP) in the database: 32 random bytes,
+    /// created with mode 0600 if missing. Default: `secrets.key` in `data_dir`. Every
+    /// instance on one database needs the same file; without it those secrets cannot be read.
+    pub secrets_key_file: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges,
+    /// comma-separated in the environment). Empty: the TCP peer is the client.
+    #[serde(deserialize_with = "address_list")]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Settings {
@@ -87,6 +96,8 @@ impl Default for Settings {
             db_max_connections: 8,
             bench_endpoints: false,
             signing_key_file: None,
+            secrets_key_file: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -105,6 +116,8 @@ pub enum SettingsError {
     PoolSize,
     #[error("VERN_WORKERS must be between 1 and 512")]
     Workers,
+    #[error("VERN_TRUSTED_PROXIES must list IP addresses or CIDR ranges")]
+    TrustedProxies,
     #[error("configuration file {0} does not exist")]
     MissingFile(PathBuf),
 }
@@ -157,7 +170,20 @@ impl Settings {
         if matches!(self.workers, Some(n) if !(1..=512).contains(&n)) {
             return Err(SettingsError::Workers);
         }
+        self.trusted_proxy_list()?;
         Ok(self)
+    }
+
+    /// The trusted reverse proxies as a list of ranges.
+    pub fn trusted_proxy_list(&self) -> Result<IpAllowlist, SettingsError> {
+        IpAllowlist::parse(&self.trusted_proxies).map_err(|_| SettingsError::TrustedProxies)
+    }
+
+    /// The secrets key file in force: the configured one, or `<data_dir>/secrets.key`.
+    pub fn secrets_key_file(&self) -> PathBuf {
+        self.secrets_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("secrets.key"))
     }
 
     /// The database URL in force: the configured one, or `sqlite:<data_dir>/vern.db`.
@@ -175,6 +201,26 @@ impl Settings {
             None => format!("http://localhost:{}", self.http_addr.port()),
         }
     }
+}
+
+/// A list from TOML (`["10.0.0.0/8"]`) or from one environment variable
+/// (`10.0.0.0/8, 192.0.2.7`).
+fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        List(Vec<String>),
+        One(String),
+    }
+    Ok(match Raw::deserialize(deserializer)? {
+        Raw::List(list) => list,
+        Raw::One(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 /// Accepts `true/false`, `1/0`, `yes/no`, `on/off`: what people put in environment variables.
@@ -227,6 +273,34 @@ mod tests {
         assert_eq!(s.database_url(), "sqlite:./data/vern.db");
         assert_eq!(s.public_url(), "http://localhost:8080");
         assert!(!s.demo);
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_comma_separated_list_and_are_checked() {
+        let s = load(&[("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7")]).unwrap();
+        assert_eq!(s.trusted_proxies, vec!["10.0.0.0/8", "192.0.2.7"]);
+        let list = s.trusted_proxy_list().unwrap();
+        assert!(list.allows("10.2.3.4".parse().unwrap()));
+        assert!(!list.allows("192.0.2.8".parse().unwrap()));
+        assert!(
+            load(&[])
+                .unwrap()
+                .trusted_proxy_list()
+                .unwrap()
+                .is_unrestricted()
+        );
+        assert!(matches!(
+            load(&[("TRUSTED_PROXIES", "10.0.0.0/8, proxy.example.org")]),
+            Err(SettingsError::TrustedProxies)
+        ));
+    }
+
+    #[test]
+    fn the_secrets_key_lives_in_the_data_directory_unless_configured() {
+        let s = load(&[("DATA_DIR", "/tmp/v")]).unwrap();
+        assert_eq!(s.secrets_key_file(), PathBuf::from("/tmp/v/secrets.key"));
+        let s = load(&[("SECRETS_KEY_FILE", "/run/secrets/vern.key")]).unwrap();
+        assert_eq!(s.secrets_key_file(), PathBuf::from("/run/secrets/vern.key"));
     }
 
     #[test]

@@ -29,6 +29,27 @@ pub struct AppState {
     pub public_url: String,
     /// The WebAuthn relying party: the public URL's host and origin.
     pub webauthn: Arc<webauthn_rs::Webauthn>,
+    /// Encrypts second-factor secrets at rest.
+    pub secrets: Arc<crate::auth::SecretBox>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: vern_domain::access::IpAllowlist,
+}
+
+impl AppState {
+    /// A second-factor secret in its stored (encrypted) form.
+    pub fn seal_secret(&self, secret: &str) -> Result<String, crate::error::ApiError> {
+        self.secrets
+            .seal(secret)
+            .map_err(|e| crate::error::ApiError::internal(anyhow::anyhow!(e)))
+    }
+
+    /// The second-factor secret in a stored value; a value the key cannot open is a
+    /// configuration fault (another instance's key file), answered 500 and logged.
+    pub fn open_secret(&self, stored: &str) -> Result<String, crate::error::ApiError> {
+        self.secrets
+            .open(stored)
+            .map_err(|e| crate::error::ApiError::internal(anyhow::anyhow!(e)))
+    }
 }
 
 pub struct Application {
@@ -85,8 +106,16 @@ impl Application {
         let keys = crate::auth::JwtKeys::open(&db, source)
             .await
             .context("cannot load the signing keys")?;
+        let secrets = crate::auth::SecretBox::open_or_create(&settings.secrets_key_file())
+            .context("cannot load the secrets key")?;
+        let sealed = crate::auth::secrets::seal_stored_secrets(&db, &secrets)
+            .await
+            .context("cannot encrypt the stored second-factor secrets")?;
+        if sealed > 0 {
+            tracing::info!(sealed, "second-factor secrets encrypted at rest");
+        }
         if settings.demo {
-            let credentials = crate::demo::seed_users(&db, &settings.data_dir)
+            let credentials = crate::demo::seed_users(&db, &secrets, &settings.data_dir)
                 .await
                 .context("seeding demo users failed")?;
             if let Some(credentials) = credentials {
@@ -97,7 +126,7 @@ impl Application {
                 println!("{}", crate::demo::banner(&credentials, &path));
             }
         }
-        let server = run(listener, db.clone(), keys, &settings)?;
+        let server = run(listener, db.clone(), keys, secrets, &settings)?;
         Ok(Self { port, server, db })
     }
 
@@ -118,6 +147,7 @@ fn run(
     listener: TcpListener,
     db: Database,
     keys: crate::auth::JwtKeys,
+    secrets: crate::auth::SecretBox,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let spec = openapi::spec();
@@ -128,6 +158,8 @@ fn run(
         static_dir: settings.static_dir.clone(),
         public_url: settings.public_url(),
         webauthn: Arc::new(relying_party(&settings.public_url())?),
+        secrets: Arc::new(secrets),
+        trusted_proxies: settings.trusted_proxy_list()?,
     });
     // Pick up key rotations made elsewhere (`vern keys rotate`, another instance).
     let reloading = state.clone();

@@ -405,3 +405,91 @@ pub async fn set_grant_dates(
         .await?;
     Ok(())
 }
+
+/// Where a second-factor secret is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretTable {
+    Users,
+    Invitations,
+}
+
+/// A row holding a second-factor secret not yet sealed.
+#[derive(Debug, Clone)]
+pub struct StoredSecrets {
+    pub table: SecretTable,
+    pub id: Uuid,
+    pub secret: Option<String>,
+    pub pending: Option<String>,
+}
+
+/// Users and invitations with a TOTP secret (current or offered) that does not start with
+/// `sealed_prefix`: written before secrets were encrypted at rest.
+pub async fn unsealed_secrets(
+    db: &impl ConnectionTrait,
+    sealed_prefix: &str,
+) -> Result<Vec<StoredSecrets>, DbError> {
+    use crate::entities::invitation;
+    use sea_orm::Condition;
+    let pattern = format!("{sealed_prefix}%");
+    let users = user::Entity::find()
+        .filter(
+            Condition::any()
+                .add(user::Column::TotpSecret.not_like(&pattern))
+                .add(user::Column::PendingTotpSecret.not_like(&pattern)),
+        )
+        .all(db)
+        .await?;
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::PendingTotpSecret.not_like(&pattern))
+        .all(db)
+        .await?;
+    Ok(users
+        .into_iter()
+        .map(|u| StoredSecrets {
+            table: SecretTable::Users,
+            id: u.id,
+            secret: u.totp_secret,
+            pending: u.pending_totp_secret,
+        })
+        .chain(invitations.into_iter().map(|i| StoredSecrets {
+            table: SecretTable::Invitations,
+            id: i.id,
+            secret: None,
+            pending: i.pending_totp_secret,
+        }))
+        .collect())
+}
+
+/// Replaces a row's secrets with their sealed form.
+pub async fn store_sealed_secrets(
+    db: &impl ConnectionTrait,
+    table: SecretTable,
+    id: Uuid,
+    secret: Option<String>,
+    pending: Option<String>,
+) -> Result<(), DbError> {
+    use crate::entities::invitation;
+    match table {
+        SecretTable::Users => {
+            user::ActiveModel {
+                id: Set(id),
+                totp_secret: Set(secret),
+                pending_totp_secret: Set(pending),
+                ..Default::default()
+            }
+            .update(db)
+            .await?;
+        }
+        SecretTable::Invitations => {
+            invitation::Entity::update_many()
+                .col_expr(
+                    invitation::Column::PendingTotpSecret,
+                    sea_orm::sea_query::Expr::value(pending),
+                )
+                .filter(invitation::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
+}

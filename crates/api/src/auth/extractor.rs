@@ -263,6 +263,28 @@ async fn authenticate(
     }
 }
 
+/// The client's address: the TCP peer, or — behind a trusted reverse proxy
+/// (`VERN_TRUSTED_PROXIES`) — the nearest untrusted `X-Forwarded-For` hop.
+pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return Some(peer);
+    };
+    if state.trusted_proxies.is_unrestricted() {
+        return Some(peer);
+    }
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    Some(vern_domain::access::proxy::client_address(
+        peer,
+        &forwarded,
+        &state.trusted_proxies,
+    ))
+}
+
 fn bearer(req: &HttpRequest) -> Option<String> {
     req.headers()
         .get(header::AUTHORIZATION)
@@ -277,7 +299,7 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let client_ip = req.peer_addr().map(|a| a.ip());
+        let client_ip = client_ip(req);
         let token = bearer(req);
         Box::pin(authenticate(state, token, client_ip))
     }
@@ -289,7 +311,7 @@ impl FromRequest for Authenticated {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let client_ip = req.peer_addr().map(|a| a.ip());
+        let client_ip = client_ip(req);
         let token = bearer(req);
         Box::pin(async move {
             let caller = authenticate(state, token, client_ip).await?;

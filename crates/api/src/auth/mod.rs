@@ -4,10 +4,12 @@
 pub mod credentials;
 pub mod extractor;
 pub mod keys;
+pub mod secrets;
 pub mod tokens;
 
 pub use extractor::{Authenticated, Caller, Principal};
 pub use keys::JwtKeys;
+pub use secrets::SecretBox;
 
 use sha2::{Digest, Sha256};
 

@@ -71,9 +71,8 @@ pub(crate) fn account_key_for(email: &str) -> String {
 }
 
 pub(crate) fn address_key(req: &HttpRequest) -> String {
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
+    let ip = crate::auth::extractor::client_ip(req)
+        .map(|ip| ip.to_string())
         .unwrap_or_default();
     format!("addr:{}", token_hash(&ip))
 }
@@ -120,17 +119,18 @@ pub(crate) async fn verify_totp(
     code: &str,
     action: &'static str,
 ) -> Result<i64, ApiError> {
-    let secret = user
+    let sealed = user
         .totp_secret
         .as_deref()
         .ok_or_else(invalid_credentials)?;
+    let secret = state.open_secret(sealed)?;
     let (account, address) = (account_key(&user.email), address_key(req));
     let keys = [
         (&PER_ACCOUNT, account.as_str()),
         (&PER_ADDRESS, address.as_str()),
     ];
     check_throttle(state, &keys).await?;
-    match check_totp(secret, code.trim(), unix_now(), user.totp_last_step) {
+    match check_totp(&secret, code.trim(), unix_now(), user.totp_last_step) {
         Some(step) => Ok(step),
         None => {
             let event = login_event(Some(user.id), action, Outcome::Denied, req);

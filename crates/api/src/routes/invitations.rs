@@ -509,8 +509,9 @@ pub async fn invitation_totp(
     let secret = new_totp_secret().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
     let (otpauth_uri, qr_png_base64) = enrolment(&secret, email.as_str())
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("TOTP enrolment")))?;
+    let sealed = state.seal_secret(&secret)?;
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    vern_db::invitations::set_pending_totp(&txn, row.id, &secret).await?;
+    vern_db::invitations::set_pending_totp(&txn, row.id, &sealed).await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(web::Json(TotpEnrolment {
         secret,
@@ -589,7 +590,12 @@ pub async fn accept_invitation(
             })
             .await
             .map_err(ApiError::internal)?;
-            let step = user.totp_secret.as_deref().and_then(|secret| {
+            let secret = user
+                .totp_secret
+                .as_deref()
+                .map(|sealed| state.open_secret(sealed))
+                .transpose()?;
+            let step = secret.as_deref().and_then(|secret| {
                 check_totp(secret, totp_code.trim(), unix_now(), user.totp_last_step)
             });
             match (
@@ -606,9 +612,10 @@ pub async fn accept_invitation(
         None => {
             check_password(&password, Some(email.as_str()))
                 .map_err(|e| ApiError::validation("password", e.code()))?;
-            let secret = row.pending_totp_secret.clone().ok_or_else(|| {
+            let sealed = row.pending_totp_secret.clone().ok_or_else(|| {
                 ApiError::new(ProblemCode::Conflict).detail("enrol an authenticator first")
             })?;
+            let secret = state.open_secret(&sealed)?;
             let Some(step) = check_totp(&secret, totp_code.trim(), unix_now(), None) else {
                 record_failure(&state, &keys, denied(None)).await?;
                 return Err(ApiError::new(ProblemCode::InvalidCredentials));
@@ -617,7 +624,7 @@ pub async fn accept_invitation(
                 .await
                 .map_err(ApiError::internal)?
                 .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-            (Uuid::nil(), Some((hash, secret)), step)
+            (Uuid::nil(), Some((hash, sealed)), step)
         }
     };
     let txn = vern_db::connection::begin_write(&state.db).await?;

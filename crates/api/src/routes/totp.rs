@@ -61,8 +61,9 @@ pub async fn start_totp_enrolment(
     let secret = new_totp_secret().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
     let (otpauth_uri, qr_png_base64) = enrolment(&secret, &user.email)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("TOTP enrolment")))?;
+    let sealed = state.seal_secret(&secret)?;
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    vern_db::identity::set_pending_totp(&txn, user.id, &secret, Utc::now()).await?;
+    vern_db::identity::set_pending_totp(&txn, user.id, &sealed, Utc::now()).await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(web::Json(TotpEnrolment {
         secret,
@@ -101,12 +102,13 @@ pub async fn confirm_totp(
     let user = vern_db::identity::find_user(&txn, auth.user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let secret = user
+    let sealed = user
         .pending_totp_secret
         .ok_or_else(|| ApiError::new(ProblemCode::Conflict).detail("start an enrolment first"))?;
+    let secret = state.open_secret(&sealed)?;
     let step = check_totp(&secret, body.code.trim(), unix_now(), None)
         .ok_or_else(|| ApiError::validation("code", "invalid_code"))?;
-    vern_db::identity::confirm_totp(&txn, user.id, &secret, step, now).await?;
+    vern_db::identity::confirm_totp(&txn, user.id, &sealed, step, now).await?;
     let action = if user.totp_secret.is_some() {
         "totp.replaced"
     } else {

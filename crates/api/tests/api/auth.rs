@@ -37,7 +37,7 @@ pub async fn create_user(
             email: EmailAddress::parse(email).unwrap(),
             display_name: "Testperson".to_owned(),
             password_hash: Some(hash_password(&password).unwrap()),
-            totp_secret: totp_secret.clone(),
+            totp_secret: totp_secret.as_deref().map(|s| app.secrets.seal(s).unwrap()),
         },
         now,
     )
@@ -609,4 +609,69 @@ async fn database_errors_reach_the_log_without_row_values() {
     let safe = err.log_safe();
     assert!(safe.starts_with("database statement failed"), "{safe}");
     assert!(!safe.contains("dobbel"), "{safe}");
+}
+
+/// Secrets written in the clear (before encryption at rest) are sealed at start-up and
+/// keep working; a clear value is never opened as if it were sealed.
+#[tokio::test]
+async fn clear_totp_secrets_are_sealed_and_keep_working() {
+    let app = spawn_app().await;
+    let secret = new_totp_secret().unwrap();
+    let user = vern_db::identity::insert_user(
+        &app.db.conn,
+        vern_db::identity::NewUser {
+            email: EmailAddress::parse("gammel@example.org").unwrap(),
+            display_name: "Gammel konto".to_owned(),
+            password_hash: Some(hash_password("et langt gammelt passord").unwrap()),
+            totp_secret: Some(secret.clone()),
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let person = TestUser {
+        id: user.id,
+        email: "gammel@example.org".to_owned(),
+        password: "et langt gammelt passord".to_owned(),
+        totp_secret: Some(secret.clone()),
+    };
+    // Until sealed, the server refuses to use a clear value (500, nothing leaks).
+    let response = post(
+        &app,
+        "/api/v1/auth/login",
+        json!({"email": person.email, "password": person.password}),
+    )
+    .await;
+    let mfa: Value = response.json().await.unwrap();
+    let code = totp_code(&secret, now_secs()).unwrap();
+    let response = post(
+        &app,
+        "/api/v1/auth/mfa/totp",
+        json!({"mfa_token": mfa["mfa_token"], "code": code}),
+    )
+    .await;
+    let body = assert_problem(response, 500, "internal_error").await;
+    assert!(!body.to_string().contains(&secret));
+
+    let sealed = vern_api::auth::secrets::seal_stored_secrets(&app.db, &app.secrets)
+        .await
+        .unwrap();
+    assert_eq!(sealed, 1);
+    let stored = vern_db::identity::find_user(&app.db.conn, user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let kept = stored.totp_secret.unwrap();
+    assert!(vern_api::auth::SecretBox::is_sealed(&kept));
+    assert_eq!(app.secrets.open(&kept).unwrap(), secret);
+    // Sealing again finds nothing left to do.
+    assert_eq!(
+        vern_api::auth::secrets::seal_stored_secrets(&app.db, &app.secrets)
+            .await
+            .unwrap(),
+        0
+    );
+    // The failed attempt spent no code: the same step logs in now.
+    let session = log_in(&app, &person).await;
+    assert_eq!(me(&app, &session.access).await.status(), 200);
 }

@@ -13,12 +13,16 @@ pub struct TestApp {
     pub client: Client,
     pub db: vern_db::Database,
     pub static_dir: PathBuf,
+    /// The server's key for second-factor secrets (tests store users' TOTP secrets sealed).
+    pub secrets: vern_api::auth::SecretBox,
     _dir: tempfile::TempDir,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     pub demo: bool,
+    /// `VERN_TRUSTED_PROXIES`.
+    pub trusted_proxies: &'static [&'static str],
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -26,7 +30,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_demo_app() -> TestApp {
-    spawn_app_with(Options { demo: true }).await
+    spawn_app_with(Options {
+        demo: true,
+        ..Options::default()
+    })
+    .await
 }
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
@@ -53,6 +61,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         db_max_connections: 4,
         log: "warn".to_owned(),
         log_format: LogFormat::Pretty,
+        trusted_proxies: options
+            .trusted_proxies
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
         ..Settings::default()
     };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);
@@ -62,6 +75,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.database().clone();
+    let secrets = vern_api::auth::SecretBox::open_or_create(&dir.path().join("secrets.key"))
+        .expect("the server created its secrets key");
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -69,6 +84,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         client: Client::new(),
         db,
         static_dir,
+        secrets,
         _dir: dir,
     }
 }

@@ -483,7 +483,10 @@ async fn a_user_replaces_and_removes_their_authenticator_app() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.totp_secret.as_deref(), Some(secret.as_str()));
+    // Kept encrypted: the database alone does not give the code.
+    let kept = stored.totp_secret.as_deref().unwrap();
+    assert!(!kept.contains(secret.as_str()));
+    assert_eq!(app.secrets.open(kept).unwrap(), secret);
     assert_eq!(stored.pending_totp_secret, None);
     let me: Value = app
         .get_as(&session.access, "/api/v1/me")

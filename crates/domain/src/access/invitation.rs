@@ -478,7 +478,7 @@ mod tests {
     proptest! {
         #[test]
         fn accepted_invitations_hold_only_roles_of_their_kind(
-            picks in proptest::collection::vec(0usize..10, 0..6),
+            picks in proptest::collection::vec(0usize..Role::ALL.len(), 0..6),
             kind in 0usize..4,
         ) {
             let kind = OrgKind::ALL[kind];

@@ -14,6 +14,7 @@ pub mod invitation;
 pub mod members;
 pub mod passkeys;
 mod password;
+pub mod proxy;
 pub mod role_request;
 mod roles;
 pub mod throttle;

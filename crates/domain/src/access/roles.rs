@@ -29,6 +29,9 @@ pub enum Role {
     ProductEditor,
     /// Runs the Vern installation: creates organisations. No personal data.
     PlatformOperator,
+    /// Drafts the organisation's agreements and runs its campaigns (one agreement to many
+    /// organisations): the role an authority needs, which keeps no register.
+    AgreementManager,
 }
 
 /// What a role allows. Handlers require one of these.
@@ -62,7 +65,7 @@ pub enum Permission {
 use Permission as P;
 
 impl Role {
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 11] = [
         Self::OrgAdmin,
         Self::PrivacyOfficer,
         Self::RegisterEditor,
@@ -73,6 +76,7 @@ impl Role {
         Self::VendorAdmin,
         Self::ProductEditor,
         Self::PlatformOperator,
+        Self::AgreementManager,
     ];
 
     /// The one table of who may do what.
@@ -120,6 +124,7 @@ impl Role {
             ],
             Self::ProductEditor => &[P::EditProducts],
             Self::PlatformOperator => &[P::CreateOrganizations],
+            Self::AgreementManager => &[P::ReadAgreements, P::DraftAgreements],
         }
     }
 
@@ -138,6 +143,9 @@ impl Role {
             | Self::Auditor => matches!(kind, OrgKind::Municipality),
             Self::VendorAdmin | Self::ProductEditor => matches!(kind, OrgKind::Vendor),
             Self::PlatformOperator => matches!(kind, OrgKind::Platform),
+            Self::AgreementManager => {
+                matches!(kind, OrgKind::Municipality | OrgKind::Authority)
+            }
         }
     }
 
@@ -158,6 +166,7 @@ impl Role {
             Self::VendorAdmin => "vendor_admin",
             Self::ProductEditor => "product_editor",
             Self::PlatformOperator => "platform_operator",
+            Self::AgreementManager => "agreement_manager",
         }
     }
 
@@ -277,6 +286,8 @@ mod tests {
         assert!(Role::ProductEditor.allowed_in(OrgKind::Vendor));
         assert!(!Role::ProductEditor.allowed_in(OrgKind::Municipality));
         assert!(Role::Signatory.allowed_in(OrgKind::Authority));
+        assert!(Role::AgreementManager.allowed_in(OrgKind::Authority));
+        assert!(!Role::AgreementManager.allowed_in(OrgKind::Vendor));
         assert!(Role::PlatformOperator.allowed_in(OrgKind::Platform));
         assert!(!Role::OrgAdmin.allowed_in(OrgKind::Platform));
         for kind in OrgKind::ALL {

@@ -26,6 +26,7 @@ role-system-owner = System owner
 role-request-caseworker = Caseworker for data-subject requests
 role-signatory = Signatory
 role-auditor = Auditor / internal control
+role-agreement-manager = Agreement manager
 role-vendor-admin = Vendor administrator
 role-product-editor = Product editor
 role-platform-operator = Platform operator

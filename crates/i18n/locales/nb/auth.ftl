@@ -26,6 +26,7 @@ role-system-owner = Systemansvarlig
 role-request-caseworker = Saksbehandler for innsyn og andre rettigheter
 role-signatory = Signaturberettiget
 role-auditor = Revisor / internkontroll
+role-agreement-manager = Avtaleforvalter
 role-vendor-admin = Leverandøradministrator
 role-product-editor = Produktredaktør
 role-platform-operator = Plattformdrift

@@ -26,6 +26,7 @@ role-system-owner = Systemansvarleg
 role-request-caseworker = Sakshandsamar for innsyn og andre rettar
 role-signatory = Signaturrett
 role-auditor = Revisor / internkontroll
+role-agreement-manager = Avtaleforvaltar
 role-vendor-admin = Leverandøradministrator
 role-product-editor = Produktredaktør
 role-platform-operator = Plattformdrift
