@@ -15,7 +15,7 @@ export async function vernRefresh() {
     });
     return [response.ok, await response.text()];
   };
-  if (false && navigator.locks && navigator.locks.request) {
+  if (navigator.locks && navigator.locks.request) {
     return navigator.locks.request('vern-refresh', renew);
   }
   return renew();

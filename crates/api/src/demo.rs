@@ -316,6 +316,7 @@ pub async fn seed_agreements(db: &Database) -> anyhow::Result<()> {
         processor_contact: "avtaler@example.org".to_owned(),
         processor_address: String::new(),
         change_note: String::new(),
+        scope: Default::default(),
     };
     let known = |k: &str| vern_domain::agreements::templates::builtin_template(k).is_some();
     let refused = |e: Vec<vern_domain::problem::FieldError>| anyhow::anyhow!("demo terms: {e:?}");

@@ -1067,3 +1067,104 @@ async fn every_agreement_operation_refuses_outsiders_and_roles_without_the_permi
         .await;
     assert_problem(wrong, 401, "invalid_credentials").await;
 }
+
+/// An authority, which keeps no register, drafts an agreement with a municipality as its
+/// processor: the agreement manager states what the processing is about, the agreement is
+/// complete with that, and the municipality's signatory signs it.
+#[tokio::test]
+async fn an_authority_states_the_scope_of_its_agreement_with_a_municipality() {
+    let app = spawn_demo_app().await;
+    let authority = app.org_named("Direktoratet").await;
+    let oslo = app.org_named("Oslo").await;
+    let manager = person(
+        &app,
+        "avtaleforvalter@example.org",
+        authority,
+        Role::AgreementManager,
+    )
+    .await;
+    let signer = person(&app, "dir-signatar@example.org", authority, Role::Signatory).await;
+    let oslo_signer = person(&app, "oslo-signatar@example.org", oslo, Role::Signatory).await;
+    let body = json!({
+        "title": "Databehandleravtale for introduksjonsprogrammet",
+        "template": "state-nb",
+        "processor_id": oslo,
+        "nature": "Registrering og oppfølging av deltakere på vegne av direktoratet",
+        "start_date": "2027-01-01",
+        "authorisation": "specific",
+        "breach_notice_hours": 24,
+        "end_of_contract": "return",
+        "audit_procedure": "Årlig egenrapportering",
+        "controller_contact": "personvern@example.org",
+        "processor_contact": "Kommunens personvernombud",
+        "scope": {
+            "subject_matter": "Introduksjonsprogrammet for nyankomne innvandrere",
+            "purposes": ["Kvalifisering og oppfølging"],
+            "data_categories": [
+                {"label": "Navn og kontaktinformasjon"},
+                {"label": "Helseopplysninger", "special": true}
+            ],
+            "data_subjects": ["Deltakere"],
+            "security_measures": ["Tilgangsstyring etter tjenstlig behov"],
+            "locations": ["Norge"]
+        }
+    });
+    let path = format!("/api/v1/organizations/{authority}/agreements");
+    // The signatory signs but does not draft.
+    let refused = app.post_as(&signer.token, &path, body.clone()).await;
+    assert_problem(refused, 403, "forbidden").await;
+    let created = app.post_as(&manager.token, &path, body.clone()).await;
+    assert_eq!(created.status(), 201);
+    let draft: Value = created.json().await.unwrap();
+    assert_eq!(draft["missing_elements"], json!([]), "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let text: Value = app
+        .get_as(&manager.token, &format!("/api/v1/agreements/{id}/text"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let words = text.to_string();
+    assert!(words.contains("Introduksjonsprogrammet for nyankomne innvandrere"));
+    assert!(words.contains("Helseopplysninger (særlig kategori, art. 9)"));
+    assert!(
+        !words.contains("Systemer og tjenester"),
+        "no systems, no heading"
+    );
+    let sent = app
+        .post_as(
+            &manager.token,
+            &format!("/api/v1/agreements/{id}/send"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(sent.status(), 200);
+    let sent: Value = sent.json().await.unwrap();
+    step_up(&app, &oslo_signer).await;
+    let signed = app
+        .post_as(
+            &oslo_signer.token,
+            &format!("/api/v1/agreements/{id}/sign"),
+            json!({"document_sha256": sent["document_sha256"]}),
+        )
+        .await;
+    assert_eq!(signed.status(), 200);
+    let signed: Value = signed.json().await.unwrap();
+    assert_eq!(signed["status"], "partially_signed");
+    // Bad stated scope: a clear field error, nothing stored.
+    let mut bad = body;
+    bad["scope"]["data_categories"][0]["label"] = json!(" ");
+    let response = app.post_as(&manager.token, &path, bad).await;
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(
+        problem["errors"][0]["field"],
+        "scope.data_categories[0].label"
+    );
+    let list: Value = app
+        .get_as(&manager.token, &path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+}

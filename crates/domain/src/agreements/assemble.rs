@@ -138,6 +138,36 @@ pub fn assemble(s: Sources<'_>) -> AgreementFacts {
         }
     }
     let t = s.terms;
+    // What the controller states beside the register.
+    for p in &t.scope.purposes {
+        push_unique(&mut purposes, p.clone());
+    }
+    for c in &t.scope.data_categories {
+        if !data_categories.iter().any(|d| d.label == c.label) {
+            data_categories.push(CategoryFact {
+                label: c.label.clone(),
+                special: c.special,
+                criminal: c.criminal,
+            });
+        }
+    }
+    for d in &t.scope.data_subjects {
+        push_unique(&mut data_subjects, d.clone());
+    }
+    for m in &t.scope.security_measures {
+        push_unique(&mut security_measures, m.clone());
+    }
+    for country in &t.scope.locations {
+        push_unique(
+            &mut locations,
+            LocationFact {
+                country: country.clone(),
+                role: lang
+                    .pick("lagring og behandling", "storage and processing")
+                    .to_owned(),
+            },
+        );
+    }
     let identified = |p: &PartyFact| {
         let identifier = if !p.org_number.is_empty() {
             format!(
@@ -182,6 +212,7 @@ pub fn assemble(s: Sources<'_>) -> AgreementFacts {
                 version: sys.facts.version.clone(),
             })
             .collect(),
+        subject_matter: t.scope.subject_matter.clone(),
         purposes,
         nature: t.nature.clone(),
         data_categories,
@@ -348,6 +379,59 @@ mod tests {
         assert!(facts.supervisory_authority.contains("Datatilsynet"));
         assert!(
             missing_elements(&facts).contains(&crate::agreements::facts::Element::SubjectMatter)
+        );
+    }
+
+    /// An authority's agreement with a municipality: nothing in the register, everything
+    /// stated — and complete with it.
+    #[test]
+    fn a_stated_scope_fills_what_the_register_does_not_hold() {
+        use crate::agreements::terms::{StatedCategory, StatedScope};
+        let terms = AgreementTerms {
+            system_ids: Vec::new(),
+            scope: StatedScope {
+                subject_matter: "Introduksjonsprogrammet".into(),
+                purposes: vec!["Kvalifisering".into(), "Kvalifisering".into()],
+                data_categories: vec![
+                    StatedCategory {
+                        label: "Helseopplysninger".into(),
+                        special: true,
+                        criminal: false,
+                    },
+                    StatedCategory {
+                        label: "Navn og kontaktinformasjon".into(),
+                        special: false,
+                        criminal: false,
+                    },
+                ],
+                data_subjects: vec!["Deltakere".into()],
+                security_measures: vec!["Tilgangsstyring".into()],
+                locations: vec!["Norge".into()],
+            },
+            ..sample_terms()
+        };
+        let facts = assemble(Sources {
+            terms: &terms,
+            language: AgreementLanguage::Nb,
+            controller: &party("Direktoratet", "910000002", ""),
+            processor: &party("Oslo kommune", "", "0301"),
+            systems: &[],
+            products: &[],
+            activities: &[],
+            vocabulary: &Vocabulary::default(),
+            change_log: &[],
+        });
+        assert_eq!(facts.subject_matter, "Introduksjonsprogrammet");
+        assert_eq!(facts.purposes, vec!["Kvalifisering"]);
+        assert!(facts.data_categories[0].special);
+        assert!(!facts.data_categories[1].special);
+        assert_eq!(facts.data_subjects, vec!["Deltakere"]);
+        assert_eq!(facts.security_measures, vec!["Tilgangsstyring"]);
+        assert_eq!(facts.locations[0].country, "Norge");
+        assert!(
+            missing_elements(&facts).is_empty(),
+            "{:?}",
+            missing_elements(&facts)
         );
     }
 }

@@ -98,6 +98,9 @@ pub struct AgreementFacts {
     pub controller: PartyFact,
     pub processor: PartyFact,
     pub systems: Vec<SystemFact>,
+    /// The subject matter as the controller states it (beside or instead of systems).
+    #[serde(default)]
+    pub subject_matter: String,
     /// From the processing activities on the covered systems.
     pub purposes: Vec<String>,
     pub nature: String,
@@ -271,7 +274,7 @@ pub fn missing_elements(f: &AgreementFacts) -> Vec<Element> {
             Element::Parties => [&f.controller, &f.processor]
                 .iter()
                 .any(|p| blank(&p.name) || (blank(&p.org_number) && blank(&p.municipality_number))),
-            Element::SubjectMatter => f.systems.is_empty(),
+            Element::SubjectMatter => f.systems.is_empty() && blank(&f.subject_matter),
             Element::Duration => f.start_date.is_none(),
             Element::Nature => blank(&f.nature),
             Element::Purpose => f.purposes.is_empty(),
@@ -322,6 +325,7 @@ pub(crate) mod tests {
                 product: "PRODUKT-7".into(),
                 version: "VERSJON-8".into(),
             }],
+            subject_matter: "GJENSTAND-27".into(),
             purposes: vec!["FORMAL-9".into()],
             nature: "ART-10".into(),
             data_categories: vec![
@@ -403,7 +407,13 @@ pub(crate) mod tests {
                 Box::new(|f| f.processor.org_number.clear()),
             ),
             (Element::Parties, Box::new(|f| f.controller.name.clear())),
-            (Element::SubjectMatter, Box::new(|f| f.systems.clear())),
+            (
+                Element::SubjectMatter,
+                Box::new(|f| {
+                    f.systems.clear();
+                    f.subject_matter.clear();
+                }),
+            ),
             (Element::Duration, Box::new(|f| f.start_date = None)),
             (Element::Nature, Box::new(|f| f.nature = "  ".into())),
             (Element::Purpose, Box::new(|f| f.purposes.clear())),
@@ -452,6 +462,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_stated_subject_matter_stands_in_for_systems_and_either_is_enough() {
+        let mut f = complete();
+        f.systems.clear();
+        assert!(missing_elements(&f).is_empty());
+        f.subject_matter = "  ".into();
+        assert_eq!(missing_elements(&f), vec![Element::SubjectMatter]);
+        f = complete();
+        f.subject_matter.clear();
+        assert!(missing_elements(&f).is_empty());
+    }
+
+    #[test]
     fn specific_authorisation_needs_no_notice_period() {
         let mut f = complete();
         f.authorisation = Authorisation::Specific;
@@ -465,6 +487,7 @@ pub(crate) mod tests {
         f.controller = party("", "", "");
         f.processor = party("", "", "");
         f.systems.clear();
+        f.subject_matter.clear();
         f.start_date = None;
         f.nature.clear();
         f.purposes.clear();

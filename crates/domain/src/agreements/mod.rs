@@ -3,6 +3,7 @@
 //! lifecycle from draft to active and beyond.
 
 pub mod assemble;
+pub mod campaign;
 pub mod document;
 pub mod facts;
 pub mod lifecycle;

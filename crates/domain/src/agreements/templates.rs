@@ -77,7 +77,7 @@ mod tests {
     use crate::agreements::terms::{Authorisation, EndOfContract};
 
     /// Every value of the facts, as the reader sees it.
-    const MARKERS: [&str; 28] = [
+    const MARKERS: [&str; 29] = [
         "TITTEL-1",
         "KONTROLLOR-2",
         "974760673",
@@ -106,6 +106,7 @@ mod tests {
         "TILTAK-21",
         "REVISJON-22",
         "TILSYN-25",
+        "GJENSTAND-27",
     ];
 
     #[test]

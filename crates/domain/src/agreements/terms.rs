@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::OrganizationId;
 use crate::problem::FieldError;
-use crate::register::{Errors, text};
+use crate::register::{Errors, text, text_list};
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_TEXT: usize = 4000;
@@ -82,6 +82,88 @@ pub enum EndOfContract {
     ReturnThenDelete,
 }
 
+pub const MAX_STATED_ITEMS: usize = 50;
+
+/// A category of personal data stated by the controller, with its GDPR flags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatedCategory {
+    pub label: String,
+    /// A special category (Art. 9).
+    #[serde(default)]
+    pub special: bool,
+    /// Criminal convictions and offences (Art. 10).
+    #[serde(default)]
+    pub criminal: bool,
+}
+
+/// What the processing is about, stated by the controller where the register does not
+/// hold it: an authority's task carried out by the municipalities, say. Added to what the
+/// register gives (the systems' activities and products).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatedScope {
+    /// The subject matter in a sentence or two, e.g. "Kvalifisering av nyankomne
+    /// innvandrere (introduksjonsprogrammet)".
+    #[serde(default)]
+    pub subject_matter: String,
+    #[serde(default)]
+    pub purposes: Vec<String>,
+    #[serde(default)]
+    pub data_categories: Vec<StatedCategory>,
+    #[serde(default)]
+    pub data_subjects: Vec<String>,
+    #[serde(default)]
+    pub security_measures: Vec<String>,
+    /// Countries where the data is processed (stored or accessed).
+    #[serde(default)]
+    pub locations: Vec<String>,
+}
+
+fn check_scope(e: &mut Errors, scope: &StatedScope) -> StatedScope {
+    let list = |e: &mut Errors, field: &str, values: &[String]| {
+        text_list(
+            e,
+            &format!("scope.{field}"),
+            values,
+            MAX_STATED_ITEMS,
+            MAX_SHORT,
+        )
+    };
+    if scope.data_categories.len() > MAX_STATED_ITEMS {
+        e.add("scope.data_categories", "too_many");
+    }
+    let mut data_categories: Vec<StatedCategory> = Vec::new();
+    for (i, c) in scope
+        .data_categories
+        .iter()
+        .take(MAX_STATED_ITEMS)
+        .enumerate()
+    {
+        let field = format!("scope.data_categories[{i}].label");
+        if let Some(label) = text(e, &field, &c.label, true, MAX_SHORT)
+            && !data_categories.iter().any(|d| d.label == label)
+        {
+            data_categories.push(StatedCategory { label, ..c.clone() });
+        }
+    }
+    StatedScope {
+        subject_matter: text(
+            e,
+            "scope.subject_matter",
+            &scope.subject_matter,
+            false,
+            MAX_TEXT,
+        )
+        .unwrap_or_default(),
+        purposes: list(e, "purposes", &scope.purposes),
+        data_categories,
+        data_subjects: list(e, "data_subjects", &scope.data_subjects),
+        security_measures: list(e, "security_measures", &scope.security_measures),
+        locations: list(e, "locations", &scope.locations),
+    }
+}
+
 /// The drafter's input when creating or changing an agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -138,6 +220,9 @@ pub struct AgreementTerms {
     /// What changed, for the version's change log.
     #[serde(default)]
     pub change_note: String,
+    /// What the processing is about where the register does not say (optional).
+    #[serde(default)]
+    pub scope: StatedScope,
 }
 
 impl AgreementTerms {
@@ -215,6 +300,7 @@ pub fn check_terms(
         processor_contact: short(&mut e, "processor_contact", &terms.processor_contact),
         processor_address: short(&mut e, "processor_address", &terms.processor_address),
         change_note: short(&mut e, "change_note", &terms.change_note),
+        scope: check_scope(&mut e, &terms.scope),
     };
     e.finish(checked)
 }
@@ -245,6 +331,7 @@ pub(crate) mod tests {
             processor_contact: "avtaler@example.org".into(),
             processor_address: "Fjordgata 1, 5003 Bergen".into(),
             change_note: String::new(),
+            scope: StatedScope::default(),
         }
     }
 

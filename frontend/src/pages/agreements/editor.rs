@@ -45,6 +45,7 @@ pub(crate) fn blank_terms() -> AgreementTerms {
         processor_contact: String::new(),
         processor_address: String::new(),
         change_note: String::new(),
+        scope: Default::default(),
     }
 }
 
@@ -111,6 +112,9 @@ pub(crate) fn TermsForm(
     let i18n = use_i18n();
     let session = use_session();
     let t = initial;
+    // What the controller stated about the processing is kept as it was (the API sets it;
+    // this form does not edit it yet).
+    let scope = StoredValue::new(t.scope.clone());
     let title = RwSignal::new(t.title.clone());
     let template = RwSignal::new(t.template.clone());
     let processor = RwSignal::new(if t.processor_id.into_uuid().is_nil() {
@@ -264,6 +268,7 @@ pub(crate) fn TermsForm(
             processor_contact: p_contact.get_untracked(),
             processor_address: p_address.get_untracked(),
             change_note: note.get_untracked(),
+            scope: scope.get_value(),
         });
     };
 
