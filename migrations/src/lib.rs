@@ -20,6 +20,7 @@ mod m20261130_000014_local_terms;
 mod m20261130_000015_usage_sharing;
 mod m20261201_000016_agreements;
 mod m20261201_000017_agreement_notices;
+mod m20261201_000018_campaigns;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000015_usage_sharing::Migration),
             Box::new(m20261201_000016_agreements::Migration),
             Box::new(m20261201_000017_agreement_notices::Migration),
+            Box::new(m20261201_000018_campaigns::Migration),
         ]
     }
 }

@@ -77,6 +77,10 @@ fn base() -> openapi::OpenApi {
             "agreements",
             "Data processing agreements (Art. 28): drafted from templates with the register's facts, signed by both parties after a fresh second factor, sealed, versioned and verifiable.",
         ),
+        tag(
+            "campaigns",
+            "One agreement sent to many organisations with one deadline, and who has opened, signed or is overdue.",
+        ),
     ]);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

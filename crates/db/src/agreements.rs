@@ -70,6 +70,10 @@ pub async fn create(
         sent_at: Set(None),
         activated_at: Set(None),
         ended_at: Set(None),
+        campaign_id: Set(None),
+        opened_at: Set(None),
+        reminded_at: Set(None),
+        reminders: Set(0),
     };
     let row = a::Entity::insert(row).exec_with_returning(db).await?;
     add_version(db, id, 1, version, now).await?;

@@ -9,6 +9,7 @@ pub mod activities;
 pub mod agreements;
 pub mod api_clients;
 pub mod audit;
+pub mod campaigns;
 pub mod connection;
 pub mod entities;
 pub mod identity;

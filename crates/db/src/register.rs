@@ -44,7 +44,7 @@ pub(crate) fn after<C: ColumnTrait>(sort_col: C, id_col: C, after: NameCursor) -
         )
 }
 
-pub(crate) async fn org_names(
+pub async fn org_names(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = Uuid>,
 ) -> Result<std::collections::HashMap<Uuid, String>, DbError> {

@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod agreements;
+pub mod calendar;
 pub mod email;
 pub mod ids;
 pub mod organization;

@@ -20,6 +20,7 @@ use vern_domain::access::Permission;
 use vern_domain::access::audit::AuditDraft;
 use vern_domain::access::auth::{StrongAuth, is_fresh};
 use vern_domain::agreements::assemble::{Sources, assemble};
+use vern_domain::agreements::campaign::AgreementCampaign;
 use vern_domain::agreements::document::{diff, document_matches, render, sha256_hex};
 use vern_domain::agreements::facts::{AgreementFacts, ChangeFact, ContactFact, PartyFact};
 use vern_domain::agreements::lifecycle::{
@@ -265,6 +266,16 @@ async fn view(state: &AppState, row: &AgreementRow) -> Result<Agreement, ApiErro
     let (controller, processor) = vern_db::agreements::parties(db, row).await?;
     let rows = vern_db::agreements::signature_rows(db, row.id, Some(row.current_version)).await?;
     let terms = vern_db::agreements::terms_of(row)?;
+    let campaign = match row.campaign_id {
+        Some(id) => vern_db::campaigns::find(db, id)
+            .await?
+            .map(|c| AgreementCampaign {
+                id: c.id,
+                deadline: c.deadline,
+                reminded_at: row.reminded_at,
+            }),
+        None => None,
+    };
     Ok(Agreement {
         id: row.id,
         title: row.title.clone(),
@@ -286,6 +297,8 @@ async fn view(state: &AppState, row: &AgreementRow) -> Result<Agreement, ApiErro
         sent_at: row.sent_at,
         activated_at: row.activated_at,
         ended_at: row.ended_at,
+        opened_at: row.opened_at,
+        campaign,
     })
 }
 
@@ -299,7 +312,7 @@ async fn respond(state: &AppState, id: Uuid) -> Result<HttpResponse, ApiError> {
 }
 
 /// The same event in each party's audit log.
-async fn log_parties(
+pub(crate) async fn log_parties(
     txn: &vern_db::DatabaseTransaction,
     caller: &Caller,
     req: &HttpRequest,
@@ -492,9 +505,7 @@ pub(crate) async fn draft(
     mut event: AuditDraft,
 ) -> Result<AgreementRow, ApiError> {
     let now = Utc::now();
-    let log = change_log(&[], 1, &terms.change_note, now.date_naive());
-    let facts = gather(database, controller, terms, &log).await?;
-    let text = document(terms, &facts)?;
+    let (facts, text) = first_version(database, controller, terms, now).await?;
     let txn = vern_db::connection::begin_write(database).await?;
     let row = vern_db::agreements::create(
         &txn,
@@ -516,6 +527,19 @@ pub(crate) async fn draft(
     Ok(row)
 }
 
+/// The facts and text of a new agreement's first version.
+pub(crate) async fn first_version(
+    database: &vern_db::Database,
+    controller: OrganizationId,
+    terms: &AgreementTerms,
+    now: chrono::DateTime<Utc>,
+) -> Result<(AgreementFacts, String), ApiError> {
+    let log = change_log(&[], 1, &terms.change_note, now.date_naive());
+    let facts = gather(database, controller, terms, &log).await?;
+    let text = document(terms, &facts)?;
+    Ok((facts, text))
+}
+
 /// One agreement, as either party sees it.
 #[utoipa::path(
     tag = "agreements",
@@ -535,9 +559,21 @@ pub(crate) async fn draft(
 pub async fn get_agreement(
     caller: Caller,
     state: web::Data<AppState>,
+    req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (row, _, _) = load(&state, &caller, id.into_inner(), Permission::ReadAgreements).await?;
+    let (mut row, side, org) =
+        load(&state, &caller, id.into_inner(), Permission::ReadAgreements).await?;
+    if side == Side::Processor && row.opened_at.is_none() {
+        // The first look from the processor's side: the sender's campaign shows it.
+        let now = Utc::now();
+        let txn = vern_db::connection::begin_write(&state.db).await?;
+        if vern_db::campaigns::mark_opened(&txn, row.id, now).await? {
+            log_parties(&txn, &caller, &req, &[org], "agreement.opened", row.id, now).await?;
+        }
+        txn.commit().await.map_err(DbError::from)?;
+        row.opened_at = Some(now);
+    }
     let agreement = view(&state, &row).await?;
     Ok(with_etag(HttpResponse::Ok().json(agreement), row.revision))
 }

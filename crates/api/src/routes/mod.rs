@@ -6,6 +6,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod campaigns;
 pub mod common;
 pub mod comparison;
 pub mod health;
@@ -63,4 +64,5 @@ fn v1(cfg: &mut ServiceConfig) {
     usage::mount(cfg);
     step_up::mount(cfg);
     agreements::mount(cfg);
+    campaigns::mount(cfg);
 }

@@ -13,12 +13,12 @@ use vern_domain::access::Role;
 use crate::auth::{TestUser, create_user, log_in};
 use crate::helpers::{TestApp, assert_problem, etag, spawn_demo_app};
 
-struct Person {
-    user: TestUser,
-    token: String,
+pub(crate) struct Person {
+    pub(crate) user: TestUser,
+    pub(crate) token: String,
 }
 
-async fn person(app: &TestApp, email: &str, org: OrganizationId, role: Role) -> Person {
+pub(crate) async fn person(app: &TestApp, email: &str, org: OrganizationId, role: Role) -> Person {
     let user = create_user(app, email, &[(org, role)], true).await;
     let token = log_in(app, &user).await.access;
     Person { user, token }
@@ -72,7 +72,7 @@ async fn age_strong_auth(app: &TestApp, user: &TestUser) {
 
 /// A TOTP step-up for a user who logged in moments ago (the login's code may not be used
 /// twice, so the stored last step is moved back as if a minute had passed).
-async fn step_up(app: &TestApp, person: &Person) {
+pub(crate) async fn step_up(app: &TestApp, person: &Person) {
     let now = u64::try_from(Utc::now().timestamp()).unwrap();
     vern_db::identity::set_totp_last_step(&app.db.conn, person.user.id, (now / 30) as i64 - 2)
         .await

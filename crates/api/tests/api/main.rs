@@ -8,6 +8,7 @@ mod agreements;
 mod api_clients;
 mod audit;
 mod auth;
+mod campaigns;
 mod errors;
 mod health;
 mod helpers;

@@ -25,6 +25,13 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub activated_at: Option<DateTimeUtc>,
     pub ended_at: Option<DateTimeUtc>,
+    /// The campaign that sent it, if any.
+    pub campaign_id: Option<Uuid>,
+    /// When someone at the processor first opened it.
+    pub opened_at: Option<DateTimeUtc>,
+    /// When the controller last reminded the processor, and how often it has.
+    pub reminded_at: Option<DateTimeUtc>,
+    pub reminders: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ pub mod agreement_version;
 pub mod api_client;
 pub mod audit_chain;
 pub mod audit_event;
+pub mod campaign;
 pub mod invitation;
 pub mod local_term;
 pub mod login_throttle;

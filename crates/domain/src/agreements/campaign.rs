@@ -3,11 +3,14 @@
 //! opened, in review, signed, overdue. Each recipient gets an agreement of its own, drafted
 //! from the same terms and the register's facts about that recipient.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::AgreementStatus;
 use super::terms::{AgreementTerms, Authorisation, EndOfContract, StatedScope, check_terms};
+use uuid::Uuid;
+
+use super::view::AgreementParty;
 use crate::OrganizationId;
 use crate::problem::FieldError;
 use crate::register::Errors;
@@ -265,11 +268,83 @@ impl CampaignCounts {
     }
 }
 
+/// A campaign as its sender sees it, with where its recipients stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Campaign {
+    pub id: Uuid,
+    /// The sender (the controller of every agreement in it).
+    pub organization: AgreementParty,
+    pub title: String,
+    pub deadline: NaiveDate,
+    pub template: String,
+    pub counts: CampaignCounts,
+    pub created_at: DateTime<Utc>,
+    pub terms: CampaignTerms,
+}
+
+/// A campaign in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignSummary {
+    pub id: Uuid,
+    pub title: String,
+    pub deadline: NaiveDate,
+    pub counts: CampaignCounts,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignPage {
+    pub items: Vec<CampaignSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// One recipient of a campaign and its agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignRecipient {
+    pub organization: AgreementParty,
+    pub agreement_id: Uuid,
+    pub agreement_status: AgreementStatus,
+    pub state: RecipientState,
+    /// When someone at the recipient first opened the agreement.
+    pub opened_at: Option<DateTime<Utc>>,
+    /// When the recipient signed.
+    pub signed_at: Option<DateTime<Utc>>,
+    pub reminded_at: Option<DateTime<Utc>>,
+    pub reminders: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignRecipientPage {
+    pub items: Vec<CampaignRecipient>,
+    pub next_cursor: Option<String>,
+}
+
+/// What a reminder round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReminderRound {
+    /// Recipients reminded: those that had not signed.
+    pub reminded: u32,
+}
+
+/// The campaign an agreement came from, as its recipient sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgreementCampaign {
+    pub id: Uuid,
+    pub deadline: NaiveDate,
+    pub reminded_at: Option<DateTime<Utc>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use uuid::Uuid;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

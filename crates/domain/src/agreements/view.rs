@@ -102,6 +102,10 @@ pub struct Agreement {
     pub sent_at: Option<DateTime<Utc>>,
     pub activated_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// When someone at the processor first opened it.
+    pub opened_at: Option<DateTime<Utc>>,
+    /// The campaign it came with, and its deadline.
+    pub campaign: Option<super::campaign::AgreementCampaign>,
 }
 
 /// One version of the text.
