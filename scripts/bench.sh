@@ -76,6 +76,41 @@ PY
 )
 auth="Authorization: Bearer $token"
 
+# A campaign from the demo directorate to every municipality (its demo integration drafts).
+log "starting a campaign to every municipality"
+read -r campaign campaign_ms directorate_token < <(python3 - "$data/demo-credentials.json" "$port" <<'PY'
+import http.client, json, sys, time, urllib.parse, datetime
+creds = json.load(open(sys.argv[1]))
+client = next(c for c in creds["api_clients"] if c["organization_name"].startswith("Direktoratet"))
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[2]), timeout=300)
+form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": client["client_id"],
+                               "client_secret": client["client_secret"]})
+conn.request("POST", "/api/v1/auth/token", form, {"Content-Type": "application/x-www-form-urlencoded"})
+token = json.loads(conn.getresponse().read())["access_token"]
+auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+conn.request("GET", "/api/v1/organizations?kind=municipality&limit=500")
+municipalities = [o["id"] for o in json.loads(conn.getresponse().read())["items"]]
+deadline = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+body = json.dumps({"deadline": deadline, "recipient_ids": municipalities, "terms": {
+    "title": "Databehandleravtale for introduksjonsprogrammet", "template": "state-nb",
+    "nature": "Registrering og oppfølging av deltakere", "start_date": "2027-01-01",
+    "authorisation": "specific", "breach_notice_hours": 24, "end_of_contract": "return",
+    "audit_procedure": "Årlig egenrapportering", "controller_contact": "personvern@example.org",
+    "processor_contact": "Kommunens personvernombud",
+    "scope": {"subject_matter": "Introduksjonsprogrammet", "purposes": ["Kvalifisering"],
+              "data_categories": [{"label": "Navn og kontaktinformasjon"}],
+              "data_subjects": ["Deltakere"], "security_measures": ["Tilgangsstyring"],
+              "locations": ["Norge"]}}})
+started = time.monotonic()
+conn.request("POST", f"/api/v1/organizations/{client['organization_id']}/campaigns", body, auth)
+response = conn.getresponse()
+campaign = json.loads(response.read())
+assert response.status == 201, (response.status, campaign)
+print(campaign["id"], round((time.monotonic() - started) * 1000), token)
+PY
+)
+log "campaign to every municipality started in ${campaign_ms} ms"
+
 log "bare handler (ceiling), ${seconds}s at $conns connections"
 run bare /__bench/bare
 log "GET /api/health"
@@ -101,17 +136,23 @@ log "GET /api/v1/agreements/{id} (with its missing elements), 4 connections"
 run agreement "/api/v1/agreements/$agreement" "$auth" 4
 log "GET /api/v1/agreements/{id}/document.pdf, 4 connections"
 run agreement_pdf "/api/v1/agreements/$agreement/document.pdf" "$auth" 4
+log "GET /api/v1/campaigns/{id} (counts over every municipality), 4 connections"
+run campaign "/api/v1/campaigns/$campaign" "Authorization: Bearer $directorate_token" 4
+log "GET …/campaigns/{id}/recipients?limit=50, 4 connections"
+run campaign_recipients "/api/v1/campaigns/$campaign/recipients?limit=50" "Authorization: Bearer $directorate_token" 4
 rss_peak=$(rss_kb)
 
 python3 - "$out/results.json" "$seconds" "$conns" "$cold_ms" "$rss_idle" "$rss_peak" \
   "${results[bare]}" "${results[health]}" "${results[organizations]}" \
   "${results[systems]}" "${results[systems_csv]}" "${results[record]}" "${results[record_xlsx]}" \
   "${results[compare]}" "${results[templates]}" "${results[agreements]}" "${results[agreement]}" \
-  "${results[agreement_pdf]}" <<'PY'
+  "${results[agreement_pdf]}" "${results[campaign]}" "${results[campaign_recipients]}" \
+  "$campaign_ms" <<'PY'
 import json, sys
 path, seconds, conns, cold, idle, peak = sys.argv[1:7]
 names = ["bare", "health", "organizations", "systems", "systems_csv", "record", "record_xlsx",
-         "compare", "templates", "agreements", "agreement", "agreement_pdf"]
+         "compare", "templates", "agreements", "agreement", "agreement_pdf", "campaign",
+         "campaign_recipients"]
 labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
           "organizations": "GET /api/v1/organizations?limit=50",
           "systems": "GET …/systems?limit=50 (of 600)",
@@ -122,7 +163,9 @@ labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
           "templates": "GET …/activity-templates?limit=50",
           "agreements": "GET …/agreements?limit=50",
           "agreement": "GET /agreements/{id}, 4 conns",
-          "agreement_pdf": "GET /agreements/{id}/document.pdf, 4 conns"}
+          "agreement_pdf": "GET /agreements/{id}/document.pdf, 4 conns",
+          "campaign": "GET /campaigns/{id} (357 recipients), 4 conns",
+          "campaign_recipients": "GET /campaigns/{id}/recipients?limit=50, 4 conns"}
 res = {n: json.loads(s) for n, s in zip(names, sys.argv[7:7 + len(names)])}
 ceiling = res["bare"]["rps"]
 print(f"\n{'endpoint':<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'of bare':>8}")
@@ -130,10 +173,13 @@ for n in names:
     r = res[n]
     r["share_of_bare"] = round(r["rps"] / ceiling, 4) if ceiling else None
     print(f"{labels[n]:<40} {r['rps']:>10.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7} {r['share_of_bare']*100:>7.1f}%")
-print(f"\ncold start to first answer (migrations + demo seed): {cold} ms")
+campaign_ms = int(sys.argv[7 + len(names)])
+print(f"\ncampaign to every municipality (357 agreements drafted, sent, audited): {campaign_ms} ms")
+print(f"cold start to first answer (migrations + demo seed): {cold} ms")
 print(f"server RSS: {int(idle)//1024} MB idle, {int(peak)//1024} MB after load")
 json.dump({"seconds": int(seconds), "connections": int(conns), "cold_start_ms": int(cold),
            "rss_idle_kb": int(idle), "rss_after_load_kb": int(peak),
+           "campaign_create_ms": campaign_ms,
            "endpoints": {n: dict(res[n], label=labels[n]) for n in names}},
           open(path, "w"), indent=2)
 print(f"results: {path}")

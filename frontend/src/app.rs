@@ -13,7 +13,9 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::pages::admin::{
     ApiClientsPage, AuditLogPage, MembersPage, RoleRequestsPage, SettingsPage,
 };
-use crate::pages::agreements::{AgreementPage, AgreementsPage, NewAgreementPage};
+use crate::pages::agreements::{
+    AgreementPage, AgreementsPage, CampaignPage, CampaignsPage, NewAgreementPage, NewCampaignPage,
+};
 use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
@@ -57,6 +59,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/agreements") view=AgreementsPage/>
                     <Route path=path!("/organizations/:id/agreements/new") view=NewAgreementPage/>
                     <Route path=path!("/agreements/:aid") view=AgreementPage/>
+                    <Route path=path!("/organizations/:id/campaigns") view=CampaignsPage/>
+                    <Route path=path!("/organizations/:id/campaigns/new") view=NewCampaignPage/>
+                    <Route path=path!("/campaigns/:cid") view=CampaignPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

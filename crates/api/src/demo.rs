@@ -78,7 +78,7 @@ fn demo_client_scopes(kind: vern_domain::OrgKind) -> Vec<Permission> {
             Permission::ReadIncidents,
         ],
         OrgKind::Vendor => vec![Permission::EditProducts, Permission::ReadAgreements],
-        OrgKind::Authority => vec![Permission::ReadAgreements],
+        OrgKind::Authority => vec![Permission::ReadAgreements, Permission::DraftAgreements],
         OrgKind::Platform => Vec::new(),
     }
 }

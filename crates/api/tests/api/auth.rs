@@ -500,7 +500,7 @@ async fn demo_users_log_in_from_the_credentials_file() {
         .join("demo-credentials.json");
     let creds: vern_api::demo::DemoCredentials =
         serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    assert_eq!(creds.users.len(), 7 + 2 + 3 + 2 + 1);
+    assert_eq!(creds.users.len(), 7 + 2 + 3 + 3 + 1);
     assert!(
         creds
             .users

@@ -150,3 +150,77 @@ agreement-notice-status-open = awaiting an answer
 agreement-notice-status-accepted = accepted
 agreement-notice-status-objected = objected
 field-reason = Reasons
+
+## Campaigns: one agreement to many organisations with one deadline.
+
+agreements-campaigns = Campaigns
+campaigns-title = Campaigns
+campaigns-intro = Send the same agreement to many organisations with one deadline, and follow who has opened, signed or is overdue.
+campaigns-new = New campaign
+campaigns-none = No campaigns yet.
+campaigns-col-title = Campaign
+campaigns-col-deadline = Deadline
+campaigns-col-signed = Signed
+campaigns-col-overdue = Overdue
+campaigns-col-progress = Progress
+campaign-state-not-opened = Not opened
+campaign-state-in-review = In review
+campaign-state-signed = Signed
+campaign-state-overdue = Overdue
+campaign-state-withdrawn = Withdrawn
+campaign-total = Total
+campaign-new-title = New campaign
+campaign-new-intro = Each recipient gets an agreement of its own as processor, filled in with what the register holds about it and sent for signature at once. Nothing is sent until the agreement is complete for every recipient.
+campaign-field-deadline = Deadline for signing
+campaign-recipients = Recipients
+campaign-chosen = { $count ->
+    [0] No recipients chosen.
+    [one] One recipient chosen.
+   *[other] { $count } recipients chosen.
+}
+campaign-recipient-kind = Kind of recipient
+campaign-recipient-search = Search by name
+campaign-all-municipalities = Choose every municipality
+campaign-chosen-list = Show the chosen recipients
+campaign-remove = Remove
+campaign-scope = What the processing is about
+campaign-scope-intro = What the recipients will do on your behalf: subject matter, purposes, types of data, data subjects, security measures and where the data is processed.
+campaign-field-subject = Subject matter
+campaign-field-purposes = Purposes
+campaign-one-per-line = One per line.
+campaign-field-categories = Types of personal data
+campaign-field-special = Special categories (Art. 9)
+campaign-field-subjects = Categories of data subjects
+campaign-field-measures = Security measures
+campaign-field-countries = Countries where the data is processed
+campaign-terms = Terms
+campaign-field-processor-contact = The recipients' contact point (the same words for all)
+campaign-send = Send to every recipient
+campaign-sending = Sending …
+campaign-title = Campaign
+campaign-summary = Deadline { $deadline }. { $signed } of { $total } have signed.
+campaign-progress = Where the recipients stand
+campaign-remind = Remind those who have not signed
+campaign-reminded = { $count ->
+    [0] Everyone has signed; no reminder sent.
+    [one] Reminder sent to one recipient.
+   *[other] Reminder sent to { $count } recipients.
+}
+campaign-filter = Filter recipients
+campaign-state = State
+campaign-no-recipients = No recipients to show.
+campaign-col-organisation = Organisation
+campaign-col-agreement = Agreement status
+campaign-col-opened = Opened
+campaign-col-signed = Signed
+campaign-col-reminded = Reminded
+agreement-campaign-deadline = To be signed by { $date }.
+agreement-campaign-reminded = Reminder received { $date }.
+field-deadline = Deadline
+field-recipient-ids = Recipient
+field-terms = Terms
+field-scope = The processing
+field-label = Label
+field-error-not-in-future = must be after today
+field-error-too-far = cannot be more than a year ahead
+field-error-is-sender = cannot be the sender itself

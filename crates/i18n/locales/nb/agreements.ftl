@@ -150,3 +150,77 @@ agreement-notice-status-open = venter på svar
 agreement-notice-status-accepted = godtatt
 agreement-notice-status-objected = protestert
 field-reason = Begrunnelse
+
+## Campaigns: one agreement to many organisations with one deadline.
+
+agreements-campaigns = Kampanjer
+campaigns-title = Kampanjer
+campaigns-intro = Send samme avtale til mange organisasjoner med én frist, og følg med på hvem som har åpnet, signert eller er forsinket.
+campaigns-new = Ny kampanje
+campaigns-none = Ingen kampanjer ennå.
+campaigns-col-title = Kampanje
+campaigns-col-deadline = Frist
+campaigns-col-signed = Signert
+campaigns-col-overdue = Forsinket
+campaigns-col-progress = Framdrift
+campaign-state-not-opened = Ikke åpnet
+campaign-state-in-review = Til vurdering
+campaign-state-signed = Signert
+campaign-state-overdue = Forsinket
+campaign-state-withdrawn = Trukket tilbake
+campaign-total = Totalt
+campaign-new-title = Ny kampanje
+campaign-new-intro = Hver mottaker får sin egen avtale som databehandler, fylt ut med registerets opplysninger om mottakeren og sendt til signering med én gang. Ingenting sendes før avtalen er komplett for alle mottakerne.
+campaign-field-deadline = Frist for signering
+campaign-recipients = Mottakere
+campaign-chosen = { $count ->
+    [0] Ingen mottakere valgt.
+    [one] Én mottaker valgt.
+   *[other] { $count } mottakere valgt.
+}
+campaign-recipient-kind = Type mottaker
+campaign-recipient-search = Søk etter navn
+campaign-all-municipalities = Velg alle kommuner
+campaign-chosen-list = Vis valgte mottakere
+campaign-remove = Fjern
+campaign-scope = Hva behandlingen gjelder
+campaign-scope-intro = Det mottakerne skal gjøre på deres vegne: gjenstand, formål, typer opplysninger, registrerte, sikkerhetstiltak og hvor opplysningene behandles.
+campaign-field-subject = Behandlingens gjenstand
+campaign-field-purposes = Formål
+campaign-one-per-line = Én per linje.
+campaign-field-categories = Typer personopplysninger
+campaign-field-special = Særlige kategorier (art. 9)
+campaign-field-subjects = Kategorier av registrerte
+campaign-field-measures = Sikkerhetstiltak
+campaign-field-countries = Land der opplysningene behandles
+campaign-terms = Vilkår
+campaign-field-processor-contact = Kontaktpunkt hos mottakerne (samme tekst for alle)
+campaign-send = Send til alle mottakerne
+campaign-sending = Sender …
+campaign-title = Kampanje
+campaign-summary = Frist { $deadline }. { $signed } av { $total } har signert.
+campaign-progress = Status for mottakerne
+campaign-remind = Send påminnelse til dem som ikke har signert
+campaign-reminded = { $count ->
+    [0] Alle har signert; ingen påminnelse sendt.
+    [one] Påminnelse sendt til én mottaker.
+   *[other] Påminnelse sendt til { $count } mottakere.
+}
+campaign-filter = Filtrer mottakere
+campaign-state = Status
+campaign-no-recipients = Ingen mottakere å vise.
+campaign-col-organisation = Organisasjon
+campaign-col-agreement = Avtalens status
+campaign-col-opened = Åpnet
+campaign-col-signed = Signert
+campaign-col-reminded = Påminnet
+agreement-campaign-deadline = Signeres innen { $date }.
+agreement-campaign-reminded = Påminnelse mottatt { $date }.
+field-deadline = Frist
+field-recipient-ids = Mottaker
+field-terms = Vilkår
+field-scope = Behandlingen
+field-label = Betegnelse
+field-error-not-in-future = må være etter i dag
+field-error-too-far = kan ikke være mer enn ett år fram i tid
+field-error-is-sender = kan ikke være avsenderen selv

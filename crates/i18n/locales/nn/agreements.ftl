@@ -150,3 +150,77 @@ agreement-notice-status-open = ventar på svar
 agreement-notice-status-accepted = godteken
 agreement-notice-status-objected = protestert
 field-reason = Grunngiving
+
+## Campaigns: one agreement to many organisations with one deadline.
+
+agreements-campaigns = Kampanjar
+campaigns-title = Kampanjar
+campaigns-intro = Send same avtale til mange organisasjonar med éi frist, og følg med på kven som har opna, signert eller er forseinka.
+campaigns-new = Ny kampanje
+campaigns-none = Ingen kampanjar enno.
+campaigns-col-title = Kampanje
+campaigns-col-deadline = Frist
+campaigns-col-signed = Signert
+campaigns-col-overdue = Forseinka
+campaigns-col-progress = Framdrift
+campaign-state-not-opened = Ikkje opna
+campaign-state-in-review = Til vurdering
+campaign-state-signed = Signert
+campaign-state-overdue = Forseinka
+campaign-state-withdrawn = Trekt tilbake
+campaign-total = Totalt
+campaign-new-title = Ny kampanje
+campaign-new-intro = Kvar mottakar får si eiga avtale som databehandlar, fylt ut med opplysningane registeret har om mottakaren og send til signering med ein gong. Ingenting blir sendt før avtalen er komplett for alle mottakarane.
+campaign-field-deadline = Frist for signering
+campaign-recipients = Mottakarar
+campaign-chosen = { $count ->
+    [0] Ingen mottakarar valde.
+    [one] Éin mottakar vald.
+   *[other] { $count } mottakarar valde.
+}
+campaign-recipient-kind = Type mottakar
+campaign-recipient-search = Søk etter namn
+campaign-all-municipalities = Vel alle kommunar
+campaign-chosen-list = Vis valde mottakarar
+campaign-remove = Fjern
+campaign-scope = Kva behandlinga gjeld
+campaign-scope-intro = Det mottakarane skal gjere på dykkar vegner: gjenstand, formål, typar opplysningar, registrerte, tryggingstiltak og kvar opplysningane blir behandla.
+campaign-field-subject = Gjenstanden for behandlinga
+campaign-field-purposes = Formål
+campaign-one-per-line = Éin per linje.
+campaign-field-categories = Typar personopplysningar
+campaign-field-special = Særlege kategoriar (art. 9)
+campaign-field-subjects = Kategoriar av registrerte
+campaign-field-measures = Tryggingstiltak
+campaign-field-countries = Land der opplysningane blir behandla
+campaign-terms = Vilkår
+campaign-field-processor-contact = Kontaktpunkt hos mottakarane (same tekst for alle)
+campaign-send = Send til alle mottakarane
+campaign-sending = Sender …
+campaign-title = Kampanje
+campaign-summary = Frist { $deadline }. { $signed } av { $total } har signert.
+campaign-progress = Status for mottakarane
+campaign-remind = Send påminning til dei som ikkje har signert
+campaign-reminded = { $count ->
+    [0] Alle har signert; inga påminning send.
+    [one] Påminning send til éin mottakar.
+   *[other] Påminning send til { $count } mottakarar.
+}
+campaign-filter = Filtrer mottakarar
+campaign-state = Status
+campaign-no-recipients = Ingen mottakarar å vise.
+campaign-col-organisation = Organisasjon
+campaign-col-agreement = Status for avtalen
+campaign-col-opened = Opna
+campaign-col-signed = Signert
+campaign-col-reminded = Påminna
+agreement-campaign-deadline = Skal signerast innan { $date }.
+agreement-campaign-reminded = Påminning motteken { $date }.
+field-deadline = Frist
+field-recipient-ids = Mottakar
+field-terms = Vilkår
+field-scope = Behandlinga
+field-label = Nemning
+field-error-not-in-future = må vere etter i dag
+field-error-too-far = kan ikkje vere meir enn eitt år fram i tid
+field-error-is-sender = kan ikkje vere avsendaren sjølv

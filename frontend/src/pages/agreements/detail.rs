@@ -324,6 +324,16 @@ pub fn AgreementPage() -> impl IntoView {
                     let missing = a.missing_elements.clone();
                     view! {
                         <h1 class="ds-heading" data-size="lg">{a.title.clone()}</h1>
+                        {a.campaign.clone().filter(|_| matches!(a.status, AgreementStatus::Sent | AgreementStatus::PartiallySigned)).map(|c| {
+                            let deadline = c.deadline.to_string();
+                            let reminded = c.reminded_at.map(crate::components::utc_date);
+                            view! {
+                                <div class="ds-alert" data-color="info">
+                                    <p class="ds-paragraph">{move || i18n.t_with("agreement-campaign-deadline", &[("date", deadline.clone().into())])}</p>
+                                    {reminded.map(|d| view! { <p class="ds-paragraph">{move || i18n.t_with("agreement-campaign-reminded", &[("date", d.clone().into())])}</p> })}
+                                </div>
+                            }
+                        })}
                         <dl class="vern-facts">
                             <dt>{i18n.tr("agreements-col-controller")}</dt><dd>{a.controller.name.clone()}</dd>
                             <dt>{i18n.tr("agreements-col-processor")}</dt><dd>{a.processor.name.clone()}</dd>

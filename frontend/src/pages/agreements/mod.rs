@@ -3,9 +3,11 @@
 //! signing after confirming with a passkey or a code, versions with their differences,
 //! the PDF and the verification of the signatures.
 
+mod campaigns;
 mod detail;
 mod editor;
 
+pub use campaigns::{CampaignPage, CampaignsPage, NewCampaignPage};
 pub use detail::AgreementPage;
 pub use editor::NewAgreementPage;
 
@@ -83,11 +85,16 @@ pub fn AgreementsPage() -> impl IntoView {
         <div class="vern-container">
             <h1 class="ds-heading" data-size="lg">{i18n.tr("agreements-title")}</h1>
             <p class="ds-paragraph vern-lead">{i18n.tr("agreements-intro")}</p>
-            <Show when=move || can_draft.get()>
-                <p>{move || org.get().map(|o| view! {
-                    <A href=format!("/organizations/{o}/agreements/new") attr:class="ds-button" attr:data-variant="primary">{i18n.tr("agreements-new")}</A>
-                })}</p>
-            </Show>
+            <p class="vern-actions">
+                <Show when=move || can_draft.get()>
+                    {move || org.get().map(|o| view! {
+                        <A href=format!("/organizations/{o}/agreements/new") attr:class="ds-button" attr:data-variant="primary">{i18n.tr("agreements-new")}</A>
+                    })}
+                </Show>
+                {move || org.get().map(|o| view! {
+                    <A href=format!("/organizations/{o}/campaigns") attr:class="ds-button" attr:data-variant="secondary">{i18n.tr("agreements-campaigns")}</A>
+                })}
+            </p>
             <Form method="GET" action=here attr:class="vern-filters" attr:aria-label=move || i18n.t("agreements-filter")>
                 <div class="ds-field">
                     <label class="ds-label" for="agreements-q">{i18n.tr("agreements-search")}</label>
