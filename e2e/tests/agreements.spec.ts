@@ -55,7 +55,10 @@ test('a municipality drafts an agreement and both parties sign it', async ({ pag
   await page.getByRole('button', { name: 'Legg til passnøkkel' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Passnøkkelen er lagt til.' })).toBeVisible();
   await page.getByRole('row', { name: /Fjordlys/ }).getByRole('link', { name: 'Databehandleravtaler' }).click();
-  await page.getByRole('link', { name: 'Databehandleravtale for Skolesekk' }).click();
+  // The vendor's deadlines name the agreement to sign; the list below has it too.
+  const vendorDeadlines = page.getByRole('table', { name: 'Frister' });
+  await expect(vendorDeadlines.getByRole('row', { name: /Databehandleravtale for Skolesekk/ })).toContainText('Signere');
+  await page.getByRole('table', { name: 'Databehandleravtaler' }).getByRole('link', { name: 'Databehandleravtale for Skolesekk' }).click();
   await expect(page).toHaveURL(agreementUrl);
   const sign = page.getByRole('region', { name: 'Signer avtalen' });
   await expect(sign).toBeVisible();

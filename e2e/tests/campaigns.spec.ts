@@ -53,7 +53,13 @@ test('an authority sends one agreement to three municipalities and follows them'
   await expect(page).toHaveURL(/\/login$/);
   await logIn(page, demoUserIn('privacy_officer', /Oslo/));
   await page.getByRole('row', { name: /Oslo kommune/ }).getByRole('link', { name: 'Databehandleravtaler' }).click();
-  await page.getByRole('link', { name: 'Databehandleravtale for introduksjonsprogrammet' }).click();
+  const deadlines = page.getByRole('table', { name: 'Frister' });
+  const due = deadlines.getByRole('row', { name: /introduksjonsprogrammet/ });
+  await expect(due).toContainText('Signere');
+  await expect(due).toContainText(/om (29|30) dager/);
+  await expect(due).toContainText('Direktoratet for digital samhandling (demo)');
+  await expectNoAxeViolations(page);
+  await due.getByRole('link').click();
   await expect(page.getByText(`Signeres innen ${deadline}.`)).toBeVisible();
   await expect(page.getByText('Sendt til signering', { exact: true })).toBeVisible();
   const text = page.getByRole('region', { name: 'Avtaleteksten' });

@@ -423,3 +423,53 @@ pub async fn decide_notice(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// The organisation's agreements that may ask something of it: sent, signed by one party
+/// or active, on either side (a processor sees nothing before it is sent).
+pub async fn open_for(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+) -> Result<Vec<AgreementRow>, DbError> {
+    let org = org.into_uuid();
+    let open = [
+        AgreementStatus::Sent,
+        AgreementStatus::PartiallySigned,
+        AgreementStatus::Active,
+    ]
+    .map(AgreementStatus::as_str);
+    Ok(a::Entity::find()
+        .filter(
+            Condition::any()
+                .add(a::Column::ControllerId.eq(org))
+                .add(a::Column::ProcessorId.eq(org)),
+        )
+        .filter(a::Column::Status.is_in(open))
+        .all(db)
+        .await?)
+}
+
+/// Which of these agreements `org` has signed in the version in force.
+pub async fn signed_by(
+    db: &impl ConnectionTrait,
+    rows: &[AgreementRow],
+    org: OrganizationId,
+) -> Result<std::collections::HashSet<Uuid>, DbError> {
+    let org = org.into_uuid();
+    let mut signed = std::collections::HashSet::new();
+    for chunk in rows.chunks(500) {
+        let sigs = s::Entity::find()
+            .filter(s::Column::AgreementId.is_in(chunk.iter().map(|r| r.id)))
+            .filter(s::Column::OrganizationId.eq(org))
+            .all(db)
+            .await?;
+        for sig in sigs {
+            if chunk
+                .iter()
+                .any(|r| r.id == sig.agreement_id && r.current_version == sig.version)
+            {
+                signed.insert(sig.agreement_id);
+            }
+        }
+    }
+    Ok(signed)
+}

@@ -163,3 +163,21 @@ pub async fn record_reminders(
     }
     Ok(())
 }
+
+/// The deadlines of these campaigns.
+pub async fn deadlines(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, NaiveDate>, DbError> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(c::Entity::find()
+        .filter(c::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.deadline))
+        .collect())
+}

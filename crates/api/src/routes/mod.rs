@@ -1,6 +1,7 @@
 //! The API's routes, one module per capability.
 
 pub mod activities;
+pub mod agreement_deadlines;
 pub mod agreements;
 pub mod api_clients;
 pub mod audit;
@@ -64,5 +65,6 @@ fn v1(cfg: &mut ServiceConfig) {
     usage::mount(cfg);
     step_up::mount(cfg);
     agreements::mount(cfg);
+    agreement_deadlines::mount(cfg);
     campaigns::mount(cfg);
 }

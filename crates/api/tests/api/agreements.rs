@@ -354,6 +354,41 @@ async fn draft_send_sign_by_both_parties_and_verify() {
     assert_eq!(done.status(), 200);
     let done: Value = done.json().await.unwrap();
     assert_eq!(done["status"], "active");
+    // Active: Oslo reviews it by its review date; the vendor has nothing to do.
+    let due: Value = app
+        .get_as(
+            &editor.token,
+            &format!("/api/v1/organizations/{oslo}/agreement-deadlines?kind=review"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let review: Vec<&Value> = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["agreement_id"] == id.as_str())
+        .collect();
+    assert_eq!(review.len(), 1);
+    assert_eq!(review[0]["due"], "2028-01-01");
+    assert_eq!(review[0]["urgency"], "later");
+    let vendor_due: Value = app
+        .get_as(
+            &vendor_signer.token,
+            &format!("/api/v1/organizations/{fjordlys}/agreement-deadlines"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        vendor_due["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["agreement_id"] != id.as_str())
+    );
     let signers: Vec<&str> = done["signatures"]
         .as_array()
         .unwrap()

@@ -194,6 +194,69 @@ async fn a_campaign_to_three_municipalities_shows_where_each_stands() {
             ("Oslo kommune".to_owned(), "in_review".to_owned()),
         ]
     );
+    // What each must do by when: Oslo signs by the deadline; Bergen has signed; the
+    // directorate countersigns Bergen's.
+    let deadlines =
+        |org: OrganizationId| format!("/api/v1/organizations/{org}/agreement-deadlines");
+    let oslo_due: Value = app
+        .get_as(&oslo_dpo.token, &deadlines(oslo))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mine: Vec<&Value> = oslo_due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["agreement_id"] == oslo_agreement.as_str())
+        .collect();
+    assert_eq!(mine.len(), 1, "{oslo_due}");
+    assert_eq!(mine[0]["kind"], "sign");
+    assert_eq!(mine[0]["due"], in_days(30));
+    assert_eq!(mine[0]["days_left"], 30);
+    assert_eq!(mine[0]["urgency"], "soon");
+    assert_eq!(mine[0]["counterparty"]["id"], directorate.to_string());
+    let bergen_due: Value = app
+        .get_as(&bergen_signer.token, &deadlines(bergen))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        bergen_due["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["agreement_id"] != bergen_agreement.as_str())
+    );
+    let ours: Value = app
+        .get_as(
+            &manager.token,
+            &format!("{}?kind=sign", deadlines(directorate)),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let countersign: Vec<&Value> = ours["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["agreement_id"])
+        .collect();
+    assert_eq!(countersign, [&json!(bergen_agreement)]);
+    assert_problem(
+        app.get_as(&oslo_dpo.token, &deadlines(directorate)).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&admin.token, &deadlines(directorate)).await,
+        403,
+        "forbidden",
+    )
+    .await;
     let signed_only: Value = app
         .get_as(
             &reader.token,

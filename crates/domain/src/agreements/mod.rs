@@ -4,6 +4,7 @@
 
 pub mod assemble;
 pub mod campaign;
+pub mod deadlines;
 pub mod document;
 pub mod facts;
 pub mod lifecycle;

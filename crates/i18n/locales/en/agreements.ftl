@@ -224,3 +224,25 @@ field-label = Label
 field-error-not-in-future = must be after today
 field-error-too-far = cannot be more than a year ahead
 field-error-is-sender = cannot be the sender itself
+
+## Deadlines: what the organisation must sign or review, by when.
+
+agreements-all = All agreements
+deadlines-title = Deadlines
+deadlines-none = No agreement awaits a signature or a review.
+deadlines-col-due = Due
+deadlines-col-kind = What
+deadlines-col-counterparty = Other party
+deadline-kind-sign = Sign
+deadline-kind-review = Review
+deadline-kind-expiry = Agreement ends
+deadline-overdue = { $days ->
+    [one] one day overdue
+   *[other] { $days } days overdue
+}
+deadline-days-left = { $days ->
+    [0] today
+    [one] tomorrow
+   *[other] in { $days } days
+}
+deadline-no-date = no deadline set

@@ -224,3 +224,25 @@ field-label = Betegnelse
 field-error-not-in-future = må være etter i dag
 field-error-too-far = kan ikke være mer enn ett år fram i tid
 field-error-is-sender = kan ikke være avsenderen selv
+
+## Deadlines: what the organisation must sign or review, by when.
+
+agreements-all = Alle avtaler
+deadlines-title = Frister
+deadlines-none = Ingen avtaler venter på signatur eller gjennomgang.
+deadlines-col-due = Frist
+deadlines-col-kind = Hva
+deadlines-col-counterparty = Motpart
+deadline-kind-sign = Signere
+deadline-kind-review = Gå gjennom
+deadline-kind-expiry = Avtalen utløper
+deadline-overdue = { $days ->
+    [one] forfalt for én dag siden
+   *[other] forfalt for { $days } dager siden
+}
+deadline-days-left = { $days ->
+    [0] i dag
+    [one] i morgen
+   *[other] om { $days } dager
+}
+deadline-no-date = ingen frist satt

@@ -224,3 +224,25 @@ field-label = Nemning
 field-error-not-in-future = må vere etter i dag
 field-error-too-far = kan ikkje vere meir enn eitt år fram i tid
 field-error-is-sender = kan ikkje vere avsendaren sjølv
+
+## Deadlines: what the organisation must sign or review, by when.
+
+agreements-all = Alle avtalar
+deadlines-title = Fristar
+deadlines-none = Ingen avtalar ventar på signatur eller gjennomgang.
+deadlines-col-due = Frist
+deadlines-col-kind = Kva
+deadlines-col-counterparty = Motpart
+deadline-kind-sign = Signere
+deadline-kind-review = Gå gjennom
+deadline-kind-expiry = Avtalen går ut
+deadline-overdue = { $days ->
+    [one] forfall for éin dag sidan
+   *[other] forfall for { $days } dagar sidan
+}
+deadline-days-left = { $days ->
+    [0] i dag
+    [one] i morgon
+   *[other] om { $days } dagar
+}
+deadline-no-date = ingen frist sett

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 use vern_domain::access::Permission;
+use vern_domain::agreements::deadlines::{AgreementDeadlinePage as DeadlinePage, Urgency};
 use vern_domain::agreements::lifecycle::AgreementStatus;
 use vern_domain::agreements::view::AgreementPage as Page;
 
@@ -40,6 +41,68 @@ pub(crate) fn status_color(status: AgreementStatus) -> &'static str {
 pub(crate) fn status_tag(i18n: I18n, status: AgreementStatus) -> impl IntoView {
     let key = status_key(status);
     view! { <span class="ds-tag" data-color=status_color(status)>{move || i18n.t(&key)}</span> }
+}
+
+/// What the organisation must sign or review, soonest first.
+#[component]
+fn Deadlines(org: Memo<Option<vern_domain::OrganizationId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let page = LocalResource::new(move || {
+        let ready = session.ready.get();
+        let org = org.get();
+        async move {
+            let org = org.filter(|_| ready)?;
+            let url = format!("/api/v1/organizations/{org}/agreement-deadlines?limit=20");
+            Some(
+                session
+                    .authorized(|t| api::fetch_json::<DeadlinePage>(url.clone(), t))
+                    .await,
+            )
+        }
+    });
+    view! {
+        <section class="vern-section" aria-labelledby="deadlines-heading">
+            <h2 class="ds-heading" data-size="sm" id="deadlines-heading">{i18n.tr("deadlines-title")}</h2>
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || page.get().flatten().map(|result| match result {
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p class="ds-paragraph">{i18n.tr("deadlines-none")}</p> }.into_any(),
+                    Ok(page) => view! {
+                        <div class="vern-table-wrap">
+                            <table class="ds-table" data-border="true">
+                                <caption class="ds-sr-only">{i18n.tr("deadlines-title")}</caption>
+                                <thead><tr>
+                                    <th scope="col">{i18n.tr("deadlines-col-due")}</th>
+                                    <th scope="col">{i18n.tr("deadlines-col-kind")}</th>
+                                    <th scope="col">{i18n.tr("agreements-col-title")}</th>
+                                    <th scope="col">{i18n.tr("deadlines-col-counterparty")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|d| {
+                                        let kind = format!("deadline-kind-{}", d.kind.as_str());
+                                        let (color, when) = match (d.urgency, d.days_left) {
+                                            (Urgency::Overdue, Some(n)) => ("danger", i18n.t_with("deadline-overdue", &[("days", ((-n) as usize).into())])),
+                                            (_, Some(n)) => (if d.urgency == Urgency::Soon { "warning" } else { "neutral" }, i18n.t_with("deadline-days-left", &[("days", (n as usize).into())])),
+                                            (_, None) => ("neutral", i18n.t("deadline-no-date")),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{d.due.map(|d| d.to_string()).unwrap_or_default()} " " <span class="ds-tag" data-color=color>{when}</span></td>
+                                                <td>{move || i18n.t(&kind)}</td>
+                                                <th scope="row"><A href=format!("/agreements/{}", d.agreement_id) attr:class="ds-link">{d.title.clone()}</A></th>
+                                                <td>{d.counterparty.name.clone()}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
 }
 
 #[component]
@@ -95,6 +158,8 @@ pub fn AgreementsPage() -> impl IntoView {
                     <A href=format!("/organizations/{o}/campaigns") attr:class="ds-button" attr:data-variant="secondary">{i18n.tr("agreements-campaigns")}</A>
                 })}
             </p>
+            <Deadlines org=org/>
+            <h2 class="ds-heading vern-section" data-size="sm">{i18n.tr("agreements-all")}</h2>
             <Form method="GET" action=here attr:class="vern-filters" attr:aria-label=move || i18n.t("agreements-filter")>
                 <div class="ds-field">
                     <label class="ds-label" for="agreements-q">{i18n.tr("agreements-search")}</label>
