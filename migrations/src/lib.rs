@@ -21,6 +21,7 @@ mod m20261130_000015_usage_sharing;
 mod m20261201_000016_agreements;
 mod m20261201_000017_agreement_notices;
 mod m20261201_000018_campaigns;
+mod m20261201_000019_agreement_templates;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_agreements::Migration),
             Box::new(m20261201_000017_agreement_notices::Migration),
             Box::new(m20261201_000018_campaigns::Migration),
+            Box::new(m20261201_000019_agreement_templates::Migration),
         ]
     }
 }

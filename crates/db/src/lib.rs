@@ -6,6 +6,7 @@
 //! `organization_id`; every multi-row change runs in one transaction.
 
 pub mod activities;
+pub mod agreement_templates;
 pub mod agreements;
 pub mod api_clients;
 pub mod audit;

@@ -30,8 +30,9 @@ use vern_domain::agreements::notices::{
     AnswerRefusal, ChangeNotice, NoticeAnswer, NoticeStatus, Objection, SubProcessorChange, answer,
     check_objection, notice_period, objection_deadline,
 };
+use vern_domain::agreements::own_templates::parse_own_key;
 use vern_domain::agreements::templates::{BUILTIN_TEMPLATES, builtin_template};
-use vern_domain::agreements::terms::{AgreementTerms, check_terms};
+use vern_domain::agreements::terms::{AgreementLanguage, AgreementTerms, check_terms};
 use vern_domain::agreements::view::{
     Agreement, AgreementPage, AgreementTemplateInfo, AgreementText, AgreementVersion,
     MissingElement, SealClaims, SignatureCheck, Verification, VersionDiff,
@@ -134,6 +135,43 @@ async fn party(db: &vern_db::Database, org: OrganizationId) -> Result<Option<Par
     }))
 }
 
+/// A template's language and source: a built-in one, or one of the controller's own (its
+/// version in force). `None` when there is no such template for this controller.
+pub(crate) async fn template_text(
+    database: &vern_db::Database,
+    controller: OrganizationId,
+    key: &str,
+) -> Result<Option<(AgreementLanguage, String)>, ApiError> {
+    if let Some(t) = builtin_template(key) {
+        return Ok(Some((t.language, t.source.to_owned())));
+    }
+    let Some(id) = parse_own_key(key) else {
+        return Ok(None);
+    };
+    let db = &database.conn;
+    let Some(row) = vern_db::agreement_templates::find(db, id).await? else {
+        return Ok(None);
+    };
+    if row.organization_id != controller.into_uuid() {
+        return Ok(None);
+    }
+    let language = AgreementLanguage::parse(&row.language)
+        .ok_or(DbError::InvalidRow("agreement_templates.language"))?;
+    let version = vern_db::agreement_templates::current(db, &row).await?;
+    Ok(Some((language, version.source)))
+}
+
+/// Checks the terms; the template may be one of the controller's own.
+pub(crate) async fn checked_terms(
+    database: &vern_db::Database,
+    controller: OrganizationId,
+    terms: &AgreementTerms,
+) -> Result<AgreementTerms, ApiError> {
+    let key = terms.template.trim().to_owned();
+    let known = template_text(database, controller, &key).await?.is_some();
+    check_terms(terms, |k| known && k == key).map_err(refused)
+}
+
 /// The facts of a version from the register and the terms; field errors when the
 /// processor or a system does not fit.
 async fn gather(
@@ -205,7 +243,8 @@ async fn gather(
         }
     }
     let vocabulary = vern_db::vocabulary::vocabulary(db, controller).await?;
-    let template = builtin_template(&terms.template)
+    let (language, _) = template_text(database, controller, &terms.template)
+        .await?
         .ok_or_else(|| ApiError::validation("template", "unknown"))?;
     let controller_party = party(database, controller)
         .await?
@@ -215,7 +254,7 @@ async fn gather(
         .ok_or_else(|| ApiError::validation("processor_id", "unknown"))?;
     Ok(assemble(Sources {
         terms,
-        language: template.language,
+        language,
         controller: &controller_party,
         processor: &processor_party,
         systems: &systems,
@@ -227,10 +266,16 @@ async fn gather(
 }
 
 /// Renders a version's text.
-fn document(terms: &AgreementTerms, facts: &AgreementFacts) -> Result<String, ApiError> {
-    let template = builtin_template(&terms.template)
+async fn document(
+    database: &vern_db::Database,
+    controller: OrganizationId,
+    terms: &AgreementTerms,
+    facts: &AgreementFacts,
+) -> Result<String, ApiError> {
+    let (_, source) = template_text(database, controller, &terms.template)
+        .await?
         .ok_or_else(|| ApiError::validation("template", "unknown"))?;
-    render(template.source, facts).map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
+    render(&source, facts).map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
 }
 
 fn version_facts(row: &vern_db::agreements::VersionRow) -> Result<AgreementFacts, ApiError> {
@@ -484,7 +529,7 @@ pub async fn create_agreement(
     caller
         .require_here(&state, org, Permission::DraftAgreements)
         .await?;
-    let terms = check_terms(&body.parse()?, |k| builtin_template(k).is_some()).map_err(refused)?;
+    let terms = checked_terms(&state.db, org, &body.parse()?).await?;
     let event = agreement_event(&caller, &req, org, "agreement.drafted", Uuid::nil());
     let row = draft(&state.db, org, &terms, event).await?;
     let agreement = view(&state, &row).await?;
@@ -536,7 +581,7 @@ pub(crate) async fn first_version(
 ) -> Result<(AgreementFacts, String), ApiError> {
     let log = change_log(&[], 1, &terms.change_note, now.date_naive());
     let facts = gather(database, controller, terms, &log).await?;
-    let text = document(terms, &facts)?;
+    let text = document(database, controller, terms, &facts).await?;
     Ok((facts, text))
 }
 
@@ -617,7 +662,7 @@ pub async fn update_agreement(
     }
     caller.require(org, Permission::DraftAgreements)?;
     if_match(&req, row.revision)?;
-    let terms = check_terms(&body.parse()?, |k| builtin_template(k).is_some()).map_err(refused)?;
+    let terms = checked_terms(&state.db, org, &body.parse()?).await?;
     if terms.processor_id.into_uuid() != row.processor_id {
         return Err(ApiError::validation("processor_id", "immutable"));
     }
@@ -634,7 +679,7 @@ pub async fn update_agreement(
     let next = row.current_version + 1;
     let log = change_log(&versions, next, &terms.change_note, now.date_naive());
     let facts = gather(&state.db, org, &terms, &log).await?;
-    let text = document(&terms, &facts)?;
+    let text = document(&state.db, org, &terms, &facts).await?;
     let same_terms = terms.same_as(&vern_db::agreements::terms_of(&row)?);
     if text == current.document && same_terms {
         let agreement = view(&state, &row).await?;

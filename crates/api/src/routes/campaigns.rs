@@ -25,7 +25,6 @@ use vern_domain::agreements::campaign::{
 };
 use vern_domain::agreements::document::sha256_hex;
 use vern_domain::agreements::missing_elements;
-use vern_domain::agreements::templates::builtin_template;
 use vern_domain::agreements::view::AgreementParty;
 use vern_domain::calendar::oslo_date;
 use vern_domain::organization::OrgKind;
@@ -33,7 +32,7 @@ use vern_domain::pagination::{Limit, paginate};
 use vern_domain::problem::{FieldError, Problem};
 use vern_domain::sort_key::sort_key;
 
-use super::agreements::{first_version, log_parties};
+use super::agreements::{first_version, log_parties, template_text};
 use super::common::{ParamErrors, cursor, entry_event, refused};
 use crate::auth::Caller;
 use crate::body::Body;
@@ -239,10 +238,11 @@ pub async fn create_campaign(
         .require_here(&state, org, Permission::DraftAgreements)
         .await?;
     let now = Utc::now();
-    let input = check_campaign(&body.parse()?, org, oslo_date(now), |k| {
-        builtin_template(k).is_some()
-    })
-    .map_err(refused)?;
+    let asked = body.parse()?;
+    let key = asked.terms.template.trim().to_owned();
+    let known = template_text(&state.db, org, &key).await?.is_some();
+    let input =
+        check_campaign(&asked, org, oslo_date(now), |k| known && k == key).map_err(refused)?;
     let db = &state.db.conn;
     let mut errors: Vec<FieldError> = Vec::new();
     for (i, recipient) in input.recipient_ids.iter().enumerate() {

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod agreement_deadlines;
+pub mod agreement_templates;
 pub mod agreements;
 pub mod api_clients;
 pub mod audit;
@@ -66,5 +67,6 @@ fn v1(cfg: &mut ServiceConfig) {
     step_up::mount(cfg);
     agreements::mount(cfg);
     agreement_deadlines::mount(cfg);
+    agreement_templates::mount(cfg);
     campaigns::mount(cfg);
 }

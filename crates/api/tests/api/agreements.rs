@@ -1203,3 +1203,150 @@ async fn an_authority_states_the_scope_of_its_agreement_with_a_municipality() {
         .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
+
+/// Oslo writes its own template, drafts with it, and changes it (a new version) without
+/// touching the agreement already drafted; nobody else sees or uses it.
+#[tokio::test]
+async fn an_organisation_drafts_from_its_own_versioned_template() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let bergen = app.org_named("Bergen").await;
+    let fjordlys = app.org_named("Fjordlys").await;
+    let editor = person(&app, "mal-redaktor@example.org", oslo, Role::RegisterEditor).await;
+    let admin = person(&app, "mal-admin@example.org", oslo, Role::OrgAdmin).await;
+    let outsider = person(&app, "mal-bergen@example.org", bergen, Role::RegisterEditor).await;
+    let system = system_named(&app, &editor.token, oslo, "Skolesekk").await;
+    let path = format!("/api/v1/organizations/{oslo}/agreement-templates");
+    let source = "# {{ title }}\n\nOslo kommunes egen avtale mellom {{ controller.name }} og {{ processor.name }}.\n\n{% for s in systems %}\n- {{ s.name }}\n{% endfor %}\n";
+    let body = json!({"name": "Oslos korte mal", "language": "nb", "source": source});
+
+    // Checked before it is stored: the engine's words name the line.
+    let broken = app
+        .post_as(
+            &editor.token,
+            &path,
+            json!({"name": "Feil", "language": "nb", "source": "{% for s in systems %}\n- {{ s.name }}\n"}),
+        )
+        .await;
+    let problem = assert_problem(broken, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "source");
+    assert_eq!(problem["errors"][0]["code"], "syntax_error");
+    assert!(problem["detail"].as_str().unwrap().contains("line"));
+    let unknown = app
+        .post_as(
+            &editor.token,
+            &path,
+            json!({"name": "Feil", "language": "nb", "source": "{{ personnummer }}"}),
+        )
+        .await;
+    let problem = assert_problem(unknown, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "unknown_field");
+    assert_problem(
+        app.post_as(&admin.token, &path, body.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    let created = app.post_as(&editor.token, &path, body.clone()).await;
+    assert_eq!(created.status(), 201);
+    let template: Value = created.json().await.unwrap();
+    let key = template["key"].as_str().unwrap().to_owned();
+    let template_path = format!(
+        "/api/v1/agreement-templates/{}",
+        template["id"].as_str().unwrap()
+    );
+    assert_eq!(template["current_version"], 1);
+    assert_eq!(
+        template["merge_fields"],
+        json!(["controller", "processor", "systems", "title"])
+    );
+
+    // Drafting with it renders its words.
+    let mut terms = terms(fjordlys, &system);
+    terms["template"] = json!(key);
+    terms["audit_procedure"] = json!("Årlig revisjonsrapport");
+    let drafted = app
+        .post_as(
+            &editor.token,
+            &format!("/api/v1/organizations/{oslo}/agreements"),
+            terms.clone(),
+        )
+        .await;
+    assert_eq!(drafted.status(), 201);
+    let agreement: Value = drafted.json().await.unwrap();
+    let agreement_id = agreement["id"].as_str().unwrap().to_owned();
+    let text = app
+        .get_as(
+            &editor.token,
+            &format!("/api/v1/agreements/{agreement_id}/text"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("Oslo kommunes egen avtale"), "{text}");
+
+    // A new version; the agreement keeps its text.
+    let response = app
+        .client
+        .put(app.url(&template_path))
+        .bearer_auth(&editor.token)
+        .header("If-Match", "\"1\"")
+        .json(&json!({"name": "Oslos korte mal", "language": "nb",
+                      "source": source.replace("egen avtale", "egne avtale, versjon to"),
+                      "change_note": "Ny formulering"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let changed: Value = response.json().await.unwrap();
+    assert_eq!(changed["current_version"], 2);
+    assert_eq!(changed["versions"][1]["change_note"], "Ny formulering");
+    let stale = app
+        .client
+        .put(app.url(&template_path))
+        .bearer_auth(&editor.token)
+        .header("If-Match", "\"1\"")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stale, 412, "precondition_failed").await;
+    let text_after = app
+        .get_as(
+            &editor.token,
+            &format!("/api/v1/agreements/{agreement_id}/text"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text, text_after);
+
+    // Another organisation neither sees nor uses it.
+    assert_problem(
+        app.get_as(&outsider.token, &template_path).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let mut theirs = terms.clone();
+    theirs["system_ids"] = json!([]);
+    let response = app
+        .post_as(
+            &outsider.token,
+            &format!("/api/v1/organizations/{bergen}/agreements"),
+            theirs,
+        )
+        .await;
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "template");
+    let list: Value = app.get_as(&editor.token, &path).await.json().await.unwrap();
+    assert_eq!(list["items"][0]["key"], key);
+    assert!(
+        app.audit_actions(oslo)
+            .await
+            .contains(&"agreement_template.changed".to_owned())
+    );
+}

@@ -6,6 +6,8 @@ pub mod activity_template;
 pub mod agreement;
 pub mod agreement_notice;
 pub mod agreement_signature;
+pub mod agreement_template;
+pub mod agreement_template_version;
 pub mod agreement_version;
 pub mod api_client;
 pub mod audit_chain;

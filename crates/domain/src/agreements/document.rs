@@ -23,7 +23,10 @@ pub struct TemplateError(pub String);
 
 impl From<Error> for TemplateError {
     fn from(e: Error) -> Self {
-        Self(e.to_string())
+        match e.line() {
+            Some(line) => Self(format!("{e} (line {line})")),
+            None => Self(e.to_string()),
+        }
     }
 }
 

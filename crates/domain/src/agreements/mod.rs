@@ -9,6 +9,7 @@ pub mod document;
 pub mod facts;
 pub mod lifecycle;
 pub mod notices;
+pub mod own_templates;
 pub mod templates;
 pub mod terms;
 pub mod view;
