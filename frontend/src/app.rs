@@ -14,7 +14,8 @@ use crate::pages::admin::{
     ApiClientsPage, AuditLogPage, MembersPage, RoleRequestsPage, SettingsPage,
 };
 use crate::pages::agreements::{
-    AgreementPage, AgreementsPage, CampaignPage, CampaignsPage, NewAgreementPage, NewCampaignPage,
+    AgreementPage, AgreementTemplatePage, AgreementTemplatesPage, AgreementsPage, CampaignPage,
+    CampaignsPage, NewAgreementPage, NewCampaignPage,
 };
 use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
 use crate::pages::operator::OperatorPage;
@@ -62,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/campaigns") view=CampaignsPage/>
                     <Route path=path!("/organizations/:id/campaigns/new") view=NewCampaignPage/>
                     <Route path=path!("/campaigns/:cid") view=CampaignPage/>
+                    <Route path=path!("/organizations/:id/agreement-templates") view=AgreementTemplatesPage/>
+                    <Route path=path!("/agreement-templates/:tid") view=AgreementTemplatePage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -56,6 +56,7 @@ async fn view(state: &AppState, row: &TemplateRow) -> Result<OwnTemplate, ApiErr
         .ok_or(DbError::InvalidRow("agreement_templates.current_version"))?;
     Ok(OwnTemplate {
         id: row.id,
+        organization_id: OrganizationId::from_uuid(row.organization_id),
         key: own_key(row.id),
         name: row.name.clone(),
         language: language_of(row)?,

@@ -387,15 +387,19 @@ fn agreement_event(
     tag = "agreements",
     operation_id = "list_agreement_templates",
     summary = "List agreement templates",
+    params(TemplateListParams),
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "The templates", body = Vec<AgreementTemplateInfo>),
+        (status = 400, description = "A query parameter is malformed (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`include_source` is neither true nor false (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/agreement-templates")]
 pub async fn list_agreement_templates(
     _caller: Caller,
+    params: web::Query<TemplateListParams>,
 ) -> Result<web::Json<Vec<AgreementTemplateInfo>>, ApiError> {
     // The built-in templates never change while the server runs: read their merge fields
     // once.
@@ -412,14 +416,39 @@ pub async fn list_agreement_templates(
                     structure: t.structure,
                     language: t.language,
                     merge_fields: merge_fields(t.source).map_err(|e| e.to_string())?,
+                    source: None,
                 })
             })
             .collect()
     });
-    infos
+    let mut infos = infos
         .clone()
-        .map(web::Json)
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+    let mut errors = ParamErrors::default();
+    let include = errors.choice(
+        "include_source",
+        params.include_source.as_deref(),
+        |v| match v {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+    );
+    errors.finish()?;
+    if include == Some(true) {
+        for info in &mut infos {
+            info.source = builtin_template(&info.key).map(|t| t.source.to_owned());
+        }
+    }
+    Ok(web::Json(infos))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateListParams {
+    /// `true`: include each template's source (a start for an own template).
+    #[param(pattern = "^(true|false)$")]
+    include_source: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -93,6 +93,8 @@ pub struct OwnTemplateVersion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnTemplate {
     pub id: Uuid,
+    /// The owner.
+    pub organization_id: crate::OrganizationId,
     /// What to give as `template` when drafting: `own:<id>`.
     pub key: String,
     pub name: String,

@@ -162,6 +162,10 @@ pub struct AgreementTemplateInfo {
     pub language: AgreementLanguage,
     /// The merge fields the template reads.
     pub merge_fields: Vec<String>,
+    /// The template's source, when asked for (`include_source=true`): a start for an own
+    /// template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The platform's seal over a signature: what the JWS binds.

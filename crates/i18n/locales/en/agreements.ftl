@@ -246,3 +246,32 @@ deadline-days-left = { $days ->
    *[other] in { $days } days
 }
 deadline-no-date = no deadline set
+
+## Own agreement templates.
+
+agreement-templates-title = Agreement templates
+agreement-templates-intro = The organisation's own data processing agreement templates, beside the ones Vern ships. A template is written in the same template language with the same merge fields; every change is a new version, and agreements already drafted keep their text.
+agreement-templates-own = Our templates
+agreement-templates-none = The organisation has no templates of its own yet.
+template-new = New template
+template-start-from = Start from
+template-start-blank = A simple outline
+template-field-name = Name
+template-field-language = Language
+template-language-nb = Norwegian (bokmål)
+template-language-en = English
+template-field-source = The template's text
+template-source-hint = Markdown with merge fields such as {"{{ controller.name }}"} and loops such as {"{% for p in purposes %}"}. The template is checked before it is saved.
+template-col-updated = Changed
+template-create = Save the template
+template-title = Agreement template
+template-key = Key
+template-fields = Merge fields
+template-versions = Versions
+template-edit = Change the template
+template-save = Save as a new version
+template-saved = The template is saved.
+field-source = The template's text
+field-error-syntax-error = has an error in the template language
+field-error-unknown-field = uses a merge field that does not exist
+field-error-render-error = cannot be filled in with a sample agreement

@@ -246,3 +246,32 @@ deadline-days-left = { $days ->
    *[other] om { $days } dager
 }
 deadline-no-date = ingen frist satt
+
+## Own agreement templates.
+
+agreement-templates-title = Avtalemaler
+agreement-templates-intro = Organisasjonens egne maler for databehandleravtaler, ved siden av malene Vern har med. En mal skrives i samme malspråk og med de samme flettefeltene; hver endring blir en ny versjon, og avtaler som alt er laget beholder teksten sin.
+agreement-templates-own = Våre maler
+agreement-templates-none = Organisasjonen har ingen egne maler ennå.
+template-new = Ny mal
+template-start-from = Start med
+template-start-blank = Et enkelt utgangspunkt
+template-field-name = Navn
+template-field-language = Språk
+template-language-nb = Bokmål
+template-language-en = Engelsk
+template-field-source = Malens tekst
+template-source-hint = Markdown med flettefelt som {"{{ controller.name }}"} og løkker som {"{% for p in purposes %}"}. Malen kontrolleres før den lagres.
+template-col-updated = Endret
+template-create = Lagre malen
+template-title = Avtalemal
+template-key = Nøkkel
+template-fields = Flettefelt
+template-versions = Versjoner
+template-edit = Endre malen
+template-save = Lagre som ny versjon
+template-saved = Malen er lagret.
+field-source = Malens tekst
+field-error-syntax-error = har en feil i malspråket
+field-error-unknown-field = bruker et flettefelt som ikke finnes
+field-error-render-error = kan ikke fylles ut med en eksempelavtale

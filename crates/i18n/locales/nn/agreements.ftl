@@ -246,3 +246,32 @@ deadline-days-left = { $days ->
    *[other] om { $days } dagar
 }
 deadline-no-date = ingen frist sett
+
+## Own agreement templates.
+
+agreement-templates-title = Avtalemalar
+agreement-templates-intro = Organisasjonen sine eigne malar for databehandlaravtalar, ved sida av malane Vern har med. Ein mal blir skriven i same malspråk og med dei same flettefelta; kvar endring blir ein ny versjon, og avtalar som alt er laga held på teksten sin.
+agreement-templates-own = Våre malar
+agreement-templates-none = Organisasjonen har ingen eigne malar enno.
+template-new = Ny mal
+template-start-from = Start med
+template-start-blank = Eit enkelt utgangspunkt
+template-field-name = Namn
+template-field-language = Språk
+template-language-nb = Bokmål
+template-language-en = Engelsk
+template-field-source = Teksten i malen
+template-source-hint = Markdown med flettefelt som {"{{ controller.name }}"} og løkker som {"{% for p in purposes %}"}. Malen blir kontrollert før han blir lagra.
+template-col-updated = Endra
+template-create = Lagre malen
+template-title = Avtalemal
+template-key = Nøkkel
+template-fields = Flettefelt
+template-versions = Versjonar
+template-edit = Endre malen
+template-save = Lagre som ny versjon
+template-saved = Malen er lagra.
+field-source = Teksten i malen
+field-error-syntax-error = har ein feil i malspråket
+field-error-unknown-field = brukar eit flettefelt som ikkje finst
+field-error-render-error = kan ikkje fyllast ut med ein eksempelavtale

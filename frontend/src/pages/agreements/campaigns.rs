@@ -16,7 +16,6 @@ use vern_domain::agreements::campaign::{
     NewCampaign, RecipientState, ReminderRound,
 };
 use vern_domain::agreements::terms::{Authorisation, EndOfContract, StatedCategory, StatedScope};
-use vern_domain::agreements::view::AgreementTemplateInfo;
 use vern_domain::organization::OrganizationPage;
 use vern_domain::problem::FieldError;
 
@@ -284,19 +283,10 @@ pub fn NewCampaignPage() -> impl IntoView {
 
     let templates = LocalResource::new(move || {
         let ready = session.ready.get();
+        let org = org.get();
         async move {
-            if !ready {
-                return None;
-            }
-            session
-                .authorized(|t| {
-                    api::fetch_json::<Vec<AgreementTemplateInfo>>(
-                        "/api/v1/agreement-templates".into(),
-                        t,
-                    )
-                })
-                .await
-                .ok()
+            let org = org.filter(|_| ready)?;
+            Some(super::templates::template_options(session, org).await)
         }
     });
 
@@ -457,9 +447,8 @@ pub fn NewCampaignPage() -> impl IntoView {
                 <div class="ds-field">
                     <label class="ds-label" for="campaign-template">{i18n.tr("agreement-field-template")}</label>
                     <select class="ds-input" id="campaign-template" on:change=move |ev| template.set(event_target_value(&ev))>
-                        {move || templates.get().flatten().unwrap_or_default().into_iter().map(|t| {
-                            let key = t.key.clone();
-                            let name = if i18n.lang() == vern_i18n::Lang::En { t.name_en.clone() } else { t.name_nb.clone() };
+                        {move || templates.get().flatten().unwrap_or_default().into_iter().map(|(key, name_nb, name_en)| {
+                            let name = if i18n.lang() == vern_i18n::Lang::En { name_en } else { name_nb };
                             view! { <option value=key.clone() selected=move || template.get() == key>{name}</option> }
                         }).collect_view()}
                     </select>

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::agreements::terms::{AgreementTerms, Authorisation, EndOfContract};
-use vern_domain::agreements::view::{Agreement, AgreementTemplateInfo};
+use vern_domain::agreements::view::Agreement;
 use vern_domain::organization::OrganizationPage;
 use vern_domain::problem::FieldError;
 use vern_domain::register::system::SystemPage;
@@ -154,15 +154,7 @@ pub(crate) fn TermsForm(
             if !ready {
                 return None;
             }
-            session
-                .authorized(|t| {
-                    api::fetch_json::<Vec<AgreementTemplateInfo>>(
-                        "/api/v1/agreement-templates".into(),
-                        t,
-                    )
-                })
-                .await
-                .ok()
+            Some(super::templates::template_options(session, org).await)
         }
     });
     let vendors = LocalResource::new(move || async move {
@@ -309,9 +301,8 @@ pub(crate) fn TermsForm(
             <div class="ds-field">
                 <label class="ds-label" for="agreement-template">{i18n.tr("agreement-field-template")}</label>
                 <select class="ds-input" id="agreement-template" on:change=move |ev| template.set(event_target_value(&ev))>
-                    {move || templates.get().flatten().unwrap_or_default().into_iter().map(|t| {
-                        let key = t.key.clone();
-                        let name = if i18n.lang() == vern_i18n::Lang::En { t.name_en.clone() } else { t.name_nb.clone() };
+                    {move || templates.get().flatten().unwrap_or_default().into_iter().map(|(key, name_nb, name_en)| {
+                        let name = if i18n.lang() == vern_i18n::Lang::En { name_en } else { name_nb };
                         view! { <option value=key.clone() selected=move || template.get() == key>{name}</option> }
                     }).collect_view()}
                 </select>

@@ -6,10 +6,12 @@
 mod campaigns;
 mod detail;
 mod editor;
+mod templates;
 
 pub use campaigns::{CampaignPage, CampaignsPage, NewCampaignPage};
 pub use detail::AgreementPage;
 pub use editor::NewAgreementPage;
+pub use templates::{AgreementTemplatePage, AgreementTemplatesPage};
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
@@ -156,6 +158,7 @@ pub fn AgreementsPage() -> impl IntoView {
                 </Show>
                 {move || org.get().map(|o| view! {
                     <A href=format!("/organizations/{o}/campaigns") attr:class="ds-button" attr:data-variant="secondary">{i18n.tr("agreements-campaigns")}</A>
+                    <A href=format!("/organizations/{o}/agreement-templates") attr:class="ds-button" attr:data-variant="secondary">{i18n.tr("agreement-templates-title")}</A>
                 })}
             </p>
             <Deadlines org=org/>
