@@ -1,0 +1,397 @@
+//! The Norwegian national identity number (fødselsnummer) and its variants: D-number (day + 40),
+//! H-number (month + 40) and Skatteetaten's synthetic test numbers (month + 80).
+//!
+//! Check digits: k1 weighs digits 1–9 with 3 7 6 1 8 9 4 5 2, k2 weighs digits 1–10 with
+//! 5 4 3 2 7 6 5 4 3 2. Numbers issued before 2032 satisfy the classic rule (the weighted sum
+//! including the check digit is divisible by 11); from 2032 Skatteetaten also issues numbers
+//! whose k1 leaves a remainder of 1, 2 or 3. Both are accepted. k2 is unchanged.
+//!
+//! The value is personal data: `Debug` prints no digits, and it is only ever shown through
+//! [`NationalId::expose`] or in masked form ([`NationalId::masked`]).
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+const K1_WEIGHTS: [u32; 9] = [3, 7, 6, 1, 8, 9, 4, 5, 2];
+const K2_WEIGHTS: [u32; 10] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+
+/// Which kind of number it is, read from the offsets on day and month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NationalIdKind {
+    Fodselsnummer,
+    /// Day + 40: people without a fødselsnummer (D-nummer).
+    DNumber,
+    /// Month + 40: the health sector's help number (H-nummer).
+    HNumber,
+    /// Month + 80: Skatteetaten's synthetic test numbers; the only kind allowed in demo data.
+    Synthetic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NationalIdError {
+    #[error("a national identity number has 11 digits")]
+    Length,
+    #[error("a national identity number holds digits only")]
+    NotDigits,
+    #[error("the number does not begin with a valid date")]
+    Date,
+    #[error("the check digits do not match")]
+    CheckDigits,
+}
+
+impl NationalIdError {
+    /// The stable code that problem+json carries.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Length => "national_id_length",
+            Self::NotDigits => "national_id_digits",
+            Self::Date => "national_id_date",
+            Self::CheckDigits => "national_id_check_digits",
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct NationalId([u8; 11]);
+
+impl NationalId {
+    pub fn parse(input: &str) -> Result<Self, NationalIdError> {
+        // Spaces are how people write it on paper ("150180 12345"); nothing else is allowed.
+        let cleaned: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if !cleaned.chars().all(|c| c.is_ascii_digit()) {
+            return Err(NationalIdError::NotDigits);
+        }
+        if cleaned.len() != 11 {
+            return Err(NationalIdError::Length);
+        }
+        let mut digits = [0u8; 11];
+        for (slot, byte) in digits.iter_mut().zip(cleaned.bytes()) {
+            *slot = byte - b'0';
+        }
+        if !check_digits_hold(&digits) {
+            return Err(NationalIdError::CheckDigits);
+        }
+        let id = Self(digits);
+        let (day, month) = id.day_month();
+        if !(1..=12).contains(&month) || day < 1 || day > max_day(month) {
+            return Err(NationalIdError::Date);
+        }
+        Ok(id)
+    }
+
+    pub fn kind(&self) -> NationalIdKind {
+        let d = &self.0;
+        let first = d[0];
+        let third = d[2];
+        if third >= 8 {
+            NationalIdKind::Synthetic
+        } else if third >= 4 {
+            NationalIdKind::HNumber
+        } else if first >= 4 {
+            NationalIdKind::DNumber
+        } else {
+            NationalIdKind::Fodselsnummer
+        }
+    }
+
+    pub fn is_synthetic(&self) -> bool {
+        self.kind() == NationalIdKind::Synthetic
+    }
+
+    /// The eleven digits. Every call site that reads the number is greppable by this name.
+    pub fn expose(&self) -> String {
+        self.0.iter().map(|d| char::from(b'0' + d)).collect()
+    }
+
+    /// The first six digits and five stars: enough for a caseworker to tell two people apart
+    /// on a screen, not enough to be the number.
+    pub fn masked(&self) -> String {
+        let mut out: String = self.0[..6].iter().map(|d| char::from(b'0' + d)).collect();
+        out.push_str("*****");
+        out
+    }
+
+    /// Day and month with the D/H/synthetic offsets taken off.
+    fn day_month(&self) -> (u8, u8) {
+        let d = &self.0;
+        let mut day = d[0] * 10 + d[1];
+        let mut month = d[2] * 10 + d[3];
+        if day > 40 {
+            day -= 40;
+        }
+        if month > 80 {
+            month -= 80;
+        } else if month > 40 {
+            month -= 40;
+        }
+        (day, month)
+    }
+}
+
+fn weighted(digits: &[u8], weights: &[u32]) -> u32 {
+    digits
+        .iter()
+        .zip(weights)
+        .map(|(d, w)| u32::from(*d) * w)
+        .sum()
+}
+
+fn check_digits_hold(d: &[u8; 11]) -> bool {
+    let k1 = weighted(&d[..9], &K1_WEIGHTS) + u32::from(d[9]);
+    let k2 = weighted(&d[..10], &K2_WEIGHTS) + u32::from(d[10]);
+    // Classic numbers leave remainder 0 for k1; the 2032 scheme also allows 1, 2 and 3.
+    k1 % 11 <= 3 && k2.is_multiple_of(11)
+}
+
+/// The longest a month can be in some year: the century is not in the number (and will not
+/// be from 2032), so 29 February is always possible.
+const fn max_day(month: u8) -> u8 {
+    match month {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Completes ten digits with the k2 check digit that makes the number valid, if any. Used to
+/// make synthetic numbers for demo data and tests.
+pub fn complete_check_digit(first_ten: [u8; 10]) -> Option<NationalId> {
+    let s = weighted(&first_ten, &K2_WEIGHTS);
+    let k2 = (11 - s % 11) % 11;
+    if k2 == 10 {
+        return None;
+    }
+    let mut digits = [0u8; 11];
+    digits[..10].copy_from_slice(&first_ten);
+    digits[10] = u8::try_from(k2).ok()?;
+    check_digits_hold(&digits).then_some(NationalId(digits))
+}
+
+/// Makes a synthetic number (month + 80) for a birth date and an individual number, choosing
+/// the classic k1. `None` when the individual number gives no valid check digits — take the
+/// next one.
+pub fn synthetic(day: u8, month: u8, year: u8, individual: u16) -> Option<NationalId> {
+    if !(1..=12).contains(&month) || day < 1 || day > max_day(month) || year > 99 {
+        return None;
+    }
+    if individual > 999 {
+        return None;
+    }
+    let m = month + 80;
+    let ind = [
+        u8::try_from(individual / 100).ok()?,
+        u8::try_from(individual / 10 % 10).ok()?,
+        u8::try_from(individual % 10).ok()?,
+    ];
+    let nine = [
+        day / 10,
+        day % 10,
+        m / 10,
+        m % 10,
+        year / 10,
+        year % 10,
+        ind[0],
+        ind[1],
+        ind[2],
+    ];
+    let s1 = weighted(&nine, &K1_WEIGHTS);
+    let k1 = (11 - s1 % 11) % 11;
+    if k1 == 10 {
+        return None;
+    }
+    let mut ten = [0u8; 10];
+    ten[..9].copy_from_slice(&nine);
+    ten[9] = u8::try_from(k1).ok()?;
+    complete_check_digit(ten)
+}
+
+impl fmt::Debug for NationalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NationalId([redacted])")
+    }
+}
+
+impl Serialize for NationalId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for NationalId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        // The error names the rule, never the digits.
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn skatteetatens_worked_example_is_valid() {
+        let id = NationalId::parse("02013299997").unwrap();
+        assert_eq!(id.kind(), NationalIdKind::Fodselsnummer);
+        assert_eq!(id.expose(), "02013299997");
+        assert_eq!(id.masked(), "020132*****");
+    }
+
+    #[test]
+    fn spaces_are_allowed_other_characters_are_not() {
+        assert!(NationalId::parse("020132 99997").is_ok());
+        assert_eq!(
+            NationalId::parse("020132-99997"),
+            Err(NationalIdError::NotDigits)
+        );
+        assert_eq!(
+            NationalId::parse("0201329999"),
+            Err(NationalIdError::Length)
+        );
+        assert_eq!(
+            NationalId::parse("020132999970"),
+            Err(NationalIdError::Length)
+        );
+    }
+
+    #[test]
+    fn a_wrong_check_digit_is_refused() {
+        assert_eq!(
+            NationalId::parse("02013299998"),
+            Err(NationalIdError::CheckDigits)
+        );
+    }
+
+    #[test]
+    fn the_2032_scheme_allows_k1_remainders_up_to_three() {
+        // Every k1 for many individual numbers on one (synthetic) birth date: the number is
+        // valid exactly when the k1 remainder is 0–3 (k2 completed as always).
+        let mut accepted_new_scheme = 0;
+        let mut refused = 0;
+        for individual in 0..200u8 {
+            let nine = [
+                0,
+                2,
+                8,
+                1,
+                3,
+                2,
+                individual / 100,
+                individual / 10 % 10,
+                individual % 10,
+            ];
+            for k1 in 0..10u8 {
+                let mut ten = [0u8; 10];
+                ten[..9].copy_from_slice(&nine);
+                ten[9] = k1;
+                let remainder = (weighted(&nine, &K1_WEIGHTS) + u32::from(k1)) % 11;
+                let k2 = (11 - weighted(&ten, &K2_WEIGHTS) % 11) % 11;
+                if k2 == 10 {
+                    continue;
+                }
+                let mut digits = ten.to_vec();
+                digits.push(u8::try_from(k2).unwrap());
+                let text: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+                let parsed = NationalId::parse(&text);
+                if remainder <= 3 {
+                    assert!(parsed.is_ok(), "remainder {remainder}");
+                    if remainder > 0 {
+                        accepted_new_scheme += 1;
+                    }
+                } else {
+                    assert_eq!(parsed, Err(NationalIdError::CheckDigits));
+                    refused += 1;
+                }
+            }
+        }
+        assert!(accepted_new_scheme > 0 && refused > 0);
+    }
+
+    #[test]
+    fn kinds_are_read_from_the_offsets() {
+        let synthetic = synthetic(15, 1, 80, 123)
+            .or_else(|| synthetic(15, 1, 80, 124))
+            .unwrap();
+        assert_eq!(synthetic.kind(), NationalIdKind::Synthetic);
+        assert!(synthetic.is_synthetic());
+        assert_eq!(&synthetic.expose()[2..4], "81");
+        // A D-number: day 15 + 40 = 55.
+        let mut ten = [5, 5, 0, 1, 8, 0, 1, 2, 3, 0];
+        for k1 in 0..10 {
+            ten[9] = k1;
+            if let Some(id) = complete_check_digit(ten) {
+                assert_eq!(id.kind(), NationalIdKind::DNumber);
+                return;
+            }
+        }
+        panic!("no D-number was made");
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        // 31 April does not exist (synthetic month 84).
+        for ind in 0..50 {
+            let mut nine = [3, 1, 8, 4, 8, 0, 0, 0, 0];
+            nine[6] = ind / 100;
+            nine[7] = ind / 10 % 10;
+            nine[8] = ind % 10;
+            let s1 = weighted(&nine, &K1_WEIGHTS);
+            let k1 = (11 - s1 % 11) % 11;
+            if k1 == 10 {
+                continue;
+            }
+            let mut ten = [0u8; 10];
+            ten[..9].copy_from_slice(&nine);
+            ten[9] = u8::try_from(k1).unwrap();
+            if let Some(id) = complete_check_digit(ten) {
+                assert_eq!(NationalId::parse(&id.expose()), Err(NationalIdError::Date));
+                return;
+            }
+        }
+        panic!("no number with 31 April was made");
+    }
+
+    #[test]
+    fn debug_and_errors_never_show_the_digits() {
+        let id = NationalId::parse("02013299997").unwrap();
+        assert!(!format!("{id:?}").contains("0201"));
+        let err = serde_json::from_str::<NationalId>("\"02013299998\"").unwrap_err();
+        assert!(!err.to_string().contains("0201"));
+        let round: NationalId = serde_json::from_str("\"02013299997\"").unwrap();
+        assert_eq!(round, id);
+    }
+
+    proptest! {
+        #[test]
+        fn every_made_synthetic_number_parses_as_synthetic(
+            day in 1u8..=28, month in 1u8..=12, year in 0u8..=99, individual in 0u16..=999
+        ) {
+            if let Some(id) = synthetic(day, month, year, individual) {
+                let parsed = NationalId::parse(&id.expose()).unwrap();
+                prop_assert_eq!(parsed.kind(), NationalIdKind::Synthetic);
+            }
+        }
+
+        #[test]
+        fn changing_any_one_digit_makes_a_valid_number_invalid(
+            day in 1u8..=28, month in 1u8..=12, year in 0u8..=99, individual in 0u16..=999,
+            position in 0usize..11, delta in 1u8..=9
+        ) {
+            if let Some(id) = synthetic(day, month, year, individual) {
+                let mut digits = id.0;
+                digits[position] = (digits[position] + delta) % 10;
+                let text: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+                prop_assert!(NationalId::parse(&text).is_err());
+            }
+        }
+
+        #[test]
+        fn parse_never_panics(input in "\\PC{0,20}") {
+            let _ = NationalId::parse(&input);
+        }
+    }
+}

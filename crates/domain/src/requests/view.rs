@@ -1,0 +1,621 @@
+//! What the API takes and gives for requests. Two layers: the overview (kind, status,
+//! deadline, assignee — no personal data, for the DPO) and the contents (who asked and what
+//! they wrote — for caseworkers only).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::case::{CaseAction, CaseStatus};
+use super::deadline::{DeadlineState, DeadlineUrgency, Pause};
+use super::kind::{Channel, RefusalGround, RequestKind};
+use crate::EmailAddress;
+use crate::person::{NationalId, NationalIdError};
+use crate::problem::FieldError;
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_TEXT_CHARS: usize = 20_000;
+pub const MAX_CONTACT_CHARS: usize = 500;
+/// A request registered by staff may have arrived up to this many days ago (a letter found in
+/// the post room); older than that, it is a mistake.
+pub const MAX_BACKDATE_DAYS: i64 = 90;
+
+/// Who asked, as the caseworker needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Requester {
+    pub name: String,
+    /// Fødselsnummer or D-number, when known. Needed to find the person in the systems.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "15818012345"))]
+    #[serde(default)]
+    pub national_id: Option<NationalId>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Where a letter goes, when the answer is to be sent by post.
+    #[serde(default)]
+    pub postal_address: Option<String>,
+}
+
+/// The personal part of a request: stored encrypted, shown to caseworkers only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestContents {
+    pub requester: Requester,
+    /// What the resident asked for, in their words (or the caseworker's record of a call).
+    pub description: String,
+}
+
+/// A request registered by staff on a resident's behalf (received by letter, phone, e-mail or
+/// at the counter).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewRequest {
+    pub kind: RequestKind,
+    pub channel: Channel,
+    /// The day it reached the municipality (Oslo); today when left out. The deadline counts
+    /// from this day, not from the day it was registered.
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
+    pub requester: Requester,
+    pub description: String,
+}
+
+/// A checked [`NewRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidRequest {
+    pub kind: RequestKind,
+    pub channel: Channel,
+    pub received_on: NaiveDate,
+    pub contents: RequestContents,
+}
+
+fn optional_text(
+    value: Option<&String>,
+    field: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let trimmed = value.map(|v| v.trim()).filter(|v| !v.is_empty())?;
+    if trimmed.chars().count() > max {
+        errors.push(FieldError::new(field, "too_long"));
+    }
+    Some(trimmed.to_owned())
+}
+
+/// Checks a request registered by staff. Errors name fields and codes, never values.
+pub fn check_new_request(
+    input: &NewRequest,
+    today: NaiveDate,
+) -> Result<ValidRequest, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if !input.channel.registered_by_staff() {
+        errors.push(FieldError::new("channel", "portal_is_for_residents"));
+    }
+    let received_on = input.received_on.unwrap_or(today);
+    if received_on > today {
+        errors.push(FieldError::new("received_on", "in_future"));
+    } else if (today - received_on).num_days() > MAX_BACKDATE_DAYS {
+        errors.push(FieldError::new("received_on", "too_old"));
+    }
+    let name = input.requester.name.trim();
+    if name.is_empty() {
+        errors.push(FieldError::new("requester.name", "required"));
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        errors.push(FieldError::new("requester.name", "too_long"));
+    }
+    let email = optional_text(
+        input.requester.email.as_ref(),
+        "requester.email",
+        MAX_CONTACT_CHARS,
+        &mut errors,
+    );
+    if let Some(e) = &email
+        && EmailAddress::parse(e).is_err()
+    {
+        errors.push(FieldError::new("requester.email", "invalid"));
+    }
+    let phone = optional_text(
+        input.requester.phone.as_ref(),
+        "requester.phone",
+        40,
+        &mut errors,
+    );
+    if let Some(p) = &phone
+        && !p
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'))
+    {
+        errors.push(FieldError::new("requester.phone", "invalid"));
+    }
+    let postal_address = optional_text(
+        input.requester.postal_address.as_ref(),
+        "requester.postal_address",
+        MAX_CONTACT_CHARS,
+        &mut errors,
+    );
+    // The answer has to reach the resident somehow.
+    if email.is_none() && phone.is_none() && postal_address.is_none() {
+        errors.push(FieldError::new("requester", "contact_required"));
+    }
+    let description = input.description.trim();
+    if description.is_empty() {
+        errors.push(FieldError::new("description", "required"));
+    } else if description.chars().count() > MAX_TEXT_CHARS {
+        errors.push(FieldError::new("description", "too_long"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ValidRequest {
+        kind: input.kind,
+        channel: input.channel,
+        received_on,
+        contents: RequestContents {
+            requester: Requester {
+                name: name.to_owned(),
+                national_id: input.requester.national_id.clone(),
+                email,
+                phone,
+                postal_address,
+            },
+            description: description.to_owned(),
+        },
+    })
+}
+
+/// The problem code for a national id that did not parse (for body deserialisation errors).
+pub const fn national_id_problem(e: NationalIdError) -> &'static str {
+    e.code()
+}
+
+/// A staff member as a case shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseMember {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A request in lists: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestSummary {
+    pub id: Uuid,
+    /// The case number, `year/sequence` within the organisation (e.g. `2026/17`).
+    pub reference: String,
+    pub kind: RequestKind,
+    pub channel: Channel,
+    pub status: CaseStatus,
+    pub received_on: NaiveDate,
+    /// The deadline as of today; `None` once the case is closed.
+    pub deadline: Option<DeadlineState>,
+    pub extension_months: u8,
+    pub assignee: Option<CaseMember>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestPage {
+    pub items: Vec<RequestSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// One request with its clock and, for caseworkers, its contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestCase {
+    #[serde(flatten)]
+    pub summary: RequestSummary,
+    pub organization_id: Uuid,
+    /// Whether identity clarification stops the clock for this case.
+    pub pause_stops_clock: bool,
+    pub pauses: Vec<Pause>,
+    pub refusal_ground: Option<RefusalGround>,
+    /// What the caller may do next (empty without the caseworker role).
+    pub allowed_actions: Vec<String>,
+    /// The personal part; `None` for callers who may see the overview only, and once the
+    /// contents have been purged.
+    pub contents: Option<RequestContents>,
+    pub revision: i32,
+}
+
+/// A step in a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseStep {
+    #[serde(flatten)]
+    pub action: CaseAction,
+    /// What the resident is told: required when refusing (the reasons behind the ground) and
+    /// when answering (the reply); optional otherwise. Stored encrypted.
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+/// Whether a step needs a written explanation.
+pub const fn needs_explanation(action: CaseAction) -> bool {
+    matches!(action, CaseAction::Refuse { .. } | CaseAction::Answer)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Extension {
+    /// One or two months.
+    pub months: u8,
+    /// Why: told to the resident. Stored encrypted.
+    pub reasons: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignment {
+    /// The caseworker; `null` to leave the case unassigned.
+    pub user_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewNote {
+    pub text: String,
+}
+
+/// What happened in a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseEventKind {
+    Registered,
+    Started,
+    IdentityRequested,
+    IdentityConfirmed,
+    Extended,
+    Answered,
+    Refused,
+    Withdrawn,
+    Assigned,
+    Note,
+}
+
+impl CaseEventKind {
+    pub const ALL: [Self; 10] = [
+        Self::Registered,
+        Self::Started,
+        Self::IdentityRequested,
+        Self::IdentityConfirmed,
+        Self::Extended,
+        Self::Answered,
+        Self::Refused,
+        Self::Withdrawn,
+        Self::Assigned,
+        Self::Note,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Registered => "registered",
+            Self::Started => "started",
+            Self::IdentityRequested => "identity_requested",
+            Self::IdentityConfirmed => "identity_confirmed",
+            Self::Extended => "extended",
+            Self::Answered => "answered",
+            Self::Refused => "refused",
+            Self::Withdrawn => "withdrawn",
+            Self::Assigned => "assigned",
+            Self::Note => "note",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == input)
+    }
+
+    pub const fn of_action(action: CaseAction) -> Self {
+        match action {
+            CaseAction::Start => Self::Started,
+            CaseAction::ClarifyIdentity => Self::IdentityRequested,
+            CaseAction::IdentityConfirmed => Self::IdentityConfirmed,
+            CaseAction::Answer => Self::Answered,
+            CaseAction::Refuse { .. } => Self::Refused,
+            CaseAction::Withdraw => Self::Withdrawn,
+        }
+    }
+
+    /// The audit action for the event.
+    pub const fn audit_action(self) -> &'static str {
+        match self {
+            Self::Registered => "request.registered",
+            Self::Started => "request.started",
+            Self::IdentityRequested => "request.identity_requested",
+            Self::IdentityConfirmed => "request.identity_confirmed",
+            Self::Extended => "request.extended",
+            Self::Answered => "request.answered",
+            Self::Refused => "request.refused",
+            Self::Withdrawn => "request.withdrawn",
+            Self::Assigned => "request.assigned",
+            Self::Note => "request.noted",
+        }
+    }
+}
+
+/// An entry in a case's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseEvent {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub kind: CaseEventKind,
+    pub actor: Option<CaseMember>,
+    /// Months for an extension, the ground for a refusal, the assignee's name.
+    pub detail: Option<String>,
+    /// The written text (note, reasons, reply) — caseworkers only; `None` for others and
+    /// once purged.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseEventPage {
+    pub items: Vec<CaseEvent>,
+    pub next_cursor: Option<String>,
+}
+
+/// The DPO's overview of the organisation's requests: counts only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestOverview {
+    pub open: u32,
+    pub overdue: u32,
+    pub due_soon: u32,
+    pub paused: u32,
+    pub unassigned: u32,
+    /// Open requests per kind.
+    pub by_kind: Vec<KindCount>,
+    /// Closed in the last 12 months, and how many of those were answered late.
+    pub closed_last_year: u32,
+    pub closed_late_last_year: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KindCount {
+    pub kind: RequestKind,
+    pub count: u32,
+}
+
+/// What to list: `open` (the default) or one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Open,
+    Closed,
+    Is(CaseStatus),
+}
+
+impl StatusFilter {
+    pub fn parse(input: &str) -> Option<Self> {
+        match input {
+            "open" => Some(Self::Open),
+            "closed" => Some(Self::Closed),
+            other => CaseStatus::parse(other).map(Self::Is),
+        }
+    }
+
+    pub fn matches(self, status: CaseStatus) -> bool {
+        match self {
+            Self::Open => status.is_open(),
+            Self::Closed => !status.is_open(),
+            Self::Is(s) => s == status,
+        }
+    }
+}
+
+/// Tallies the overview from the open cases' deadline states.
+pub fn tally_open<'a>(
+    open: impl IntoIterator<Item = (RequestKind, &'a DeadlineState, bool)>,
+) -> RequestOverview {
+    let mut overview = RequestOverview::default();
+    let mut kinds: Vec<KindCount> = Vec::new();
+    for (kind, state, assigned) in open {
+        overview.open += 1;
+        match state.urgency {
+            DeadlineUrgency::Overdue => overview.overdue += 1,
+            DeadlineUrgency::DueSoon => overview.due_soon += 1,
+            DeadlineUrgency::Paused => overview.paused += 1,
+            DeadlineUrgency::OnTrack => {}
+        }
+        if !assigned {
+            overview.unassigned += 1;
+        }
+        match kinds.iter_mut().find(|k| k.kind == kind) {
+            Some(k) => k.count += 1,
+            None => kinds.push(KindCount { kind, count: 1 }),
+        }
+    }
+    kinds.sort_by_key(|k| k.kind);
+    overview.by_kind = kinds;
+    overview
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn letter() -> NewRequest {
+        NewRequest {
+            kind: RequestKind::Access,
+            channel: Channel::Letter,
+            received_on: Some(d(2027, 3, 1)),
+            requester: Requester {
+                name: "  Kari Nordmann ".into(),
+                national_id: None,
+                email: Some("kari@example.org".into()),
+                phone: None,
+                postal_address: None,
+            },
+            description: "Jeg ber om innsyn i opplysningene kommunen har om meg.".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_letter_is_accepted_and_trimmed() {
+        let valid = check_new_request(&letter(), d(2027, 3, 3)).unwrap();
+        assert_eq!(valid.received_on, d(2027, 3, 1));
+        assert_eq!(valid.contents.requester.name, "Kari Nordmann");
+    }
+
+    #[test]
+    fn received_today_when_no_day_is_given() {
+        let mut input = letter();
+        input.received_on = None;
+        let valid = check_new_request(&input, d(2027, 3, 3)).unwrap();
+        assert_eq!(valid.received_on, d(2027, 3, 3));
+    }
+
+    fn codes(input: &NewRequest, today: NaiveDate) -> Vec<(String, String)> {
+        check_new_request(input, today)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn refusals_name_field_and_rule() {
+        let mut input = letter();
+        input.channel = Channel::Portal;
+        input.received_on = Some(d(2027, 3, 4));
+        input.requester.name = " ".into();
+        input.requester.email = Some("not an address".into());
+        input.description = String::new();
+        let found = codes(&input, d(2027, 3, 3));
+        for expected in [
+            ("channel", "portal_is_for_residents"),
+            ("received_on", "in_future"),
+            ("requester.name", "required"),
+            ("requester.email", "invalid"),
+            ("description", "required"),
+        ] {
+            assert!(
+                found.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+                "{expected:?} in {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_way_to_reach_the_resident_is_required() {
+        let mut input = letter();
+        input.requester.email = Some("   ".into());
+        assert_eq!(
+            codes(&input, d(2027, 3, 3)),
+            vec![("requester".to_owned(), "contact_required".to_owned())]
+        );
+        input.requester.postal_address = Some("Storgata 1, 0155 Oslo".into());
+        assert!(check_new_request(&input, d(2027, 3, 3)).is_ok());
+    }
+
+    #[test]
+    fn too_old_letters_are_a_mistake() {
+        let mut input = letter();
+        input.received_on = Some(d(2026, 11, 1));
+        assert_eq!(
+            codes(&input, d(2027, 3, 3)),
+            vec![("received_on".to_owned(), "too_old".to_owned())]
+        );
+    }
+
+    #[test]
+    fn phones_hold_digits_and_punctuation() {
+        let mut input = letter();
+        input.requester.phone = Some("+47 22 00 00 00".into());
+        assert!(check_new_request(&input, d(2027, 3, 3)).is_ok());
+        input.requester.phone = Some("ring meg".into());
+        assert_eq!(
+            codes(&input, d(2027, 3, 3)),
+            vec![("requester.phone".to_owned(), "invalid".to_owned())]
+        );
+    }
+
+    #[test]
+    fn status_filters() {
+        assert!(
+            StatusFilter::parse("open")
+                .unwrap()
+                .matches(CaseStatus::InProgress)
+        );
+        assert!(
+            !StatusFilter::parse("open")
+                .unwrap()
+                .matches(CaseStatus::Answered)
+        );
+        assert!(
+            StatusFilter::parse("closed")
+                .unwrap()
+                .matches(CaseStatus::Refused)
+        );
+        assert!(
+            StatusFilter::parse("received")
+                .unwrap()
+                .matches(CaseStatus::Received)
+        );
+        assert_eq!(StatusFilter::parse("bogus"), None);
+    }
+
+    #[test]
+    fn every_event_kind_round_trips_and_every_action_has_one() {
+        for k in CaseEventKind::ALL {
+            assert_eq!(CaseEventKind::parse(k.as_str()), Some(k));
+            assert!(k.audit_action().starts_with("request."));
+        }
+        assert_eq!(
+            CaseEventKind::of_action(CaseAction::ClarifyIdentity),
+            CaseEventKind::IdentityRequested
+        );
+        assert!(needs_explanation(CaseAction::Answer));
+        assert!(!needs_explanation(CaseAction::Start));
+    }
+
+    #[test]
+    fn the_overview_counts_by_urgency_and_kind() {
+        let state = |urgency| DeadlineState {
+            due: d(2027, 4, 1),
+            days_left: 3,
+            urgency,
+            extendable_until: None,
+            paused_days: 0,
+        };
+        let overdue = state(DeadlineUrgency::Overdue);
+        let soon = state(DeadlineUrgency::DueSoon);
+        let paused = state(DeadlineUrgency::Paused);
+        let fine = state(DeadlineUrgency::OnTrack);
+        let overview = tally_open([
+            (RequestKind::Erasure, &overdue, true),
+            (RequestKind::Access, &soon, false),
+            (RequestKind::Access, &paused, true),
+            (RequestKind::Access, &fine, false),
+        ]);
+        assert_eq!(overview.open, 4);
+        assert_eq!(overview.overdue, 1);
+        assert_eq!(overview.due_soon, 1);
+        assert_eq!(overview.paused, 1);
+        assert_eq!(overview.unassigned, 2);
+        assert_eq!(
+            overview.by_kind,
+            vec![
+                KindCount {
+                    kind: RequestKind::Access,
+                    count: 3
+                },
+                KindCount {
+                    kind: RequestKind::Erasure,
+                    count: 1
+                }
+            ]
+        );
+    }
+}
