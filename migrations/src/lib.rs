@@ -22,6 +22,7 @@ mod m20261201_000016_agreements;
 mod m20261201_000017_agreement_notices;
 mod m20261201_000018_campaigns;
 mod m20261201_000019_agreement_templates;
+mod m20261201_000020_requests;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_agreement_notices::Migration),
             Box::new(m20261201_000018_campaigns::Migration),
             Box::new(m20261201_000019_agreement_templates::Migration),
+            Box::new(m20261201_000020_requests::Migration),
         ]
     }
 }

@@ -81,6 +81,10 @@ fn base() -> openapi::OpenApi {
             "campaigns",
             "One agreement sent to many organisations with one deadline, and who has opened, signed or is overdue.",
         ),
+        tag(
+            "requests",
+            "Data-subject requests (GDPR Art. 15–21, forvaltningsloven § 18): registered cases with their statutory deadline, steps, extensions, assignment and history. Contents are encrypted and shown to caseworkers only.",
+        ),
     ]);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

@@ -75,6 +75,11 @@ pub struct Settings {
     /// created with mode 0600 if missing. Default: `secrets.key` in `data_dir`. Every
     /// instance on one database needs the same file; without it those secrets cannot be read.
     pub secrets_key_file: Option<PathBuf>,
+    /// The key that encrypts data-subject requests' contents, case notes and replies, and
+    /// keys the look-up hash of a requester's national id: 32 random bytes, created with mode
+    /// 0600 if missing. Default: `content.key` in `data_dir`. Kept apart from the secrets key
+    /// so each can be held and rotated on its own.
+    pub content_key_file: Option<PathBuf>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges,
     /// comma-separated in the environment). Empty: the TCP peer is the client.
     #[serde(deserialize_with = "address_list")]
@@ -97,6 +102,7 @@ impl Default for Settings {
             bench_endpoints: false,
             signing_key_file: None,
             secrets_key_file: None,
+            content_key_file: None,
             trusted_proxies: Vec::new(),
         }
     }
@@ -184,6 +190,13 @@ impl Settings {
         self.secrets_key_file
             .clone()
             .unwrap_or_else(|| self.data_dir.join("secrets.key"))
+    }
+
+    /// The content key file in force: the configured one, or `<data_dir>/content.key`.
+    pub fn content_key_file(&self) -> PathBuf {
+        self.content_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("content.key"))
     }
 
     /// The database URL in force: the configured one, or `sqlite:<data_dir>/vern.db`.
@@ -301,6 +314,13 @@ mod tests {
         assert_eq!(s.secrets_key_file(), PathBuf::from("/tmp/v/secrets.key"));
         let s = load(&[("SECRETS_KEY_FILE", "/run/secrets/vern.key")]).unwrap();
         assert_eq!(s.secrets_key_file(), PathBuf::from("/run/secrets/vern.key"));
+        let s = load(&[("DATA_DIR", "/tmp/v")]).unwrap();
+        assert_eq!(s.content_key_file(), PathBuf::from("/tmp/v/content.key"));
+        let s = load(&[("CONTENT_KEY_FILE", "/run/secrets/content.key")]).unwrap();
+        assert_eq!(
+            s.content_key_file(),
+            PathBuf::from("/run/secrets/content.key")
+        );
     }
 
     #[test]

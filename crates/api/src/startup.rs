@@ -31,6 +31,8 @@ pub struct AppState {
     pub webauthn: Arc<webauthn_rs::Webauthn>,
     /// Encrypts second-factor secrets at rest.
     pub secrets: Arc<crate::auth::SecretBox>,
+    /// Encrypts request contents, case notes and replies at rest.
+    pub content: Arc<crate::auth::SecretBox>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: vern_domain::access::IpAllowlist,
 }
@@ -49,6 +51,28 @@ impl AppState {
         self.secrets
             .open(stored)
             .map_err(|e| crate::error::ApiError::internal(anyhow::anyhow!(e)))
+    }
+}
+
+impl AppState {
+    /// Request content in its stored (encrypted) form.
+    pub fn seal_content(&self, text: &str) -> Result<String, crate::error::ApiError> {
+        self.content
+            .seal(text)
+            .map_err(|e| crate::error::ApiError::internal(anyhow::anyhow!(e)))
+    }
+
+    /// Request content from its stored form; a value the key cannot open is a configuration
+    /// fault (another instance's content key), answered 500 and logged.
+    pub fn open_content(&self, stored: &str) -> Result<String, crate::error::ApiError> {
+        self.content
+            .open(stored)
+            .map_err(|e| crate::error::ApiError::internal(anyhow::anyhow!(e)))
+    }
+
+    /// The look-up hash of a national id: finds a resident's requests without the number.
+    pub fn requester_key(&self, national_id: &vern_domain::person::NationalId) -> String {
+        self.content.lookup_key(&national_id.expose())
     }
 }
 
@@ -108,6 +132,11 @@ impl Application {
             .context("cannot load the signing keys")?;
         let secrets = crate::auth::SecretBox::open_or_create(&settings.secrets_key_file())
             .context("cannot load the secrets key")?;
+        let content = crate::auth::SecretBox::open_or_create_for(
+            &settings.content_key_file(),
+            crate::auth::secrets::CONTENT,
+        )
+        .context("cannot load the content key")?;
         let sealed = crate::auth::secrets::seal_stored_secrets(&db, &secrets)
             .await
             .context("cannot encrypt the stored second-factor secrets")?;
@@ -126,7 +155,7 @@ impl Application {
                 println!("{}", crate::demo::banner(&credentials, &path));
             }
         }
-        let server = run(listener, db.clone(), keys, secrets, &settings)?;
+        let server = run(listener, db.clone(), keys, (secrets, content), &settings)?;
         Ok(Self { port, server, db })
     }
 
@@ -147,7 +176,7 @@ fn run(
     listener: TcpListener,
     db: Database,
     keys: crate::auth::JwtKeys,
-    secrets: crate::auth::SecretBox,
+    (secrets, content): (crate::auth::SecretBox, crate::auth::SecretBox),
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let spec = openapi::spec();
@@ -159,6 +188,7 @@ fn run(
         public_url: settings.public_url(),
         webauthn: Arc::new(relying_party(&settings.public_url())?),
         secrets: Arc::new(secrets),
+        content: Arc::new(content),
         trusted_proxies: settings.trusted_proxy_list()?,
     });
     // Pick up key rotations made elsewhere (`vern keys rotate`, another instance).

@@ -493,3 +493,57 @@ pub async fn store_sealed_secrets(
     }
     Ok(())
 }
+
+/// Display names of these users (unknown ids are left out).
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, DbError> {
+    let mut ids: Vec<Uuid> = ids.into_iter().collect();
+    ids.sort();
+    ids.dedup();
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = user::Entity::find()
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        out.extend(rows.into_iter().map(|u| (u.id, u.display_name)));
+    }
+    Ok(out)
+}
+
+/// The active users who hold one of `roles` in the organisation at `now`, by name.
+pub async fn holders_of(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    roles: &[Role],
+    now: DateTime<Utc>,
+) -> Result<Vec<(Uuid, String)>, DbError> {
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(role_grant::Column::State.eq("active"))
+        .filter(role_grant::Column::Role.is_in(roles.iter().map(|r| r.as_str())))
+        .all(db)
+        .await?;
+    let ids = grants.into_iter().filter(|g| {
+        GrantState::Active {
+            until: g.until,
+            review_due: g.review_due,
+        }
+        .is_effective(now)
+    });
+    let ids: Vec<Uuid> = ids.map(|g| g.user_id).collect();
+    let mut people: Vec<(Uuid, String)> = Vec::new();
+    for chunk in ids.chunks(500) {
+        let rows = user::Entity::find()
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .filter(user::Column::Status.eq(STATUS_ACTIVE))
+            .all(db)
+            .await?;
+        people.extend(rows.into_iter().map(|u| (u.id, u.display_name)));
+    }
+    people.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    people.dedup_by_key(|p| p.0);
+    Ok(people)
+}

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod organizations;
 pub mod passkeys;
 pub mod register;
+pub mod requests;
 pub mod reviews;
 pub mod role_requests;
 pub mod seed;

@@ -20,9 +20,17 @@ const KEY_BYTES: usize = 32;
 const NONCE_BYTES: usize = 12;
 /// Binds a sealed value to its use: a value sealed for something else does not open here.
 const ASSOCIATED: &[u8] = b"vern second-factor secret v1";
+/// The purpose of the content key: request contents, notes, replies.
+pub const CONTENT: &[u8] = b"vern request content v1";
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
 pub struct SecretBox {
     cipher: Aes256Gcm,
+    /// What sealed values are bound to (AES-GCM associated data).
+    purpose: &'static [u8],
+    /// Keys the look-up hashes ([`SecretBox::lookup_key`]).
+    mac: HmacSha256,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -43,14 +51,27 @@ pub enum SecretError {
 
 impl SecretBox {
     pub fn from_key(key: &[u8; KEY_BYTES]) -> Self {
+        Self::for_purpose(key, ASSOCIATED)
+    }
+
+    fn for_purpose(key: &[u8; KEY_BYTES], purpose: &'static [u8]) -> Self {
+        let mac = <HmacSha256 as hmac::Mac>::new_from_slice(key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
         let key = Key::<Aes256Gcm>::from(*key);
         Self {
             cipher: Aes256Gcm::new(&key),
+            purpose,
+            mac,
         }
     }
 
     /// Reads the key file, or creates it (32 random bytes, mode 0600) when it is missing.
     pub fn open_or_create(path: &Path) -> anyhow::Result<Self> {
+        Self::open_or_create_for(path, ASSOCIATED)
+    }
+
+    /// The same for a key with another purpose (see [`CONTENT`]).
+    pub fn open_or_create_for(path: &Path, purpose: &'static [u8]) -> anyhow::Result<Self> {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let key: [u8; KEY_BYTES] = bytes.as_slice().try_into().map_err(|_| {
@@ -60,7 +81,7 @@ impl SecretBox {
                         bytes.len()
                     )
                 })?;
-                Ok(Self::from_key(&key))
+                Ok(Self::for_purpose(&key, purpose))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; KEY_BYTES];
@@ -68,10 +89,25 @@ impl SecretBox {
                 super::keys::write_private(path, &key)
                     .with_context(|| format!("cannot create {}", path.display()))?;
                 tracing::info!(path = %path.display(), "created the secrets key file");
-                Ok(Self::from_key(&key))
+                Ok(Self::for_purpose(&key, purpose))
             }
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
+    }
+
+    /// A keyed hash (HMAC-SHA256, hex) of `value`: lets the database find rows by a
+    /// personal identifier without holding it, and means nothing without the key.
+    pub fn lookup_key(&self, value: &str) -> String {
+        use hmac::Mac as _;
+        let mut mac = self.mac.clone();
+        mac.update(self.purpose);
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     pub fn is_sealed(stored: &str) -> bool {
@@ -87,7 +123,7 @@ impl SecretBox {
                 &Nonce::from(nonce),
                 Payload {
                     msg: secret.as_bytes(),
-                    aad: ASSOCIATED,
+                    aad: self.purpose,
                 },
             )
             .map_err(|_| SecretError::WrongKey)?;
@@ -112,7 +148,7 @@ impl SecretBox {
                 &Nonce::from(nonce),
                 Payload {
                     msg: sealed,
-                    aad: ASSOCIATED,
+                    aad: self.purpose,
                 },
             )
             .map_err(|_| SecretError::WrongKey)?;
@@ -202,5 +238,27 @@ mod tests {
         assert_eq!(again.open(&sealed).unwrap(), "secret");
         std::fs::write(&path, b"too short").unwrap();
         assert!(SecretBox::open_or_create(&path).is_err());
+    }
+
+    #[test]
+    fn a_value_sealed_for_one_purpose_does_not_open_for_another() {
+        let secrets = SecretBox::from_key(&[5; 32]);
+        let content = SecretBox::for_purpose(&[5; 32], CONTENT);
+        let sealed = content.seal("request text").unwrap();
+        assert_eq!(content.open(&sealed).unwrap(), "request text");
+        assert!(matches!(secrets.open(&sealed), Err(SecretError::WrongKey)));
+    }
+
+    #[test]
+    fn lookup_keys_are_stable_per_key_and_say_nothing_without_it() {
+        let one = SecretBox::for_purpose(&[5; 32], CONTENT);
+        let again = SecretBox::for_purpose(&[5; 32], CONTENT);
+        let other = SecretBox::for_purpose(&[6; 32], CONTENT);
+        let a = one.lookup_key("02813299952");
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, again.lookup_key("02813299952"));
+        assert_ne!(a, other.lookup_key("02813299952"));
+        assert_ne!(a, one.lookup_key("02813299953"));
+        assert!(!a.contains("0281329995"));
     }
 }

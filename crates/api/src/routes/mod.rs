@@ -20,6 +20,7 @@ pub mod overview;
 pub mod passkeys;
 pub mod products;
 pub mod record;
+pub mod requests;
 pub mod reviews;
 pub mod role_requests;
 pub mod settings;
@@ -69,4 +70,5 @@ fn v1(cfg: &mut ServiceConfig) {
     agreement_deadlines::mount(cfg);
     agreement_templates::mount(cfg);
     campaigns::mount(cfg);
+    requests::mount(cfg);
 }

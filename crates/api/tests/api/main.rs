@@ -21,6 +21,7 @@ mod organizations;
 mod overview;
 mod passkeys;
 mod register;
+mod requests;
 mod reuse;
 mod reviews;
 mod role_requests;

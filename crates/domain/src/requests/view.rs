@@ -10,7 +10,7 @@ use super::case::{CaseAction, CaseStatus};
 use super::deadline::{DeadlineState, DeadlineUrgency, Pause};
 use super::kind::{Channel, RefusalGround, RequestKind};
 use crate::EmailAddress;
-use crate::person::{NationalId, NationalIdError};
+use crate::person::NationalId;
 use crate::problem::FieldError;
 
 pub const MAX_NAME_CHARS: usize = 200;
@@ -25,10 +25,11 @@ pub const MAX_BACKDATE_DAYS: i64 = 90;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Requester {
     pub name: String,
-    /// Fødselsnummer or D-number, when known. Needed to find the person in the systems.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "15818012345"))]
+    /// Fødselsnummer or D-number (11 digits), when known: needed to find the person in the
+    /// systems. Checked (date and check digits) when the request is registered.
+    #[cfg_attr(feature = "openapi", schema(example = "15818012345"))]
     #[serde(default)]
-    pub national_id: Option<NationalId>,
+    pub national_id: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
@@ -65,6 +66,7 @@ pub struct NewRequest {
 /// A checked [`NewRequest`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidRequest {
+    pub national_id: Option<NationalId>,
     pub kind: RequestKind,
     pub channel: Channel,
     pub received_on: NaiveDate,
@@ -105,6 +107,22 @@ pub fn check_new_request(
     } else if name.chars().count() > MAX_NAME_CHARS {
         errors.push(FieldError::new("requester.name", "too_long"));
     }
+    let national_id = match input
+        .requester
+        .national_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => None,
+        Some(raw) => match NationalId::parse(raw) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errors.push(FieldError::new("requester.national_id", e.code()));
+                None
+            }
+        },
+    };
     let email = optional_text(
         input.requester.email.as_ref(),
         "requester.email",
@@ -149,13 +167,14 @@ pub fn check_new_request(
         return Err(errors);
     }
     Ok(ValidRequest {
+        national_id: national_id.clone(),
         kind: input.kind,
         channel: input.channel,
         received_on,
         contents: RequestContents {
             requester: Requester {
                 name: name.to_owned(),
-                national_id: input.requester.national_id.clone(),
+                national_id: national_id.map(|id| id.expose()),
                 email,
                 phone,
                 postal_address,
@@ -163,11 +182,6 @@ pub fn check_new_request(
             description: description.to_owned(),
         },
     })
-}
-
-/// The problem code for a national id that did not parse (for body deserialisation errors).
-pub const fn national_id_problem(e: NationalIdError) -> &'static str {
-    e.code()
 }
 
 /// A staff member as a case shows them.
@@ -517,6 +531,33 @@ mod tests {
         );
         input.requester.postal_address = Some("Storgata 1, 0155 Oslo".into());
         assert!(check_new_request(&input, d(2027, 3, 3)).is_ok());
+    }
+
+    #[test]
+    fn a_national_id_is_checked_and_stored_as_digits() {
+        let mut input = letter();
+        input.requester.national_id = Some("028132 99952".into());
+        let valid = check_new_request(&input, d(2027, 3, 3)).unwrap();
+        assert_eq!(
+            valid.contents.requester.national_id.as_deref(),
+            Some("02813299952")
+        );
+        assert!(valid.national_id.is_some());
+        input.requester.national_id = Some("02813299953".into());
+        assert_eq!(
+            codes(&input, d(2027, 3, 3)),
+            vec![(
+                "requester.national_id".to_owned(),
+                "national_id_check_digits".to_owned()
+            )]
+        );
+        input.requester.national_id = Some("  ".into());
+        assert_eq!(
+            check_new_request(&input, d(2027, 3, 3))
+                .unwrap()
+                .national_id,
+            None
+        );
     }
 
     #[test]
