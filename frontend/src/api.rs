@@ -1082,3 +1082,22 @@ pub async fn put_json<B: Serialize, T: DeserializeOwned>(
         .await?,
     )
 }
+
+/// POST a JSON body with `If-Match`; the JSON answer.
+pub async fn post_json_if_match<B: Serialize, T: DeserializeOwned>(
+    url: String,
+    body: B,
+    revision: i32,
+    token: String,
+) -> Result<T, ApiError> {
+    parse(
+        &call_if_match(
+            Method::POST,
+            url,
+            Some(token),
+            Some(to_json(&body)?),
+            Some(revision),
+        )
+        .await?,
+    )
+}

@@ -25,6 +25,7 @@ use crate::pages::register::{
     PrivacyStatementPage, ProductDetailPage, ProductEditorPage, RegisterOverviewPage,
     SystemEditorPage, SystemsPage, TemplatesPage, VendorProductsPage,
 };
+use crate::pages::requests::{NewRequestPage, RequestCasePage, RequestsPage};
 use crate::session::{provide_session, use_session};
 
 #[component]
@@ -65,6 +66,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:cid") view=CampaignPage/>
                     <Route path=path!("/organizations/:id/agreement-templates") view=AgreementTemplatesPage/>
                     <Route path=path!("/agreement-templates/:tid") view=AgreementTemplatePage/>
+                    <Route path=path!("/organizations/:id/requests") view=RequestsPage/>
+                    <Route path=path!("/organizations/:id/requests/new") view=NewRequestPage/>
+                    <Route path=path!("/requests/:rid") view=RequestCasePage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -6,3 +6,4 @@ pub mod auth;
 pub mod operator;
 pub mod organizations;
 pub mod register;
+pub mod requests;
