@@ -373,3 +373,134 @@ pub async fn seed_agreements(db: &Database) -> anyhow::Result<()> {
     txn.commit().await?;
     Ok(())
 }
+
+/// Three made-up requests to Oslo, so the caseworker and the DPO have something to look at:
+/// an access request in progress, an erasure request past its deadline, and an answered
+/// objection. The residents are invented and their numbers are Skatteetaten's synthetic kind.
+pub async fn seed_requests(db: &Database, content: &crate::auth::SecretBox) -> anyhow::Result<()> {
+    use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+    use vern_domain::calendar::oslo_date;
+    use vern_domain::requests::view::{RequestContents, Requester};
+    use vern_domain::requests::{CaseAction, CaseFile, Channel, RequestKind};
+
+    let Some(oslo) = vern_db::organizations::find_by_kommunenummer(&db.conn, "0301").await? else {
+        return Ok(());
+    };
+    let now = chrono::Utc::now();
+    let today = oslo_date(now);
+    // (kind, channel, days ago, individual number, name, what they wrote, steps)
+    let cases: [(RequestKind, Channel, i64, u16, &str, &str, &[CaseAction]); 3] = [
+        (
+            RequestKind::Access,
+            Channel::Letter,
+            12,
+            101,
+            "Demo Innbygger Solberg",
+            "Jeg ønsker innsyn i hvilke opplysninger skolen og helsestasjonen har om meg.",
+            &[CaseAction::Start],
+        ),
+        (
+            RequestKind::Erasure,
+            Channel::Email,
+            40,
+            205,
+            "Demo Innbygger Haugen",
+            "Jeg ber om at bildene av meg på kommunens nettsider slettes.",
+            &[],
+        ),
+        (
+            RequestKind::Objection,
+            Channel::Phone,
+            20,
+            309,
+            "Demo Innbygger Berg",
+            "Innbyggeren protesterer mot å motta nyhetsbrev om kulturtilbud.",
+            &[CaseAction::Start, CaseAction::Answer],
+        ),
+    ];
+    let txn = vern_db::connection::begin_write(db).await?;
+    for (kind, channel, days, individual, name, text, steps) in cases {
+        let received = today - chrono::Duration::days(days);
+        let id = (individual..individual + 40)
+            .find_map(|i| vern_domain::person::synthetic(12, 3, 85, i))
+            .ok_or_else(|| anyhow::anyhow!("no synthetic number"))?;
+        let contents = RequestContents {
+            requester: Requester {
+                name: name.to_owned(),
+                national_id: Some(id.expose()),
+                email: None,
+                phone: None,
+                postal_address: Some("Demoveien 1\n0150 Oslo".to_owned()),
+            },
+            description: text.to_owned(),
+        };
+        let mut case = CaseFile::new(kind, received, true);
+        let row = vern_db::requests::insert(
+            &txn,
+            vern_db::requests::NewRequestRow {
+                organization: oslo.id,
+                kind,
+                channel,
+                received_at: now - chrono::Duration::days(days),
+                due_on: case.clock.due(today),
+                clock: case.clock.clone(),
+                requester_key: Some(content.lookup_key(&id.expose())),
+                contents: content.seal(&serde_json::to_string(&contents)?)?,
+                registered_by: None,
+            },
+            now,
+        )
+        .await?;
+        vern_db::requests::add_event(
+            &txn,
+            row.id,
+            "registered",
+            None,
+            Some(channel.as_str().to_owned()),
+            None,
+            now,
+        )
+        .await?;
+        for step in steps {
+            case.apply(*step, today)
+                .map_err(|e| anyhow::anyhow!("demo request step: {e}"))?;
+            let reply = matches!(step, CaseAction::Answer)
+                .then(|| content.seal("Vi har stanset utsendingen av nyhetsbrev til deg."))
+                .transpose()?;
+            let kind = vern_domain::requests::view::CaseEventKind::of_action(*step);
+            vern_db::requests::add_event(&txn, row.id, kind.as_str(), None, None, reply, now)
+                .await?;
+        }
+        if !steps.is_empty() {
+            let current = vern_db::requests::find(&txn, row.id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("demo request vanished"))?;
+            vern_db::requests::change(
+                &txn,
+                &current,
+                vern_db::requests::CaseChange {
+                    status: case.status,
+                    clock: &case.clock,
+                    due_on: case.clock.due(today),
+                    refusal_ground: None,
+                    closed_at: (!case.status.is_open()).then_some(now),
+                },
+                now,
+            )
+            .await?;
+        }
+        let draft = AuditDraft {
+            organization_id: Some(oslo.id),
+            actor_kind: ActorKind::System,
+            actor_id: None,
+            action: "request.registered",
+            target_type: "request",
+            target_id: Some(row.id.to_string()),
+            request_id: None,
+            outcome: Outcome::Success,
+        };
+        vern_db::audit::append(&txn, draft, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

@@ -151,6 +151,9 @@ impl Application {
                 crate::demo::seed_agreements(&db)
                     .await
                     .context("seeding demo agreements failed")?;
+                crate::demo::seed_requests(&db, &content)
+                    .await
+                    .context("seeding demo requests failed")?;
                 let path = crate::demo::credentials_path(&settings.data_dir);
                 println!("{}", crate::demo::banner(&credentials, &path));
             }

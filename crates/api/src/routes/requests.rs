@@ -26,7 +26,8 @@ use vern_domain::problem::{FieldError, Problem, ProblemCode};
 use vern_domain::requests::view::{
     Assignment, CaseEvent, CaseEventKind, CaseEventPage, CaseMember, CaseStep, Extension,
     MAX_TEXT_CHARS, NewNote, NewRequest, RequestCase, RequestContents, RequestOverview,
-    RequestPage, RequestSummary, StatusFilter, check_new_request, needs_explanation, tally_open,
+    RequestPage, RequestSettings, RequestSummary, StatusFilter, check_new_request,
+    needs_explanation, tally_open,
 };
 use vern_domain::requests::{
     CaseAction, CaseError, CaseFile, CaseStatus, DeadlineUrgency, RefusalGround, RequestKind,
@@ -947,17 +948,6 @@ pub async fn list_caseworkers(
     Ok(web::Json(caseworkers_of(&state, org).await?))
 }
 
-/// The organisation's request policy.
-#[derive(Debug, Clone, serde::Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RequestSettings {
-    /// Whether waiting for the requester to establish their identity stops the clock
-    /// (EDPB Guidelines 01/2022 leave it open; every pause is recorded either way). Applies to
-    /// requests received after the change.
-    pub pause_stops_clock: bool,
-    /// Days a released answer stays readable for the resident (7–90).
-    pub answer_window_days: i32,
-}
-
 /// The shortest and longest answer window an organisation may choose.
 const ANSWER_WINDOW_DAYS: std::ops::RangeInclusive<i32> = 7..=90;
 
@@ -992,6 +982,7 @@ pub async fn get_request_settings(
         HttpResponse::Ok().json(RequestSettings {
             pause_stops_clock: policy.pause_stops_clock,
             answer_window_days: policy.answer_window_days,
+            revision: policy.revision,
         }),
         policy.revision,
     ))
@@ -1065,8 +1056,12 @@ pub async fn put_request_settings(
     )
     .await?;
     txn.commit().await.map_err(DbError::from)?;
+    let saved = RequestSettings {
+        revision: current.revision + 1,
+        ..input
+    };
     Ok(with_etag(
-        HttpResponse::Ok().json(input),
+        HttpResponse::Ok().json(saved),
         current.revision + 1,
     ))
 }

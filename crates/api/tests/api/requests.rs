@@ -1,5 +1,5 @@
-//! Data-subject requests, staff side, on the demo municipalities: a caseworker registers a
-//! letter and takes it through its steps with the statutory clock; the DPO sees the overview
+//! Data-subject requests, staff side, on a demo municipality (Drammen, which has no demo
+//! requests of its own): a caseworker registers a letter and takes it through its steps with the statutory clock; the DPO sees the overview
 //! but not the contents; the org_admin and auditor see nothing; another municipality gets 404;
 //! contents, notes and replies are encrypted in the database.
 
@@ -70,26 +70,26 @@ async fn step(app: &TestApp, who: &Person, id: &str, body: Value) -> reqwest::Re
 }
 
 struct Staff {
-    oslo: OrganizationId,
+    town: OrganizationId,
     caseworker: Person,
     dpo: Person,
 }
 
 async fn staff(app: &TestApp, tag: &str) -> Staff {
-    let oslo = app.org_named("Oslo").await;
+    let town = app.org_named("Drammen").await;
     Staff {
-        oslo,
+        town,
         caseworker: person(
             app,
             &format!("saksbehandler-{tag}@example.org"),
-            oslo,
+            town,
             Role::RequestCaseworker,
         )
         .await,
         dpo: person(
             app,
             &format!("pvo-{tag}@example.org"),
-            oslo,
+            town,
             Role::PrivacyOfficer,
         )
         .await,
@@ -100,7 +100,7 @@ async fn staff(app: &TestApp, tag: &str) -> Staff {
 async fn a_caseworker_takes_a_letter_through_its_steps_on_the_statutory_clock() {
     let app = spawn_demo_app().await;
     let Staff {
-        oslo,
+        town,
         caseworker,
         dpo,
     } = staff(&app, "steps").await;
@@ -108,7 +108,7 @@ async fn a_caseworker_takes_a_letter_through_its_steps_on_the_statutory_clock() 
     let case = register(
         &app,
         &caseworker,
-        oslo,
+        town,
         letter("access", received, &synthetic_id(100)),
     )
     .await;
@@ -269,7 +269,7 @@ async fn a_caseworker_takes_a_letter_through_its_steps_on_the_statutory_clock() 
     assert_eq!(seen_by_dpo["items"][4]["detail"], "1");
 
     // Every step is in the audit log.
-    let actions = app.audit_actions(oslo).await;
+    let actions = app.audit_actions(town).await;
     for expected in [
         "request.registered",
         "request.started",
@@ -286,12 +286,12 @@ async fn a_caseworker_takes_a_letter_through_its_steps_on_the_statutory_clock() 
 async fn the_dpo_sees_the_overview_others_see_nothing() {
     let app = spawn_demo_app().await;
     let Staff {
-        oslo,
+        town,
         caseworker,
         dpo,
     } = staff(&app, "access").await;
-    let admin = person(&app, "admin-req@example.org", oslo, Role::OrgAdmin).await;
-    let auditor = person(&app, "revisor-req@example.org", oslo, Role::Auditor).await;
+    let admin = person(&app, "admin-req@example.org", town, Role::OrgAdmin).await;
+    let auditor = person(&app, "revisor-req@example.org", town, Role::Auditor).await;
     let bergen = app.org_named("Bergen").await;
     let other = person(
         &app,
@@ -303,13 +303,13 @@ async fn the_dpo_sees_the_overview_others_see_nothing() {
     let case = register(
         &app,
         &caseworker,
-        oslo,
+        town,
         letter("access", days_ago(0), &synthetic_id(200)),
     )
     .await;
     let id = case["id"].as_str().unwrap();
     let path = format!("/api/v1/requests/{id}");
-    let list = format!("/api/v1/organizations/{oslo}/requests");
+    let list = format!("/api/v1/organizations/{town}/requests");
 
     // The DPO: status, deadline and assignee, never the contents; no changes.
     let seen: Value = app.get_as(&dpo.token, &path).await.json().await.unwrap();
@@ -364,7 +364,7 @@ async fn the_dpo_sees_the_overview_others_see_nothing() {
     let overview: Value = app
         .get_as(
             &dpo.token,
-            &format!("/api/v1/organizations/{oslo}/request-overview"),
+            &format!("/api/v1/organizations/{town}/request-overview"),
         )
         .await
         .json()
@@ -379,13 +379,13 @@ async fn the_dpo_sees_the_overview_others_see_nothing() {
 async fn contents_notes_and_replies_are_encrypted_in_the_database() {
     let app = spawn_demo_app().await;
     let Staff {
-        oslo, caseworker, ..
+        town, caseworker, ..
     } = staff(&app, "sealed").await;
     let national_id = synthetic_id(300);
     let case = register(
         &app,
         &caseworker,
-        oslo,
+        town,
         letter("erasure", days_ago(1), &national_id),
     )
     .await;
@@ -426,7 +426,7 @@ async fn contents_notes_and_replies_are_encrypted_in_the_database() {
     assert!(!raw.contains("Fjellstad"));
     assert!(raw.contains("enc:v1:"));
     // The audit log holds the action and the id, nothing the resident wrote.
-    let chain = vern_db::audit::chain(&app.db.conn, Some(oslo))
+    let chain = vern_db::audit::chain(&app.db.conn, Some(town))
         .await
         .unwrap();
     let raw = format!("{chain:?}");
@@ -437,7 +437,7 @@ async fn contents_notes_and_replies_are_encrypted_in_the_database() {
 async fn bad_input_is_refused_and_leaves_nothing_behind() {
     let app = spawn_demo_app().await;
     let Staff {
-        oslo, caseworker, ..
+        town, caseworker, ..
     } = staff(&app, "bad").await;
     let count = || async {
         vern_db::entities::request::Entity::find()
@@ -452,7 +452,7 @@ async fn bad_input_is_refused_and_leaves_nothing_behind() {
     let response = app
         .post_as(
             &caseworker.token,
-            &format!("/api/v1/organizations/{oslo}/requests"),
+            &format!("/api/v1/organizations/{town}/requests"),
             letter("access", days_ago(0), &wrong),
         )
         .await;
@@ -465,7 +465,7 @@ async fn bad_input_is_refused_and_leaves_nothing_behind() {
     let problem = assert_problem(
         app.post_as(
             &caseworker.token,
-            &format!("/api/v1/organizations/{oslo}/requests"),
+            &format!("/api/v1/organizations/{town}/requests"),
             future,
         )
         .await,
@@ -486,7 +486,7 @@ async fn bad_input_is_refused_and_leaves_nothing_behind() {
     let case = register(
         &app,
         &caseworker,
-        oslo,
+        town,
         letter("erasure", days_ago(0), &synthetic_id(500)),
     )
     .await;
@@ -541,23 +541,23 @@ async fn bad_input_is_refused_and_leaves_nothing_behind() {
 async fn lists_filter_by_status_assignee_and_overdue_and_policy_is_the_admins() {
     let app = spawn_demo_app().await;
     let Staff {
-        oslo,
+        town,
         caseworker,
         dpo,
     } = staff(&app, "lists").await;
-    let admin = person(&app, "admin-lists@example.org", oslo, Role::OrgAdmin).await;
-    let list = format!("/api/v1/organizations/{oslo}/requests");
+    let admin = person(&app, "admin-lists@example.org", town, Role::OrgAdmin).await;
+    let list = format!("/api/v1/organizations/{town}/requests");
     let late = register(
         &app,
         &caseworker,
-        oslo,
+        town,
         letter("rectification", days_ago(45), &synthetic_id(600)),
     )
     .await;
     let fresh = register(
         &app,
         &caseworker,
-        oslo,
+        town,
         letter("objection", days_ago(0), &synthetic_id(700)),
     )
     .await;
@@ -620,7 +620,7 @@ async fn lists_filter_by_status_assignee_and_overdue_and_policy_is_the_admins() 
     let workers: Value = app
         .get_as(
             &caseworker.token,
-            &format!("/api/v1/organizations/{oslo}/caseworkers"),
+            &format!("/api/v1/organizations/{town}/caseworkers"),
         )
         .await
         .json()
@@ -669,7 +669,7 @@ async fn lists_filter_by_status_assignee_and_overdue_and_policy_is_the_admins() 
     .await;
 
     // The policy: the admin turns the pause off; new cases keep the clock running.
-    let settings = format!("/api/v1/organizations/{oslo}/request-settings");
+    let settings = format!("/api/v1/organizations/{town}/request-settings");
     let current = app.get_as(&admin.token, &settings).await;
     let tag = etag(&current);
     let body: Value = current.json().await.unwrap();
@@ -707,15 +707,70 @@ async fn lists_filter_by_status_assignee_and_overdue_and_policy_is_the_admins() 
     let after = register(
         &app,
         &caseworker,
-        oslo,
+        town,
         letter("access", days_ago(0), &synthetic_id(800)),
     )
     .await;
     assert_eq!(after["pause_stops_clock"], false);
     assert!(
-        app.audit_actions(oslo)
+        app.audit_actions(town)
             .await
             .iter()
             .any(|a| a == "request_settings.changed")
     );
+}
+
+#[tokio::test]
+async fn the_demo_gives_oslo_three_requests_in_different_states() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let dpo = person(&app, "pvo-demo@example.org", oslo, Role::PrivacyOfficer).await;
+    let overview: Value = app
+        .get_as(
+            &dpo.token,
+            &format!("/api/v1/organizations/{oslo}/request-overview"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["open"], 2);
+    assert_eq!(overview["overdue"], 1);
+    assert_eq!(overview["closed_last_year"], 1);
+    // The demo residents' numbers are synthetic (month + 80).
+    let caseworker = person(
+        &app,
+        "saksbehandler-demo@example.org",
+        oslo,
+        Role::RequestCaseworker,
+    )
+    .await;
+    let page: Value = app
+        .get_as(
+            &caseworker.token,
+            &format!("/api/v1/organizations/{oslo}/requests?status=all"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    for item in page["items"].as_array().unwrap() {
+        let case: Value = app
+            .get_as(
+                &caseworker.token,
+                &format!("/api/v1/requests/{}", item["id"].as_str().unwrap()),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let number = case["contents"]["requester"]["national_id"]
+            .as_str()
+            .unwrap();
+        assert!(
+            vern_domain::person::NationalId::parse(number)
+                .unwrap()
+                .is_synthetic()
+        );
+    }
 }

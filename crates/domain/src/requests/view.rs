@@ -398,6 +398,22 @@ pub struct KindCount {
     pub count: u32,
 }
 
+/// The organisation's request policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestSettings {
+    /// Whether waiting for the requester to establish their identity stops the clock
+    /// (EDPB Guidelines 01/2022 leave it open; every pause is recorded either way). Applies to
+    /// requests received after the change.
+    pub pause_stops_clock: bool,
+    /// Days a released answer stays readable for the resident (7–90).
+    pub answer_window_days: i32,
+    /// The policy's revision (its ETag); ignored in a change.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(read_only))]
+    pub revision: i32,
+}
+
 /// What to list: `open` (the default) or one status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {

@@ -82,6 +82,9 @@ pub fn SettingsPage() -> impl IntoView {
                 <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("settings-save")}</button>
             </form>
             <LoginPolicy/>
+            <Show when=move || org.get().is_some_and(|o| session.can(o, vern_domain::access::Permission::ManageOrgSettings) && is_municipality(session, o))>
+                <RequestPolicy/>
+            </Show>
         </div>
     }
 }
@@ -148,6 +151,103 @@ fn LoginPolicy() -> impl IntoView {
                 <div class="ds-field__description" id="require-passkey-hint">{i18n.tr("settings-require-passkey-hint")}</div>
             </div>
             <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("settings-save-login")}</button>
+        </form>
+    }
+}
+
+fn is_municipality(session: crate::session::Session, org: vern_domain::OrganizationId) -> bool {
+    session.current.with(|s| {
+        s.as_ref().is_some_and(|s| {
+            s.me.memberships.iter().any(|m| {
+                m.organization_id == org
+                    && m.organization_kind == vern_domain::OrgKind::Municipality
+            })
+        })
+    })
+}
+
+/// How data-subject requests are handled: whether identity clarification stops the clock,
+/// and how long residents can read an answer.
+#[component]
+fn RequestPolicy() -> impl IntoView {
+    use vern_domain::requests::view::RequestSettings;
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    let pause = RwSignal::new(true);
+    let window = RwSignal::new("30".to_owned());
+    let revision = RwSignal::new(0);
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    Effect::new(move |_| {
+        if !session.ready.get() {
+            return;
+        }
+        let Some(org) = org.get() else { return };
+        spawn_local(async move {
+            let url = format!("/api/v1/organizations/{org}/request-settings");
+            match session
+                .authorized(|t| api::fetch_json::<RequestSettings>(url.clone(), t))
+                .await
+            {
+                Ok(s) => {
+                    pause.set(s.pause_stops_clock);
+                    window.set(s.answer_window_days.to_string());
+                    revision.set(s.revision);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        let body = RequestSettings {
+            pause_stops_clock: pause.get_untracked(),
+            answer_window_days: window.get_untracked().trim().parse().unwrap_or(0),
+            revision: revision.get_untracked(),
+        };
+        spawn_local(async move {
+            let url = format!("/api/v1/organizations/{org}/request-settings");
+            match session
+                .authorized(|t| {
+                    api::put_json::<_, RequestSettings>(url.clone(), body.clone(), body.revision, t)
+                })
+                .await
+            {
+                Ok(saved) => {
+                    pause.set(saved.pause_stops_clock);
+                    window.set(saved.answer_window_days.to_string());
+                    revision.set(saved.revision);
+                    error.set(None);
+                    notice.set(Some(i18n.t("settings-saved")));
+                }
+                Err(e) => {
+                    notice.set(None);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("dsr-settings")}</h2>
+        <div role="status" class="vern-status">{move || notice.get()}</div>
+        {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+        <form class="vern-form" on:submit=save>
+            <div class="ds-field">
+                <input class="ds-input" type="checkbox" id="dsr-pause" aria-describedby="dsr-pause-hint"
+                    prop:checked=move || pause.get()
+                    on:change=move |ev| pause.set(event_target_checked(&ev))/>
+                <label class="ds-label" data-weight="regular" for="dsr-pause">{i18n.tr("dsr-settings-pause")}</label>
+                <div class="ds-field__description" id="dsr-pause-hint">{i18n.tr("dsr-settings-pause-hint")}</div>
+            </div>
+            <div class="ds-field">
+                <label class="ds-label" for="dsr-window">{i18n.tr("dsr-settings-window")}</label>
+                <input class="ds-input" id="dsr-window" type="number" min="7" max="90" inputmode="numeric" bind:value=window/>
+            </div>
+            <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("dsr-settings-save")}</button>
         </form>
     }
 }
