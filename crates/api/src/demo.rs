@@ -388,38 +388,55 @@ pub async fn seed_requests(db: &Database, content: &crate::auth::SecretBox) -> a
     };
     let now = chrono::Utc::now();
     let today = oslo_date(now);
-    // (kind, channel, days ago, individual number, name, what they wrote, steps)
-    let cases: [(RequestKind, Channel, i64, u16, &str, &str, &[CaseAction]); 3] = [
-        (
-            RequestKind::Access,
-            Channel::Letter,
-            12,
-            101,
-            "Demo Innbygger Solberg",
-            "Jeg ønsker innsyn i hvilke opplysninger skolen og helsestasjonen har om meg.",
-            &[CaseAction::Start],
-        ),
-        (
-            RequestKind::Erasure,
-            Channel::Email,
-            40,
-            205,
-            "Demo Innbygger Haugen",
-            "Jeg ber om at bildene av meg på kommunens nettsider slettes.",
-            &[],
-        ),
-        (
-            RequestKind::Objection,
-            Channel::Phone,
-            20,
-            309,
-            "Demo Innbygger Berg",
-            "Innbyggeren protesterer mot å motta nyhetsbrev om kulturtilbud.",
-            &[CaseAction::Start, CaseAction::Answer],
-        ),
+    struct Demo {
+        kind: RequestKind,
+        channel: Channel,
+        days_ago: i64,
+        individual: u16,
+        name: &'static str,
+        text: &'static str,
+        steps: &'static [CaseAction],
+    }
+    let cases = [
+        Demo {
+            kind: RequestKind::Access,
+            channel: Channel::Letter,
+            days_ago: 12,
+            individual: 101,
+            name: "Demo Innbygger Solberg",
+            text: "Jeg ønsker innsyn i hvilke opplysninger skolen og helsestasjonen har om meg.",
+            steps: &[CaseAction::Start],
+        },
+        Demo {
+            kind: RequestKind::Erasure,
+            channel: Channel::Email,
+            days_ago: 40,
+            individual: 205,
+            name: "Demo Innbygger Haugen",
+            text: "Jeg ber om at bildene av meg på kommunens nettsider slettes.",
+            steps: &[],
+        },
+        Demo {
+            kind: RequestKind::Objection,
+            channel: Channel::Phone,
+            days_ago: 20,
+            individual: 309,
+            name: "Demo Innbygger Berg",
+            text: "Innbyggeren protesterer mot å motta nyhetsbrev om kulturtilbud.",
+            steps: &[CaseAction::Start, CaseAction::Answer],
+        },
     ];
     let txn = vern_db::connection::begin_write(db).await?;
-    for (kind, channel, days, individual, name, text, steps) in cases {
+    for Demo {
+        kind,
+        channel,
+        days_ago: days,
+        individual,
+        name,
+        text,
+        steps,
+    } in cases
+    {
         let received = today - chrono::Duration::days(days);
         let id = (individual..individual + 40)
             .find_map(|i| vern_domain::person::synthetic(12, 3, 85, i))
