@@ -76,6 +76,42 @@ PY
 )
 auth="Authorization: Bearer $token"
 
+# Requests: Oslo's demo caseworker (password and an authenticator code from pyotp, in the
+# repository's .venv) registers 2000 letters; the register time is measured per request.
+if ! { [ -x .venv/bin/python ] && .venv/bin/python -c 'import pyotp' 2>/dev/null; }; then
+  log "installing pyotp into .venv"
+  python3 -m venv .venv && .venv/bin/pip install --quiet 'pyotp==2.9.*'
+fi
+log "registering 2000 requests for Oslo"
+read -r caseworker_token request_id register_p50 < <(.venv/bin/python - "$data/demo-credentials.json" "$port" "$oslo" <<'PY'
+import datetime, http.client, json, sys, time, pyotp
+creds = json.load(open(sys.argv[1]))
+user = next(u for u in creds["users"] if "request_caseworker" in u["roles"] and u["organization_name"].startswith("Oslo"))
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[2]))
+def post(path, body, headers=None):
+    conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json", **(headers or {})})
+    response = conn.getresponse()
+    return response.status, json.loads(response.read())
+_, challenge = post("/api/v1/auth/login", {"email": user["email"], "password": user["password"]})
+_, tokens = post("/api/v1/auth/mfa/totp", {"mfa_token": challenge["mfa_token"], "code": pyotp.TOTP(user["totp_secret"]).now()})
+auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+kinds = ["access", "access", "erasure", "rectification", "objection", "portability", "party_access"]
+today = datetime.date.today()
+times = []
+for i in range(2000):
+    body = {"kind": kinds[i % len(kinds)], "channel": "letter",
+            "received_on": str(today - datetime.timedelta(days=i % 80)),
+            "requester": {"name": f"Benk Innbygger {i:04d}", "postal_address": "Benkveien 1, 0150 Oslo"},
+            "description": "Jeg ber om innsyn i opplysningene kommunen har om meg. " * 4}
+    started = time.monotonic()
+    status, case = post(f"/api/v1/organizations/{sys.argv[3]}/requests", body, auth)
+    times.append((time.monotonic() - started) * 1000)
+    assert status == 201, (status, case)
+times.sort()
+print(tokens["access_token"], case["id"], round(times[len(times) // 2], 2))
+PY
+)
+
 # A campaign from the demo directorate to every municipality (its demo integration drafts).
 log "starting a campaign to every municipality"
 read -r campaign campaign_ms directorate_token < <(python3 - "$data/demo-credentials.json" "$port" <<'PY'
@@ -140,6 +176,12 @@ log "GET /api/v1/campaigns/{id} (counts over every municipality), 4 connections"
 run campaign "/api/v1/campaigns/$campaign" "Authorization: Bearer $directorate_token" 4
 log "GET …/campaigns/{id}/recipients?limit=50, 4 connections"
 run campaign_recipients "/api/v1/campaigns/$campaign/recipients?limit=50" "Authorization: Bearer $directorate_token" 4
+log "GET …/requests?limit=50 (2000 open), 4 connections"
+run requests "/api/v1/organizations/$oslo/requests?limit=50" "Authorization: Bearer $caseworker_token" 4
+log "GET …/request-overview (2000 open), 4 connections"
+run request_overview "/api/v1/organizations/$oslo/request-overview" "Authorization: Bearer $caseworker_token" 4
+log "GET /api/v1/requests/{id} (contents decrypted), 4 connections"
+run request "/api/v1/requests/$request_id" "Authorization: Bearer $caseworker_token" 4
 rss_peak=$(rss_kb)
 
 python3 - "$out/results.json" "$seconds" "$conns" "$cold_ms" "$rss_idle" "$rss_peak" \
@@ -147,12 +189,13 @@ python3 - "$out/results.json" "$seconds" "$conns" "$cold_ms" "$rss_idle" "$rss_p
   "${results[systems]}" "${results[systems_csv]}" "${results[record]}" "${results[record_xlsx]}" \
   "${results[compare]}" "${results[templates]}" "${results[agreements]}" "${results[agreement]}" \
   "${results[agreement_pdf]}" "${results[campaign]}" "${results[campaign_recipients]}" \
-  "$campaign_ms" <<'PY'
+  "${results[requests]}" "${results[request_overview]}" "${results[request]}" \
+  "$campaign_ms" "$register_p50" <<'PY'
 import json, sys
 path, seconds, conns, cold, idle, peak = sys.argv[1:7]
 names = ["bare", "health", "organizations", "systems", "systems_csv", "record", "record_xlsx",
          "compare", "templates", "agreements", "agreement", "agreement_pdf", "campaign",
-         "campaign_recipients"]
+         "campaign_recipients", "requests", "request_overview", "request"]
 labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
           "organizations": "GET /api/v1/organizations?limit=50",
           "systems": "GET …/systems?limit=50 (of 600)",
@@ -165,7 +208,10 @@ labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
           "agreement": "GET /agreements/{id}, 4 conns",
           "agreement_pdf": "GET /agreements/{id}/document.pdf, 4 conns",
           "campaign": "GET /campaigns/{id} (357 recipients), 4 conns",
-          "campaign_recipients": "GET /campaigns/{id}/recipients?limit=50, 4 conns"}
+          "campaign_recipients": "GET /campaigns/{id}/recipients?limit=50, 4 conns",
+          "requests": "GET …/requests?limit=50 (2000 open), 4 conns",
+          "request_overview": "GET …/request-overview (2000 open), 4 conns",
+          "request": "GET /requests/{id} (decrypted), 4 conns"}
 res = {n: json.loads(s) for n, s in zip(names, sys.argv[7:7 + len(names)])}
 ceiling = res["bare"]["rps"]
 print(f"\n{'endpoint':<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'of bare':>8}")
@@ -174,12 +220,14 @@ for n in names:
     r["share_of_bare"] = round(r["rps"] / ceiling, 4) if ceiling else None
     print(f"{labels[n]:<40} {r['rps']:>10.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7} {r['share_of_bare']*100:>7.1f}%")
 campaign_ms = int(sys.argv[7 + len(names)])
+register_p50 = float(sys.argv[8 + len(names)])
 print(f"\ncampaign to every municipality (357 agreements drafted, sent, audited): {campaign_ms} ms")
+print(f"registering a request (sealed, numbered, audited), one client, p50: {register_p50} ms")
 print(f"cold start to first answer (migrations + demo seed): {cold} ms")
 print(f"server RSS: {int(idle)//1024} MB idle, {int(peak)//1024} MB after load")
 json.dump({"seconds": int(seconds), "connections": int(conns), "cold_start_ms": int(cold),
            "rss_idle_kb": int(idle), "rss_after_load_kb": int(peak),
-           "campaign_create_ms": campaign_ms,
+           "campaign_create_ms": campaign_ms, "request_register_p50_ms": register_p50,
            "endpoints": {n: dict(res[n], label=labels[n]) for n in names}},
           open(path, "w"), indent=2)
 print(f"results: {path}")
