@@ -198,6 +198,38 @@ fn case_refused(e: CaseError) -> ApiError {
     }
 }
 
+/// Writes a step into the case's history and the audit log (ids and the action only).
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    txn: &vern_db::DatabaseTransaction,
+    caller: &Caller,
+    req: &HttpRequest,
+    row: &RequestRow,
+    kind: CaseEventKind,
+    detail: Option<String>,
+    sealed_text: Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let id = vern_db::requests::add_event(
+        txn,
+        row.id,
+        kind.as_str(),
+        caller.user_id(),
+        detail,
+        sealed_text,
+        now,
+    )
+    .await?;
+    let org = OrganizationId::from_uuid(row.organization_id);
+    vern_db::audit::append(
+        txn,
+        entry_event(caller, req, org, kind.audit_action(), "request", row.id),
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
 fn stale() -> ApiError {
     ApiError::new(ProblemCode::PreconditionFailed)
         .detail("someone else changed the case first; fetch it again and redo the change")
@@ -375,26 +407,14 @@ pub async fn register_request(
         now,
     )
     .await?;
-    vern_db::requests::add_event(
+    record(
         &txn,
-        row.id,
-        CaseEventKind::Registered.as_str(),
-        caller.user_id(),
+        &caller,
+        &req,
+        &row,
+        CaseEventKind::Registered,
         Some(input.channel.as_str().to_owned()),
         None,
-        now,
-    )
-    .await?;
-    vern_db::audit::append(
-        &txn,
-        entry_event(
-            &caller,
-            &req,
-            org,
-            CaseEventKind::Registered.audit_action(),
-            "request",
-            row.id,
-        ),
         now,
     )
     .await?;
@@ -491,7 +511,6 @@ pub async fn step_request(
         _ => None,
     };
     let kind = CaseEventKind::of_action(step.action);
-    let org = OrganizationId::from_uuid(row.organization_id);
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let stored = vern_db::requests::change(
         &txn,
@@ -510,19 +529,14 @@ pub async fn step_request(
         return Err(stale());
     }
     let sealed = explanation.map(|t| state.seal_content(&t)).transpose()?;
-    vern_db::requests::add_event(
+    record(
         &txn,
-        row.id,
-        kind.as_str(),
-        caller.user_id(),
+        &caller,
+        &req,
+        &row,
+        kind,
         ground.map(|g| g.as_str().to_owned()),
         sealed,
-        now,
-    )
-    .await?;
-    vern_db::audit::append(
-        &txn,
-        entry_event(&caller, &req, org, kind.audit_action(), "request", row.id),
         now,
     )
     .await?;
@@ -570,7 +584,6 @@ pub async fn extend_request(
     let mut case = case_file(&row)?;
     case.extend(input.months, &input.reasons, today)
         .map_err(case_refused)?;
-    let org = OrganizationId::from_uuid(row.organization_id);
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let stored = vern_db::requests::change(
         &txn,
@@ -588,26 +601,14 @@ pub async fn extend_request(
     if !stored {
         return Err(stale());
     }
-    vern_db::requests::add_event(
+    record(
         &txn,
-        row.id,
-        CaseEventKind::Extended.as_str(),
-        caller.user_id(),
+        &caller,
+        &req,
+        &row,
+        CaseEventKind::Extended,
         Some(input.months.to_string()),
         Some(state.seal_content(input.reasons.trim())?),
-        now,
-    )
-    .await?;
-    vern_db::audit::append(
-        &txn,
-        entry_event(
-            &caller,
-            &req,
-            org,
-            CaseEventKind::Extended.audit_action(),
-            "request",
-            row.id,
-        ),
         now,
     )
     .await?;
@@ -657,26 +658,14 @@ pub async fn assign_request(
     if !vern_db::requests::assign(&txn, &row, input.user_id, now).await? {
         return Err(stale());
     }
-    vern_db::requests::add_event(
+    record(
         &txn,
-        row.id,
-        CaseEventKind::Assigned.as_str(),
-        caller.user_id(),
+        &caller,
+        &req,
+        &row,
+        CaseEventKind::Assigned,
         input.user_id.map(|u| u.to_string()),
         None,
-        now,
-    )
-    .await?;
-    vern_db::audit::append(
-        &txn,
-        entry_event(
-            &caller,
-            &req,
-            org,
-            CaseEventKind::Assigned.audit_action(),
-            "request",
-            row.id,
-        ),
         now,
     )
     .await?;
@@ -718,28 +707,15 @@ pub async fn add_note(
             .detail("the case's contents have been purged"));
     }
     let now = Utc::now();
-    let org = OrganizationId::from_uuid(row.organization_id);
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    let id = vern_db::requests::add_event(
+    let id = record(
         &txn,
-        row.id,
-        CaseEventKind::Note.as_str(),
-        caller.user_id(),
+        &caller,
+        &req,
+        &row,
+        CaseEventKind::Note,
         None,
         Some(state.seal_content(&text)?),
-        now,
-    )
-    .await?;
-    vern_db::audit::append(
-        &txn,
-        entry_event(
-            &caller,
-            &req,
-            org,
-            CaseEventKind::Note.audit_action(),
-            "request",
-            row.id,
-        ),
         now,
     )
     .await?;
