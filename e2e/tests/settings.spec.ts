@@ -1,5 +1,5 @@
 import { test, expect, expectNoAxeViolations } from './fixtures';
-import { demoUser, logIn } from './credentials';
+import { demoUser, demoUserIn, logIn } from './credentials';
 
 test('a vendor administrator sets the IP allowlist and cannot lock themselves out', async ({ page, consoleErrors }) => {
   const admin = demoUser('vendor_admin');
@@ -8,6 +8,8 @@ test('a vendor administrator sets the IP allowlist and cannot lock themselves ou
   await expect(page.getByRole('heading', { level: 1, name: 'Innstillinger' })).toBeVisible();
   const field = page.getByLabel('Tillatte nettverk (IP-adresser eller CIDR-områder)');
   await expect(field).toHaveValue('');
+  // A vendor handles no residents' requests: no request policy here.
+  await expect(page.getByRole('heading', { name: 'Behandling av henvendelser' })).toHaveCount(0);
   await expectNoAxeViolations(page);
 
   // A list without this browser's address is refused.
@@ -23,6 +25,37 @@ test('a vendor administrator sets the IP allowlist and cannot lock themselves ou
   await field.fill('');
   await page.getByRole('button', { name: 'Lagre tillatte nettverk' }).click();
   await expect(field).toHaveValue('');
+  await expectNoAxeViolations(page);
+  expect(consoleErrors.filter((e) => !e.includes('422'))).toEqual([]);
+  consoleErrors.length = 0;
+});
+
+test('a municipality administrator decides whether identity clarification stops the clock', async ({ page, consoleErrors }) => {
+  await logIn(page, demoUserIn('org_admin', /Oslo/));
+  await page.getByRole('row', { name: /Oslo kommune/ }).getByRole('link', { name: 'Innstillinger' }).click();
+  await expect(page.getByRole('heading', { name: 'Behandling av henvendelser' })).toBeVisible();
+  const pause = page.getByLabel('La fristen stå stille mens innbyggerens identitet avklares');
+  const window = page.getByLabel('Dager svaret er tilgjengelig for innbyggeren');
+  await expect(pause).toBeChecked();
+  await expect(window).toHaveValue('30');
+  await expectNoAxeViolations(page);
+
+  await window.fill('3');
+  await page.getByRole('button', { name: 'Lagre regler for henvendelser' }).click();
+  await expect(page.getByRole('alert')).toContainText('Noen av opplysningene er ikke gyldige.');
+  await pause.uncheck();
+  await window.fill('45');
+  await page.getByRole('button', { name: 'Lagre regler for henvendelser' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Innstillingene er lagret.' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('La fristen stå stille mens innbyggerens identitet avklares')).not.toBeChecked();
+  await expect(page.getByLabel('Dager svaret er tilgjengelig for innbyggeren')).toHaveValue('45');
+
+  // Back as it was, for the journeys that follow.
+  await page.getByLabel('La fristen stå stille mens innbyggerens identitet avklares').check();
+  await page.getByLabel('Dager svaret er tilgjengelig for innbyggeren').fill('30');
+  await page.getByRole('button', { name: 'Lagre regler for henvendelser' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Innstillingene er lagret.' })).toBeVisible();
   await expectNoAxeViolations(page);
   expect(consoleErrors.filter((e) => !e.includes('422'))).toEqual([]);
   consoleErrors.length = 0;

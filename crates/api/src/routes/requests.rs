@@ -325,9 +325,9 @@ pub async fn list_requests(
     errors.finish()?;
     let today = oslo_date(Utc::now());
     if overdue == Some(true) {
-        filter
-            .statuses
-            .retain(|s| s.is_open() && *s != CaseStatus::IdentityClarification);
+        // By the stored day first; a case whose clock stands still is then left out by its
+        // computed state (its stored day is that of the last change).
+        filter.statuses.retain(|s| s.is_open());
         filter.due_before = Some(today);
     }
     let after: Option<DueCursor> = cursor(params.cursor.as_deref())?;
@@ -853,15 +853,10 @@ pub async fn request_overview(
     let now = Utc::now();
     let today = oslo_date(now);
     let open = vern_db::requests::open_of(&state.db.conn, org).await?;
-    let mut states = Vec::with_capacity(open.len());
-    for row in &open {
-        let case = case_file(row)?;
-        states.push((
-            case.kind,
-            case.clock.state(today),
-            row.assignee_id.is_some(),
-        ));
-    }
+    let states: Vec<_> = open
+        .iter()
+        .map(|c| (c.kind, c.clock.state(today), c.assigned))
+        .collect();
     let mut overview = tally_open(states.iter().map(|(k, s, a)| (*k, s, *a)));
     let closed =
         vern_db::requests::closed_since(&state.db.conn, org, now - Duration::days(365)).await?;
