@@ -235,7 +235,7 @@ fn RequestPolicy() -> impl IntoView {
         <h2 class="ds-heading" data-size="sm">{i18n.tr("dsr-settings")}</h2>
         <div role="status" class="vern-status">{move || notice.get()}</div>
         {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
-        <form class="vern-form" on:submit=save>
+        <form class="vern-form" on:submit=save novalidate>
             <div class="ds-field">
                 <input class="ds-input" type="checkbox" id="dsr-pause" aria-describedby="dsr-pause-hint"
                     prop:checked=move || pause.get()
