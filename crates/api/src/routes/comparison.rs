@@ -186,7 +186,7 @@ pub async fn list_overview_peers(
 pub struct CompareParams {
     /// The municipality to compare with: one that shares its overview, or another of the
     /// caller's own where they read the register.
-    #[param(value_type = Option<OrganizationId>)]
+    #[param(value_type = OrganizationId, required = true)]
     with: Option<String>,
 }
 
