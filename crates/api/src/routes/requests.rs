@@ -22,16 +22,15 @@ use vern_domain::OrganizationId;
 use vern_domain::access::{Permission, Role};
 use vern_domain::calendar::oslo_date;
 use vern_domain::pagination::Limit;
-use vern_domain::problem::{FieldError, Problem, ProblemCode};
+use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::requests::view::{
-    Assignment, CaseEvent, CaseEventKind, CaseEventPage, CaseMember, CaseStep, Extension,
-    MAX_TEXT_CHARS, NewNote, NewRequest, RequestCase, RequestContents, RequestOverview,
-    RequestPage, RequestSettings, RequestSummary, StatusFilter, check_new_request,
+    Assignment, CaseEvent, CaseEventKind, CaseEventPage, CaseMember, CaseStep, Extension, NewNote,
+    NewRequest, RequestCase, RequestContents, RequestOverview, RequestPage, RequestSettings,
+    RequestSummary, StatusFilter, check_new_request, check_request_settings, check_written,
     needs_explanation, tally_open,
 };
 use vern_domain::requests::{
-    CaseAction, CaseError, CaseFile, CaseStatus, DeadlineUrgency, RefusalGround, RequestKind,
-    transition,
+    CaseAction, CaseError, CaseFile, CaseStatus, DeadlineUrgency, RequestKind,
 };
 
 use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
@@ -119,33 +118,6 @@ fn summary(
     })
 }
 
-/// The steps the caller may take now (none without the caseworker role).
-fn allowed_actions(case: &CaseFile, handles: bool) -> Vec<String> {
-    if !handles {
-        return Vec::new();
-    }
-    let probes = [
-        CaseAction::Start,
-        CaseAction::ClarifyIdentity,
-        CaseAction::IdentityConfirmed,
-        CaseAction::Answer,
-        CaseAction::Refuse {
-            ground: RefusalGround::ManifestlyUnfounded,
-        },
-        CaseAction::Withdraw,
-    ];
-    let mut out: Vec<String> = probes
-        .into_iter()
-        .filter(|a| transition(case.status, case.kind, *a).is_ok())
-        .map(|a| a.name().to_owned())
-        .collect();
-    let today = oslo_date(Utc::now());
-    if case.status.is_open() && case.clock.state(today).extendable_until.is_some() {
-        out.push("extend".to_owned());
-    }
-    out
-}
-
 async fn case_view(
     state: &AppState,
     caller: &Caller,
@@ -167,7 +139,14 @@ async fn case_view(
         pause_stops_clock: case.clock.pause_stops_clock,
         pauses: case.clock.pauses.clone(),
         refusal_ground: vern_db::requests::refusal_of(row)?,
-        allowed_actions: allowed_actions(&case, handles),
+        allowed_actions: if handles {
+            case.allowed_actions(oslo_date(Utc::now()))
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        } else {
+            Vec::new()
+        },
         contents,
         revision: row.revision,
     })
@@ -230,21 +209,45 @@ async fn record(
     Ok(id)
 }
 
+/// Stores a case's new status and clock with its history and audit events in one
+/// transaction (412 when someone else changed it first) and answers the updated case.
+#[allow(clippy::too_many_arguments)]
+async fn save_case(
+    state: &AppState,
+    caller: &Caller,
+    req: &HttpRequest,
+    row: &RequestRow,
+    case: &CaseFile,
+    refusal_ground: Option<vern_domain::requests::RefusalGround>,
+    event: (CaseEventKind, Option<String>, Option<String>),
+    now: chrono::DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
+    let (kind, detail, text) = event;
+    let sealed = text.map(|t| state.seal_content(&t)).transpose()?;
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let change = CaseChange {
+        status: case.status,
+        clock: &case.clock,
+        due_on: case.clock.due(oslo_date(now)),
+        refusal_ground,
+        closed_at: (!case.status.is_open()).then_some(now),
+    };
+    if !vern_db::requests::change(&txn, row, change, now).await? {
+        return Err(stale());
+    }
+    record(&txn, caller, req, row, kind, detail, sealed, now).await?;
+    txn.commit().await.map_err(DbError::from)?;
+    respond(state, caller, row.id).await
+}
+
 fn stale() -> ApiError {
     ApiError::new(ProblemCode::PreconditionFailed)
         .detail("someone else changed the case first; fetch it again and redo the change")
 }
 
-/// Checks free text a resident or caseworker wrote: required, not too long.
+/// Free text someone wrote on the case, checked by the domain's rule.
 fn written(field: &str, text: Option<&str>) -> Result<String, ApiError> {
-    let text = text.map(str::trim).unwrap_or_default();
-    if text.is_empty() {
-        return Err(ApiError::validation(field, "required"));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(ApiError::validation(field, "too_long"));
-    }
-    Ok(text.to_owned())
+    check_written(field, text).map_err(|e| refused(vec![e]))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -510,38 +513,21 @@ pub async fn step_request(
         CaseAction::Refuse { ground } => Some(ground),
         _ => None,
     };
-    let kind = CaseEventKind::of_action(step.action);
-    let txn = vern_db::connection::begin_write(&state.db).await?;
-    let stored = vern_db::requests::change(
-        &txn,
-        &row,
-        CaseChange {
-            status: case.status,
-            clock: &case.clock,
-            due_on: case.clock.due(today),
-            refusal_ground: ground,
-            closed_at: (!case.status.is_open()).then_some(now),
-        },
-        now,
-    )
-    .await?;
-    if !stored {
-        return Err(stale());
-    }
-    let sealed = explanation.map(|t| state.seal_content(&t)).transpose()?;
-    record(
-        &txn,
+    save_case(
+        &state,
         &caller,
         &req,
         &row,
-        kind,
-        ground.map(|g| g.as_str().to_owned()),
-        sealed,
+        &case,
+        ground,
+        (
+            CaseEventKind::of_action(step.action),
+            ground.map(|g| g.as_str().to_owned()),
+            explanation,
+        ),
         now,
     )
-    .await?;
-    txn.commit().await.map_err(DbError::from)?;
-    respond(&state, &caller, row.id).await
+    .await
 }
 
 /// Extend the deadline by one or two months (three in all at most), with reasons the
@@ -576,44 +562,27 @@ pub async fn extend_request(
     let row = load(&state, &caller, id.into_inner(), Permission::HandleRequests).await?;
     if_match(&req, row.revision)?;
     let input = body.parse()?;
-    if input.reasons.chars().count() > MAX_TEXT_CHARS {
-        return Err(ApiError::validation("reasons", "too_long"));
-    }
+    let reasons = written("reasons", Some(&input.reasons))?;
     let now = Utc::now();
     let today = oslo_date(now);
     let mut case = case_file(&row)?;
-    case.extend(input.months, &input.reasons, today)
+    case.extend(input.months, &reasons, today)
         .map_err(case_refused)?;
-    let txn = vern_db::connection::begin_write(&state.db).await?;
-    let stored = vern_db::requests::change(
-        &txn,
-        &row,
-        CaseChange {
-            status: case.status,
-            clock: &case.clock,
-            due_on: case.clock.due(today),
-            refusal_ground: None,
-            closed_at: None,
-        },
-        now,
-    )
-    .await?;
-    if !stored {
-        return Err(stale());
-    }
-    record(
-        &txn,
+    save_case(
+        &state,
         &caller,
         &req,
         &row,
-        CaseEventKind::Extended,
-        Some(input.months.to_string()),
-        Some(state.seal_content(input.reasons.trim())?),
+        &case,
+        None,
+        (
+            CaseEventKind::Extended,
+            Some(input.months.to_string()),
+            Some(reasons),
+        ),
         now,
     )
-    .await?;
-    txn.commit().await.map_err(DbError::from)?;
-    respond(&state, &caller, row.id).await
+    .await
 }
 
 /// Assign the case to a caseworker of the organisation, or leave it unassigned.
@@ -919,9 +888,6 @@ pub async fn list_caseworkers(
     Ok(web::Json(caseworkers_of(&state, org).await?))
 }
 
-/// The shortest and longest answer window an organisation may choose.
-const ANSWER_WINDOW_DAYS: std::ops::RangeInclusive<i32> = 7..=90;
-
 /// The organisation's request policy.
 #[utoipa::path(
     tag = "requests",
@@ -993,12 +959,7 @@ pub async fn put_request_settings(
     let current = vern_db::requests::policy(&state.db.conn, org).await?;
     if_match(&req, current.revision)?;
     let input = body.parse()?;
-    if !ANSWER_WINDOW_DAYS.contains(&input.answer_window_days) {
-        return Err(refused(vec![FieldError::new(
-            "answer_window_days",
-            "range",
-        )]));
-    }
+    check_request_settings(&input).map_err(refused)?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let stored = vern_db::requests::set_policy(

@@ -360,6 +360,58 @@ async fn the_dpo_sees_the_overview_others_see_nothing() {
         .await;
     assert_problem(elsewhere, 404, "not_found").await;
 
+    // Every change and the caseworker list: the DPO is refused (403), another municipality's
+    // caseworker finds nothing (404); the overview and policy likewise for outsiders.
+    let changes = [
+        (
+            Method::POST,
+            format!("{path}/extend"),
+            json!({"months": 1, "reasons": "Mange fagsystemer må gjennomgås her."}),
+        ),
+        (
+            Method::PUT,
+            format!("{path}/assignee"),
+            json!({"user_id": null}),
+        ),
+        (
+            Method::POST,
+            format!("{path}/notes"),
+            json!({"text": "Et notat om saken."}),
+        ),
+    ];
+    for (method, url, body) in &changes {
+        let by_dpo = app
+            .send(
+                method.clone(),
+                &dpo.token,
+                url,
+                Some("*"),
+                Some(body.clone()),
+            )
+            .await;
+        assert_problem(by_dpo, 403, "forbidden").await;
+        let by_other = app
+            .send(
+                method.clone(),
+                &other.token,
+                url,
+                Some("*"),
+                Some(body.clone()),
+            )
+            .await;
+        assert_problem(by_other, 404, "not_found").await;
+    }
+    let workers = format!("/api/v1/organizations/{town}/caseworkers");
+    assert_problem(app.get_as(&dpo.token, &workers).await, 403, "forbidden").await;
+    assert_problem(app.get_as(&other.token, &workers).await, 404, "not_found").await;
+    for url in [
+        format!("/api/v1/organizations/{town}/request-overview"),
+        format!("/api/v1/organizations/{town}/request-settings"),
+    ] {
+        assert_problem(app.get_as(&auditor.token, &url).await, 403, "forbidden").await;
+        assert_problem(app.get_as(&other.token, &url).await, 404, "not_found").await;
+    }
+
     // The overview counts without naming anyone.
     let overview: Value = app
         .get_as(

@@ -176,6 +176,31 @@ impl CaseFile {
         Ok(())
     }
 
+    /// The steps that can be taken on `today`, by name (`extend` included while it is
+    /// allowed): what a caseworker's screen offers.
+    pub fn allowed_actions(&self, today: NaiveDate) -> Vec<&'static str> {
+        let probes = [
+            CaseAction::Start,
+            CaseAction::ClarifyIdentity,
+            CaseAction::IdentityConfirmed,
+            CaseAction::Answer,
+            // Some general ground fits every kind: a refusal is possible whenever one is.
+            CaseAction::Refuse {
+                ground: RefusalGround::ManifestlyUnfounded,
+            },
+            CaseAction::Withdraw,
+        ];
+        let mut out: Vec<&'static str> = probes
+            .into_iter()
+            .filter(|a| transition(self.status, self.kind, *a).is_ok())
+            .map(CaseAction::name)
+            .collect();
+        if self.status.is_open() && self.clock.state(today).extendable_until.is_some() {
+            out.push("extend");
+        }
+        out
+    }
+
     pub fn extend(&mut self, months: u8, reasons: &str, today: NaiveDate) -> Result<(), CaseError> {
         if !self.status.is_open() {
             return Err(CaseError::Closed);
@@ -331,6 +356,20 @@ mod tests {
             case.extend(1, "Mange fagsystemer må gjennomgås.", d(2027, 3, 4)),
             Err(CaseError::Closed)
         );
+    }
+
+    #[test]
+    fn the_offered_steps_follow_status_and_clock() {
+        let mut case = CaseFile::new(RequestKind::Access, d(2027, 3, 1), true);
+        assert_eq!(
+            case.allowed_actions(d(2027, 3, 2)),
+            ["start", "clarify_identity", "refuse", "withdraw", "extend"]
+        );
+        // After the first month no extension is offered.
+        assert!(!case.allowed_actions(d(2027, 4, 2)).contains(&"extend"));
+        case.apply(CaseAction::Start, d(2027, 3, 2)).unwrap();
+        case.apply(CaseAction::Answer, d(2027, 3, 3)).unwrap();
+        assert!(case.allowed_actions(d(2027, 3, 3)).is_empty());
     }
 
     fn any_action() -> impl Strategy<Value = CaseAction> {

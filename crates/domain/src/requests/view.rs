@@ -20,8 +20,9 @@ pub const MAX_CONTACT_CHARS: usize = 500;
 /// the post room); older than that, it is a mistake.
 pub const MAX_BACKDATE_DAYS: i64 = 90;
 
+// `Debug` (below) shows none of this, so a logged value cannot leak it.
 /// Who asked, as the caseworker needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Requester {
     pub name: String,
@@ -39,13 +40,26 @@ pub struct Requester {
     pub postal_address: Option<String>,
 }
 
+// `Debug` (below) shows none of this.
 /// The personal part of a request: stored encrypted, shown to caseworkers only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestContents {
     pub requester: Requester,
     /// What the resident asked for, in their words (or the caseworker's record of a call).
     pub description: String,
+}
+
+impl std::fmt::Debug for Requester {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Requester([redacted])")
+    }
+}
+
+impl std::fmt::Debug for RequestContents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestContents([redacted])")
+    }
 }
 
 /// A request registered by staff on a resident's behalf (received by letter, phone, e-mail or
@@ -414,6 +428,30 @@ pub struct RequestSettings {
     pub revision: i32,
 }
 
+/// The shortest and longest answer window an organisation may choose, in days.
+pub const ANSWER_WINDOW_DAYS: std::ops::RangeInclusive<i32> = 7..=90;
+
+/// Checks a change of the request policy.
+pub fn check_request_settings(input: &RequestSettings) -> Result<(), Vec<FieldError>> {
+    if ANSWER_WINDOW_DAYS.contains(&input.answer_window_days) {
+        Ok(())
+    } else {
+        Err(vec![FieldError::new("answer_window_days", "range")])
+    }
+}
+
+/// Free text someone wrote on a case (a reply, reasons, a note): trimmed, required, bounded.
+pub fn check_written(field: &str, text: Option<&str>) -> Result<String, FieldError> {
+    let text = text.map(str::trim).unwrap_or_default();
+    if text.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(FieldError::new(field, "too_long"));
+    }
+    Ok(text.to_owned())
+}
+
 /// What to list: `open` (the default) or one status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
@@ -596,6 +634,37 @@ mod tests {
             codes(&input, d(2027, 3, 3)),
             vec![("requester.phone".to_owned(), "invalid".to_owned())]
         );
+    }
+
+    #[test]
+    fn debug_output_names_no_resident() {
+        let valid = check_new_request(&letter(), d(2027, 3, 3)).unwrap();
+        let printed = format!("{valid:?} {:?}", letter());
+        assert!(!printed.contains("Nordmann") && !printed.contains("kari@"));
+    }
+
+    #[test]
+    fn written_text_and_policy_checks() {
+        assert_eq!(check_written("text", Some("  hei  ")).unwrap(), "hei");
+        assert_eq!(
+            check_written("text", Some(" ")).unwrap_err().code,
+            "required"
+        );
+        assert_eq!(check_written("text", None).unwrap_err().code, "required");
+        let long = "x".repeat(MAX_TEXT_CHARS + 1);
+        assert_eq!(
+            check_written("text", Some(&long)).unwrap_err().code,
+            "too_long"
+        );
+        let policy = |days| RequestSettings {
+            pause_stops_clock: true,
+            answer_window_days: days,
+            revision: 0,
+        };
+        assert!(check_request_settings(&policy(7)).is_ok());
+        assert!(check_request_settings(&policy(90)).is_ok());
+        assert!(check_request_settings(&policy(6)).is_err());
+        assert!(check_request_settings(&policy(91)).is_err());
     }
 
     #[test]
