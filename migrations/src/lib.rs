@@ -23,6 +23,7 @@ mod m20261201_000017_agreement_notices;
 mod m20261201_000018_campaigns;
 mod m20261201_000019_agreement_templates;
 mod m20261201_000020_requests;
+mod m20261201_000021_request_tasks;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000018_campaigns::Migration),
             Box::new(m20261201_000019_agreement_templates::Migration),
             Box::new(m20261201_000020_requests::Migration),
+            Box::new(m20261201_000021_request_tasks::Migration),
         ]
     }
 }

@@ -450,6 +450,13 @@ pub async fn seed_requests(db: &Database, content: &crate::auth::SecretBox) -> a
                 postal_address: Some("Demoveien 1\n0150 Oslo".to_owned()),
             },
             description: text.to_owned(),
+            // The access request comes from a parent of a pupil: routing finds the school
+            // systems (one of them answers through the demo subject system's connector).
+            subject_categories: if kind == RequestKind::Access {
+                vec!["dpv:ParentOfDataSubject".to_owned()]
+            } else {
+                Vec::new()
+            },
         };
         let mut case = CaseFile::new(kind, received, true);
         let row = vern_db::requests::insert(

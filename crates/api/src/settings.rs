@@ -84,6 +84,20 @@ pub struct Settings {
     /// comma-separated in the environment). Empty: the TCP peer is the client.
     #[serde(deserialize_with = "address_list")]
     pub trusted_proxies: Vec<String>,
+    /// How long one send of a task to a system's connector may take.
+    pub connector_timeout_ms: u64,
+    /// The wait before the first retry of a failed send; doubled for each next one.
+    pub connector_retry_ms: u64,
+    /// Sends tried before a task becomes a manual task for the system's owner.
+    pub connector_attempts: u32,
+    /// How long each system may take to answer a "who holds data" lookup.
+    pub lookup_timeout_ms: u64,
+    /// Demo only: the demo subject system's endpoint; the demo municipality's school system
+    /// gets a connector to it (`just run` starts it).
+    pub demo_connector_url: Option<String>,
+    /// Demo only: the file the demo subject system reads its shared secret from; written at
+    /// start when the demo connector is set up.
+    pub demo_connector_secret_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -104,6 +118,12 @@ impl Default for Settings {
             secrets_key_file: None,
             content_key_file: None,
             trusted_proxies: Vec::new(),
+            connector_timeout_ms: 10_000,
+            connector_retry_ms: 30_000,
+            connector_attempts: vern_domain::connector::MAX_ATTEMPTS,
+            lookup_timeout_ms: 3_000,
+            demo_connector_url: None,
+            demo_connector_secret_file: None,
         }
     }
 }
@@ -124,6 +144,10 @@ pub enum SettingsError {
     Workers,
     #[error("VERN_TRUSTED_PROXIES must list IP addresses or CIDR ranges")]
     TrustedProxies,
+    #[error(
+        "VERN_CONNECTOR_TIMEOUT_MS and VERN_LOOKUP_TIMEOUT_MS must be 1–600000, VERN_CONNECTOR_RETRY_MS 1–3600000, VERN_CONNECTOR_ATTEMPTS 1–20"
+    )]
+    Connector,
     #[error("configuration file {0} does not exist")]
     MissingFile(PathBuf),
 }
@@ -177,6 +201,13 @@ impl Settings {
             return Err(SettingsError::Workers);
         }
         self.trusted_proxy_list()?;
+        if !(1..=600_000).contains(&self.connector_timeout_ms)
+            || !(1..=600_000).contains(&self.lookup_timeout_ms)
+            || !(1..=3_600_000).contains(&self.connector_retry_ms)
+            || !(1..=20).contains(&self.connector_attempts)
+        {
+            return Err(SettingsError::Connector);
+        }
         Ok(self)
     }
 

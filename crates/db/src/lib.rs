@@ -25,6 +25,7 @@ pub mod role_requests;
 pub mod seed;
 pub mod seed_register;
 pub mod sessions;
+pub mod tasks;
 pub mod templates;
 pub mod throttle;
 pub mod vocabulary;

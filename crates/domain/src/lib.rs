@@ -11,6 +11,7 @@
 pub mod access;
 pub mod agreements;
 pub mod calendar;
+pub mod connector;
 pub mod email;
 pub mod ids;
 pub mod organization;

@@ -34,6 +34,11 @@ pub enum ProblemCode {
     Gone,
     /// 403: the account has no second factor yet; it must be enrolled first.
     SecondFactorMissing,
+    /// 401: a connector message's `Vern-Signature` is missing, malformed, too old or does not
+    /// match the body.
+    InvalidSignature,
+    /// 409: a connector callback with this `delivery_id` was taken before.
+    Replayed,
     /// 403: authenticated, but not allowed.
     Forbidden,
     /// 403: the organisation admits staff only from listed network addresses.
@@ -72,7 +77,7 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ProblemCode; 26] = [
+    pub const ALL: [ProblemCode; 28] = [
         Self::InvalidJson,
         Self::InvalidPathParameter,
         Self::InvalidQuery,
@@ -99,6 +104,8 @@ impl ProblemCode {
         Self::RateLimited,
         Self::InternalError,
         Self::ServiceUnavailable,
+        Self::InvalidSignature,
+        Self::Replayed,
     ];
 
     pub const fn status(self) -> u16 {
@@ -111,14 +118,15 @@ impl ProblemCode {
             Self::Unauthenticated
             | Self::InvalidCredentials
             | Self::InvalidClient
-            | Self::StepUpRequired => 401,
+            | Self::StepUpRequired
+            | Self::InvalidSignature => 401,
             Self::Gone => 410,
             Self::SecondFactorMissing => 403,
             Self::Forbidden | Self::IpNotAllowed | Self::PasskeyRequired => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::NotAcceptable => 406,
-            Self::Conflict | Self::InvalidTransition => 409,
+            Self::Conflict | Self::InvalidTransition | Self::Replayed => 409,
             Self::PreconditionFailed => 412,
             Self::PreconditionRequired => 428,
             Self::PayloadTooLarge => 413,
@@ -160,6 +168,8 @@ impl ProblemCode {
             Self::RateLimited => "rate_limited",
             Self::InternalError => "internal_error",
             Self::ServiceUnavailable => "service_unavailable",
+            Self::InvalidSignature => "invalid_signature",
+            Self::Replayed => "replayed",
         }
     }
 
@@ -194,6 +204,8 @@ impl ProblemCode {
             Self::RateLimited => "Too many requests",
             Self::InternalError => "Internal error",
             Self::ServiceUnavailable => "Service unavailable",
+            Self::InvalidSignature => "The message's signature is not valid",
+            Self::Replayed => "This message was received before",
         }
     }
 

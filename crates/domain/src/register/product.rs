@@ -165,20 +165,7 @@ pub struct ProductPage {
 }
 
 fn endpoint_ok(url: &str) -> bool {
-    let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"];
-    let rest = if let Some(rest) = url.strip_prefix("https://") {
-        rest
-    } else if let Some(prefix) = local.iter().find(|p| url.starts_with(**p)) {
-        let rest = &url[prefix.len()..];
-        if !(rest.is_empty() || rest.starts_with(':') || rest.starts_with('/')) {
-            return false;
-        }
-        return !url.chars().any(char::is_whitespace);
-    } else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    !host.is_empty() && !url.chars().any(char::is_whitespace)
+    crate::connector::check_endpoint(url).is_ok()
 }
 
 /// Checks and normalises a product's facts: texts trimmed, countries upper-cased, lists

@@ -48,6 +48,10 @@ pub struct RequestContents {
     pub requester: Requester,
     /// What the resident asked for, in their words (or the caseworker's record of a call).
     pub description: String,
+    /// Who the resident is to the municipality (taxonomy keys: `dpv:Parent`, `dpv:Student`
+    /// …): routing picks the systems whose processing covers them.
+    #[serde(default)]
+    pub subject_categories: Vec<String>,
 }
 
 impl std::fmt::Debug for Requester {
@@ -75,6 +79,39 @@ pub struct NewRequest {
     pub received_on: Option<NaiveDate>,
     pub requester: Requester,
     pub description: String,
+    /// Who the resident is to the municipality, as data subject categories of the register
+    /// (`dpv:Parent`, `dpv:Student` …). Routing to systems starts from these.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = json!(["dpv:Parent"]), max_items = 10))]
+    pub subject_categories: Vec<String>,
+}
+
+/// The most data subject categories one request names.
+pub const MAX_SUBJECT_CATEGORIES: usize = 10;
+
+/// Checks data subject categories against the taxonomy; sorted, without duplicates.
+pub fn check_subject_categories(
+    input: &[String],
+    errors: &mut Vec<FieldError>,
+) -> Vec<String> {
+    if input.len() > MAX_SUBJECT_CATEGORIES {
+        errors.push(FieldError::new("subject_categories", "too_many"));
+    }
+    let mut out = Vec::new();
+    for (i, key) in input.iter().enumerate() {
+        let key = key.trim();
+        if crate::register::taxonomy::data_subject(key).is_none() {
+            errors.push(FieldError::new(
+                &format!("subject_categories[{i}]"),
+                "unknown_subject",
+            ));
+        } else {
+            out.push(key.to_owned());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A checked [`NewRequest`].
@@ -177,6 +214,7 @@ pub fn check_new_request(
     } else if description.chars().count() > MAX_TEXT_CHARS {
         errors.push(FieldError::new("description", "too_long"));
     }
+    let subject_categories = check_subject_categories(&input.subject_categories, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -194,6 +232,7 @@ pub fn check_new_request(
                 postal_address,
             },
             description: description.to_owned(),
+            subject_categories,
         },
     })
 }
@@ -304,10 +343,22 @@ pub enum CaseEventKind {
     Withdrawn,
     Assigned,
     Note,
+    /// Tasks were made for systems (detail: how many).
+    Routed,
+    /// A system answered its task through its connector (detail: the outcome).
+    TaskAnswered,
+    /// A task went to its system's owner (detail: why).
+    TaskManual,
+    /// A system owner answered a task by hand (detail: the outcome).
+    TaskCompleted,
+    /// A caseworker sent a task to the connector again.
+    TaskResent,
+    /// A "who holds data" lookup ran (detail: systems that said yes / asked).
+    Lookup,
 }
 
 impl CaseEventKind {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 16] = [
         Self::Registered,
         Self::Started,
         Self::IdentityRequested,
@@ -318,6 +369,12 @@ impl CaseEventKind {
         Self::Withdrawn,
         Self::Assigned,
         Self::Note,
+        Self::Routed,
+        Self::TaskAnswered,
+        Self::TaskManual,
+        Self::TaskCompleted,
+        Self::TaskResent,
+        Self::Lookup,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -332,6 +389,12 @@ impl CaseEventKind {
             Self::Withdrawn => "withdrawn",
             Self::Assigned => "assigned",
             Self::Note => "note",
+            Self::Routed => "routed",
+            Self::TaskAnswered => "task_answered",
+            Self::TaskManual => "task_manual",
+            Self::TaskCompleted => "task_completed",
+            Self::TaskResent => "task_resent",
+            Self::Lookup => "lookup",
         }
     }
 
@@ -363,6 +426,12 @@ impl CaseEventKind {
             Self::Withdrawn => "request.withdrawn",
             Self::Assigned => "request.assigned",
             Self::Note => "request.noted",
+            Self::Routed => "request.routed",
+            Self::TaskAnswered => "request.task_answered",
+            Self::TaskManual => "request.task_manual",
+            Self::TaskCompleted => "request.task_completed",
+            Self::TaskResent => "request.task_resent",
+            Self::Lookup => "request.lookup",
         }
     }
 }
@@ -526,7 +595,22 @@ mod tests {
                 postal_address: None,
             },
             description: "Jeg ber om innsyn i opplysningene kommunen har om meg.".into(),
+            subject_categories: vec!["dpv:Student".into(), "dpv:Student".into()],
         }
+    }
+
+    #[test]
+    fn subject_categories_come_from_the_taxonomy() {
+        let valid = check_new_request(&letter(), d(2027, 3, 3)).unwrap();
+        assert_eq!(valid.contents.subject_categories, vec!["dpv:Student".to_owned()]);
+        let mut unknown = letter();
+        unknown.subject_categories = vec!["dpv:Student".into(), "dpv:Martian".into()];
+        let errors = check_new_request(&unknown, d(2027, 3, 3)).unwrap_err();
+        assert_eq!(errors, vec![FieldError::new("subject_categories[1]", "unknown_subject")]);
+        let mut many = letter();
+        many.subject_categories = vec!["dpv:Student".into(); MAX_SUBJECT_CATEGORIES + 1];
+        let errors = check_new_request(&many, d(2027, 3, 3)).unwrap_err();
+        assert!(errors.contains(&FieldError::new("subject_categories", "too_many")));
     }
 
     #[test]

@@ -29,3 +29,5 @@ problem-service-unavailable = The service is temporarily unavailable.
 problem-network = Could not reach Vern. Check your network connection.
 problem-step-up-required = Confirm with a passkey or a code from the authenticator app and try again.
 problem-invalid-transition = This step is not possible in the current state.
+problem-invalid-signature = The message does not carry a valid signature.
+problem-replayed = This message was received before.

@@ -29,3 +29,5 @@ problem-service-unavailable = Tjenesten er midlertidig utilgjengelig.
 problem-network = Fikk ikke kontakt med Vern. Sjekk nettforbindelsen.
 problem-step-up-required = Bekreft med passnøkkel eller kode fra autentiseringsappen, og prøv igjen.
 problem-invalid-transition = Dette steget er ikke mulig i den tilstanden saken har nå.
+problem-invalid-signature = Meldingen har ikke en gyldig signatur.
+problem-replayed = Denne meldingen er mottatt før.

@@ -29,3 +29,5 @@ problem-service-unavailable = Tenesta er mellombels utilgjengeleg.
 problem-network = Fekk ikkje kontakt med Vern. Sjekk nettsambandet.
 problem-step-up-required = Stadfest med passnøkkel eller kode frå autentiseringsappen, og prøv igjen.
 problem-invalid-transition = Dette steget er ikkje mogleg i tilstanden saka har no.
+problem-invalid-signature = Meldinga har ikkje ein gyldig signatur.
+problem-replayed = Denne meldinga er motteken før.
