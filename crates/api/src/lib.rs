@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod connectors;
 pub mod demo;
 pub mod documents;
 pub mod error;

@@ -5,7 +5,7 @@
 use actix_router::ResourceDef;
 use actix_web::App;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{self, InfoBuilder, LicenseBuilder, Tag};
 use utoipa_actix_web::AppExt;
 
@@ -85,8 +85,16 @@ fn base() -> openapi::OpenApi {
             "requests",
             "Data-subject requests (GDPR Art. 15–21, forvaltningsloven § 18): registered cases with their statutory deadline, steps, extensions, assignment and history. Contents are encrypted and shown to caseworkers only.",
         ),
+        tag("connectors", CONNECTORS),
     ]);
     let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "connector_signature",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "Vern-Signature",
+            "`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>` with the connector's shared secret.",
+        ))),
+    );
     components.add_security_scheme(
         "bearer_auth",
         SecurityScheme::Http(
@@ -104,6 +112,24 @@ fn tag(name: &str, description: &str) -> Tag {
     tag.description = Some(description.to_owned());
     tag
 }
+
+const CONNECTORS: &str = "\
+Systems that answer data-subject requests automatically. Set a connector up on a system in the \
+register (`PUT …/systems/{system_id}/connector`); the answer shows the shared secret once.\n\n\
+**Vern → system.** Vern POSTs JSON to the endpoint: a `TaskMessage` (`type: task`: what do you \
+hold about `subject.national_id`, for `request_kind`; answer by `respond_by`) or a \
+`LookupMessage` (`type: lookup`: do you hold anything?). Every message carries \
+`Vern-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>` and a fresh \
+`delivery_id` in the body. Refuse a signature that does not verify, a `t` more than 300 seconds \
+from your clock, and a `delivery_id` you have seen.\n\n\
+**System → Vern.** Answer a lookup with `200 {\"holds\": true|false}` within a few seconds. \
+Answer a task at once with `200` and a `TaskAnswer` (`outcome`: `no_data`, `data` with a \
+`package` and/or `files`, or `error` with an `error_code`), or with `202` and POST a \
+`Callback` (the same answer with `task_id` and a new `delivery_id`) to the task's \
+`callback_url` later, signed the same way with the same secret. Anything else — another \
+status, a timeout (10 s by default), a body over 1 MiB — counts as a failed send: Vern tries \
+five times with doubling waits, then hands the task to the system's owner, as it does when \
+`respond_by` passes without a callback or the answer is `error`.";
 
 const DESCRIPTION: &str = "\
 Vern is a privacy (GDPR) compliance platform for Norwegian municipalities, their software \

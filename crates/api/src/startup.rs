@@ -35,6 +35,9 @@ pub struct AppState {
     pub content: Arc<crate::auth::SecretBox>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: vern_domain::access::IpAllowlist,
+    /// Outbound HTTP(S): systems' connectors.
+    pub outbound: reqwest::Client,
+    pub connectors: crate::connectors::ConnectorConfig,
 }
 
 impl AppState {
@@ -193,6 +196,26 @@ fn run(
         secrets: Arc::new(secrets),
         content: Arc::new(content),
         trusted_proxies: settings.trusted_proxy_list()?,
+        outbound: crate::connectors::client()?,
+        connectors: crate::connectors::ConnectorConfig {
+            timeout: std::time::Duration::from_millis(settings.connector_timeout_ms),
+            retry: std::time::Duration::from_millis(settings.connector_retry_ms),
+            attempts: settings.connector_attempts,
+            lookup_timeout: std::time::Duration::from_millis(settings.lookup_timeout_ms),
+            callback_base: match &settings.public_url {
+                Some(_) => settings.public_url(),
+                None => format!("http://127.0.0.1:{}", listener.local_addr()?.port()),
+            },
+        },
+    });
+    // Tasks a stopped server left queued.
+    let resuming = state.clone();
+    tokio::spawn(async move {
+        match crate::connectors::resume(resuming).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tasks = n, "resumed sending queued tasks"),
+            Err(e) => tracing::warn!(error = %e, "could not resume queued tasks"),
+        }
     });
     // Pick up key rotations made elsewhere (`vern keys rotate`, another instance).
     let reloading = state.clone();

@@ -91,11 +91,14 @@ pub async fn remove_connector(db: &impl ConnectionTrait, system: Uuid) -> Result
 
 pub fn state_of(row: &TaskRow) -> Result<TaskState, DbError> {
     Ok(TaskState {
-        status: TaskStatus::parse(&row.status).ok_or(DbError::InvalidRow("request_tasks.status"))?,
+        status: TaskStatus::parse(&row.status)
+            .ok_or(DbError::InvalidRow("request_tasks.status"))?,
         reason: row
             .manual_reason
             .as_deref()
-            .map(|r| ManualReason::parse(r).ok_or(DbError::InvalidRow("request_tasks.manual_reason")))
+            .map(|r| {
+                ManualReason::parse(r).ok_or(DbError::InvalidRow("request_tasks.manual_reason"))
+            })
             .transpose()?,
         attempts: u32::try_from(row.attempts).unwrap_or(0),
         outcome: row
@@ -318,7 +321,11 @@ pub async fn tasks_of_systems(
     if open_only {
         query = query.filter(t::Column::Status.eq(TaskStatus::Manual.as_str()));
     } else {
-        query = query.filter(t::Column::Mode.eq("manual").or(t::Column::ManualReason.is_not_null()));
+        query = query.filter(
+            t::Column::Mode
+                .eq("manual")
+                .or(t::Column::ManualReason.is_not_null()),
+        );
     }
     if let Some(c) = cursor {
         query = query.filter(t::Column::Id.lt(c.id));
@@ -343,8 +350,14 @@ pub async fn cancel_open(
         .map(TaskStatus::as_str)
         .collect();
     Ok(t::Entity::update_many()
-        .col_expr(t::Column::Status, Expr::value(TaskStatus::Cancelled.as_str()))
-        .col_expr(t::Column::NextAttemptAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            t::Column::Status,
+            Expr::value(TaskStatus::Cancelled.as_str()),
+        )
+        .col_expr(
+            t::Column::NextAttemptAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(t::Column::UpdatedAt, Expr::value(now))
         .col_expr(t::Column::Revision, Expr::col(t::Column::Revision).add(1))
         .filter(t::Column::RequestId.eq(request))
@@ -352,4 +365,54 @@ pub async fn cancel_open(
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// The names of these systems (of any organisation: callers pass ids they hold).
+pub async fn system_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, DbError> {
+    let mut ids: Vec<Uuid> = ids.into_iter().collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = crate::entities::system::Entity::find()
+        .select_only()
+        .column(crate::entities::system::Column::Id)
+        .column(crate::entities::system::Column::Name)
+        .filter(crate::entities::system::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Every processing activity of the organisation as routing needs it: name, data subject
+/// categories, systems.
+pub async fn activities_for_routing(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+) -> Result<Vec<vern_domain::requests::task::RouteActivity>, DbError> {
+    use crate::entities::processing_activity as pa;
+    let rows: Vec<(String,)> = pa::Entity::find()
+        .select_only()
+        .column(pa::Column::Facts)
+        .filter(pa::Column::OrganizationId.eq(org.into_uuid()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(facts,)| {
+            let facts: vern_domain::register::activity::ActivityFacts =
+                serde_json::from_str(&facts)
+                    .map_err(|_| DbError::InvalidRow("processing_activities.facts"))?;
+            Ok(vern_domain::requests::task::RouteActivity {
+                name: facts.name,
+                data_subjects: facts.data_subjects,
+                system_ids: facts.system_ids,
+            })
+        })
+        .collect()
 }

@@ -335,6 +335,54 @@ pub fn verify(secret: &[u8], header: &str, body: &[u8], now: i64) -> Result<i64,
     }
 }
 
+/// A system's connector as the register shows it. The secret is never shown again after it
+/// was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConnectorView {
+    pub system_id: Uuid,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "https://skole.example.org/vern/tasks")
+    )]
+    pub endpoint: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub revision: i32,
+}
+
+/// Set up or change a system's connector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConnectorInput {
+    /// `https://…` (plain `http://` only to a loopback address). Left out: the catalogue
+    /// product's connector endpoint.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub endpoint: Option<String>,
+    /// Make a new shared secret (the old one stops working at once). A new connector always
+    /// gets one.
+    #[serde(default)]
+    pub rotate_secret: bool,
+}
+
+/// The connector, and — when one was made — the shared secret, shown this once. Give it to
+/// the system's operator: the system verifies Vern's messages and signs its callbacks with it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConnectorSetup {
+    pub connector: ConnectorView,
+    pub secret: Option<String>,
+}
+
+impl std::fmt::Debug for ConnectorSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectorSetup")
+            .field("connector", &self.connector)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Why an endpoint cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {

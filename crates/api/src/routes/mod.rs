@@ -27,6 +27,7 @@ pub mod settings;
 pub mod sheets;
 pub mod step_up;
 pub mod systems;
+pub mod tasks;
 pub mod templates;
 pub mod token;
 pub mod totp;
@@ -71,4 +72,5 @@ fn v1(cfg: &mut ServiceConfig) {
     agreement_templates::mount(cfg);
     campaigns::mount(cfg);
     requests::mount(cfg);
+    tasks::mount(cfg);
 }

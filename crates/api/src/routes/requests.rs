@@ -56,7 +56,7 @@ pub fn mount(cfg: &mut ServiceConfig) {
 
 /// The request, if the caller's organisation holds it and the caller holds `permission`
 /// there; 404 for everyone else.
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     caller: &Caller,
     id: Uuid,
@@ -78,7 +78,7 @@ async fn load(
     Ok(row)
 }
 
-fn handles(caller: &Caller, row: &RequestRow) -> bool {
+pub(super) fn handles(caller: &Caller, row: &RequestRow) -> bool {
     caller
         .require(
             OrganizationId::from_uuid(row.organization_id),
@@ -87,7 +87,7 @@ fn handles(caller: &Caller, row: &RequestRow) -> bool {
         .is_ok()
 }
 
-fn case_file(row: &RequestRow) -> Result<CaseFile, ApiError> {
+pub(super) fn case_file(row: &RequestRow) -> Result<CaseFile, ApiError> {
     Ok(CaseFile {
         kind: vern_db::requests::kind_of(row)?,
         status: vern_db::requests::status_of(row)?,
@@ -235,12 +235,16 @@ async fn save_case(
     if !vern_db::requests::change(&txn, row, change, now).await? {
         return Err(stale());
     }
+    if !case.status.is_open() {
+        // Nothing more is asked of the systems once the case is closed.
+        vern_db::tasks::cancel_open(&txn, row.id, now).await?;
+    }
     record(&txn, caller, req, row, kind, detail, sealed, now).await?;
     txn.commit().await.map_err(DbError::from)?;
     respond(state, caller, row.id).await
 }
 
-fn stale() -> ApiError {
+pub(super) fn stale() -> ApiError {
     ApiError::new(ProblemCode::PreconditionFailed)
         .detail("someone else changed the case first; fetch it again and redo the change")
 }

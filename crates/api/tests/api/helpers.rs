@@ -66,6 +66,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .iter()
             .map(|s| (*s).to_owned())
             .collect(),
+        // Connectors in tests answer on loopback: fail fast, retry soon.
+        connector_timeout_ms: 2_000,
+        connector_retry_ms: 20,
+        lookup_timeout_ms: 1_000,
         ..Settings::default()
     };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);

@@ -28,3 +28,4 @@ mod role_requests;
 mod sessions;
 mod settings;
 mod spa;
+mod tasks;

@@ -491,6 +491,12 @@ pub struct LookupResult {
     pub without_connector: Vec<LookupRow>,
 }
 
+/// The day a system is asked to answer by: a week before the case is due, so the caseworker
+/// has time to put the answer together — but never sooner than two days from today.
+pub fn respond_by(case_due: NaiveDate, today: NaiveDate) -> NaiveDate {
+    (case_due - chrono::Duration::days(7)).max(today + chrono::Duration::days(2))
+}
+
 /// A system of the organisation, as routing weighs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteSystem {
@@ -668,6 +674,14 @@ mod tests {
             files: vec![],
         };
         assert!(check_hand_answer(&error).is_err());
+    }
+
+    #[test]
+    fn systems_answer_a_week_before_the_case_is_due_but_get_two_days() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+        assert_eq!(respond_by(d(3, 31), d(3, 1)), d(3, 24));
+        assert_eq!(respond_by(d(3, 31), d(3, 28)), d(3, 30));
+        assert_eq!(respond_by(d(3, 10), d(3, 20)), d(3, 22));
     }
 
     #[test]

@@ -90,10 +90,7 @@ pub struct NewRequest {
 pub const MAX_SUBJECT_CATEGORIES: usize = 10;
 
 /// Checks data subject categories against the taxonomy; sorted, without duplicates.
-pub fn check_subject_categories(
-    input: &[String],
-    errors: &mut Vec<FieldError>,
-) -> Vec<String> {
+pub fn check_subject_categories(input: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
     if input.len() > MAX_SUBJECT_CATEGORIES {
         errors.push(FieldError::new("subject_categories", "too_many"));
     }
@@ -602,11 +599,17 @@ mod tests {
     #[test]
     fn subject_categories_come_from_the_taxonomy() {
         let valid = check_new_request(&letter(), d(2027, 3, 3)).unwrap();
-        assert_eq!(valid.contents.subject_categories, vec!["dpv:Student".to_owned()]);
+        assert_eq!(
+            valid.contents.subject_categories,
+            vec!["dpv:Student".to_owned()]
+        );
         let mut unknown = letter();
         unknown.subject_categories = vec!["dpv:Student".into(), "dpv:Martian".into()];
         let errors = check_new_request(&unknown, d(2027, 3, 3)).unwrap_err();
-        assert_eq!(errors, vec![FieldError::new("subject_categories[1]", "unknown_subject")]);
+        assert_eq!(
+            errors,
+            vec![FieldError::new("subject_categories[1]", "unknown_subject")]
+        );
         let mut many = letter();
         many.subject_categories = vec!["dpv:Student".into(); MAX_SUBJECT_CATEGORIES + 1];
         let errors = check_new_request(&many, d(2027, 3, 3)).unwrap_err();
