@@ -10,12 +10,12 @@ default:
 
 # Build everything and start Vern on http://localhost:8080 with SQLite and demo data.
 run: build
-    VERN_DEMO="${VERN_DEMO:-true}" ./target/release/vern
+    scripts/run.sh
 
 # Build the SPA and the server (release).
 build: build-spa
-    cargo build --release -p vern-api --quiet
-    @echo "server built: target/release/vern"
+    cargo build --release -p vern-api -p vern-demo-subject --quiet
+    @echo "server built: target/release/vern (and the demo subject system: target/release/vern-demo-subject)"
 
 # Build the SPA into frontend/dist and print its size.
 build-spa:
@@ -31,7 +31,7 @@ test:
 
 # Browser journeys only (builds the SPA and the debug server first).
 e2e: build-spa
-    cargo build -p vern-api --quiet
+    cargo build -p vern-api -p vern-demo-subject --quiet
     scripts/e2e.sh
 
 # Rust tests against a throwaway PostgreSQL.

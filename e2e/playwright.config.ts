@@ -10,6 +10,10 @@ const port = Number(process.env.E2E_PORT ?? 18181);
 const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vern-e2e-'));
 const root = path.resolve(__dirname, '..');
 const binary = process.env.VERN_BIN ?? path.join(root, 'target', 'debug', 'vern');
+// The demo subject system: Oslo's Skolesekk answers request tasks through it.
+const subjectPort = port + 10;
+const subjectBinary = path.join(root, 'target', 'debug', 'vern-demo-subject');
+const connectorSecret = path.join(dataDir, 'demo-connector.secret');
 // The server writes demo-credentials.json here; the journeys log in with it.
 process.env.E2E_DATA_DIR = dataDir;
 
@@ -41,19 +45,31 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: binary,
-    url: `http://127.0.0.1:${port}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      VERN_HTTP_ADDR: `127.0.0.1:${port}`,
-      VERN_DATA_DIR: dataDir,
-      VERN_STATIC_DIR: path.join(root, 'frontend', 'dist'),
-      VERN_DEMO: 'true',
-      VERN_LOG: 'warn',
+  webServer: [
+    {
+      command: `${subjectBinary} --listen 127.0.0.1:${subjectPort} --secret-file ${connectorSecret} --callback-delay-ms 300`,
+      port: subjectPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
     },
-  },
+    {
+      command: binary,
+      url: `http://127.0.0.1:${port}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        VERN_HTTP_ADDR: `127.0.0.1:${port}`,
+        VERN_DATA_DIR: dataDir,
+        VERN_STATIC_DIR: path.join(root, 'frontend', 'dist'),
+        VERN_DEMO: 'true',
+        VERN_LOG: 'warn',
+        VERN_DEMO_CONNECTOR_URL: `http://127.0.0.1:${subjectPort}/vern`,
+        VERN_DEMO_CONNECTOR_SECRET_FILE: connectorSecret,
+      },
+    },
+  ],
 });

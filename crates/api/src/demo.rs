@@ -528,3 +528,51 @@ pub async fn seed_requests(db: &Database, content: &crate::auth::SecretBox) -> a
     txn.commit().await?;
     Ok(())
 }
+
+/// Demo only: gives Oslo's school system "Skolesekk" a connector to the demo subject system
+/// (`just run` starts it), so that the demo's tasks are answered automatically. The shared
+/// secret lives in `secret_file`, which both read; it is made here if the demo subject
+/// system has not made it yet. Runs at every start: the file may have changed.
+pub async fn seed_connector(
+    db: &Database,
+    secrets: &crate::auth::SecretBox,
+    url: &str,
+    secret_file: &std::path::Path,
+) -> anyhow::Result<bool> {
+    use anyhow::Context as _;
+    let endpoint = vern_domain::connector::check_endpoint(url)
+        .map_err(|e| anyhow::anyhow!("VERN_DEMO_CONNECTOR_URL: {e}"))?;
+    let Some(oslo) = vern_db::organizations::find_by_kommunenummer(&db.conn, "0301").await? else {
+        return Ok(false);
+    };
+    let Some(school) = vern_db::register::all_systems(&db.conn, oslo.id)
+        .await?
+        .into_iter()
+        .find(|s| s.facts.name == "Skolesekk")
+    else {
+        return Ok(false);
+    };
+    let mut secret = std::fs::read_to_string(secret_file)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    if secret.is_empty() {
+        use base64::Engine as _;
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+        secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        std::fs::write(secret_file, &secret)
+            .with_context(|| format!("cannot write {}", secret_file.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(secret_file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    let sealed = secrets.seal(&secret).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let txn = vern_db::connection::begin_write(db).await?;
+    vern_db::tasks::set_connector(&txn, oslo.id, school.id, &endpoint, Some(sealed), chrono::Utc::now())
+        .await?;
+    txn.commit().await?;
+    Ok(true)
+}

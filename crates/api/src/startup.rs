@@ -160,6 +160,18 @@ impl Application {
                 let path = crate::demo::credentials_path(&settings.data_dir);
                 println!("{}", crate::demo::banner(&credentials, &path));
             }
+            if let Some(url) = &settings.demo_connector_url {
+                let file = settings
+                    .demo_connector_secret_file
+                    .clone()
+                    .unwrap_or_else(|| settings.data_dir.join("demo-connector.secret"));
+                if crate::demo::seed_connector(&db, &secrets, url, &file)
+                    .await
+                    .context("setting up the demo connector failed")?
+                {
+                    tracing::info!(%url, "Oslo's Skolesekk answers request tasks through the demo subject system");
+                }
+            }
         }
         let server = run(listener, db.clone(), keys, (secrets, content), &settings)?;
         Ok(Self { port, server, db })

@@ -214,6 +214,7 @@ async fn main() -> anyhow::Result<()> {
         anyhow::bail!("the demo subject system listens on a loopback address only");
     }
     secret(&args.secret_file)?;
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let listen = args.listen;
     let shared = web::Data::new(Shared {
         args,
