@@ -9,7 +9,7 @@ cd "$ROOT"
 
 command -v wrk >/dev/null || { log "installing wrk"; apt_install wrk; }
 log "building the release server"
-cargo build --release -p vern-api --quiet
+cargo build --release -p vern-api -p vern-demo-subject --quiet
 
 seconds="${BENCH_SECONDS:-10}"
 conns="${BENCH_CONNECTIONS:-64}"
@@ -112,6 +112,57 @@ print(tokens["access_token"], case["id"], round(times[len(times) // 2], 2))
 PY
 )
 
+# "Who holds data" fan-out: 50 systems whose connectors (one demo subject system, each
+# connector with its own secret) wait 100 ms before answering. Oslo's integration sets the
+# connectors up; the caseworker registers one request with a synthetic national id and runs
+# the lookup 20 times, one after another. Concurrency, not a loop: 50 × 100 ms in series
+# would be 5 s.
+log "fan-out: 50 connectors that each wait 100 ms"
+fanout_port=$((port + 1))
+./target/release/vern-demo-subject --listen "127.0.0.1:$fanout_port" --secret-file "$data/fanout.secrets" \
+  --mode immediate --delay-ms 100 > "$data/fanout.log" 2>&1 &
+fanout_server=$!
+trap 'kill $server $fanout_server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+read -r fanout_p50 fanout_max fanout_yes < <(.venv/bin/python - "$port" "$oslo" "$token" "$caseworker_token" "$fanout_port" "$data/fanout.secrets" <<'PY'
+import http.client, json, sys, time
+port, org, client_token, caseworker_token, fanout_port, secrets_path = sys.argv[1:7]
+conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
+def call(method, path, body, token):
+    conn.request(method, path, json.dumps(body) if body is not None else None,
+                 {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    response = conn.getresponse()
+    return response.status, json.loads(response.read() or b"null")
+secrets = []
+for i in range(50):
+    status, system = call("POST", f"/api/v1/organizations/{org}/systems",
+                          {"name": f"Koblet fagsystem {i:02d}", "owning_unit": "Benk", "status": "in_use"}, client_token)
+    assert status == 201, (status, system)
+    status, setup = call("PUT", f"/api/v1/organizations/{org}/systems/{system['id']}/connector",
+                         {"endpoint": f"http://127.0.0.1:{fanout_port}/vern/{i}"}, client_token)
+    assert status == 200, (status, setup)
+    secrets.append(setup["secret"])
+open(secrets_path, "w").write("\n".join(secrets) + "\n")
+# A synthetic fødselsnummer (month + 80) the domain tests use; born on the 2nd, so the demo
+# subject system holds data about the person.
+NATIONAL_ID = "02813299952"
+status, case = call("POST", f"/api/v1/organizations/{org}/requests", {
+    "kind": "access", "channel": "letter",
+    "requester": {"name": "Benk Innbygger Fanut", "national_id": NATIONAL_ID, "postal_address": "Benkveien 1, 0150 Oslo"},
+    "description": "Jeg ber om innsyn i alt kommunen har om meg."}, caseworker_token)
+assert status == 201, (status, case)
+times = []
+for _ in range(20):
+    started = time.monotonic()
+    status, result = call("POST", f"/api/v1/requests/{case['id']}/lookups", {}, caseworker_token)
+    times.append((time.monotonic() - started) * 1000)
+    assert status == 200, (status, result)
+times.sort()
+yes = sum(1 for s in result["systems"] if s["holds"] == "yes")
+print(round(times[len(times) // 2], 1), round(times[-1], 1), yes)
+PY
+)
+log "fan-out lookup to 50 connectors × 100 ms: p50 ${fanout_p50} ms, max ${fanout_max} ms (${fanout_yes} of 50 said yes)"
+
 # A campaign from the demo directorate to every municipality (its demo integration drafts).
 log "starting a campaign to every municipality"
 read -r campaign campaign_ms directorate_token < <(python3 - "$data/demo-credentials.json" "$port" <<'PY'
@@ -190,7 +241,7 @@ python3 - "$out/results.json" "$seconds" "$conns" "$cold_ms" "$rss_idle" "$rss_p
   "${results[compare]}" "${results[templates]}" "${results[agreements]}" "${results[agreement]}" \
   "${results[agreement_pdf]}" "${results[campaign]}" "${results[campaign_recipients]}" \
   "${results[requests]}" "${results[request_overview]}" "${results[request]}" \
-  "$campaign_ms" "$register_p50" <<'PY'
+  "$campaign_ms" "$register_p50" "$fanout_p50" "$fanout_max" <<'PY'
 import json, sys
 path, seconds, conns, cold, idle, peak = sys.argv[1:7]
 names = ["bare", "health", "organizations", "systems", "systems_csv", "record", "record_xlsx",
@@ -221,13 +272,17 @@ for n in names:
     print(f"{labels[n]:<40} {r['rps']:>10.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7} {r['share_of_bare']*100:>7.1f}%")
 campaign_ms = int(sys.argv[7 + len(names)])
 register_p50 = float(sys.argv[8 + len(names)])
+fanout_p50 = float(sys.argv[9 + len(names)])
+fanout_max = float(sys.argv[10 + len(names)])
 print(f"\ncampaign to every municipality (357 agreements drafted, sent, audited): {campaign_ms} ms")
 print(f"registering a request (sealed, numbered, audited), one client, p50: {register_p50} ms")
+print(f"who-holds-data lookup, 50 connectors each waiting 100 ms: p50 {fanout_p50} ms, max {fanout_max} ms (20 runs)")
 print(f"cold start to first answer (migrations + demo seed): {cold} ms")
 print(f"server RSS: {int(idle)//1024} MB idle, {int(peak)//1024} MB after load")
 json.dump({"seconds": int(seconds), "connections": int(conns), "cold_start_ms": int(cold),
            "rss_idle_kb": int(idle), "rss_after_load_kb": int(peak),
            "campaign_create_ms": campaign_ms, "request_register_p50_ms": register_p50,
+           "lookup_fanout_50x100ms_p50_ms": fanout_p50, "lookup_fanout_50x100ms_max_ms": fanout_max,
            "endpoints": {n: dict(res[n], label=labels[n]) for n in names}},
           open(path, "w"), indent=2)
 print(f"results: {path}")

@@ -9,7 +9,9 @@
 //!
 //! The shared secret is read from `--secret-file` at every message, so Vern may write it
 //! after this starts (the demo does). If the file holds nothing yet, a secret is made and
-//! written there (mode 0600).
+//! written there (mode 0600). A file of several lines holds several secrets — one per
+//! connector pointing here (the benchmark's fifty) — and a message signed with any of them
+//! is taken; its callback is signed with the same one.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -60,11 +62,16 @@ struct Shared {
     client: reqwest::Client,
 }
 
-fn secret(path: &PathBuf) -> anyhow::Result<String> {
+fn secrets(path: &PathBuf) -> anyhow::Result<Vec<String>> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let text = text.trim();
-    if !text.is_empty() {
-        return Ok(text.to_owned());
+    let lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if !lines.is_empty() {
+        return Ok(lines);
     }
     use base64::Engine as _;
     let mut bytes = [0u8; 32];
@@ -79,7 +86,7 @@ fn secret(path: &PathBuf) -> anyhow::Result<String> {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
     }
-    Ok(made)
+    Ok(vec![made])
 }
 
 /// Whether this made-up system holds anything about the person.
@@ -126,15 +133,26 @@ fn answer_for(name: &str, message: &TaskMessage) -> TaskAnswer {
 
 /// Checks Vern's signature and that the delivery is new.
 fn accept(shared: &Shared, req: &HttpRequest, body: &[u8]) -> Result<String, HttpResponse> {
-    let secret = secret(&shared.args.secret_file)
+    let secrets = secrets(&shared.args.secret_file)
         .map_err(|_| HttpResponse::ServiceUnavailable().finish())?;
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    verify(secret.as_bytes(), header, body, Utc::now().timestamp())
-        .map_err(|e| HttpResponse::Unauthorized().body(e.code()))?;
+    let now = Utc::now().timestamp();
+    let mut refusal = "signature_malformed";
+    let mut matched = None;
+    for secret in secrets {
+        match verify(secret.as_bytes(), header, body, now) {
+            Ok(_) => {
+                matched = Some(secret);
+                break;
+            }
+            Err(e) => refusal = e.code(),
+        }
+    }
+    let secret = matched.ok_or_else(|| HttpResponse::Unauthorized().body(refusal))?;
     let delivery = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v.get("delivery_id")?.as_str()?.parse::<uuid::Uuid>().ok())
@@ -213,7 +231,7 @@ async fn main() -> anyhow::Result<()> {
     if !args.listen.ip().is_loopback() {
         anyhow::bail!("the demo subject system listens on a loopback address only");
     }
-    secret(&args.secret_file)?;
+    secrets(&args.secret_file)?;
     let _ = rustls::crypto::ring::default_provider().install_default();
     let listen = args.listen;
     let shared = web::Data::new(Shared {
