@@ -25,7 +25,9 @@ use crate::pages::register::{
     PrivacyStatementPage, ProductDetailPage, ProductEditorPage, RegisterOverviewPage,
     SystemEditorPage, SystemsPage, TemplatesPage, VendorProductsPage,
 };
-use crate::pages::requests::{NewRequestPage, RequestCasePage, RequestsPage};
+use crate::pages::requests::{
+    NewRequestPage, RequestCasePage, RequestsPage, SystemTaskPage, SystemTasksPage,
+};
 use crate::session::{provide_session, use_session};
 
 #[component]
@@ -69,6 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/requests") view=RequestsPage/>
                     <Route path=path!("/organizations/:id/requests/new") view=NewRequestPage/>
                     <Route path=path!("/requests/:rid") view=RequestCasePage/>
+                    <Route path=path!("/organizations/:id/system-tasks") view=SystemTasksPage/>
+                    <Route path=path!("/system-tasks/:tid") view=SystemTaskPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

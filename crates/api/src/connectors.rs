@@ -457,6 +457,6 @@ pub fn lookup_rows(
             holds,
         })
         .collect();
-    rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    rows.sort_by_key(|r| r.name.to_lowercase());
     rows
 }

@@ -571,8 +571,15 @@ pub async fn seed_connector(
     }
     let sealed = secrets.seal(&secret).map_err(|e| anyhow::anyhow!("{e}"))?;
     let txn = vern_db::connection::begin_write(db).await?;
-    vern_db::tasks::set_connector(&txn, oslo.id, school.id, &endpoint, Some(sealed), chrono::Utc::now())
-        .await?;
+    vern_db::tasks::set_connector(
+        &txn,
+        oslo.id,
+        school.id,
+        &endpoint,
+        Some(sealed),
+        chrono::Utc::now(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(true)
 }

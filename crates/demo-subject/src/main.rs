@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use actix_web::http::StatusCode;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use chrono::Utc;
 use clap::Parser;
@@ -132,9 +133,13 @@ fn answer_for(name: &str, message: &TaskMessage) -> TaskAnswer {
 }
 
 /// Checks Vern's signature and that the delivery is new.
-fn accept(shared: &Shared, req: &HttpRequest, body: &[u8]) -> Result<String, HttpResponse> {
+fn accept(
+    shared: &Shared,
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<String, (StatusCode, &'static str)> {
     let secrets = secrets(&shared.args.secret_file)
-        .map_err(|_| HttpResponse::ServiceUnavailable().finish())?;
+        .map_err(|_| (StatusCode::SERVICE_UNAVAILABLE, "no_secret"))?;
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
@@ -152,18 +157,18 @@ fn accept(shared: &Shared, req: &HttpRequest, body: &[u8]) -> Result<String, Htt
             Err(e) => refusal = e.code(),
         }
     }
-    let secret = matched.ok_or_else(|| HttpResponse::Unauthorized().body(refusal))?;
+    let secret = matched.ok_or((StatusCode::UNAUTHORIZED, refusal))?;
     let delivery = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v.get("delivery_id")?.as_str()?.parse::<uuid::Uuid>().ok())
-        .ok_or_else(|| HttpResponse::BadRequest().body("delivery_id missing"))?;
+        .ok_or((StatusCode::BAD_REQUEST, "delivery_id_missing"))?;
     let fresh = shared
         .seen
         .lock()
         .map(|mut seen| seen.insert(delivery))
         .unwrap_or(false);
     if !fresh {
-        return Err(HttpResponse::Conflict().body("replayed"));
+        return Err((StatusCode::CONFLICT, "replayed"));
     }
     Ok(secret)
 }
@@ -171,7 +176,7 @@ fn accept(shared: &Shared, req: &HttpRequest, body: &[u8]) -> Result<String, Htt
 async fn receive(shared: web::Data<Shared>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let secret = match accept(&shared, &req, &body) {
         Ok(s) => s,
-        Err(refusal) => return refusal,
+        Err((status, reason)) => return HttpResponse::build(status).body(reason),
     };
     if shared.args.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(shared.args.delay_ms)).await;

@@ -610,6 +610,7 @@ async fn owner_task(
     };
     Ok(OwnerTask {
         id: row.id,
+        organization_id: row.organization_id,
         system_id: row.system_id,
         system_name: names.get(&row.system_id).cloned().unwrap_or_default(),
         request_reference: format!("{}/{}", request.year, request.sequence),

@@ -28,15 +28,18 @@ enum Behaviour {
     Broken,
 }
 
-/// A made-up system: records what it received (body and signature header).
+/// What a made-up system received: each body with its signature header.
+type Received = Arc<Mutex<Vec<(Vec<u8>, String)>>>;
+
+/// A made-up system: records what it received.
 #[derive(Clone)]
 struct FakeSystem {
     url: String,
-    received: Arc<Mutex<Vec<(Vec<u8>, String)>>>,
+    received: Received,
 }
 
 async fn fake_system(behaviour: Behaviour, holds: bool) -> FakeSystem {
-    let received: Arc<Mutex<Vec<(Vec<u8>, String)>>> = Arc::default();
+    let received: Received = Arc::default();
     let log = received.clone();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();

@@ -426,6 +426,7 @@ pub struct TaskList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnerTask {
     pub id: Uuid,
+    pub organization_id: Uuid,
     pub system_id: Uuid,
     pub system_name: String,
     pub request_reference: String,

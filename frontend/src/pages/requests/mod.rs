@@ -24,7 +24,10 @@ use crate::pages::admin::org_from_path;
 use crate::pages::register::{FieldErrors, field_errors_of};
 use crate::session::use_session;
 
-fn key(prefix: &str, value: &str) -> String {
+mod tasks;
+pub use tasks::{SystemTaskPage, SystemTasksPage};
+
+pub(super) fn key(prefix: &str, value: &str) -> String {
     format!("{prefix}-{}", value.replace('_', "-"))
 }
 
@@ -298,6 +301,7 @@ pub fn NewRequestPage() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
+    let subjects = RwSignal::new(Vec::<String>::new());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -326,6 +330,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 postal_address: optional(address.get_untracked()),
             },
             description: description.get_untracked(),
+            subject_categories: subjects.get_untracked(),
         };
         field_errors.set(Vec::new());
         error.set(None);
@@ -411,6 +416,28 @@ pub fn NewRequestPage() -> impl IntoView {
                     <label class="ds-label" for="dsr-description">{i18n.tr("dsr-field-description")}</label>
                     <textarea class="ds-input" id="dsr-description" rows="6" maxlength="20000" bind:value=description></textarea>
                 </div>
+                <fieldset class="ds-fieldset" aria-describedby="dsr-subjects-hint">
+                    <legend class="ds-label">{i18n.tr("dsr-field-subjects")}</legend>
+                    <p class="ds-paragraph" data-size="sm" id="dsr-subjects-hint">{i18n.tr("dsr-field-subjects-hint")}</p>
+                    <div class="vern-checkbox-grid">
+                        {vern_domain::register::taxonomy::data_subjects().iter().map(|c| {
+                            let k = c.key;
+                            let input_id = format!("dsr-subject-{}", k.replace(':', "-"));
+                            let label_for = input_id.clone();
+                            view! {
+                                <div class="ds-field">
+                                    <input class="ds-input" type="checkbox" id=input_id
+                                        prop:checked=move || subjects.with(|v| v.iter().any(|s| s == k))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            subjects.update(|v| { v.retain(|s| s != k); if on { v.push(k.to_owned()) } });
+                                        }/>
+                                    <label class="ds-label" for=label_for data-weight="regular">{move || crate::pages::register::subject_label(i18n, k)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
                 <button class="ds-button" data-variant="primary" type="submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t("dsr-registering") } else { i18n.t("dsr-register") }}
                 </button>
@@ -421,7 +448,7 @@ pub fn NewRequestPage() -> impl IntoView {
 
 /// The resident's number, masked until the caseworker asks to see it.
 #[component]
-fn MaskedId(raw: String) -> impl IntoView {
+pub(super) fn MaskedId(raw: String) -> impl IntoView {
     let i18n = use_i18n();
     let shown = RwSignal::new(false);
     let masked = NationalId::parse(&raw)
@@ -446,6 +473,8 @@ pub fn RequestCasePage() -> impl IntoView {
     let id = Memo::new(move |_| params.get().get("rid").and_then(|v| v.parse::<Uuid>().ok()));
     set_title(i18n.tr("dsr-title"));
     let reload = RwSignal::new(0u32);
+    // Work on the tasks adds to the history without redrawing the case.
+    let history = RwSignal::new(0u32);
     let case = LocalResource::new(move || {
         let ready = session.ready.get();
         let id = id.get();
@@ -464,6 +493,7 @@ pub fn RequestCasePage() -> impl IntoView {
         let ready = session.ready.get();
         let id = id.get();
         reload.track();
+        history.track();
         async move {
             let id = id.filter(|_| ready)?;
             let url = format!("/api/v1/requests/{id}/events?limit=500");
@@ -479,7 +509,7 @@ pub fn RequestCasePage() -> impl IntoView {
             <Suspense fallback=|| view! { <Loading/> }>
                 {move || case.get().flatten().map(|result| match result {
                     Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
-                    Ok(c) => view! { <CaseView case=c reload=reload/> }.into_any(),
+                    Ok(c) => view! { <CaseView case=c reload=reload history=history/> }.into_any(),
                 })}
             </Suspense>
             <section class="vern-section" aria-labelledby="dsr-history-heading">
@@ -546,7 +576,7 @@ fn History(items: Vec<CaseEvent>) -> impl IntoView {
 }
 
 #[component]
-fn CaseView(case: RequestCase, reload: RwSignal<u32>) -> impl IntoView {
+fn CaseView(case: RequestCase, reload: RwSignal<u32>, history: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let s = case.summary.clone();
@@ -628,6 +658,7 @@ fn CaseView(case: RequestCase, reload: RwSignal<u32>) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+        <tasks::CaseTasks request=case.summary.id handles=handles open=s.status.is_open() history=history/>
         {(handles && !case.allowed_actions.is_empty()).then(|| view! { <NextStep case=case.clone() reload=reload/> })}
         {(handles && s.status.is_open()).then(|| view! { <Assign case=case.clone() reload=reload/> })}
         {handles.then(|| view! { <Note id=case.summary.id reload=reload/> })}
