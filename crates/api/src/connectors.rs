@@ -17,8 +17,8 @@ use vern_db::tasks::{ConnectorRow, TaskChange, TaskRow};
 use vern_domain::OrganizationId;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome as AuditOutcome};
 use vern_domain::connector::{
-    LookupAnswer, LookupMessage, MAX_ANSWER_BYTES, Outcome, SIGNATURE_HEADER, Subject, TaskAnswer,
-    TaskMessage, backoff, check_answer, sign,
+    LookupAnswer, LookupMessage, MAX_ANSWER_BYTES, SIGNATURE_HEADER, Subject, TaskAnswer,
+    TaskMessage, TaskOutcome, backoff, check_answer, sign,
 };
 use vern_domain::requests::task::{
     Holding, LookupRow, TaskEvent, TaskResult, TaskState, TaskStatus,
@@ -156,7 +156,7 @@ pub async fn take_answer(
                 .detail(e.to_string())
         })?;
     let result = match answer.outcome {
-        Outcome::Error => None,
+        TaskOutcome::Error => None,
         outcome => Some(TaskResult {
             outcome,
             package: answer.package,

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use vern_domain::OrganizationId;
-use vern_domain::connector::Outcome;
+use vern_domain::connector::TaskOutcome;
 use vern_domain::pagination::{Limit, paginate};
 use vern_domain::requests::task::{ManualReason, TaskMode, TaskState, TaskStatus};
 
@@ -104,7 +104,7 @@ pub fn state_of(row: &TaskRow) -> Result<TaskState, DbError> {
         outcome: row
             .outcome
             .as_deref()
-            .map(|o| Outcome::parse(o).ok_or(DbError::InvalidRow("request_tasks.outcome")))
+            .map(|o| TaskOutcome::parse(o).ok_or(DbError::InvalidRow("request_tasks.outcome")))
             .transpose()?,
     })
 }

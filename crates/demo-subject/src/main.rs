@@ -23,7 +23,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use chrono::Utc;
 use clap::Parser;
 use vern_domain::connector::{
-    Callback, LookupAnswer, LookupMessage, Outcome, SIGNATURE_HEADER, TaskAnswer, TaskMessage,
+    Callback, LookupAnswer, LookupMessage, SIGNATURE_HEADER, TaskAnswer, TaskMessage, TaskOutcome,
     sign, verify,
 };
 use vern_domain::person::NationalId;
@@ -118,13 +118,13 @@ fn package(name: &str, id: &NationalId) -> serde_json::Value {
 fn answer_for(name: &str, message: &TaskMessage) -> TaskAnswer {
     match knows(&message.subject.national_id) {
         Some(id) => TaskAnswer {
-            outcome: Outcome::Data,
+            outcome: TaskOutcome::Data,
             package: Some(package(name, &id)),
             files: Vec::new(),
             error_code: None,
         },
         None => TaskAnswer {
-            outcome: Outcome::NoData,
+            outcome: TaskOutcome::NoData,
             package: None,
             files: Vec::new(),
             error_code: None,

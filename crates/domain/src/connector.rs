@@ -96,7 +96,7 @@ pub struct LookupAnswer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum TaskOutcome {
     /// Nothing about the person.
     NoData,
     /// Data about the person: in `package` and `files`.
@@ -105,7 +105,7 @@ pub enum Outcome {
     Error,
 }
 
-impl Outcome {
+impl TaskOutcome {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::NoData => "no_data",
@@ -149,7 +149,7 @@ impl std::fmt::Debug for PackageFile {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskAnswer {
-    pub outcome: Outcome,
+    pub outcome: TaskOutcome,
     /// The data as JSON, structured as the system likes (with `outcome: data`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
@@ -214,11 +214,13 @@ pub fn check_answer(answer: &TaskAnswer) -> Result<(), AnswerError> {
     let has_data =
         answer.package.as_ref().is_some_and(|p| !p.is_null()) || !answer.files.is_empty();
     match answer.outcome {
-        Outcome::Data if !has_data => return Err(AnswerError::EmptyData),
-        Outcome::NoData | Outcome::Error if has_data => return Err(AnswerError::UnexpectedData),
+        TaskOutcome::Data if !has_data => return Err(AnswerError::EmptyData),
+        TaskOutcome::NoData | TaskOutcome::Error if has_data => {
+            return Err(AnswerError::UnexpectedData);
+        }
         _ => {}
     }
-    if answer.outcome == Outcome::Error {
+    if answer.outcome == TaskOutcome::Error {
         let ok = answer.error_code.as_deref().is_some_and(|c| {
             !c.is_empty()
                 && c.len() <= 64
@@ -563,7 +565,7 @@ mod tests {
     #[test]
     fn answers_carry_data_only_when_they_say_so() {
         let mut answer = TaskAnswer {
-            outcome: Outcome::Data,
+            outcome: TaskOutcome::Data,
             package: None,
             files: vec![],
             error_code: None,
@@ -571,18 +573,18 @@ mod tests {
         assert_eq!(check_answer(&answer), Err(AnswerError::EmptyData));
         answer.package = Some(serde_json::json!({"elev": {"klasse": "5B"}}));
         assert_eq!(check_answer(&answer), Ok(()));
-        answer.outcome = Outcome::NoData;
+        answer.outcome = TaskOutcome::NoData;
         assert_eq!(check_answer(&answer), Err(AnswerError::UnexpectedData));
         answer.package = None;
         assert_eq!(check_answer(&answer), Ok(()));
-        answer.outcome = Outcome::Error;
+        answer.outcome = TaskOutcome::Error;
         assert_eq!(check_answer(&answer), Err(AnswerError::ErrorCode));
         answer.error_code = Some("Kari Nordmann".into());
         assert_eq!(check_answer(&answer), Err(AnswerError::ErrorCode));
         answer.error_code = Some("maintenance".into());
         assert_eq!(check_answer(&answer), Ok(()));
         let bad_file = TaskAnswer {
-            outcome: Outcome::Data,
+            outcome: TaskOutcome::Data,
             package: None,
             files: vec![PackageFile {
                 name: "brev.pdf".into(),
@@ -602,7 +604,7 @@ mod tests {
             "outcome": "no_data"
         });
         let callback: Callback = serde_json::from_value(json).unwrap();
-        assert_eq!(callback.answer.outcome, Outcome::NoData);
+        assert_eq!(callback.answer.outcome, TaskOutcome::NoData);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::connector::{Outcome, PackageFile};
+use crate::connector::{PackageFile, TaskOutcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -101,13 +101,13 @@ pub enum TaskEvent {
     /// The system took the task and will call back.
     Accepted,
     /// The system answered (at once, in a callback, or late after the task went manual).
-    Answered(Outcome),
+    Answered(TaskOutcome),
     /// Sending failed; `max` attempts in all are made.
     AttemptFailed { max: u32 },
     /// The day to answer by has passed.
     Overdue,
     /// The owner answered by hand (`no_data` or `data`).
-    AnsweredByHand(Outcome),
+    AnsweredByHand(TaskOutcome),
     /// A caseworker sends it to the connector again.
     Resend,
     /// The case closed.
@@ -140,7 +140,7 @@ pub struct TaskState {
     pub status: TaskStatus,
     pub reason: Option<ManualReason>,
     pub attempts: u32,
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<TaskOutcome>,
 }
 
 impl TaskState {
@@ -180,7 +180,7 @@ impl TaskState {
         }
     }
 
-    fn done(self, outcome: Outcome) -> Self {
+    fn done(self, outcome: TaskOutcome) -> Self {
         Self {
             status: TaskStatus::Done,
             outcome: Some(outcome),
@@ -208,7 +208,7 @@ impl TaskState {
                 attempts: self.attempts + 1,
                 ..self
             },
-            (S::Queued | S::AwaitingAnswer, TaskEvent::Answered(Outcome::Error)) => Self {
+            (S::Queued | S::AwaitingAnswer, TaskEvent::Answered(TaskOutcome::Error)) => Self {
                 attempts: self.attempts + u32::from(self.status == S::Queued),
                 ..self.manual(ManualReason::SystemError)
             },
@@ -218,7 +218,7 @@ impl TaskState {
             },
             // A late answer from the system is still the system's answer.
             (S::Manual, TaskEvent::Answered(outcome)) if automatic_failure => match outcome {
-                Outcome::Error => self,
+                TaskOutcome::Error => self,
                 _ => self.done(outcome),
             },
             (S::Queued, TaskEvent::AttemptFailed { max }) => {
@@ -236,7 +236,7 @@ impl TaskState {
                 self.manual(ManualReason::NoAnswer)
             }
             (S::Manual, TaskEvent::AnsweredByHand(outcome)) => match outcome {
-                Outcome::Error => return Err(TaskError::HandAnswerOutcome),
+                TaskOutcome::Error => return Err(TaskError::HandAnswerOutcome),
                 _ => self.done(outcome),
             },
             (S::Manual, TaskEvent::Resend) if automatic_failure => Self {
@@ -300,7 +300,7 @@ pub struct NewTasks {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskResult {
-    pub outcome: Outcome,
+    pub outcome: TaskOutcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub package: Option<serde_json::Value>,
@@ -324,7 +324,7 @@ impl std::fmt::Debug for TaskResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandAnswer {
     /// `no_data` or `data`.
-    pub outcome: Outcome,
+    pub outcome: TaskOutcome,
     /// With `data`: what the system holds about the person, as text (copied from the system,
     /// or a description of the attached files).
     #[serde(default)]
@@ -361,8 +361,8 @@ pub fn check_hand_answer(input: &HandAnswer) -> Result<TaskResult, crate::proble
         return Err(FieldError::new("text", "too_long"));
     }
     match input.outcome {
-        Outcome::Error => return Err(FieldError::new("outcome", "invalid_outcome")),
-        Outcome::Data if text.is_none() && input.files.is_empty() => {
+        TaskOutcome::Error => return Err(FieldError::new("outcome", "invalid_outcome")),
+        TaskOutcome::Data if text.is_none() && input.files.is_empty() => {
             return Err(FieldError::new("text", "required"));
         }
         _ => {}
@@ -379,7 +379,7 @@ pub fn check_hand_answer(input: &HandAnswer) -> Result<TaskResult, crate::proble
     Ok(TaskResult {
         outcome: input.outcome,
         package: None,
-        files: if input.outcome == Outcome::Data {
+        files: if input.outcome == TaskOutcome::Data {
             input.files.clone()
         } else {
             Vec::new()
@@ -399,7 +399,7 @@ pub struct RequestTask {
     pub mode: TaskMode,
     pub status: TaskStatus,
     pub manual_reason: Option<ManualReason>,
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<TaskOutcome>,
     /// Sends tried so far.
     pub attempts: u32,
     /// The day the system is asked to answer by (Oslo).
@@ -436,7 +436,7 @@ pub struct OwnerTask {
     pub respond_by: NaiveDate,
     /// The person to look for (name and national id), for open tasks only.
     pub subject: Option<TaskSubject>,
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<TaskOutcome>,
     pub completed_at: Option<DateTime<Utc>>,
     pub revision: i32,
 }
@@ -587,10 +587,10 @@ mod tests {
         let t = t.apply(TaskEvent::Accepted).unwrap();
         assert_eq!(t.status, TaskStatus::AwaitingAnswer);
         assert_eq!(t.attempts, 1);
-        let t = t.apply(TaskEvent::Answered(Outcome::Data)).unwrap();
+        let t = t.apply(TaskEvent::Answered(TaskOutcome::Data)).unwrap();
         assert_eq!(
             (t.status, t.outcome),
-            (TaskStatus::Done, Some(Outcome::Data))
+            (TaskStatus::Done, Some(TaskOutcome::Data))
         );
         assert_eq!(t.apply(TaskEvent::Cancel), Err(TaskError::Closed));
     }
@@ -598,7 +598,7 @@ mod tests {
     #[test]
     fn an_immediate_answer_counts_one_attempt() {
         let t = TaskState::new(true)
-            .apply(TaskEvent::Answered(Outcome::NoData))
+            .apply(TaskEvent::Answered(TaskOutcome::NoData))
             .unwrap();
         assert_eq!((t.status, t.attempts), (TaskStatus::Done, 1));
     }
@@ -612,14 +612,16 @@ mod tests {
         );
         assert_eq!(t.apply(TaskEvent::Resend), Err(TaskError::NotAllowed));
         assert_eq!(
-            t.apply(TaskEvent::Answered(Outcome::Data)),
+            t.apply(TaskEvent::Answered(TaskOutcome::Data)),
             Err(TaskError::NotAllowed)
         );
         assert_eq!(
-            t.apply(TaskEvent::AnsweredByHand(Outcome::Error)),
+            t.apply(TaskEvent::AnsweredByHand(TaskOutcome::Error)),
             Err(TaskError::HandAnswerOutcome)
         );
-        let t = t.apply(TaskEvent::AnsweredByHand(Outcome::NoData)).unwrap();
+        let t = t
+            .apply(TaskEvent::AnsweredByHand(TaskOutcome::NoData))
+            .unwrap();
         assert_eq!(t.status, TaskStatus::Done);
     }
 
@@ -638,14 +640,14 @@ mod tests {
         // A caseworker may send it again; a late answer is taken.
         let again = t.apply(TaskEvent::Resend).unwrap();
         assert_eq!((again.status, again.attempts), (TaskStatus::Queued, 0));
-        let late = t.apply(TaskEvent::Answered(Outcome::NoData)).unwrap();
+        let late = t.apply(TaskEvent::Answered(TaskOutcome::NoData)).unwrap();
         assert_eq!(late.status, TaskStatus::Done);
     }
 
     #[test]
     fn an_error_answer_or_silence_hands_the_task_to_its_owner() {
         let sent = TaskState::new(true).apply(TaskEvent::Accepted).unwrap();
-        let error = sent.apply(TaskEvent::Answered(Outcome::Error)).unwrap();
+        let error = sent.apply(TaskEvent::Answered(TaskOutcome::Error)).unwrap();
         assert_eq!(error.reason, Some(ManualReason::SystemError));
         let silent = sent.apply(TaskEvent::Overdue).unwrap();
         assert_eq!(silent.reason, Some(ManualReason::NoAnswer));
@@ -655,7 +657,7 @@ mod tests {
     #[test]
     fn hand_answers_are_checked() {
         let data_without_text = HandAnswer {
-            outcome: Outcome::Data,
+            outcome: TaskOutcome::Data,
             text: Some("  ".into()),
             files: vec![],
         };
@@ -664,13 +666,13 @@ mod tests {
             "required"
         );
         let ok = HandAnswer {
-            outcome: Outcome::Data,
+            outcome: TaskOutcome::Data,
             text: Some("Elevmappe: klasse 5B, to fraværsmeldinger.".into()),
             files: vec![],
         };
-        assert_eq!(check_hand_answer(&ok).unwrap().outcome, Outcome::Data);
+        assert_eq!(check_hand_answer(&ok).unwrap().outcome, TaskOutcome::Data);
         let error = HandAnswer {
-            outcome: Outcome::Error,
+            outcome: TaskOutcome::Error,
             text: None,
             files: vec![],
         };
@@ -752,9 +754,9 @@ mod tests {
 
     fn any_event() -> impl Strategy<Value = TaskEvent> {
         let outcome = prop_oneof![
-            Just(Outcome::NoData),
-            Just(Outcome::Data),
-            Just(Outcome::Error)
+            Just(TaskOutcome::NoData),
+            Just(TaskOutcome::Data),
+            Just(TaskOutcome::Error)
         ];
         prop_oneof![
             Just(TaskEvent::Accepted),
@@ -788,7 +790,7 @@ mod tests {
                     prop_assert!(t.reason.is_some());
                 }
                 if t.status == TaskStatus::Done {
-                    prop_assert!(matches!(t.outcome, Some(Outcome::NoData | Outcome::Data)));
+                    prop_assert!(matches!(t.outcome, Some(TaskOutcome::NoData | TaskOutcome::Data)));
                 }
                 // Without a connector nothing is ever sent.
                 if !connector {

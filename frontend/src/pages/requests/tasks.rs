@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
-use vern_domain::connector::Outcome;
+use vern_domain::connector::TaskOutcome;
 use vern_domain::problem::FieldError;
 use vern_domain::requests::task::{
     HandAnswer, Holding, LookupResult, LookupRow, NewTasks, OwnerTask, OwnerTaskPage, RequestTask,
@@ -34,7 +34,7 @@ fn task_status_tag(i18n: I18n, status: TaskStatus) -> impl IntoView {
     view! { <span class="ds-tag" data-color=color>{move || i18n.t(&k)}</span> }
 }
 
-fn outcome_text(i18n: I18n, outcome: Option<Outcome>) -> impl IntoView {
+fn outcome_text(i18n: I18n, outcome: Option<TaskOutcome>) -> impl IntoView {
     outcome.map(|o| {
         let k = key("dsr-task-outcome", o.as_str());
         view! { <span>{move || i18n.t(&k)}</span> }
@@ -503,7 +503,7 @@ fn OwnerTaskView(task: OwnerTask, reload: RwSignal<u32>) -> impl IntoView {
             &[("reference", reference.clone().into())],
         )
     });
-    let outcome = RwSignal::new(Outcome::NoData);
+    let outcome = RwSignal::new(TaskOutcome::NoData);
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let field_errors = RwSignal::new(Vec::<FieldError>::new());
@@ -565,11 +565,11 @@ fn OwnerTaskView(task: OwnerTask, reload: RwSignal<u32>) -> impl IntoView {
                     <fieldset class="ds-fieldset">
                         <legend class="ds-label">{i18n.tr("stask-outcome")}</legend>
                         <div class="ds-field">
-                            <input class="ds-input" type="radio" id="stask-no-data" name="stask-outcome" prop:checked=move || outcome.get() == Outcome::NoData on:change=move |_| outcome.set(Outcome::NoData)/>
+                            <input class="ds-input" type="radio" id="stask-no-data" name="stask-outcome" prop:checked=move || outcome.get() == TaskOutcome::NoData on:change=move |_| outcome.set(TaskOutcome::NoData)/>
                             <label class="ds-label" for="stask-no-data" data-weight="regular">{i18n.tr("stask-outcome-no-data")}</label>
                         </div>
                         <div class="ds-field">
-                            <input class="ds-input" type="radio" id="stask-data" name="stask-outcome" prop:checked=move || outcome.get() == Outcome::Data on:change=move |_| outcome.set(Outcome::Data)/>
+                            <input class="ds-input" type="radio" id="stask-data" name="stask-outcome" prop:checked=move || outcome.get() == TaskOutcome::Data on:change=move |_| outcome.set(TaskOutcome::Data)/>
                             <label class="ds-label" for="stask-data" data-weight="regular">{i18n.tr("stask-outcome-data")}</label>
                         </div>
                     </fieldset>
