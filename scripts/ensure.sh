@@ -52,6 +52,11 @@ ensure_brotli() {
   command -v brotli >/dev/null || { log "installing brotli"; apt_install brotli || true; }
 }
 
+# The Noark 5 export's test validates against the National Archives' schema with xmllint.
+ensure_xmllint() {
+  command -v xmllint >/dev/null || { log "installing xmllint (libxml2-utils)"; apt_install libxml2-utils; }
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     log "installing Debian's Chromium"

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { test, expect, expectNoAxeViolations } from './fixtures';
 import { demoUserIn, logIn } from './credentials';
 
@@ -83,6 +84,16 @@ test('a caseworker registers a letter and handles it on the statutory clock', as
   await expect(page.getByRole('region', { name: 'Behandling' })).toHaveCount(0);
   await expectNoAxeViolations(page);
   const caseUrl = page.url();
+
+  // The closed case goes to the archive as a Noark 5 package.
+  const archive = page.getByRole('region', { name: 'Arkiv' });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    archive.getByRole('button', { name: 'Last ned Noark 5-pakken' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^noark5-sak-\d{4}-\d+\.zip$/);
+  const zipped = fs.readFileSync((await download.path())!);
+  expect(zipped.subarray(0, 2).toString()).toBe('PK');
 
   // The data protection officer: the case with its steps, not the resident's details.
   await page.goto('/account');

@@ -5,6 +5,7 @@ pub mod agreement_deadlines;
 pub mod agreement_templates;
 pub mod agreements;
 pub mod api_clients;
+pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod bench;
@@ -73,4 +74,5 @@ fn v1(cfg: &mut ServiceConfig) {
     campaigns::mount(cfg);
     requests::mount(cfg);
     tasks::mount(cfg);
+    archive::mount(cfg);
 }

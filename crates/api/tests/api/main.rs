@@ -6,6 +6,7 @@
 mod activities;
 mod agreements;
 mod api_clients;
+mod archive;
 mod audit;
 mod auth;
 mod campaigns;

@@ -4,6 +4,7 @@
 pub mod case;
 pub mod deadline;
 pub mod kind;
+pub mod noark;
 pub mod task;
 pub mod view;
 

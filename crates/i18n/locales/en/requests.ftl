@@ -259,3 +259,6 @@ dsr-field-subjects = Who the resident is to the municipality
 dsr-field-subjects-hint = Parent, pupil, employee … The register's processing activities for these categories point to the systems to ask.
 field-subject-categories = Who the resident is
 dsr-task-package = The system's data package
+dsr-archive = Archive
+dsr-archive-hint = The closed case as a Noark 5 package (arkivstruktur.xml and the documents with their checksums), to take into the municipality's archive system. Screened under offentleglova § 13.
+dsr-archive-download = Download the Noark 5 package

@@ -259,3 +259,6 @@ dsr-field-subjects = Hvem innbyggeren er for kommunen
 dsr-field-subjects-hint = Forelder, elev, ansatt … Behandlingsaktivitetene i registeret for disse kategoriene peker ut systemene som skal spørres.
 field-subject-categories = Hvem innbyggeren er
 dsr-task-package = Datapakken fra systemet
+dsr-archive = Arkiv
+dsr-archive-hint = Den avsluttede saken som en Noark 5-pakke (arkivstruktur.xml og dokumentene med sjekksummer), til kommunens sak- og arkivsystem. Skjermet etter offentleglova § 13.
+dsr-archive-download = Last ned Noark 5-pakken

@@ -259,3 +259,6 @@ dsr-field-subjects = Kven innbyggjaren er for kommunen
 dsr-field-subjects-hint = Forelder, elev, tilsett … Behandlingsaktivitetane i registeret for desse kategoriane peikar ut systema som skal spørjast.
 field-subject-categories = Kven innbyggjaren er
 dsr-task-package = Datapakken frå systemet
+dsr-archive = Arkiv
+dsr-archive-hint = Den avslutta saka som ein Noark 5-pakke (arkivstruktur.xml og dokumenta med sjekksummar), til kommunen sitt sak- og arkivsystem. Skjerma etter offentleglova § 13.
+dsr-archive-download = Last ned Noark 5-pakken

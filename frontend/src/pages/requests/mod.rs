@@ -662,6 +662,40 @@ fn CaseView(case: RequestCase, reload: RwSignal<u32>, history: RwSignal<u32>) ->
         {(handles && !case.allowed_actions.is_empty()).then(|| view! { <NextStep case=case.clone() reload=reload/> })}
         {(handles && s.status.is_open()).then(|| view! { <Assign case=case.clone() reload=reload/> })}
         {handles.then(|| view! { <Note id=case.summary.id reload=reload/> })}
+        {(handles && !s.status.is_open()).then(|| view! { <ArchiveExport id=case.summary.id reference=case.summary.reference.clone()/> })}
+    }
+}
+
+/// A closed case to the municipality's archive system: the Noark 5 package.
+#[component]
+fn ArchiveExport(id: Uuid, reference: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let error = RwSignal::new(None::<ApiError>);
+    let file = format!("noark5-sak-{}.zip", reference.replace('/', "-"));
+    let download = move |_| {
+        let file = file.clone();
+        spawn_local(async move {
+            let url = format!("/api/v1/requests/{id}/noark5");
+            match session
+                .authorized(|t| api::fetch_bytes(url.clone(), t))
+                .await
+            {
+                Ok(bytes) => {
+                    error.set(None);
+                    crate::download::save_bytes(&file, &bytes, "application/zip");
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="vern-section" aria-labelledby="dsr-archive-heading">
+            <h2 class="ds-heading" data-size="sm" id="dsr-archive-heading">{i18n.tr("dsr-archive")}</h2>
+            <p class="ds-paragraph" data-size="sm">{i18n.tr("dsr-archive-hint")}</p>
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            <button class="ds-button" data-variant="secondary" type="button" on:click=download>{i18n.tr("dsr-archive-download")}</button>
+        </section>
     }
 }
 
