@@ -51,6 +51,26 @@ pub fn client() -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
+/// A new shared secret for a connector: 32 random bytes, base64url.
+pub fn new_secret() -> anyhow::Result<String> {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The organisation's systems that have a connector.
+pub async fn connected_systems(
+    state: &AppState,
+    org: OrganizationId,
+) -> Result<Vec<Uuid>, ApiError> {
+    Ok(vern_db::tasks::connectors_of(&state.db.conn, org)
+        .await?
+        .into_iter()
+        .map(|c| c.system_id)
+        .collect())
+}
+
 /// Where a task's callback goes.
 pub fn callback_url(config: &ConnectorConfig, task: Uuid) -> String {
     format!(

@@ -557,10 +557,7 @@ pub async fn seed_connector(
         .trim()
         .to_owned();
     if secret.is_empty() {
-        use base64::Engine as _;
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
-        secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        secret = crate::connectors::new_secret()?;
         std::fs::write(secret_file, &secret)
             .with_context(|| format!("cannot write {}", secret_file.display()))?;
         #[cfg(unix)]

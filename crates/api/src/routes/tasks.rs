@@ -228,11 +228,7 @@ pub async fn get_routing(
     let subjects = contents_of(&state, &row)?
         .map(|c| c.subject_categories)
         .unwrap_or_default();
-    let connectors: Vec<Uuid> = vern_db::tasks::connectors_of(&state.db.conn, org)
-        .await?
-        .into_iter()
-        .map(|c| c.system_id)
-        .collect();
+    let connectors = crate::connectors::connected_systems(&state, org).await?;
     let systems: Vec<RouteSystem> = vern_db::register::all_systems(&state.db.conn, org)
         .await?
         .into_iter()
@@ -314,11 +310,7 @@ pub async fn create_tasks(
     }
     let has_identifier =
         contents_of(&state, &row)?.is_some_and(|c| c.requester.national_id.is_some());
-    let connectors: Vec<Uuid> = vern_db::tasks::connectors_of(&state.db.conn, org)
-        .await?
-        .into_iter()
-        .map(|c| c.system_id)
-        .collect();
+    let connectors = crate::connectors::connected_systems(&state, org).await?;
     let existing: Vec<Uuid> = vern_db::tasks::tasks_of(&state.db.conn, row.id)
         .await?
         .into_iter()
@@ -882,13 +874,6 @@ pub async fn get_connector(
     Ok(web::Json(connector_view(&row)))
 }
 
-fn new_secret() -> Result<String, ApiError> {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
 /// Set up a system's connector, change its endpoint, or make a new shared secret. The
 /// secret is answered this once; the system verifies Vern's messages and signs its callbacks
 /// with it.
@@ -943,7 +928,7 @@ pub async fn put_connector(
         check_endpoint(&endpoint).map_err(|e| ApiError::validation("endpoint", e.code()))?;
     let existing = vern_db::tasks::connector(&state.db.conn, system_id).await?;
     let secret = if existing.is_none() || input.rotate_secret {
-        Some(new_secret()?)
+        Some(crate::connectors::new_secret().map_err(ApiError::internal)?)
     } else {
         None
     };

@@ -102,34 +102,16 @@ struct Town {
 
 async fn town(app: &TestApp, tag: &str) -> Town {
     let org = app.org_named("Drammen").await;
-    let caseworker = person(
-        app,
-        &format!("sb-{tag}@example.org"),
-        org,
-        Role::RequestCaseworker,
-    )
-    .await;
-    let dpo = person(
-        app,
-        &format!("pvo-{tag}@example.org"),
-        org,
-        Role::PrivacyOfficer,
-    )
-    .await;
-    let editor = person(
-        app,
-        &format!("reg-{tag}@example.org"),
-        org,
-        Role::RegisterEditor,
-    )
-    .await;
-    let owner = person(
-        app,
-        &format!("eier-{tag}@example.org"),
-        org,
-        Role::SystemOwner,
-    )
-    .await;
+    let mut people = Vec::new();
+    for (prefix, role) in [
+        ("sb", Role::RequestCaseworker),
+        ("pvo", Role::PrivacyOfficer),
+        ("reg", Role::RegisterEditor),
+        ("eier", Role::SystemOwner),
+    ] {
+        people.push(person(app, &format!("{prefix}-{tag}@example.org"), org, role).await);
+    }
+    let [caseworker, dpo, editor, owner] = <[Person; 4]>::try_from(people).ok().unwrap();
     let systems = format!("/api/v1/organizations/{org}/systems");
     let mut ids = Vec::new();
     for (name, unit) in [("Elevmappe", "Oppvekst"), ("Lønnsmodul", "Personal")] {
