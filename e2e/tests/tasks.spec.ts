@@ -54,6 +54,11 @@ test('a request goes to the systems: one answers by itself, its owner answers th
   await expect(page.getByRole('table', { name: 'Historikk' })).toContainText('Søk etter hvem som har opplysninger');
   await expectNoAxeViolations(page);
 
+  // The overview counts Elevtorget's task as open, with its owner.
+  await page.getByRole('link', { name: 'Henvendelser om personopplysninger' }).first().click();
+  await expect(page.getByRole('table', { name: 'Åpne oppgaver per system' }).getByRole('row', { name: /Elevtorget/ })).toBeVisible();
+  await expectNoAxeViolations(page);
+
   // The owner of Elevtorget answers by hand.
   await page.goto('/account');
   await page.getByRole('button', { name: 'Logg ut' }).click();

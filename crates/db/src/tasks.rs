@@ -416,3 +416,30 @@ pub async fn activities_for_routing(
         })
         .collect()
 }
+
+/// The organisation's open tasks as the overview counts them: system, whether it is with its
+/// owner by hand, and the day it was to be answered by.
+pub async fn open_tasks_of(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+) -> Result<Vec<(Uuid, bool, NaiveDate)>, DbError> {
+    let open: Vec<&str> = TaskStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(TaskStatus::as_str)
+        .collect();
+    let rows: Vec<(Uuid, String, NaiveDate)> = t::Entity::find()
+        .select_only()
+        .column(t::Column::SystemId)
+        .column(t::Column::Status)
+        .column(t::Column::RespondBy)
+        .filter(t::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(t::Column::Status.is_in(open))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(system, status, by)| (system, status == TaskStatus::Manual.as_str(), by))
+        .collect())
+}

@@ -841,6 +841,10 @@ pub async fn request_overview(
             .count(),
     )
     .unwrap_or(u32::MAX);
+    let tasks = vern_db::tasks::open_tasks_of(&state.db.conn, org).await?;
+    let names =
+        vern_db::tasks::system_names(&state.db.conn, tasks.iter().map(|(s, _, _)| *s)).await?;
+    overview.by_system = vern_domain::requests::view::tally_systems(tasks, &names, today);
     Ok(web::Json(overview))
 }
 

@@ -346,6 +346,24 @@ async fn routing_follows_the_register_and_a_connected_system_answers_by_itself()
         .unwrap();
     assert_eq!(again["items"].as_array().unwrap().len(), 2);
 
+    // The DPO's overview counts the open tasks per system.
+    let overview: Value = app
+        .get_as(
+            &town.dpo.token,
+            &format!("/api/v1/organizations/{}/request-overview", town.org),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let loads = overview["by_system"].as_array().unwrap();
+    assert_eq!(loads.len(), 1, "only the payroll task is open: {overview}");
+    assert_eq!(loads[0]["system_id"], town.payroll.as_str());
+    assert_eq!(
+        (loads[0]["open"].as_u64(), loads[0]["manual"].as_u64()),
+        (Some(1), Some(1))
+    );
+
     // The DPO follows the tasks without what the systems found.
     let seen: Value = app
         .get_as(&town.dpo.token, &format!("/api/v1/requests/{id}/tasks"))

@@ -469,6 +469,56 @@ pub struct RequestOverview {
     /// Closed in the last 12 months, and how many of those were answered late.
     pub closed_last_year: u32,
     pub closed_late_last_year: u32,
+    /// Open tasks per system, the most burdened first.
+    #[serde(default)]
+    pub by_system: Vec<SystemLoad>,
+}
+
+/// A system's open tasks: how many wait for it, how many are with its owner by hand, and how
+/// many are past the day they were to be answered by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SystemLoad {
+    pub system_id: Uuid,
+    pub name: String,
+    pub open: u32,
+    pub manual: u32,
+    pub late: u32,
+}
+
+/// Counts open tasks per system: `(system, manual, answer-by day)` for each open task.
+pub fn tally_systems(
+    open_tasks: impl IntoIterator<Item = (Uuid, bool, NaiveDate)>,
+    names: &std::collections::HashMap<Uuid, String>,
+    today: NaiveDate,
+) -> Vec<SystemLoad> {
+    let mut out: Vec<SystemLoad> = Vec::new();
+    for (system, manual, respond_by) in open_tasks {
+        let load = match out.iter().position(|l| l.system_id == system) {
+            Some(i) => &mut out[i],
+            None => {
+                out.push(SystemLoad {
+                    system_id: system,
+                    name: names.get(&system).cloned().unwrap_or_default(),
+                    open: 0,
+                    manual: 0,
+                    late: 0,
+                });
+                let last = out.len() - 1;
+                &mut out[last]
+            }
+        };
+        load.open += 1;
+        load.manual += u32::from(manual);
+        load.late += u32::from(respond_by < today);
+    }
+    out.sort_by(|a, b| {
+        b.late
+            .cmp(&a.late)
+            .then(b.open.cmp(&a.open))
+            .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -577,6 +627,43 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn systems_are_tallied_by_late_then_open_tasks() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let names =
+            std::collections::HashMap::from([(a, "Arkiv".to_owned()), (b, "Barnehage".to_owned())]);
+        let today = d(2027, 3, 10);
+        let loads = tally_systems(
+            [
+                (a, false, d(2027, 3, 20)),
+                (a, true, d(2027, 3, 20)),
+                (b, true, d(2027, 3, 1)),
+            ],
+            &names,
+            today,
+        );
+        assert_eq!(loads.len(), 2);
+        assert_eq!(
+            (
+                loads[0].name.as_str(),
+                loads[0].open,
+                loads[0].manual,
+                loads[0].late
+            ),
+            ("Barnehage", 1, 1, 1)
+        );
+        assert_eq!(
+            (
+                loads[1].name.as_str(),
+                loads[1].open,
+                loads[1].manual,
+                loads[1].late
+            ),
+            ("Arkiv", 2, 1, 0)
+        );
+        assert!(tally_systems([], &names, today).is_empty());
     }
 
     fn letter() -> NewRequest {

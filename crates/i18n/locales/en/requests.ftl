@@ -262,3 +262,7 @@ dsr-task-package = The system's data package
 dsr-archive = Archive
 dsr-archive-hint = The closed case as a Noark 5 package (arkivstruktur.xml and the documents with their checksums), to take into the municipality's archive system. Screened under offentleglova § 13.
 dsr-archive-download = Download the Noark 5 package
+dsr-by-system = Open tasks by system
+dsr-by-system-open = Open
+dsr-by-system-manual = With the owner
+dsr-by-system-late = Past the answer-by day

@@ -262,3 +262,7 @@ dsr-task-package = Datapakken fra systemet
 dsr-archive = Arkiv
 dsr-archive-hint = Den avsluttede saken som en Noark 5-pakke (arkivstruktur.xml og dokumentene med sjekksummer), til kommunens sak- og arkivsystem. Skjermet etter offentleglova § 13.
 dsr-archive-download = Last ned Noark 5-pakken
+dsr-by-system = Åpne oppgaver per system
+dsr-by-system-open = Åpne
+dsr-by-system-manual = Hos eieren
+dsr-by-system-late = Over svarfristen

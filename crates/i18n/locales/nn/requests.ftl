@@ -262,3 +262,7 @@ dsr-task-package = Datapakken frå systemet
 dsr-archive = Arkiv
 dsr-archive-hint = Den avslutta saka som ein Noark 5-pakke (arkivstruktur.xml og dokumenta med sjekksummar), til kommunen sitt sak- og arkivsystem. Skjerma etter offentleglova § 13.
 dsr-archive-download = Last ned Noark 5-pakken
+dsr-by-system = Opne oppgåver per system
+dsr-by-system-open = Opne
+dsr-by-system-manual = Hos eigaren
+dsr-by-system-late = Over svarfristen

@@ -123,6 +123,29 @@ fn Overview(org: Memo<Option<vern_domain::OrganizationId>>) -> impl IntoView {
                             </tr></tbody>
                         </table>
                         <p class="ds-paragraph" data-size="sm">{move || i18n.t_with("dsr-closed-late", &[("closed", (o.closed_last_year as usize).into()), ("late", (o.closed_late_last_year as usize).into())])}</p>
+                        {(!o.by_system.is_empty()).then(|| view! {
+                            <div class="vern-table-wrap">
+                                <table class="ds-table" data-border="true">
+                                    <caption>{i18n.tr("dsr-by-system")}</caption>
+                                    <thead><tr>
+                                        <th scope="col">{i18n.tr("dsr-task-col-system")}</th>
+                                        <th scope="col">{i18n.tr("dsr-by-system-open")}</th>
+                                        <th scope="col">{i18n.tr("dsr-by-system-manual")}</th>
+                                        <th scope="col">{i18n.tr("dsr-by-system-late")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {o.by_system.iter().map(|l| view! {
+                                            <tr>
+                                                <th scope="row">{l.name.clone()}</th>
+                                                <td>{l.open}</td>
+                                                <td>{l.manual}</td>
+                                                <td>{l.late}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        })}
                     }.into_any(),
                 })}
             </Suspense>
