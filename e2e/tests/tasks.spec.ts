@@ -100,5 +100,23 @@ test('a request goes to the systems: one answers by itself, its owner answers th
   await expect(elevtorget).toContainText('to meldinger til foresatte');
   await expect(page.getByRole('table', { name: 'Historikk' })).toContainText('Systemeier svarte');
   await expectNoAxeViolations(page);
+
+  // The answer draft: what the systems found, with the register's facts, into the answer.
+  const step = page.getByRole('region', { name: 'Behandling' });
+  await step.getByLabel('Velg neste steg').selectOption({ label: 'Start behandling' });
+  await step.getByRole('button', { name: 'Utfør' }).click();
+  await expect(page.locator('.vern-lead')).toContainText('Under behandling');
+  const draft = page.getByRole('region', { name: 'Svarutkast' });
+  await draft.getByRole('button', { name: 'Lag utkast' }).click();
+  const text = draft.getByRole('region', { name: 'Utkastets tekst' });
+  await expect(text).toContainText('Demoskolen');
+  await expect(text).toContainText('Elevadministrasjon i grunnskolen');
+  await expect(text).toContainText('Datatilsynet');
+  await expectNoAxeViolations(page);
+  await draft.getByRole('button', { name: 'Bruk som svartekst' }).click();
+  await expect(step.getByLabel('Velg neste steg')).toHaveValue('answer');
+  await expect(step.getByLabel('Tekst til innbyggeren')).toHaveValue(/Elevadministrasjon i grunnskolen/);
+  await step.getByRole('button', { name: 'Utfør' }).click();
+  await expect(page.locator('.vern-lead')).toContainText('Besvart');
   expect(consoleErrors).toEqual([]);
 });

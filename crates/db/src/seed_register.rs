@@ -918,6 +918,18 @@ fn activity_facts(a: &DemoActivity, systems: Vec<Uuid>, i: usize) -> ActivityFac
             Vec::new()
         },
         transfers: Vec::new(),
+        sources: if a.categories.contains(&"pd:OfficialID") {
+            vec!["Folkeregisteret".into()]
+        } else {
+            Vec::new()
+        },
+        automated_decisions: if a.name == "Eiendomsskatt" {
+            "Skatten beregnes automatisk ut fra eiendommens takst og kommunens skattesats. \
+             Vedtaket kan påklages."
+                .into()
+        } else {
+            String::new()
+        },
         security_measures: vec![
             "Tilgangsstyring etter tjenstlig behov".into(),
             "Logging av oppslag".into(),

@@ -389,12 +389,11 @@ pub async fn system_names(
     Ok(rows.into_iter().collect())
 }
 
-/// Every processing activity of the organisation as routing needs it: name, data subject
-/// categories, systems.
-pub async fn activities_for_routing(
+/// The facts of every processing activity of the organisation.
+pub async fn activity_facts_of(
     db: &impl ConnectionTrait,
     org: OrganizationId,
-) -> Result<Vec<vern_domain::requests::task::RouteActivity>, DbError> {
+) -> Result<Vec<vern_domain::register::activity::ActivityFacts>, DbError> {
     use crate::entities::processing_activity as pa;
     let rows: Vec<(String,)> = pa::Entity::find()
         .select_only()
@@ -405,16 +404,27 @@ pub async fn activities_for_routing(
         .await?;
     rows.into_iter()
         .map(|(facts,)| {
-            let facts: vern_domain::register::activity::ActivityFacts =
-                serde_json::from_str(&facts)
-                    .map_err(|_| DbError::InvalidRow("processing_activities.facts"))?;
-            Ok(vern_domain::requests::task::RouteActivity {
-                name: facts.name,
-                data_subjects: facts.data_subjects,
-                system_ids: facts.system_ids,
-            })
+            serde_json::from_str(&facts)
+                .map_err(|_| DbError::InvalidRow("processing_activities.facts"))
         })
         .collect()
+}
+
+/// Every processing activity of the organisation as routing needs it: name, data subject
+/// categories, systems.
+pub async fn activities_for_routing(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+) -> Result<Vec<vern_domain::requests::task::RouteActivity>, DbError> {
+    Ok(activity_facts_of(db, org)
+        .await?
+        .into_iter()
+        .map(|facts| vern_domain::requests::task::RouteActivity {
+            name: facts.name,
+            data_subjects: facts.data_subjects,
+            system_ids: facts.system_ids,
+        })
+        .collect())
 }
 
 /// The organisation's open tasks as the overview counts them: system, whether it is with its

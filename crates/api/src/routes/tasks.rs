@@ -55,6 +55,7 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(list_tasks)
         .service(resend_task)
         .service(run_lookup)
+        .service(answer_draft)
         .service(list_system_tasks)
         .service(get_system_task)
         .service(answer_system_task)
@@ -1079,4 +1080,53 @@ pub async fn connector_callback(
         Some(_) => Ok(HttpResponse::NoContent().finish()),
         None => Err(super::requests::stale()),
     }
+}
+
+/// A draft of the answer: per system, what it found and — from the register — the
+/// information Art. 15(1) requires about the processing (purposes, categories, recipients,
+/// retention, legal basis, sources, automated decisions), the rights that apply, and what to
+/// check before sending. Nothing is stored.
+#[utoipa::path(
+    tag = "requests",
+    operation_id = "get_answer_draft",
+    summary = "Draft the answer to a request",
+    params(("request_id" = Uuid, Path, description = "The request")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The draft", body = vern_domain::requests::answer::AnswerDraft),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a caseworker, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request among the caller's organisations' (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/requests/{request_id}/answer-draft")]
+pub async fn answer_draft(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<vern_domain::requests::answer::AnswerDraft>, ApiError> {
+    use vern_domain::requests::answer::{TaskPart, assemble};
+    let row = load(&state, &caller, id.into_inner(), Permission::HandleRequests).await?;
+    let org = OrganizationId::from_uuid(row.organization_id);
+    let tasks = task_list(&state, &caller, &row).await?;
+    let parts = tasks
+        .items
+        .into_iter()
+        .map(|t| TaskPart {
+            system_id: t.system_id,
+            system_name: t.system_name,
+            status: t.status,
+            outcome: t.outcome,
+            result: t.result,
+        })
+        .collect();
+    let activities = vern_db::tasks::activity_facts_of(&state.db.conn, org).await?;
+    Ok(web::Json(assemble(
+        row.id,
+        vern_db::requests::kind_of(&row)?,
+        parts,
+        &activities,
+        Utc::now(),
+    )))
 }

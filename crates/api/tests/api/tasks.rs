@@ -374,6 +374,45 @@ async fn routing_follows_the_register_and_a_connected_system_answers_by_itself()
     assert_eq!(task_of(&seen, &town.school)["status"], "done");
     assert!(task_of(&seen, &town.school)["result"].is_null());
 
+    // The answer draft: the school system's data with the register's facts about it.
+    let draft: Value = app
+        .get_as(
+            &town.caseworker.token,
+            &format!("/api/v1/requests/{id}/answer-draft"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(draft["systems"][0]["system_id"], town.school.as_str());
+    assert_eq!(
+        draft["systems"][0]["found"]["package"]["elev"]["klasse"],
+        "5B"
+    );
+    assert_eq!(
+        draft["systems"][0]["activities"][0]["name"],
+        "Elevadministrasjon (test)"
+    );
+    assert!(
+        draft["rights"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("objection"))
+    );
+    assert_eq!(draft["erasure_limited"], true);
+    assert_eq!(
+        draft["warnings"],
+        json!(["tasks_open"]),
+        "the payroll task is open"
+    );
+    let response = app
+        .get_as(
+            &town.dpo.token,
+            &format!("/api/v1/requests/{id}/answer-draft"),
+        )
+        .await;
+    assert_problem(response, 403, "forbidden").await;
+
     // The history and the audit log tell what happened, in codes.
     let events: Value = app
         .get_as(

@@ -223,6 +223,15 @@ pub struct ActivityFacts {
     /// Technical and organisational measures (Art. 30(1)(g)).
     #[serde(default)]
     pub security_measures: Vec<String>,
+    /// Where the data come from when not from the person themselves (Art. 14(2)(f),
+    /// 15(1)(g)): "Folkeregisteret", "the pupil's previous school". Empty: from the person.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Automated decisions, profiling included (Art. 22): the logic involved and what it
+    /// means for the person (Art. 15(1)(h)). Empty: none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
+    pub automated_decisions: String,
     pub dpia: DpiaStatus,
     /// The internally responsible unit or position: "Kommunalsjef oppvekst".
     #[cfg_attr(
@@ -500,6 +509,15 @@ pub fn check_activity_in(
         MAX_ITEMS,
         MAX_SHORT,
     );
+    let sources = text_list(&mut e, "sources", &facts.sources, MAX_ITEMS, MAX_SHORT);
+    let automated_decisions = text(
+        &mut e,
+        "automated_decisions",
+        &facts.automated_decisions,
+        false,
+        MAX_TEXT,
+    )
+    .unwrap_or_default();
     let responsible =
         text(&mut e, "responsible", &facts.responsible, true, MAX_NAME).unwrap_or_default();
     if facts.system_ids.len() > MAX_SYSTEMS {
@@ -530,6 +548,8 @@ pub fn check_activity_in(
         recipients,
         transfers,
         security_measures,
+        sources,
+        automated_decisions,
         dpia: facts.dpia,
         responsible,
         system_ids,
@@ -620,6 +640,8 @@ pub(crate) mod tests {
             }],
             transfers: vec![],
             security_measures: vec!["Tilgangsstyring".into()],
+            sources: vec!["Folkeregisteret".into()],
+            automated_decisions: String::new(),
             dpia: DpiaStatus::Completed,
             responsible: "Kommunalsjef oppvekst".into(),
             system_ids: vec![],

@@ -1,6 +1,7 @@
 //! Data-subject requests (GDPR Art. 12–22, and party access under forvaltningsloven § 18):
 //! what can be asked, the case each request becomes, and the statutory clock.
 
+pub mod answer;
 pub mod case;
 pub mod deadline;
 pub mod kind;

@@ -390,3 +390,7 @@ usage-not-shared = The municipality does not share how it uses the product.
 usage-sharing-label = Vendors may see how we use their products
 usage-sharing-on = Vendors can see the systems and processing activities built on their products.
 usage-sharing-off = Vendors see only which of their products you use.
+field-sources = Sources
+field-automated-decisions = Automated decisions
+activities-sources-hint = Where the data come from when not from the person: "Folkeregisteret", "the previous school". One per line; empty if from the person. Residents asking for access are told (Art. 15(1)(g)).
+activities-automated-hint = Decisions made by a machine without a person assessing them, profiling included: the logic and what it means for the person (Art. 22, 15(1)(h)). Empty if none.

@@ -390,3 +390,7 @@ usage-not-shared = Kommunen deler ikke hvordan den bruker produktet.
 usage-sharing-label = Leverandørene kan se hvordan vi bruker produktene deres
 usage-sharing-on = Leverandørene kan se systemene og behandlingsaktivitetene som bygger på produktene deres.
 usage-sharing-off = Leverandørene ser bare hvilke av produktene deres dere bruker.
+field-sources = Kilder
+field-automated-decisions = Automatiserte avgjørelser
+activities-sources-hint = Hvor opplysningene kommer fra når de ikke kommer fra personen selv: «Folkeregisteret», «forrige skole». Én per linje; tomt hvis fra personen. Innbyggere som ber om innsyn, får vite det (art. 15 nr. 1 bokstav g).
+activities-automated-hint = Avgjørelser som tas maskinelt uten at et menneske vurderer dem, profilering medregnet: logikken og hva det betyr for personen (art. 22 og art. 15 nr. 1 bokstav h). Tomt hvis ingen.

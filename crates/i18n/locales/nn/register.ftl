@@ -390,3 +390,7 @@ usage-not-shared = Kommunen deler ikkje korleis han bruker produktet.
 usage-sharing-label = Leverandørane kan sjå korleis vi bruker produkta deira
 usage-sharing-on = Leverandørane kan sjå systema og behandlingsaktivitetane som byggjer på produkta deira.
 usage-sharing-off = Leverandørane ser berre kva for produkt de bruker.
+field-sources = Kjelder
+field-automated-decisions = Automatiserte avgjerder
+activities-sources-hint = Kvar opplysningane kjem frå når dei ikkje kjem frå personen sjølv: «Folkeregisteret», «førre skule». Éi per linje; tomt om frå personen. Innbyggjarar som ber om innsyn, får vite det (art. 15 nr. 1 bokstav g).
+activities-automated-hint = Avgjerder som blir tekne maskinelt utan at eit menneske vurderer dei, profilering medrekna: logikken og kva det tyder for personen (art. 22 og art. 15 nr. 1 bokstav h). Tomt om ingen.

@@ -74,6 +74,8 @@ struct Form {
     national_id: RwSignal<String>,
     protected_addresses: RwSignal<bool>,
     measures: RwSignal<String>,
+    sources: RwSignal<String>,
+    automated: RwSignal<String>,
     dpia: RwSignal<DpiaStatus>,
     responsible: RwSignal<String>,
     systems: RwSignal<Vec<Uuid>>,
@@ -100,6 +102,8 @@ impl Form {
             national_id: RwSignal::new(String::new()),
             protected_addresses: RwSignal::new(false),
             measures: RwSignal::new(String::new()),
+            sources: RwSignal::new(String::new()),
+            automated: RwSignal::new(String::new()),
             dpia: RwSignal::new(DpiaStatus::NotAssessed),
             responsible: RwSignal::new(String::new()),
             systems: RwSignal::new(Vec::new()),
@@ -189,6 +193,8 @@ impl Form {
         self.national_id.set(f.national_id_justification.clone());
         self.protected_addresses.set(f.protected_addresses);
         self.measures.set(f.security_measures.join("\n"));
+        self.sources.set(f.sources.join("\n"));
+        self.automated.set(f.automated_decisions.clone());
         self.dpia.set(f.dpia);
         self.responsible.set(f.responsible.clone());
         self.systems.set(f.system_ids.clone());
@@ -261,6 +267,8 @@ impl Form {
                 })
                 .collect(),
             security_measures: lines(&self.measures.get_untracked()),
+            sources: lines(&self.sources.get_untracked()),
+            automated_decisions: self.automated.get_untracked(),
             dpia: self.dpia.get_untracked(),
             responsible: self.responsible.get_untracked(),
             system_ids: self.systems.get_untracked(),
@@ -565,6 +573,16 @@ pub fn ActivityEditorPage() -> impl IntoView {
                     <label class="ds-label" for="a-measures">{i18n.tr("field-security-measures")}</label>
                     <div class="ds-field__description" id="a-measures-hint">{i18n.tr("register-one-per-line")}</div>
                     <textarea class="ds-input" id="a-measures" rows="3" aria-describedby="a-measures-hint" bind:value=form.measures></textarea>
+                </div>
+                <div class="ds-field">
+                    <label class="ds-label" for="a-sources">{i18n.tr("field-sources")}</label>
+                    <div class="ds-field__description" id="a-sources-hint">{i18n.tr("activities-sources-hint")}</div>
+                    <textarea class="ds-input" id="a-sources" rows="2" aria-describedby="a-sources-hint" bind:value=form.sources></textarea>
+                </div>
+                <div class="ds-field">
+                    <label class="ds-label" for="a-automated">{i18n.tr("field-automated-decisions")}</label>
+                    <div class="ds-field__description" id="a-automated-hint">{i18n.tr("activities-automated-hint")}</div>
+                    <textarea class="ds-input" id="a-automated" rows="3" maxlength="4000" aria-describedby="a-automated-hint" bind:value=form.automated></textarea>
                 </div>
                 <fieldset class="ds-fieldset">
                     <legend class="ds-label">{i18n.tr("field-system-ids")}</legend>

@@ -601,6 +601,8 @@ fn History(items: Vec<CaseEvent>) -> impl IntoView {
 #[component]
 fn CaseView(case: RequestCase, reload: RwSignal<u32>, history: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
+    // The answer draft, taken into the answer step.
+    let prefill = RwSignal::new(None::<String>);
     let session = use_session();
     let s = case.summary.clone();
     let org = vern_domain::OrganizationId::from_uuid(case.organization_id);
@@ -682,7 +684,8 @@ fn CaseView(case: RequestCase, reload: RwSignal<u32>, history: RwSignal<u32>) ->
             }}
         </section>
         <tasks::CaseTasks request=case.summary.id handles=handles open=s.status.is_open() history=history/>
-        {(handles && !case.allowed_actions.is_empty()).then(|| view! { <NextStep case=case.clone() reload=reload/> })}
+        {(handles && s.status.is_open()).then(|| view! { <tasks::AnswerDraftView request=case.summary.id prefill=prefill/> })}
+        {(handles && !case.allowed_actions.is_empty()).then(|| view! { <NextStep case=case.clone() reload=reload prefill=prefill/> })}
         {(handles && s.status.is_open()).then(|| view! { <Assign case=case.clone() reload=reload/> })}
         {handles.then(|| view! { <Note id=case.summary.id reload=reload/> })}
         {(handles && !s.status.is_open()).then(|| view! { <ArchiveExport id=case.summary.id reference=case.summary.reference.clone()/> })}
@@ -723,7 +726,11 @@ fn ArchiveExport(id: Uuid, reference: String) -> impl IntoView {
 }
 
 #[component]
-fn NextStep(case: RequestCase, reload: RwSignal<u32>) -> impl IntoView {
+fn NextStep(
+    case: RequestCase,
+    reload: RwSignal<u32>,
+    prefill: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let allowed = case.allowed_actions.clone();
@@ -803,6 +810,15 @@ fn NextStep(case: RequestCase, reload: RwSignal<u32>) -> impl IntoView {
             }
         });
     };
+    let answerable = case.allowed_actions.iter().any(|a| a == "answer");
+    Effect::new(move |_| {
+        if let Some(text) = prefill.get() {
+            if answerable {
+                chosen.set("answer".to_owned());
+            }
+            explanation.set(text);
+        }
+    });
     let needs_text = move || matches!(chosen.get().as_str(), "answer" | "refuse" | "extend");
     let text_label = move || match chosen.get().as_str() {
         "extend" => i18n.t("dsr-extend-reasons"),

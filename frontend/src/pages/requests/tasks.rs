@@ -587,3 +587,198 @@ fn OwnerTaskView(task: OwnerTask, reload: RwSignal<u32>) -> impl IntoView {
         })}
     }
 }
+
+fn right_key(r: vern_domain::requests::answer::Right) -> &'static str {
+    use vern_domain::requests::answer::Right;
+    match r {
+        Right::Rectification => "dsr-right-rectification",
+        Right::Erasure => "dsr-right-erasure",
+        Right::Restriction => "dsr-right-restriction",
+        Right::Objection => "dsr-right-objection",
+        Right::Portability => "dsr-right-portability",
+    }
+}
+
+fn warning_key(w: vern_domain::requests::answer::DraftWarning) -> &'static str {
+    use vern_domain::requests::answer::DraftWarning;
+    match w {
+        DraftWarning::NoTasks => "dsr-draft-warning-no-tasks",
+        DraftWarning::TasksOpen => "dsr-draft-warning-tasks-open",
+        DraftWarning::SystemWithoutActivity => "dsr-draft-warning-no-activity",
+        DraftWarning::NotAccess => "dsr-draft-warning-not-access",
+    }
+}
+
+fn basis_key(b: vern_domain::register::taxonomy::LegalBasis) -> String {
+    key(
+        "basis",
+        serde_json::to_value(b)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+            .as_str(),
+    )
+}
+
+/// The draft as plain text in the language in force, for the answer to the resident.
+fn draft_text(i18n: I18n, d: &vern_domain::requests::answer::AnswerDraft) -> String {
+    let mut out = String::new();
+    let holding: Vec<_> = d
+        .systems
+        .iter()
+        .filter(|s| s.outcome == Some(TaskOutcome::Data))
+        .collect();
+    out.push_str(&i18n.t("dsr-draft-intro"));
+    out.push_str("\n\n");
+    for s in &holding {
+        out.push_str(&format!("{}\n", s.name));
+        if let Some(found) = &s.found {
+            if let Some(c) = &found.comment {
+                out.push_str(&format!("{c}\n"));
+            }
+            if let Some(p) = found
+                .package
+                .as_ref()
+                .and_then(|p| serde_json::to_string_pretty(p).ok())
+            {
+                out.push_str(&format!("{p}\n"));
+            }
+        }
+        for a in &s.activities {
+            out.push_str(&format!("\n{}: {}\n", i18n.t("dsr-draft-activity"), a.name));
+            out.push_str(&format!(
+                "{}: {}\n",
+                i18n.t("dsr-draft-purposes"),
+                a.purposes.join("; ")
+            ));
+            let bases: Vec<String> = a
+                .legal_bases
+                .iter()
+                .map(|b| format!("{} ({})", i18n.t(&basis_key(b.basis)), b.national_law))
+                .collect();
+            out.push_str(&format!(
+                "{}: {}\n",
+                i18n.t("dsr-draft-bases"),
+                bases.join("; ")
+            ));
+            for c in &a.categories {
+                out.push_str(&format!(
+                    "- {}: {} {}\n",
+                    crate::pages::register::category_label(i18n, &c.key),
+                    i18n.t("dsr-draft-kept"),
+                    c.retention
+                ));
+            }
+            let recipients = if a.recipients.is_empty() {
+                i18n.t("dsr-draft-no-recipients")
+            } else {
+                a.recipients
+                    .iter()
+                    .map(|r| r.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            out.push_str(&format!(
+                "{}: {}\n",
+                i18n.t("dsr-draft-recipients"),
+                recipients
+            ));
+            let sources = if a.sources.is_empty() {
+                i18n.t("dsr-draft-from-you")
+            } else {
+                a.sources.join(", ")
+            };
+            out.push_str(&format!("{}: {}\n", i18n.t("dsr-draft-sources"), sources));
+            let automated = if a.automated_decisions.is_empty() {
+                i18n.t("dsr-draft-no-automated")
+            } else {
+                a.automated_decisions.clone()
+            };
+            out.push_str(&format!(
+                "{}: {}\n",
+                i18n.t("dsr-draft-automated"),
+                automated
+            ));
+        }
+        out.push('\n');
+    }
+    let nothing: Vec<&str> = d
+        .systems
+        .iter()
+        .filter(|s| s.outcome == Some(TaskOutcome::NoData))
+        .map(|s| s.name.as_str())
+        .collect();
+    if !nothing.is_empty() {
+        out.push_str(&format!(
+            "{}: {}\n\n",
+            i18n.t("dsr-draft-nothing-in"),
+            nothing.join(", ")
+        ));
+    }
+    if !d.rights.is_empty() {
+        out.push_str(&i18n.t("dsr-draft-rights"));
+        out.push('\n');
+        for r in &d.rights {
+            out.push_str(&format!("- {}\n", i18n.t(right_key(*r))));
+        }
+        if d.erasure_limited {
+            out.push_str(&format!("{}\n", i18n.t("dsr-draft-erasure-limited")));
+        }
+        out.push('\n');
+    }
+    out.push_str(&i18n.t("dsr-draft-complaint"));
+    out.push('\n');
+    out
+}
+
+/// The answer draft: what the systems found and what the register says about it, to be
+/// reviewed and taken into the answer.
+#[component]
+pub fn AnswerDraftView(request: Uuid, prefill: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let draft = RwSignal::new(None::<vern_domain::requests::answer::AnswerDraft>);
+    let error = RwSignal::new(None::<ApiError>);
+    let make = move |_| {
+        spawn_local(async move {
+            let url = format!("/api/v1/requests/{request}/answer-draft");
+            match session
+                .authorized(|t| {
+                    api::fetch_json::<vern_domain::requests::answer::AnswerDraft>(url.clone(), t)
+                })
+                .await
+            {
+                Ok(d) => {
+                    error.set(None);
+                    draft.set(Some(d));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="vern-section" aria-labelledby="dsr-draft-heading">
+            <h2 class="ds-heading" data-size="sm" id="dsr-draft-heading">{i18n.tr("dsr-draft")}</h2>
+            <p class="ds-paragraph" data-size="sm">{i18n.tr("dsr-draft-hint")}</p>
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            <button class="ds-button" data-variant="secondary" type="button" on:click=make>{i18n.tr("dsr-draft-make")}</button>
+            {move || draft.get().map(|d| {
+                let text = draft_text(i18n, &d);
+                let shown = text.clone();
+                view! {
+                    {(!d.warnings.is_empty()).then(|| view! {
+                        <div class="ds-alert" data-color="warning">
+                            <ul class="ds-list">
+                                {d.warnings.iter().map(|w| { let k = warning_key(*w); view! { <li>{move || i18n.t(k)}</li> } }).collect_view()}
+                            </ul>
+                        </div>
+                    })}
+                    <pre class="vern-pre vern-code" tabindex="0" role="region" aria-label=i18n.t("dsr-draft-text")>{shown}</pre>
+                    <button class="ds-button" data-variant="primary" type="button" on:click=move |_| prefill.set(Some(text.clone()))>
+                        {i18n.tr("dsr-draft-use")}
+                    </button>
+                }
+            })}
+        </section>
+    }
+}
