@@ -179,6 +179,38 @@ async fn task_list(
     Ok(TaskList { items })
 }
 
+/// The organisation's systems built on a catalogue product whose connector declares the
+/// request types it handles, and this kind is not among them.
+async fn unsupported_systems(
+    state: &AppState,
+    org: OrganizationId,
+    kind: vern_domain::requests::RequestKind,
+) -> Result<Vec<Uuid>, ApiError> {
+    let wanted = vern_domain::register::product::RequestType::of(kind);
+    let mut out = Vec::new();
+    let mut products: HashMap<Uuid, bool> = HashMap::new();
+    for system in vern_db::register::all_systems(&state.db.conn, org).await? {
+        let Some(product) = system.facts.product_id else {
+            continue;
+        };
+        let supported = match products.get(&product) {
+            Some(s) => *s,
+            None => {
+                let s = vern_db::register::find_product(&state.db.conn, product)
+                    .await?
+                    .and_then(|p| p.facts.connector)
+                    .is_none_or(|c| c.request_types.contains(&wanted));
+                products.insert(product, s);
+                s
+            }
+        };
+        if !supported {
+            out.push(system.id);
+        }
+    }
+    Ok(out)
+}
+
 fn open_case(row: &RequestRow) -> Result<(), ApiError> {
     if case_file(row)?.status.is_open() {
         Ok(())
@@ -229,7 +261,9 @@ pub async fn get_routing(
     let subjects = contents_of(&state, &row)?
         .map(|c| c.subject_categories)
         .unwrap_or_default();
-    let connectors = crate::connectors::connected_systems(&state, org).await?;
+    let mut connectors = crate::connectors::connected_systems(&state, org).await?;
+    let unsupported = unsupported_systems(&state, org, vern_db::requests::kind_of(&row)?).await?;
+    connectors.retain(|s| !unsupported.contains(s));
     let systems: Vec<RouteSystem> = vern_db::register::all_systems(&state.db.conn, org)
         .await?
         .into_iter()
@@ -312,6 +346,7 @@ pub async fn create_tasks(
     let has_identifier =
         contents_of(&state, &row)?.is_some_and(|c| c.requester.national_id.is_some());
     let connectors = crate::connectors::connected_systems(&state, org).await?;
+    let unsupported = unsupported_systems(&state, org, vern_db::requests::kind_of(&row)?).await?;
     let existing: Vec<Uuid> = vern_db::tasks::tasks_of(&state.db.conn, row.id)
         .await?
         .into_iter()
@@ -336,6 +371,7 @@ pub async fn create_tasks(
             organization: org,
             system: *system,
             state: match (connectors.contains(system), has_identifier) {
+                (true, _) if unsupported.contains(system) => TaskState::kind_not_supported(),
                 (true, true) => TaskState::new(true),
                 (true, false) => TaskState::without_identifier(),
                 (false, _) => TaskState::new(false),

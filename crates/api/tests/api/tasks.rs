@@ -953,3 +953,80 @@ async fn closing_a_case_cancels_what_the_systems_still_owe() {
         .await;
     assert_problem(response, 409, "invalid_transition").await;
 }
+
+#[tokio::test]
+async fn a_connector_gets_only_the_kinds_of_request_its_product_handles() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let editor = person(&app, "reg-kinds@example.org", oslo, Role::RegisterEditor).await;
+    let caseworker = person(&app, "sb-kinds@example.org", oslo, Role::RequestCaseworker).await;
+    let systems: Value = app
+        .get_as(
+            &editor.token,
+            &format!("/api/v1/organizations/{oslo}/systems?q=Skolesekk"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let school = systems["items"][0]["id"].as_str().unwrap().to_owned();
+    let system = fake_system(Behaviour::Immediate, true).await;
+    let response = app
+        .send(
+            reqwest::Method::PUT,
+            &editor.token,
+            &format!("/api/v1/organizations/{oslo}/systems/{school}/connector"),
+            None,
+            Some(json!({"endpoint": system.url})),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    // The demo product's connector handles access, rectification and erasure — not objection.
+    let case: Value = app
+        .post_as(
+            &caseworker.token,
+            &format!("/api/v1/organizations/{oslo}/requests"),
+            json!({
+                "kind": "objection",
+                "channel": "letter",
+                "requester": {"name": "Testforelder Dahl", "national_id": synthetic_id(600),
+                              "postal_address": "Prøvegata 6, 0150 Oslo"},
+                "description": "Jeg protesterer mot at skolen bruker bilder av barnet mitt.",
+                "subject_categories": ["dpv:ParentOfDataSubject"]
+            }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = case["id"].as_str().unwrap();
+    let routing: Value = app
+        .get_as(&caseworker.token, &format!("/api/v1/requests/{id}/routing"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let candidate = routing["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["system_id"] == school.as_str())
+        .unwrap();
+    assert_eq!(candidate["connector"], false);
+    let list: Value = app
+        .post_as(
+            &caseworker.token,
+            &format!("/api/v1/requests/{id}/tasks"),
+            json!({"system_ids": [school]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["status"], "manual");
+    assert_eq!(list["items"][0]["manual_reason"], "kind_not_supported");
+    assert!(
+        system.received.lock().unwrap().is_empty(),
+        "nothing was sent"
+    );
+}

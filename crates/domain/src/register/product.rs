@@ -97,6 +97,22 @@ pub enum RequestType {
     PartyAccess,
 }
 
+impl RequestType {
+    /// The request type a request of this kind is.
+    pub const fn of(kind: crate::requests::RequestKind) -> Self {
+        use crate::requests::RequestKind as K;
+        match kind {
+            K::Access => Self::Access,
+            K::Rectification => Self::Rectification,
+            K::Erasure => Self::Erasure,
+            K::Restriction => Self::Restriction,
+            K::Portability => Self::Portability,
+            K::Objection => Self::Objection,
+            K::PartyAccess => Self::PartyAccess,
+        }
+    }
+}
+
 /// A product's endpoint for automated data-subject request tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

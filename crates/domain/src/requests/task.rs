@@ -69,15 +69,19 @@ pub enum ManualReason {
     /// The request carries no national identity number to send: the owner finds the person
     /// by name and contact details.
     NoIdentifier,
+    /// The system's product declares that its connector does not handle this kind of
+    /// request.
+    KindNotSupported,
 }
 
 impl ManualReason {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::NoConnector,
         Self::Unreachable,
         Self::NoAnswer,
         Self::SystemError,
         Self::NoIdentifier,
+        Self::KindNotSupported,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -87,6 +91,7 @@ impl ManualReason {
             Self::NoAnswer => "no_answer",
             Self::SystemError => "system_error",
             Self::NoIdentifier => "no_identifier",
+            Self::KindNotSupported => "kind_not_supported",
         }
     }
 
@@ -157,6 +162,16 @@ impl TaskState {
             } else {
                 Some(ManualReason::NoConnector)
             },
+            attempts: 0,
+            outcome: None,
+        }
+    }
+
+    /// A new task for a system whose connector does not take this kind of request.
+    pub const fn kind_not_supported() -> Self {
+        Self {
+            status: TaskStatus::Manual,
+            reason: Some(ManualReason::KindNotSupported),
             attempts: 0,
             outcome: None,
         }
@@ -652,6 +667,21 @@ mod tests {
         let silent = sent.apply(TaskEvent::Overdue).unwrap();
         assert_eq!(silent.reason, Some(ManualReason::NoAnswer));
         assert_eq!(silent.apply(TaskEvent::Overdue), Err(TaskError::NotAllowed));
+    }
+
+    #[test]
+    fn a_kind_the_connector_does_not_handle_goes_to_the_owner_for_good() {
+        let t = TaskState::kind_not_supported();
+        assert_eq!(t.status, TaskStatus::Manual);
+        assert_eq!(t.apply(TaskEvent::Resend), Err(TaskError::NotAllowed));
+        assert_eq!(
+            t.apply(TaskEvent::Answered(TaskOutcome::Data)),
+            Err(TaskError::NotAllowed)
+        );
+        assert_eq!(
+            crate::register::product::RequestType::of(crate::requests::RequestKind::PartyAccess),
+            crate::register::product::RequestType::PartyAccess
+        );
     }
 
     #[test]

@@ -297,3 +297,4 @@ dsr-draft-warning-tasks-open = Some systems have not answered yet.
 dsr-draft-warning-no-activity = A system holding data is not used by any processing activity in the register: purposes, legal basis and retention are missing.
 dsr-draft-warning-not-access = This is not an access request: check which parts the resident should have.
 dsr-draft-text = The draft's text
+dsr-task-reason-kind-not-supported = The system's connector does not handle this kind of request

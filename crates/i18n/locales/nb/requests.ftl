@@ -297,3 +297,4 @@ dsr-draft-warning-tasks-open = Noen systemer har ikke svart ennå.
 dsr-draft-warning-no-activity = Et system som har opplysninger, brukes ikke av noen behandlingsaktivitet i registeret: formål, rettslig grunnlag og lagringstid mangler.
 dsr-draft-warning-not-access = Dette er ikke en innsynsbegjæring: vurder hvilke deler innbyggeren skal ha.
 dsr-draft-text = Utkastets tekst
+dsr-task-reason-kind-not-supported = Systemets kobling håndterer ikke denne typen henvendelse

@@ -297,3 +297,4 @@ dsr-draft-warning-tasks-open = Nokre system har ikkje svara enno.
 dsr-draft-warning-no-activity = Eit system som har opplysningar, blir ikkje brukt av nokon behandlingsaktivitet i registeret: formål, rettsleg grunnlag og lagringstid manglar.
 dsr-draft-warning-not-access = Dette er ikkje eit innsynskrav: vurder kva delar innbyggjaren skal ha.
 dsr-draft-text = Teksten i utkastet
+dsr-task-reason-kind-not-supported = Koplinga til systemet handterer ikkje denne typen førespurnad
