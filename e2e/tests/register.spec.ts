@@ -95,7 +95,7 @@ test('a vendor publishes a product and a municipality takes it into use', async 
   await expect(page.getByLabel('Status').locator('option')).toHaveText(['I bruk', 'Fases ut', 'Avviklet']);
 
   // The systems list finds it, filtered by name.
-  await page.getByRole('link', { name: 'Systemer' }).first().click();
+  await page.getByRole('link', { name: 'Systemer', exact: true }).first().click();
   await page.getByLabel('Søk etter systemnavn').fill(productName);
   await page.getByRole('button', { name: 'Søk' }).click();
   const row = page.getByRole('row', { name: new RegExp(productName) });
@@ -114,7 +114,7 @@ test('a vendor publishes a product and a municipality takes it into use', async 
 test('a planned system can be deleted; keyboard only', async ({ page, consoleErrors }) => {
   await logIn(page, demoUser('register_editor'));
   await page.goto('/account');
-  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer' }).click();
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer', exact: true }).click();
   await page.getByRole('link', { name: 'Registrer et system' }).click();
   // An own system, by keyboard.
   await page.locator('#s-name').focus();
@@ -143,7 +143,7 @@ test('a municipality downloads its systems overview and imports systems from a f
   test.setTimeout(90_000);
   const name = `Kartinnsyn ${Date.now().toString(36)}`;
   await logIn(page, demoUser('register_editor'));
-  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer' }).click();
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Systemer' })).toBeVisible();
 
   // The overview downloads as CSV, with Norwegian headers.
@@ -175,7 +175,7 @@ test('a municipality downloads its systems overview and imports systems from a f
 
 test('a system owner finds and edits their own systems, and only those', async ({ page, consoleErrors }) => {
   await logIn(page, demoUser('system_owner'));
-  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer' }).click();
+  await page.getByRole('row', { name: /Oslo/ }).getByRole('link', { name: 'Systemer', exact: true }).click();
   await page.getByLabel('Bare systemene jeg eier').check();
   await page.getByRole('button', { name: 'Søk' }).click();
   await expect(page).toHaveURL(/owner=me/);
@@ -194,7 +194,7 @@ test('a system owner finds and edits their own systems, and only those', async (
   await expectNoAxeViolations(page);
 
   // Someone else's system: the server refuses the save.
-  await page.getByRole('link', { name: 'Systemer' }).first().click();
+  await page.getByRole('link', { name: 'Systemer', exact: true }).first().click();
   await page.getByLabel('Søk etter systemnavn').fill('Lønnsflyt');
   await page.getByRole('button', { name: 'Søk' }).click();
   await page.getByRole('table', { name: 'Systemer' }).getByRole('link', { name: 'Lønnsflyt' }).click();

@@ -1064,6 +1064,15 @@ pub async fn post_json<B: Serialize, T: DeserializeOwned>(
     send_authorized(Method::POST, url, &body, &token).await
 }
 
+/// PUT a JSON body (no `If-Match`: the resource has no revision to match); the JSON answer.
+pub async fn put_json_plain<B: Serialize, T: DeserializeOwned>(
+    url: String,
+    body: B,
+    token: String,
+) -> Result<T, ApiError> {
+    send_authorized(Method::PUT, url, &body, &token).await
+}
+
 /// PUT a JSON body with `If-Match`; the JSON answer.
 pub async fn put_json<B: Serialize, T: DeserializeOwned>(
     url: String,

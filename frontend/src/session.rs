@@ -100,6 +100,11 @@ impl Session {
         })
     }
 
+    /// The logged-in user's id (reactive).
+    pub fn user_id(&self) -> Option<uuid::Uuid> {
+        self.current.with(|s| s.as_ref().map(|s| s.me.user_id))
+    }
+
     /// The user's organisations in which they hold `permission`, as (id, name).
     pub fn orgs_with(
         &self,

@@ -353,6 +353,15 @@ pub struct ConnectorView {
     pub revision: i32,
 }
 
+/// Whether a system has a connector, and which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SystemConnector {
+    pub system_id: Uuid,
+    /// `null`: none; the system's tasks are answered by its owner.
+    pub connector: Option<ConnectorView>,
+}
+
 /// Set up or change a system's connector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

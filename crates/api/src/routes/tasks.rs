@@ -882,7 +882,7 @@ async fn load_system(
     Ok(system)
 }
 
-/// A system's connector: where Vern sends its tasks. Never the secret.
+/// A system's connector, if it has one: where Vern sends its tasks. Never the secret.
 #[utoipa::path(
     tag = "connectors",
     operation_id = "get_system_connector",
@@ -890,11 +890,11 @@ async fn load_system(
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ("system_id" = Uuid, Path, description = "The system")),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, description = "The connector", body = ConnectorView),
+        (status = 200, description = "The connector, or `null` when the system has none", body = vern_domain::connector::SystemConnector),
         (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system, or it has no connector (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{org_id}/systems/{system_id}/connector")]
@@ -902,13 +902,14 @@ pub async fn get_connector(
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(OrganizationId, Uuid)>,
-) -> Result<web::Json<ConnectorView>, ApiError> {
+) -> Result<web::Json<vern_domain::connector::SystemConnector>, ApiError> {
     let (org, system) = path.into_inner();
     load_system(&state, &caller, org, system, false).await?;
-    let row = vern_db::tasks::connector(&state.db.conn, system)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(web::Json(connector_view(&row)))
+    let row = vern_db::tasks::connector(&state.db.conn, system).await?;
+    Ok(web::Json(vern_domain::connector::SystemConnector {
+        system_id: system,
+        connector: row.as_ref().map(connector_view),
+    }))
 }
 
 /// Set up a system's connector, change its endpoint, or make a new shared secret. The

@@ -250,8 +250,8 @@ async fn routing_follows_the_register_and_a_connected_system_answers_by_itself()
         .json()
         .await
         .unwrap();
-    assert_eq!(view["endpoint"], system.url.as_str());
-    assert!(view.get("secret").is_none());
+    assert_eq!(view["connector"]["endpoint"], system.url.as_str());
+    assert!(view["connector"].get("secret").is_none());
 
     let national_id = synthetic_id(100);
     let id = request(&app, &town, Some(&national_id)).await;
@@ -894,7 +894,13 @@ async fn connectors_are_set_up_by_the_register_and_checked() {
 
     let response = app.delete_as(&town.editor.token, &path).await;
     assert_eq!(response.status().as_u16(), 204);
-    let response = app.get_as(&town.editor.token, &path).await;
+    let (status, none): (u16, Value) = {
+        let response = app.get_as(&town.editor.token, &path).await;
+        (response.status().as_u16(), response.json().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert!(none["connector"].is_null());
+    let response = app.delete_as(&town.editor.token, &path).await;
     assert_problem(response, 404, "not_found").await;
     let actions = app.audit_actions(town.org).await;
     for action in [

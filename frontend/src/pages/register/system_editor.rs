@@ -326,7 +326,136 @@ pub fn SystemEditorPage() -> impl IntoView {
                     })}
                 </div>
             </form>
+            {move || match (org.get(), id.get()) {
+                (Some(o), Some(sid)) => {
+                    // A register editor sets up any system's connector, an owner their own.
+                    let owner = session.can(o, Permission::EditOwnSystems)
+                        && session.user_id().is_some_and(|u| form.owners.get_untracked().contains(&u));
+                    let editable = is_editor() || owner;
+                    Some(view! { <ConnectorSection org=o system=sid editable=editable/> })
+                }
+                _ => None,
+            }}
         </div>
+    }
+}
+
+/// The system's connector: where Vern sends request tasks; the shared secret is shown once.
+#[component]
+fn ConnectorSection(
+    org: vern_domain::OrganizationId,
+    system: Uuid,
+    editable: bool,
+) -> impl IntoView {
+    use vern_domain::connector::{ConnectorInput, ConnectorSetup, SystemConnector};
+    let i18n = use_i18n();
+    let session = use_session();
+    let tick = RwSignal::new(0u32);
+    let endpoint = RwSignal::new(String::new());
+    let secret = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let field_errors = RwSignal::new(Vec::<FieldError>::new());
+    let url = move || format!("/api/v1/organizations/{org}/systems/{system}/connector");
+    let current = {
+        LocalResource::new(move || {
+            tick.track();
+            let url = url();
+            async move {
+                let found = session
+                    .authorized(|t| api::fetch_json::<SystemConnector>(url.clone(), t))
+                    .await
+                    .ok()
+                    .and_then(|s| s.connector);
+                if let Some(c) = &found {
+                    endpoint.set(c.endpoint.clone());
+                }
+                found
+            }
+        })
+    };
+    let put = {
+        move |rotate: bool| {
+            let url = url();
+            let body = ConnectorInput {
+                endpoint: Some(endpoint.get_untracked()).filter(|e| !e.trim().is_empty()),
+                rotate_secret: rotate,
+            };
+            error.set(None);
+            field_errors.set(Vec::new());
+            spawn_local(async move {
+                match session
+                    .authorized(|t| {
+                        api::put_json_plain::<_, ConnectorSetup>(url.clone(), body.clone(), t)
+                    })
+                    .await
+                {
+                    Ok(setup) => {
+                        secret.set(setup.secret);
+                        tick.update(|n| *n += 1);
+                    }
+                    Err(e) => {
+                        field_errors.set(super::field_errors_of(&e));
+                        error.set(Some(e));
+                    }
+                }
+            });
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        put(false);
+    };
+    let rotate = move |_| put(true);
+    let remove = move |_| {
+        let url = url();
+        spawn_local(async move {
+            match session.authorized(|t| api::delete(url.clone(), t)).await {
+                Ok(()) => {
+                    secret.set(None);
+                    endpoint.set(String::new());
+                    tick.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="vern-section" aria-labelledby="connector-heading">
+            <h2 class="ds-heading" data-size="sm" id="connector-heading">{i18n.tr("connector-title")}</h2>
+            <p class="ds-paragraph" data-size="sm">{i18n.tr("connector-hint")}</p>
+            {move || secret.get().map(|s| view! {
+                <div class="ds-alert" data-color="warning" role="status">
+                    <p class="ds-paragraph">{i18n.tr("connector-secret-once")}</p>
+                    <p class="ds-paragraph"><code class="vern-secret">{s}</code></p>
+                </div>
+            })}
+            {move || error.get().filter(|_| field_errors.get().is_empty()).map(|e| view! { <ErrorAlert error=e/> })}
+            <Suspense fallback=|| ()>
+                {move || current.get().map(|found| match found {
+                    Some(c) => view! {
+                        <p class="ds-paragraph">{i18n.tr("connector-active")} " " <code>{c.endpoint}</code></p>
+                    }.into_any(),
+                    None => view! { <p class="ds-paragraph">{i18n.tr("connector-none")}</p> }.into_any(),
+                })}
+            </Suspense>
+            {editable.then(|| view! {
+                <form class="vern-form" on:submit=save novalidate>
+                    <super::FieldErrors errors=field_errors.into()/>
+                    <div class="ds-field">
+                        <label class="ds-label" for="connector-endpoint">{i18n.tr("connector-endpoint")}</label>
+                        <div class="ds-field__description" id="connector-endpoint-hint">{i18n.tr("connector-endpoint-hint")}</div>
+                        <input class="ds-input" id="connector-endpoint" type="url" maxlength="500" aria-describedby="connector-endpoint-hint" bind:value=endpoint/>
+                    </div>
+                    <div class="vern-tools">
+                        <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("connector-save")}</button>
+                        {move || current.get().flatten().map(|_| view! {
+                            <button class="ds-button" data-variant="secondary" type="button" on:click=rotate>{i18n.tr("connector-rotate")}</button>
+                            <button class="ds-button" data-variant="secondary" data-color="danger" type="button" on:click=remove>{i18n.tr("connector-remove")}</button>
+                        })}
+                    </div>
+                </form>
+            })}
+        </section>
     }
 }
 
