@@ -186,7 +186,6 @@ async fn unsupported_systems(
     org: OrganizationId,
     kind: vern_domain::requests::RequestKind,
 ) -> Result<Vec<Uuid>, ApiError> {
-    let wanted = vern_domain::register::product::RequestType::of(kind);
     let mut out = Vec::new();
     let mut products: HashMap<Uuid, bool> = HashMap::new();
     for system in vern_db::register::all_systems(&state.db.conn, org).await? {
@@ -199,7 +198,7 @@ async fn unsupported_systems(
                 let s = vern_db::register::find_product(&state.db.conn, product)
                     .await?
                     .and_then(|p| p.facts.connector)
-                    .is_none_or(|c| c.request_types.contains(&wanted));
+                    .is_none_or(|c| c.handles(kind));
                 products.insert(product, s);
                 s
             }
@@ -370,12 +369,11 @@ pub async fn create_tasks(
             request: row.id,
             organization: org,
             system: *system,
-            state: match (connectors.contains(system), has_identifier) {
-                (true, _) if unsupported.contains(system) => TaskState::kind_not_supported(),
-                (true, true) => TaskState::new(true),
-                (true, false) => TaskState::without_identifier(),
-                (false, _) => TaskState::new(false),
-            },
+            state: TaskState::initial(
+                connectors.contains(system),
+                !unsupported.contains(system),
+                has_identifier,
+            ),
             respond_by: by,
         })
         .collect();

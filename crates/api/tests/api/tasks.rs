@@ -1036,3 +1036,135 @@ async fn a_connector_gets_only_the_kinds_of_request_its_product_handles() {
         "nothing was sent"
     );
 }
+
+#[tokio::test]
+async fn routing_tasks_and_connectors_refuse_the_wrong_roles_and_hide_from_other_municipalities() {
+    let app = spawn_demo_app().await;
+    let town = town(&app, "refuse").await;
+    let id = request(&app, &town, Some(&synthetic_id(700))).await;
+    let list: Value = app
+        .post_as(
+            &town.caseworker.token,
+            &format!("/api/v1/requests/{id}/tasks"),
+            json!({"system_ids": [town.payroll]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let task = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let neighbour = app.org_named("Bodø").await;
+    let stranger = person(
+        &app,
+        "sb-bodo-refuse@example.org",
+        neighbour,
+        Role::RequestCaseworker,
+    )
+    .await;
+    let far_owner = person(
+        &app,
+        "eier-bodo-refuse@example.org",
+        neighbour,
+        Role::SystemOwner,
+    )
+    .await;
+    let far_editor = person(
+        &app,
+        "reg-bodo-refuse@example.org",
+        neighbour,
+        Role::RegisterEditor,
+    )
+    .await;
+    let auditor = person(&app, "rev-refuse@example.org", town.org, Role::Auditor).await;
+    let connector = format!(
+        "/api/v1/organizations/{}/systems/{}/connector",
+        town.org, town.payroll
+    );
+
+    // The DPO and the auditor do not route, draft or read the routing.
+    for (token, path) in [
+        (&town.dpo.token, format!("/api/v1/requests/{id}/routing")),
+        (&auditor.token, format!("/api/v1/requests/{id}/routing")),
+        (&auditor.token, format!("/api/v1/requests/{id}/tasks")),
+        (
+            &auditor.token,
+            format!("/api/v1/requests/{id}/answer-draft"),
+        ),
+    ] {
+        assert_problem(app.get_as(token, &path).await, 403, "forbidden").await;
+    }
+    // Another municipality's people see none of it.
+    for (token, path) in [
+        (&stranger.token, format!("/api/v1/requests/{id}/routing")),
+        (
+            &stranger.token,
+            format!("/api/v1/requests/{id}/answer-draft"),
+        ),
+        (&stranger.token, format!("/api/v1/requests/{id}/noark5")),
+        (&far_owner.token, format!("/api/v1/system-tasks/{task}")),
+        (&far_editor.token, connector.clone()),
+    ] {
+        assert_problem(app.get_as(token, &path).await, 404, "not_found").await;
+    }
+    let response = app
+        .post_as(
+            &stranger.token,
+            &format!("/api/v1/requests/{id}/lookups"),
+            json!({}),
+        )
+        .await;
+    assert_problem(response, 404, "not_found").await;
+    let response = app
+        .post_as(
+            &far_owner.token,
+            &format!("/api/v1/system-tasks/{task}/answer"),
+            json!({"outcome": "no_data"}),
+        )
+        .await;
+    assert_problem(response, 404, "not_found").await;
+    let response = app
+        .get_as(
+            &far_owner.token,
+            &format!("/api/v1/organizations/{}/system-tasks", town.org),
+        )
+        .await;
+    assert_problem(response, 404, "not_found").await;
+    // In the town: an owner of other systems cannot answer it; the caseworker cannot answer it
+    // as if they owned the system, nor remove a connector.
+    let other_owner = person(
+        &app,
+        "eier-annen-refuse@example.org",
+        town.org,
+        Role::SystemOwner,
+    )
+    .await;
+    let response = app
+        .post_as(
+            &other_owner.token,
+            &format!("/api/v1/system-tasks/{task}/answer"),
+            json!({"outcome": "no_data"}),
+        )
+        .await;
+    assert_problem(response, 404, "not_found").await;
+    let response = app
+        .post_as(
+            &town.caseworker.token,
+            &format!("/api/v1/system-tasks/{task}/answer"),
+            json!({"outcome": "no_data"}),
+        )
+        .await;
+    assert_problem(response, 403, "forbidden").await;
+    let response = app.delete_as(&town.caseworker.token, &connector).await;
+    assert_problem(response, 403, "forbidden").await;
+    // Nothing changed: the task still waits for its owner.
+    let list: Value = app
+        .get_as(
+            &town.caseworker.token,
+            &format!("/api/v1/requests/{id}/tasks"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["status"], "manual");
+}

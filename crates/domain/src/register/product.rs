@@ -126,6 +126,13 @@ pub struct Connector {
     pub request_types: Vec<RequestType>,
 }
 
+impl Connector {
+    /// Whether the connector takes requests of this kind.
+    pub fn handles(&self, kind: crate::requests::RequestKind) -> bool {
+        self.request_types.contains(&RequestType::of(kind))
+    }
+}
+
 /// The facts a vendor keeps about a product: the body of create and update.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

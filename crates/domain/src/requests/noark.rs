@@ -254,13 +254,7 @@ pub fn package(case: &NoarkCase) -> Result<Vec<PackageFile>, quick_xml::Error> {
         let number = index + 1;
         let path = format!("dokumenter/{number}.txt");
         let bytes = doc.text.as_bytes().to_vec();
-        let checksum = Sha256::digest(&bytes)
-            .iter()
-            .fold(String::with_capacity(64), |mut s, b| {
-                use std::fmt::Write as _;
-                let _ = write!(s, "{b:02x}");
-                s
-            });
+        let checksum = crate::connector::hex(&Sha256::digest(&bytes));
         let at = stamp(doc.at);
         open_typed(&mut w, "registrering", "journalpost")?;
         text(&mut w, "systemID", &doc.registration_id.to_string())?;

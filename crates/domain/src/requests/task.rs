@@ -98,6 +98,12 @@ impl ManualReason {
     pub fn parse(input: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == input)
     }
+
+    /// The system's connector failed the task (it was sent): it may be sent again, and a late
+    /// answer from the system is still taken.
+    pub const fn connector_failed(self) -> bool {
+        matches!(self, Self::Unreachable | Self::NoAnswer | Self::SystemError)
+    }
 }
 
 /// What can happen to a task.
@@ -149,6 +155,17 @@ pub struct TaskState {
 }
 
 impl TaskState {
+    /// A new task for a system: queued when it has a connector that handles the request's
+    /// kind and there is a national id to send; otherwise manual, saying why.
+    pub const fn initial(connector: bool, handles_kind: bool, has_identifier: bool) -> Self {
+        match (connector, handles_kind, has_identifier) {
+            (false, _, _) => Self::new(false),
+            (true, false, _) => Self::kind_not_supported(),
+            (true, true, false) => Self::without_identifier(),
+            (true, true, true) => Self::new(true),
+        }
+    }
+
     /// A new task: queued for the connector, or manual when there is none.
     pub const fn new(has_connector: bool) -> Self {
         Self {
@@ -209,10 +226,7 @@ impl TaskState {
         if !self.status.is_open() {
             return Err(TaskError::Closed);
         }
-        let automatic_failure = matches!(
-            self.reason,
-            Some(ManualReason::Unreachable | ManualReason::NoAnswer | ManualReason::SystemError)
-        );
+        let automatic_failure = self.reason.is_some_and(ManualReason::connector_failed);
         Ok(match (self.status, event) {
             (_, TaskEvent::Cancel) => Self {
                 status: S::Cancelled,
@@ -681,6 +695,38 @@ mod tests {
         assert_eq!(
             crate::register::product::RequestType::of(crate::requests::RequestKind::PartyAccess),
             crate::register::product::RequestType::PartyAccess
+        );
+    }
+
+    #[test]
+    fn a_new_task_is_sent_only_with_a_connector_that_handles_the_kind_and_an_id() {
+        assert_eq!(
+            TaskState::initial(true, true, true).status,
+            TaskStatus::Queued
+        );
+        assert_eq!(
+            TaskState::initial(false, true, true).reason,
+            Some(ManualReason::NoConnector)
+        );
+        assert_eq!(
+            TaskState::initial(true, false, true).reason,
+            Some(ManualReason::KindNotSupported)
+        );
+        assert_eq!(
+            TaskState::initial(true, true, false).reason,
+            Some(ManualReason::NoIdentifier)
+        );
+        let resendable: Vec<ManualReason> = ManualReason::ALL
+            .into_iter()
+            .filter(|r| r.connector_failed())
+            .collect();
+        assert_eq!(
+            resendable,
+            vec![
+                ManualReason::Unreachable,
+                ManualReason::NoAnswer,
+                ManualReason::SystemError
+            ]
         );
     }
 

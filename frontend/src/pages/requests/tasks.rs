@@ -139,7 +139,7 @@ pub fn CaseTasks(
                                         let mode_key = key("dsr-task-mode", match task.mode { TaskMode::Automatic => "automatic", TaskMode::Manual => "manual" });
                                         let reason_key = task.manual_reason.map(|r| key("dsr-task-reason", r.as_str()));
                                         let can_resend = handles && open && task.status == TaskStatus::Manual
-                                            && task.manual_reason.is_some_and(|r| !matches!(r, vern_domain::requests::task::ManualReason::NoConnector | vern_domain::requests::task::ManualReason::NoIdentifier | vern_domain::requests::task::ManualReason::KindNotSupported));
+                                            && task.manual_reason.is_some_and(|r| r.connector_failed());
                                         let id = task.id;
                                         let result = result_view(i18n, &task);
                                         let name = task.system_name.clone();
