@@ -24,6 +24,7 @@ mod m20261201_000018_campaigns;
 mod m20261201_000019_agreement_templates;
 mod m20261201_000020_requests;
 mod m20261201_000021_request_tasks;
+mod m20261201_000022_residents;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000019_agreement_templates::Migration),
             Box::new(m20261201_000020_requests::Migration),
             Box::new(m20261201_000021_request_tasks::Migration),
+            Box::new(m20261201_000022_residents::Migration),
         ]
     }
 }

@@ -508,6 +508,12 @@ pub async fn seed_requests(db: &Database, content: &crate::auth::SecretBox) -> a
                     due_on: case.clock.due(today),
                     refusal_ground: None,
                     closed_at: (!case.status.is_open()).then_some(now),
+                    answer_until: (!case.status.is_open()).then(|| {
+                        vern_domain::requests::resident::window_until(
+                            now,
+                            vern_db::requests::DEFAULT_ANSWER_WINDOW_DAYS,
+                        )
+                    }),
                 },
                 now,
             )

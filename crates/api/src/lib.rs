@@ -13,6 +13,7 @@ pub mod documents;
 pub mod error;
 pub mod middleware;
 pub mod openapi;
+pub mod residents;
 pub mod routes;
 pub mod settings;
 pub mod spa;

@@ -86,6 +86,10 @@ fn base() -> openapi::OpenApi {
             "Data-subject requests (GDPR Art. 15–21, forvaltningsloven § 18): registered cases with their statutory deadline, steps, extensions, assignment and history. Contents are encrypted and shown to caseworkers only.",
         ),
         tag("connectors", CONNECTORS),
+        tag(
+            "resident",
+            "The resident portal: log in through the identity provider (ID-porten; OpenID Connect authorization code with PKCE), send requests to municipalities, follow them, and read the answer in the secure window (fresh login, logged, closes after the municipality's answer window). The session is the HttpOnly cookie `vern_resident`.",
+        ),
     ]);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
@@ -93,6 +97,13 @@ fn base() -> openapi::OpenApi {
         SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
             "Vern-Signature",
             "`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>` with the connector's shared secret.",
+        ))),
+    );
+    components.add_security_scheme(
+        "resident_session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "vern_resident",
+            "The resident's session, set by the login callback (HttpOnly, SameSite=Strict, path `/api/v1/resident`).",
         ))),
     );
     components.add_security_scheme(

@@ -98,6 +98,25 @@ pub struct Settings {
     /// Demo only: the file the demo subject system reads its shared secret from; written at
     /// start when the demo connector is set up.
     pub demo_connector_secret_file: Option<PathBuf>,
+    /// Residents log in through this OpenID Connect provider (ID-porten in production:
+    /// `https://idporten.no`). Unset: the resident portal's login is off.
+    pub resident_oidc_issuer: Option<String>,
+    /// Vern's client id at that provider.
+    pub resident_oidc_client_id: Option<String>,
+    /// Vern's client secret there, when the provider wants one (sent with HTTP basic).
+    pub resident_oidc_client_secret: Option<Secret>,
+    /// The ID token claim that carries the national id (`pid` at ID-porten).
+    pub resident_oidc_pid_claim: String,
+    /// TEST ONLY: accept Skatteetaten's synthetic national ids at resident login (the test
+    /// identity provider `vern-test-idp` issues nothing else). Refused at start unless both
+    /// `VERN_PUBLIC_URL` and the issuer are loopback addresses, so it cannot be on in a
+    /// production configuration. Without it, synthetic numbers are refused.
+    #[serde(deserialize_with = "flexible_bool")]
+    pub resident_test_login: bool,
+    /// How long a resident stays logged in.
+    pub resident_session_minutes: u32,
+    /// Reading an answer needs a login at most this many minutes old.
+    pub resident_fresh_login_minutes: u32,
 }
 
 impl Default for Settings {
@@ -124,6 +143,13 @@ impl Default for Settings {
             lookup_timeout_ms: 3_000,
             demo_connector_url: None,
             demo_connector_secret_file: None,
+            resident_oidc_issuer: None,
+            resident_oidc_client_id: None,
+            resident_oidc_client_secret: None,
+            resident_oidc_pid_claim: "pid".to_owned(),
+            resident_test_login: false,
+            resident_session_minutes: 30,
+            resident_fresh_login_minutes: 10,
         }
     }
 }
@@ -148,6 +174,14 @@ pub enum SettingsError {
         "VERN_CONNECTOR_TIMEOUT_MS and VERN_LOOKUP_TIMEOUT_MS must be 1–600000, VERN_CONNECTOR_RETRY_MS 1–3600000, VERN_CONNECTOR_ATTEMPTS 1–20"
     )]
     Connector,
+    #[error(
+        "resident login: VERN_RESIDENT_OIDC_ISSUER must be an https:// URL (http:// only on loopback) and needs VERN_RESIDENT_OIDC_CLIENT_ID; VERN_RESIDENT_SESSION_MINUTES 1–720, VERN_RESIDENT_FRESH_LOGIN_MINUTES 1–60"
+    )]
+    ResidentLogin,
+    #[error(
+        "VERN_RESIDENT_TEST_LOGIN accepts synthetic national ids and is for development only: it needs VERN_PUBLIC_URL and VERN_RESIDENT_OIDC_ISSUER on a loopback address (127.0.0.1, ::1, localhost)"
+    )]
+    TestLoginOutsideLoopback,
     #[error("configuration file {0} does not exist")]
     MissingFile(PathBuf),
 }
@@ -208,7 +242,44 @@ impl Settings {
         {
             return Err(SettingsError::Connector);
         }
+        self.check_resident_login()?;
         Ok(self)
+    }
+
+    fn check_resident_login(&self) -> Result<(), SettingsError> {
+        if !(1..=720).contains(&self.resident_session_minutes)
+            || !(1..=60).contains(&self.resident_fresh_login_minutes)
+        {
+            return Err(SettingsError::ResidentLogin);
+        }
+        if let Some(issuer) = &self.resident_oidc_issuer {
+            let parsed = url::Url::parse(issuer).map_err(|_| SettingsError::ResidentLogin)?;
+            let secure = parsed.scheme() == "https"
+                || (parsed.scheme() == "http" && vern_domain::connector::is_loopback_url(issuer));
+            if !secure
+                || parsed.query().is_some()
+                || self
+                    .resident_oidc_client_id
+                    .as_deref()
+                    .is_none_or(|c| c.trim().is_empty())
+            {
+                return Err(SettingsError::ResidentLogin);
+            }
+        }
+        if self.resident_test_login {
+            let public_loopback = self
+                .public_url
+                .as_deref()
+                .is_some_and(vern_domain::connector::is_loopback_url);
+            let issuer_loopback = self
+                .resident_oidc_issuer
+                .as_deref()
+                .is_some_and(vern_domain::connector::is_loopback_url);
+            if !public_loopback || !issuer_loopback {
+                return Err(SettingsError::TestLoginOutsideLoopback);
+            }
+        }
+        Ok(())
     }
 
     /// The trusted reverse proxies as a list of ranges.
@@ -422,5 +493,61 @@ mod tests {
     fn secrets_do_not_print() {
         let s = Secret("postgres://u:hunter2@h/db".to_owned());
         assert_eq!(format!("{s:?}"), "Secret(***)");
+    }
+
+    #[test]
+    fn the_test_login_is_refused_outside_loopback() {
+        let on_loopback = load(&[
+            ("PUBLIC_URL", "http://localhost:8080"),
+            ("RESIDENT_OIDC_ISSUER", "http://127.0.0.1:8090"),
+            ("RESIDENT_OIDC_CLIENT_ID", "vern-local"),
+            ("RESIDENT_TEST_LOGIN", "true"),
+        ])
+        .unwrap();
+        assert!(on_loopback.resident_test_login);
+        for (public, issuer) in [
+            (
+                "https://personvern.oslo.kommune.no",
+                "http://127.0.0.1:8090",
+            ),
+            ("http://localhost:8080", "https://idporten.no"),
+        ] {
+            let refused = load(&[
+                ("PUBLIC_URL", public),
+                ("RESIDENT_OIDC_ISSUER", issuer),
+                ("RESIDENT_OIDC_CLIENT_ID", "vern"),
+                ("RESIDENT_TEST_LOGIN", "true"),
+            ]);
+            assert!(
+                matches!(refused, Err(SettingsError::TestLoginOutsideLoopback)),
+                "{public} {issuer}"
+            );
+        }
+        // Without a public URL it cannot be known to be loopback.
+        assert!(matches!(
+            load(&[
+                ("RESIDENT_OIDC_ISSUER", "http://127.0.0.1:8090"),
+                ("RESIDENT_OIDC_CLIENT_ID", "vern"),
+                ("RESIDENT_TEST_LOGIN", "true"),
+            ]),
+            Err(SettingsError::TestLoginOutsideLoopback)
+        ));
+        // A production provider must use https and name the client.
+        for vars in [
+            vec![
+                ("RESIDENT_OIDC_ISSUER", "http://idporten.no"),
+                ("RESIDENT_OIDC_CLIENT_ID", "vern"),
+            ],
+            vec![("RESIDENT_OIDC_ISSUER", "https://idporten.no")],
+        ] {
+            assert!(matches!(load(&vars), Err(SettingsError::ResidentLogin)));
+        }
+        assert!(
+            load(&[
+                ("RESIDENT_OIDC_ISSUER", "https://idporten.no"),
+                ("RESIDENT_OIDC_CLIENT_ID", "vern"),
+            ])
+            .is_ok()
+        );
     }
 }

@@ -38,6 +38,8 @@ pub struct AppState {
     /// Outbound HTTP(S): systems' connectors.
     pub outbound: reqwest::Client,
     pub connectors: crate::connectors::ConnectorConfig,
+    /// Resident login through OpenID Connect; `None` when no provider is configured.
+    pub resident_login: Option<Arc<crate::residents::ResidentLogin>>,
 }
 
 impl AppState {
@@ -219,6 +221,19 @@ fn run(
                 None => format!("http://127.0.0.1:{}", listener.local_addr()?.port()),
             },
         },
+        resident_login: crate::residents::ResidentLogin::from_settings(settings)?.map(Arc::new),
+    });
+    // Purge cases whose reading window has closed: at start, then every hour.
+    let purging = state.clone();
+    tokio::spawn(async move {
+        loop {
+            match crate::residents::purge_closed_windows(&purging.db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(cases = n, "purged the contents of closed cases"),
+                Err(e) => tracing::warn!(error = %e, "could not purge closed cases"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
     });
     // Tasks a stopped server left queued.
     let resuming = state.clone();

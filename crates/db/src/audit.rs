@@ -103,6 +103,7 @@ fn actor_str(kind: ActorKind) -> &'static str {
         ActorKind::User => "user",
         ActorKind::ApiClient => "api_client",
         ActorKind::System => "system",
+        ActorKind::Resident => "resident",
     }
 }
 
@@ -119,6 +120,7 @@ fn to_domain(row: ev::Model) -> Result<AuditRecord, DbError> {
         "user" => ActorKind::User,
         "api_client" => ActorKind::ApiClient,
         "system" => ActorKind::System,
+        "resident" => ActorKind::Resident,
         _ => return Err(DbError::InvalidRow("audit_events.actor_kind")),
     };
     let outcome = match row.outcome.as_str() {

@@ -20,6 +20,7 @@ pub mod organizations;
 pub mod passkeys;
 pub mod register;
 pub mod requests;
+pub mod residents;
 pub mod reviews;
 pub mod role_requests;
 pub mod seed;

@@ -273,3 +273,33 @@ pub async fn find_by_org_number(
         .map(to_domain)
         .transpose()
 }
+
+/// Municipalities that take requests in Vern: those with an active request caseworker,
+/// by name. `(id, name)`.
+pub async fn taking_requests(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(uuid::Uuid, String)>, DbError> {
+    use crate::entities::role_grant as g;
+    let active: Vec<uuid::Uuid> = g::Entity::find()
+        .select_only()
+        .column(g::Column::OrganizationId)
+        .filter(g::Column::Role.eq("request_caseworker"))
+        .filter(g::Column::State.eq("active"))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    if active.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(org::Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Name)
+        .filter(Column::Id.is_in(active))
+        .filter(Column::Kind.eq("municipality"))
+        .order_by_asc(Column::SortKey)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

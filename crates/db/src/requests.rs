@@ -3,7 +3,7 @@
 //! Nothing in this module sees plaintext personal data.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -173,6 +173,7 @@ pub async fn insert(
         registered_by: Set(input.registered_by),
         closed_at: Set(None),
         purged_at: Set(None),
+        answer_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         revision: Set(1),
@@ -192,6 +193,8 @@ pub struct CaseChange<'a> {
     pub due_on: NaiveDate,
     pub refusal_ground: Option<RefusalGround>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// On closing: when the resident's window to read the outcome closes.
+    pub answer_until: Option<DateTime<Utc>>,
 }
 
 /// Stores the change if the row is still at its revision; `false` when someone else changed
@@ -211,6 +214,7 @@ pub async fn change(
             Expr::value(change.refusal_ground.map(|g| g.as_str().to_owned())),
         )
         .col_expr(r::Column::ClosedAt, Expr::value(change.closed_at))
+        .col_expr(r::Column::AnswerUntil, Expr::value(change.answer_until))
         .col_expr(r::Column::UpdatedAt, Expr::value(now))
         .col_expr(r::Column::Revision, Expr::value(row.revision + 1))
         .filter(r::Column::Id.eq(row.id))
@@ -407,4 +411,86 @@ pub async fn events(
         .all(db)
         .await?;
     Ok(paginate(rows, limit, |row| IdCursor { id: row.id }))
+}
+
+/// A resident's requests (found by the keyed hash of their national id), newest first.
+pub async fn of_requester(
+    db: &impl ConnectionTrait,
+    requester_key: &str,
+    limit: Limit,
+    cursor: Option<IdCursor>,
+) -> Result<(Vec<RequestRow>, Option<String>), DbError> {
+    let mut query = r::Entity::find().filter(r::Column::RequesterKey.eq(requester_key));
+    if let Some(c) = cursor {
+        query = query.filter(r::Column::Id.lt(c.id));
+    }
+    let rows = query
+        .order_by_desc(r::Column::Id)
+        .limit(limit.probe())
+        .all(db)
+        .await?;
+    Ok(paginate(rows, limit, |row| IdCursor { id: row.id }))
+}
+
+/// Cases whose window closed before `now` and whose contents are still there, oldest first.
+pub async fn due_for_purge(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    max: u64,
+) -> Result<Vec<RequestRow>, DbError> {
+    Ok(r::Entity::find()
+        .filter(r::Column::PurgedAt.is_null())
+        .filter(r::Column::AnswerUntil.lt(now))
+        .order_by_asc(r::Column::AnswerUntil)
+        .limit(max)
+        .all(db)
+        .await?)
+}
+
+/// Removes what a case held about the person — its contents, the texts of its history
+/// (replies, reasons, notes) and its systems' results — and keeps the metadata. `false` when
+/// it was already purged.
+pub async fn purge(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    use crate::entities::request_task as t;
+    let result = r::Entity::update_many()
+        .col_expr(r::Column::Contents, Expr::value(Option::<String>::None))
+        .col_expr(r::Column::PurgedAt, Expr::value(now))
+        .col_expr(r::Column::UpdatedAt, Expr::value(now))
+        .col_expr(r::Column::Revision, Expr::col(r::Column::Revision).add(1))
+        .filter(r::Column::Id.eq(id))
+        .filter(r::Column::PurgedAt.is_null())
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    e::Entity::update_many()
+        .col_expr(e::Column::Text, Expr::value(Option::<String>::None))
+        .filter(e::Column::RequestId.eq(id))
+        .exec(db)
+        .await?;
+    t::Entity::update_many()
+        .col_expr(t::Column::Result, Expr::value(Option::<String>::None))
+        .filter(t::Column::RequestId.eq(id))
+        .exec(db)
+        .await?;
+    Ok(true)
+}
+
+/// A case's events of these kinds, oldest first (what the resident is told).
+pub async fn events_of_kinds(
+    db: &impl ConnectionTrait,
+    request: Uuid,
+    kinds: &[&str],
+) -> Result<Vec<RequestEventRow>, DbError> {
+    Ok(e::Entity::find()
+        .filter(e::Column::RequestId.eq(request))
+        .filter(e::Column::Kind.is_in(kinds.iter().copied()))
+        .order_by_asc(e::Column::Id)
+        .all(db)
+        .await?)
 }

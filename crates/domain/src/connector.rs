@@ -416,6 +416,30 @@ impl EndpointError {
     }
 }
 
+/// The host of an `scheme://authority/…` address (brackets taken off an IPv6 literal).
+fn host_of(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    }
+}
+
+/// True when the address's host is this machine's loopback (`127.0.0.0/8`, `::1`,
+/// `localhost`): the only place plain http, test logins and test providers are allowed.
+pub fn is_loopback_url(input: &str) -> bool {
+    let Some((_, rest)) = input.trim().split_once("://") else {
+        return false;
+    };
+    let host = host_of(rest);
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// A system's endpoint: `https://…`, or `http://` to a loopback address (a system running
 /// beside Vern, tests). Returns it trimmed.
 pub fn check_endpoint(input: &str) -> Result<String, EndpointError> {
@@ -428,24 +452,10 @@ pub fn check_endpoint(input: &str) -> Result<String, EndpointError> {
     if authority.contains('@') || trimmed.contains('#') {
         return Err(EndpointError::Credentials);
     }
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-    };
     match scheme.to_ascii_lowercase().as_str() {
         "https" => Ok(trimmed.to_owned()),
-        "http" => {
-            let loopback = host.eq_ignore_ascii_case("localhost")
-                || host
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback());
-            if loopback {
-                Ok(trimmed.to_owned())
-            } else {
-                Err(EndpointError::NotHttps)
-            }
-        }
+        "http" if is_loopback_url(trimmed) => Ok(trimmed.to_owned()),
+        "http" => Err(EndpointError::NotHttps),
         _ => Err(EndpointError::Invalid),
     }
 }
@@ -465,6 +475,27 @@ mod tests {
     use proptest::prelude::*;
 
     const SECRET: &[u8] = b"a shared secret of some length";
+
+    #[test]
+    fn loopback_addresses_are_told_apart() {
+        for yes in [
+            "http://127.0.0.1:8090",
+            "http://localhost/cb",
+            "http://[::1]:1/x",
+            "http://127.1.2.3",
+        ] {
+            assert!(is_loopback_url(yes), "{yes}");
+        }
+        for no in [
+            "https://login.idporten.no",
+            "http://10.0.0.1",
+            "http://localhost.example.org",
+            "http://127.0.0.1@evil.example.org",
+            "not a url",
+        ] {
+            assert!(!is_loopback_url(no), "{no}");
+        }
+    }
 
     #[test]
     fn a_signature_verifies_with_the_same_secret_body_and_time() {

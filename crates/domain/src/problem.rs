@@ -39,6 +39,11 @@ pub enum ProblemCode {
     InvalidSignature,
     /// 409: a connector callback with this `delivery_id` was taken before.
     Replayed,
+    /// 401: reading an answer needs a login of the last few minutes; log in again
+    /// (`/resident/login?fresh=true`) and try again.
+    FreshLoginRequired,
+    /// 410: the window in which the answer could be read has closed.
+    AnswerWindowClosed,
     /// 403: authenticated, but not allowed.
     Forbidden,
     /// 403: the organisation admits staff only from listed network addresses.
@@ -77,7 +82,7 @@ pub enum ProblemCode {
 
 impl ProblemCode {
     /// Every code, for exhaustive checks (translations, documentation).
-    pub const ALL: [ProblemCode; 28] = [
+    pub const ALL: [ProblemCode; 30] = [
         Self::InvalidJson,
         Self::InvalidPathParameter,
         Self::InvalidQuery,
@@ -106,6 +111,8 @@ impl ProblemCode {
         Self::ServiceUnavailable,
         Self::InvalidSignature,
         Self::Replayed,
+        Self::FreshLoginRequired,
+        Self::AnswerWindowClosed,
     ];
 
     pub const fn status(self) -> u16 {
@@ -119,8 +126,9 @@ impl ProblemCode {
             | Self::InvalidCredentials
             | Self::InvalidClient
             | Self::StepUpRequired
-            | Self::InvalidSignature => 401,
-            Self::Gone => 410,
+            | Self::InvalidSignature
+            | Self::FreshLoginRequired => 401,
+            Self::Gone | Self::AnswerWindowClosed => 410,
             Self::SecondFactorMissing => 403,
             Self::Forbidden | Self::IpNotAllowed | Self::PasskeyRequired => 403,
             Self::NotFound => 404,
@@ -170,6 +178,8 @@ impl ProblemCode {
             Self::ServiceUnavailable => "service_unavailable",
             Self::InvalidSignature => "invalid_signature",
             Self::Replayed => "replayed",
+            Self::FreshLoginRequired => "fresh_login_required",
+            Self::AnswerWindowClosed => "answer_window_closed",
         }
     }
 
@@ -206,6 +216,8 @@ impl ProblemCode {
             Self::ServiceUnavailable => "Service unavailable",
             Self::InvalidSignature => "The message's signature is not valid",
             Self::Replayed => "This message was received before",
+            Self::FreshLoginRequired => "Log in again to read the answer",
+            Self::AnswerWindowClosed => "The answer can no longer be read",
         }
     }
 

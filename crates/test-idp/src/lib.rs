@@ -91,18 +91,7 @@ struct Provider {
     pages: minijinja::Environment<'static>,
 }
 
-/// True for `http://127.0.0.1…`, `http://[::1]…` and `http://localhost…`.
-pub fn is_loopback_url(raw: &str) -> bool {
-    let Ok(url) = url::Url::parse(raw) else {
-        return false;
-    };
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    }
-}
+pub use vern_domain::connector::is_loopback_url;
 
 fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -518,16 +507,6 @@ pub fn serve(listener: TcpListener, config: Config) -> anyhow::Result<Server> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_urls_are_told_apart() {
-        assert!(is_loopback_url("http://127.0.0.1:8090"));
-        assert!(is_loopback_url("http://localhost:8090/cb"));
-        assert!(is_loopback_url("http://[::1]:1"));
-        assert!(!is_loopback_url("https://login.idporten.no"));
-        assert!(!is_loopback_url("http://10.0.0.1"));
-        assert!(!is_loopback_url("not a url"));
-    }
 
     #[test]
     fn a_listener_elsewhere_than_loopback_is_refused() {

@@ -22,6 +22,7 @@ pub mod passkeys;
 pub mod products;
 pub mod record;
 pub mod requests;
+pub mod resident;
 pub mod reviews;
 pub mod role_requests;
 pub mod settings;
@@ -58,6 +59,7 @@ fn v1(cfg: &mut ServiceConfig) {
     role_requests::mount(cfg);
     passkeys::mount(cfg);
     products::mount(cfg);
+    resident::mount(cfg);
     overview::mount(cfg);
     systems::mount(cfg);
     activities::mount(cfg);

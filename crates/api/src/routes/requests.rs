@@ -225,7 +225,19 @@ async fn save_case(
     let (kind, detail, text) = event;
     let sealed = text.map(|t| state.seal_content(&t)).transpose()?;
     let txn = vern_db::connection::begin_write(&state.db).await?;
+    // Closing opens the resident's window to read the outcome, as long as the policy says.
+    let answer_until = if case.status.is_open() {
+        None
+    } else {
+        let policy =
+            vern_db::requests::policy(&txn, OrganizationId::from_uuid(row.organization_id)).await?;
+        Some(vern_domain::requests::resident::window_until(
+            now,
+            policy.answer_window_days,
+        ))
+    };
     let change = CaseChange {
+        answer_until,
         status: case.status,
         clock: &case.clock,
         due_on: case.clock.due(oslo_date(now)),

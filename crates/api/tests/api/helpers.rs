@@ -18,11 +18,15 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     pub demo: bool,
     /// `VERN_TRUSTED_PROXIES`.
     pub trusted_proxies: &'static [&'static str],
+    /// Resident login through this OpenID Connect issuer (public URL `http://localhost`).
+    pub resident_issuer: Option<String>,
+    /// `VERN_RESIDENT_TEST_LOGIN`: synthetic national ids accepted.
+    pub resident_test_login: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -70,6 +74,16 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         connector_timeout_ms: 2_000,
         connector_retry_ms: 20,
         lookup_timeout_ms: 1_000,
+        public_url: options
+            .resident_issuer
+            .as_ref()
+            .map(|_| "http://localhost".to_owned()),
+        resident_oidc_issuer: options.resident_issuer.clone(),
+        resident_oidc_client_id: options
+            .resident_issuer
+            .as_ref()
+            .map(|_| "vern-test".to_owned()),
+        resident_test_login: options.resident_test_login,
         ..Settings::default()
     };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);

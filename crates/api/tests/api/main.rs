@@ -23,6 +23,7 @@ mod overview;
 mod passkeys;
 mod register;
 mod requests;
+mod resident;
 mod reuse;
 mod reviews;
 mod role_requests;

@@ -159,6 +159,7 @@ async fn the_allowlist_judges_the_address_a_trusted_proxy_names() {
     let app = crate::helpers::spawn_app_with(crate::helpers::Options {
         demo: true,
         trusted_proxies: &["127.0.0.0/8"],
+        ..crate::helpers::Options::default()
     })
     .await;
     let org = first_org(&app, OrgKind::Municipality).await;
@@ -202,6 +203,7 @@ async fn throttling_counts_the_address_a_trusted_proxy_names() {
     let app = crate::helpers::spawn_app_with(crate::helpers::Options {
         demo: false,
         trusted_proxies: &["127.0.0.1"],
+        ..crate::helpers::Options::default()
     })
     .await;
     let login = |email: String, forwarded: &'static str| {

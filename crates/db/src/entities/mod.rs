@@ -27,6 +27,7 @@ pub mod request;
 pub mod request_event;
 pub mod request_setting;
 pub mod request_task;
+pub mod resident_session;
 pub mod review_item;
 pub mod role_grant;
 pub mod role_request;

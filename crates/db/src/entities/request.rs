@@ -24,6 +24,9 @@ pub struct Model {
     pub registered_by: Option<Uuid>,
     pub closed_at: Option<DateTimeUtc>,
     pub purged_at: Option<DateTimeUtc>,
+    /// Closed cases: the end of the window in which the resident can read the answer; the
+    /// contents are purged after it.
+    pub answer_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub revision: i32,

@@ -25,6 +25,9 @@ pub enum ActorKind {
     ApiClient,
     /// Vern itself: the scheduler, start-up seeding.
     System,
+    /// A resident logged in to the portal; the actor id is their login session, never who
+    /// they are.
+    Resident,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ pub mod case;
 pub mod deadline;
 pub mod kind;
 pub mod noark;
+pub mod resident;
 pub mod task;
 pub mod view;
 

@@ -352,10 +352,16 @@ pub enum CaseEventKind {
     TaskResent,
     /// A "who holds data" lookup ran (detail: systems that said yes / asked).
     Lookup,
+    /// The resident read the answer in the portal.
+    AnswerViewed,
+    /// The resident downloaded the answer from the portal.
+    AnswerDownloaded,
+    /// The window closed and the contents were purged; the metadata remains.
+    Purged,
 }
 
 impl CaseEventKind {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 19] = [
         Self::Registered,
         Self::Started,
         Self::IdentityRequested,
@@ -372,6 +378,9 @@ impl CaseEventKind {
         Self::TaskCompleted,
         Self::TaskResent,
         Self::Lookup,
+        Self::AnswerViewed,
+        Self::AnswerDownloaded,
+        Self::Purged,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -392,6 +401,9 @@ impl CaseEventKind {
             Self::TaskCompleted => "task_completed",
             Self::TaskResent => "task_resent",
             Self::Lookup => "lookup",
+            Self::AnswerViewed => "answer_viewed",
+            Self::AnswerDownloaded => "answer_downloaded",
+            Self::Purged => "purged",
         }
     }
 
@@ -429,6 +441,9 @@ impl CaseEventKind {
             Self::TaskCompleted => "request.task_completed",
             Self::TaskResent => "request.task_resent",
             Self::Lookup => "request.lookup",
+            Self::AnswerViewed => "request.answer_viewed",
+            Self::AnswerDownloaded => "request.answer_downloaded",
+            Self::Purged => "request.purged",
         }
     }
 }
