@@ -125,6 +125,31 @@ async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     parse(&call(Method::GET, url.to_owned(), None, None).await?)
 }
 
+/// A resident portal call: the session is the cookie the API set at login.
+pub async fn resident_get<T: DeserializeOwned>(url: String) -> Result<T, ApiError> {
+    get(&url).await
+}
+
+/// A resident portal POST with a JSON body.
+pub async fn resident_post<B: Serialize, T: DeserializeOwned>(
+    url: String,
+    body: B,
+) -> Result<T, ApiError> {
+    parse(&call(Method::POST, url, None, Some(to_json(&body)?)).await?)
+}
+
+/// Ends the resident's session.
+pub async fn resident_logout() -> Result<(), ApiError> {
+    call(
+        Method::POST,
+        "/api/v1/resident/logout".to_owned(),
+        None,
+        None,
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Builds `path?k=v&…`, leaving out empty values.
 pub fn with_query(path: &str, params: &[(&str, Option<String>)]) -> String {
     let Ok(search) = web_sys::UrlSearchParams::new() else {

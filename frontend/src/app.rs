@@ -26,7 +26,8 @@ use crate::pages::register::{
     SystemEditorPage, SystemsPage, TemplatesPage, VendorProductsPage,
 };
 use crate::pages::requests::{
-    NewRequestPage, RequestCasePage, RequestsPage, SystemTaskPage, SystemTasksPage,
+    NewRequestPage, PortalPage, PortalRequestPage, RequestCasePage, RequestsPage, SystemTaskPage,
+    SystemTasksPage,
 };
 use crate::session::{provide_session, use_session};
 
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/:rid") view=RequestCasePage/>
                     <Route path=path!("/organizations/:id/system-tasks") view=SystemTasksPage/>
                     <Route path=path!("/system-tasks/:tid") view=SystemTaskPage/>
+                    <Route path=path!("/innsyn") view=PortalPage/>
+                    <Route path=path!("/innsyn/:rid") view=PortalRequestPage/>
                     <Route path=path!("/catalogue") view=CataloguePage/>
                     <Route path=path!("/products/:pid") view=ProductDetailPage/>
                     <Route path=path!("/operator") view=OperatorPage/>

@@ -31,5 +31,5 @@ problem-step-up-required = Confirm with a passkey or a code from the authenticat
 problem-invalid-transition = This step is not possible in the current state.
 problem-invalid-signature = The message does not carry a valid signature.
 problem-replayed = This message was received before.
-problem-fresh_login_required = Log in again to read the answer.
-problem-answer_window_closed = The answer can no longer be read: its window has closed.
+problem-fresh-login-required = Log in again to read the answer.
+problem-answer-window-closed = The answer can no longer be read: its window has closed.

@@ -31,5 +31,5 @@ problem-step-up-required = Bekreft med passnøkkel eller kode fra autentiserings
 problem-invalid-transition = Dette steget er ikke mulig i den tilstanden saken har nå.
 problem-invalid-signature = Meldingen har ikke en gyldig signatur.
 problem-replayed = Denne meldingen er mottatt før.
-problem-fresh_login_required = Logg inn på nytt for å lese svaret.
-problem-answer_window_closed = Svaret kan ikke leses lenger: tidsrommet er ute.
+problem-fresh-login-required = Logg inn på nytt for å lese svaret.
+problem-answer-window-closed = Svaret kan ikke leses lenger: tidsrommet er ute.

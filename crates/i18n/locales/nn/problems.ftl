@@ -31,5 +31,5 @@ problem-step-up-required = Stadfest med passnøkkel eller kode frå autentiserin
 problem-invalid-transition = Dette steget er ikkje mogleg i tilstanden saka har no.
 problem-invalid-signature = Meldinga har ikkje ein gyldig signatur.
 problem-replayed = Denne meldinga er motteken før.
-problem-fresh_login_required = Logg inn på nytt for å lese svaret.
-problem-answer_window_closed = Svaret kan ikkje lesast lenger: tidsrommet er ute.
+problem-fresh-login-required = Logg inn på nytt for å lese svaret.
+problem-answer-window-closed = Svaret kan ikkje lesast lenger: tidsrommet er ute.

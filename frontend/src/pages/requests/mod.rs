@@ -24,7 +24,9 @@ use crate::pages::admin::org_from_path;
 use crate::pages::register::{FieldErrors, field_errors_of};
 use crate::session::use_session;
 
+mod portal;
 mod tasks;
+pub use portal::{PortalPage, PortalRequestPage};
 pub use tasks::{SystemTaskPage, SystemTasksPage};
 
 pub(super) fn key(prefix: &str, value: &str) -> String {
@@ -41,7 +43,7 @@ fn status_color(status: CaseStatus) -> &'static str {
     }
 }
 
-fn status_tag(i18n: I18n, status: CaseStatus) -> impl IntoView {
+pub(super) fn status_tag(i18n: I18n, status: CaseStatus) -> impl IntoView {
     let k = key("dsr-case", status.as_str());
     view! { <span class="ds-tag" data-color=status_color(status)>{move || i18n.t(&k)}</span> }
 }
@@ -300,7 +302,7 @@ pub fn RequestsPage() -> impl IntoView {
     }
 }
 
-fn optional(s: String) -> Option<String> {
+pub(super) fn optional(s: String) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
