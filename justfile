@@ -14,8 +14,8 @@ run: build
 
 # Build the SPA and the server (release).
 build: build-spa
-    cargo build --release -p vern-api -p vern-demo-subject --quiet
-    @echo "server built: target/release/vern (and the demo subject system: target/release/vern-demo-subject)"
+    cargo build --release -p vern-api -p vern-demo-subject -p vern-test-idp --quiet
+    @echo "server built: target/release/vern (and for the demo: target/release/vern-demo-subject, target/release/vern-test-idp)"
 
 # Build the SPA into frontend/dist and print its size.
 build-spa:
@@ -31,7 +31,7 @@ test:
 
 # Browser journeys only (builds the SPA and the debug server first).
 e2e: build-spa
-    cargo build -p vern-api -p vern-demo-subject --quiet
+    cargo build -p vern-api -p vern-demo-subject -p vern-test-idp --quiet
     scripts/e2e.sh
 
 # Rust tests against a throwaway PostgreSQL.

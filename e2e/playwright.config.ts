@@ -14,6 +14,9 @@ const binary = process.env.VERN_BIN ?? path.join(root, 'target', 'debug', 'vern'
 const subjectPort = port + 10;
 const subjectBinary = path.join(root, 'target', 'debug', 'vern-demo-subject');
 const connectorSecret = path.join(dataDir, 'demo-connector.secret');
+// The TEST ONLY identity provider residents log in with (synthetic national ids only).
+const idpPort = port + 20;
+const idpBinary = path.join(root, 'target', 'debug', 'vern-test-idp');
 // The server writes demo-credentials.json here; the journeys log in with it.
 process.env.E2E_DATA_DIR = dataDir;
 
@@ -55,6 +58,14 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
+      command: `${idpBinary} --listen 127.0.0.1:${idpPort} --client-id vern-e2e`,
+      url: `http://127.0.0.1:${idpPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
       command: binary,
       url: `http://127.0.0.1:${port}/api/health`,
       reuseExistingServer: false,
@@ -69,6 +80,10 @@ export default defineConfig({
         VERN_LOG: 'warn',
         VERN_DEMO_CONNECTOR_URL: `http://127.0.0.1:${subjectPort}/vern`,
         VERN_DEMO_CONNECTOR_SECRET_FILE: connectorSecret,
+        VERN_PUBLIC_URL: `http://localhost:${port}`,
+        VERN_RESIDENT_OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
+        VERN_RESIDENT_OIDC_CLIENT_ID: 'vern-e2e',
+        VERN_RESIDENT_TEST_LOGIN: 'true',
       },
     },
   ],

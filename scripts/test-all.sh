@@ -67,7 +67,7 @@ reported_suite() { # name command...
 }
 
 log "e2e (Playwright in Chromium, axe-core)"
-cargo build -p vern-api -p vern-demo-subject --quiet
+cargo build -p vern-api -p vern-demo-subject -p vern-test-idp --quiet
 reported_suite e2e scripts/e2e.sh
 
 log "schemathesis"

@@ -357,3 +357,5 @@ portal-readable-note = The answer can be read until { $until }. After that its c
 portal-download = Download the answer
 field-organization-id = Municipality
 field-error-unknown-municipality = does not take requests here
+portal-field-subjects = Who are you to the municipality? (optional)
+portal-field-subjects-hint = Tick what fits, so the municipality finds the systems that may hold data about you sooner.

@@ -357,3 +357,5 @@ portal-readable-note = Svaret kan leses til { $until }. Etter det slettes innhol
 portal-download = Last ned svaret
 field-organization-id = Kommune
 field-error-unknown-municipality = tar ikke imot henvendelser her
+portal-field-subjects = Hvem er du for kommunen? (valgfritt)
+portal-field-subjects-hint = Kryss av det som passer, så finner kommunen raskere fram til systemene som kan ha opplysninger om deg.

@@ -357,3 +357,5 @@ portal-readable-note = Svaret kan lesast til { $until }. Etter det vert innhalde
 portal-download = Last ned svaret
 field-organization-id = Kommune
 field-error-unknown-municipality = tek ikkje imot førespurnader her
+portal-field-subjects = Kven er du for kommunen? (valfritt)
+portal-field-subjects-hint = Kryss av det som passar, så finn kommunen raskare fram til systema som kan ha opplysningar om deg.

@@ -183,6 +183,7 @@ fn NewPortalRequest() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
+    let subjects = RwSignal::new(Vec::<String>::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(organization_id) = org.get_untracked().parse::<Uuid>() else {
@@ -196,7 +197,7 @@ fn NewPortalRequest() -> impl IntoView {
             email: optional(email.get_untracked()),
             phone: None,
             description: description.get_untracked(),
-            subject_categories: Vec::new(),
+            subject_categories: subjects.get_untracked(),
         };
         field_errors.set(Vec::new());
         error.set(None);
@@ -259,6 +260,28 @@ fn NewPortalRequest() -> impl IntoView {
                     <label class="ds-label" for="portal-description">{i18n.tr("portal-field-description")}</label>
                     <textarea class="ds-input" id="portal-description" rows="6" maxlength="20000" bind:value=description></textarea>
                 </div>
+                <fieldset class="ds-fieldset" aria-describedby="portal-subjects-hint">
+                    <legend class="ds-label">{i18n.tr("portal-field-subjects")}</legend>
+                    <p class="ds-paragraph" data-size="sm" id="portal-subjects-hint">{i18n.tr("portal-field-subjects-hint")}</p>
+                    <div class="vern-checkbox-grid">
+                        {vern_domain::register::taxonomy::data_subjects().iter().map(|c| {
+                            let k = c.key;
+                            let input_id = format!("portal-subject-{}", k.replace(':', "-"));
+                            let label_for = input_id.clone();
+                            view! {
+                                <div class="ds-field">
+                                    <input class="ds-input" type="checkbox" id=input_id
+                                        prop:checked=move || subjects.with(|v| v.iter().any(|s| s == k))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            subjects.update(|v| { v.retain(|s| s != k); if on { v.push(k.to_owned()) } });
+                                        }/>
+                                    <label class="ds-label" for=label_for data-weight="regular">{move || crate::pages::register::subject_label(i18n, k)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
                 <button class="ds-button" data-variant="primary" type="submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t("portal-sending") } else { i18n.t("portal-send") }}
                 </button>
