@@ -105,6 +105,7 @@ const LOGIN_PAGE: &str = r#"<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Testinnlogging – ikke ID-porten</title>
+<link rel="icon" href="data:,">
 <style>
 body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
 .warning { background: #fff3cd; border: 2px solid #8a6d00; padding: 1rem; border-radius: .25rem; }
