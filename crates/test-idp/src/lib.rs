@@ -93,10 +93,10 @@ struct Provider {
 
 pub use vern_domain::connector::is_loopback_url;
 
-fn random_token() -> String {
+fn random_token() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system's random source");
-    URL_SAFE_NO_PAD.encode(bytes)
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random source: {e}"))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
 const LOGIN_PAGE: &str = r#"<!doctype html>
@@ -140,7 +140,7 @@ impl Provider {
         let pem = ed25519_dalek::SigningKey::from_bytes(&seed)
             .to_pkcs8_pem(Default::default())
             .map_err(|e| anyhow::anyhow!("key: {e}"))?;
-        let kid = format!("test-{}", &random_token()[..8]);
+        let kid = format!("test-{}", &random_token()?[..8]);
         let key = CoreEdDsaPrivateSigningKey::from_ed25519_pem(&pem, Some(JsonWebKeyId::new(kid)))
             .map_err(|e| anyhow::anyhow!("key: {e}"))?;
         let mut pages = minijinja::Environment::new();
@@ -192,7 +192,10 @@ impl Provider {
     }
 
     fn expire_codes(&self) {
-        let mut codes = self.codes.lock().expect("code store");
+        let mut codes = self
+            .codes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         codes.retain(|_, g| g.issued.elapsed() < Duration::from_secs(CODE_SECONDS));
     }
 }
@@ -253,20 +256,20 @@ fn redirect_error(redirect_uri: &str, error: &str, state: Option<&str>) -> HttpR
 
 /// Checks what must hold before anything is shown: the client, a loopback redirect, the code
 /// flow and PKCE with S256. Answers the redirect URI, or the response to give instead.
-fn check_authorize(p: &Provider, q: &AuthorizeParams) -> Result<String, HttpResponse> {
+fn check_authorize(p: &Provider, q: &AuthorizeParams) -> Result<String, Box<HttpResponse>> {
     if q.client_id.as_deref() != Some(p.config.client_id.as_str()) {
-        return Err(bad_request("ukjent client_id"));
+        return Err(Box::new(bad_request("ukjent client_id")));
     }
     let Some(redirect) = q.redirect_uri.clone().filter(|r| is_loopback_url(r)) else {
-        return Err(bad_request("redirect_uri må gå til loopback"));
+        return Err(Box::new(bad_request("redirect_uri må gå til loopback")));
     };
     let state = q.state.as_deref();
     if q.response_type.as_deref() != Some("code") {
-        return Err(redirect_error(
+        return Err(Box::new(redirect_error(
             &redirect,
             "unsupported_response_type",
             state,
-        ));
+        )));
     }
     if !q
         .scope
@@ -275,12 +278,16 @@ fn check_authorize(p: &Provider, q: &AuthorizeParams) -> Result<String, HttpResp
         .split(' ')
         .any(|s| s == "openid")
     {
-        return Err(redirect_error(&redirect, "invalid_scope", state));
+        return Err(Box::new(redirect_error(&redirect, "invalid_scope", state)));
     }
     if q.code_challenge_method.as_deref() != Some("S256")
         || q.code_challenge.as_deref().is_none_or(|c| c.len() < 43)
     {
-        return Err(redirect_error(&redirect, "invalid_request", state));
+        return Err(Box::new(redirect_error(
+            &redirect,
+            "invalid_request",
+            state,
+        )));
     }
     Ok(redirect)
 }
@@ -299,14 +306,14 @@ async fn jwks(p: web::Data<Provider>) -> HttpResponse {
 async fn authorize_form(p: web::Data<Provider>, q: web::Query<AuthorizeParams>) -> HttpResponse {
     match check_authorize(&p, &q) {
         Ok(_) => p.page(&q.hidden(), "", None),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
 async fn authorize_login(p: web::Data<Provider>, f: web::Form<AuthorizeParams>) -> HttpResponse {
     let redirect = match check_authorize(&p, &f) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let typed = f.pid.as_deref().unwrap_or_default().trim().to_owned();
     let pid = match NationalId::parse(&typed) {
@@ -327,17 +334,22 @@ async fn authorize_login(p: web::Data<Provider>, f: web::Form<AuthorizeParams>) 
         }
     };
     p.expire_codes();
-    let code = random_token();
-    p.codes.lock().expect("code store").insert(
-        code.clone(),
-        Grant {
-            redirect_uri: redirect.clone(),
-            nonce: f.nonce.clone(),
-            challenge: f.code_challenge.clone().unwrap_or_default(),
-            pid,
-            issued: Instant::now(),
-        },
-    );
+    let Ok(code) = random_token() else {
+        return HttpResponse::InternalServerError().finish();
+    };
+    p.codes
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(
+            code.clone(),
+            Grant {
+                redirect_uri: redirect.clone(),
+                nonce: f.nonce.clone(),
+                challenge: f.code_challenge.clone().unwrap_or_default(),
+                pid,
+                issued: Instant::now(),
+            },
+        );
     let mut url = match url::Url::parse(&redirect) {
         Ok(u) => u,
         Err(_) => return bad_request("ugyldig redirect_uri"),
@@ -408,11 +420,12 @@ async fn token(
     }
     p.expire_codes();
     // One use: the code is gone whatever happens next.
-    let Some(grant) = f
-        .code
-        .as_deref()
-        .and_then(|c| p.codes.lock().expect("code store").remove(c))
-    else {
+    let Some(grant) = f.code.as_deref().and_then(|c| {
+        p.codes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(c)
+    }) else {
         return token_error("invalid_grant");
     };
     if f.redirect_uri.as_deref() != Some(grant.redirect_uri.as_str()) {
@@ -448,7 +461,9 @@ async fn token(
     .set_auth_method_refs(Some(vec![AuthenticationMethodReference::new(
         "TestID".to_owned(),
     )]));
-    let access = AccessToken::new(random_token());
+    let Ok(access) = random_token().map(AccessToken::new) else {
+        return HttpResponse::InternalServerError().finish();
+    };
     let id_token = match PidIdToken::new(
         claims,
         &p.key,

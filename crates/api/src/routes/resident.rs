@@ -94,6 +94,7 @@ pub struct LoginParams {
         (status = 302, description = "To the identity provider", headers(("Location" = String, description = "The provider's authorization URL"))),
         (status = 400, description = "A query parameter is malformed (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Resident login is not configured on this server (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`fresh` is not `true` or `false` (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The identity provider cannot be reached (`service_unavailable`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
