@@ -333,39 +333,15 @@ impl ResidentLogin {
                 LoginFailure::Provider
             })?;
         let id_token = response.id_token().ok_or(LoginFailure::InvalidToken)?;
-        let verifier = client.id_token_verifier().set_allowed_algs([
-            CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-            CoreJwsSigningAlgorithm::RsaSsaPssSha256,
-            CoreJwsSigningAlgorithm::EcdsaP256Sha256,
-            CoreJwsSigningAlgorithm::EdDsa,
-        ]);
         let nonce = Nonce::new(pending.nonce.clone());
-        let claims = match id_token.claims(&verifier, &nonce) {
-            Ok(c) => c.clone(),
-            Err(e) => {
-                // A key the cached set lacks (the provider rotated): fetch it again, once.
-                tracing::warn!(error = %e, "resident login: ID token refused");
+        let claims = match checked_claims(&client, &response, id_token, &nonce) {
+            Ok(claims) => claims,
+            Err(_) => {
+                // A key the cached set lacks (the provider rotated): fetch the keys again, once.
                 let meta = self.provider(&state.outbound, true).await?;
-                let client = self.client(meta);
-                let verifier = client.id_token_verifier().set_allowed_algs([
-                    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-                    CoreJwsSigningAlgorithm::RsaSsaPssSha256,
-                    CoreJwsSigningAlgorithm::EcdsaP256Sha256,
-                    CoreJwsSigningAlgorithm::EdDsa,
-                ]);
-                let claims = id_token
-                    .claims(&verifier, &nonce)
-                    .map_err(|_| LoginFailure::InvalidToken)?
-                    .clone();
-                if let Some(expected) = claims.access_token_hash() {
-                    check_access_token_hash(&response, id_token, &verifier, expected)?;
-                }
-                return self.identity(&claims, &pending);
+                checked_claims(&self.client(meta), &response, id_token, &nonce)?
             }
         };
-        if let Some(expected) = claims.access_token_hash() {
-            check_access_token_hash(&response, id_token, &verifier, expected)?;
-        }
         self.identity(&claims, &pending)
     }
 
@@ -418,30 +394,45 @@ impl ResidentLogin {
     }
 }
 
-fn check_access_token_hash(
+type ResidentIdToken = openidconnect::IdToken<
+    ExtraClaims,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
+
+/// The ID token's claims once its signature (with the provider's keys), issuer, audience,
+/// expiry, nonce and — when present — access-token hash hold.
+fn checked_claims(
+    client: &ResidentClient,
     response: &ResidentTokenResponse,
-    id_token: &openidconnect::IdToken<
-        ExtraClaims,
-        CoreGenderClaim,
-        CoreJweContentEncryptionAlgorithm,
-        CoreJwsSigningAlgorithm,
-    >,
-    verifier: &openidconnect::IdTokenVerifier<'_, CoreJsonWebKey>,
-    expected: &AccessTokenHash,
-) -> Result<(), LoginFailure> {
-    let alg = id_token
-        .signing_alg()
-        .map_err(|_| LoginFailure::InvalidToken)?;
-    let key = id_token
-        .signing_key(verifier)
-        .map_err(|_| LoginFailure::InvalidToken)?;
-    let actual = AccessTokenHash::from_token(response.access_token(), alg, key)
-        .map_err(|_| LoginFailure::InvalidToken)?;
-    if actual == *expected {
-        Ok(())
-    } else {
-        Err(LoginFailure::InvalidToken)
+    id_token: &ResidentIdToken,
+    nonce: &Nonce,
+) -> Result<openidconnect::IdTokenClaims<ExtraClaims, CoreGenderClaim>, LoginFailure> {
+    let verifier = client.id_token_verifier().set_allowed_algs([
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+        CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+        CoreJwsSigningAlgorithm::EdDsa,
+    ]);
+    let claims = id_token.claims(&verifier, nonce).map_err(|e| {
+        tracing::warn!(error = %e, "resident login: ID token refused");
+        LoginFailure::InvalidToken
+    })?;
+    if let Some(expected) = claims.access_token_hash() {
+        let alg = id_token
+            .signing_alg()
+            .map_err(|_| LoginFailure::InvalidToken)?;
+        let key = id_token
+            .signing_key(&verifier)
+            .map_err(|_| LoginFailure::InvalidToken)?;
+        let actual = AccessTokenHash::from_token(response.access_token(), alg, key)
+            .map_err(|_| LoginFailure::InvalidToken)?;
+        if actual != *expected {
+            return Err(LoginFailure::InvalidToken);
+        }
     }
+    Ok(claims.clone())
 }
 
 /// Opens a session for a resident who logged in; answers the cookie's value.

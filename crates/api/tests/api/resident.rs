@@ -173,6 +173,23 @@ async fn json_of(response: reqwest::Response, status: u16) -> Value {
     body
 }
 
+async fn get_json(app: &TestApp, cookie: &str, path: &str, status: u16) -> Value {
+    json_of(
+        as_resident(app, cookie, reqwest::Method::GET, path, None).await,
+        status,
+    )
+    .await
+}
+
+async fn refused_to(app: &TestApp, cookie: &str, path: &str, status: u16, code: &str) {
+    assert_problem(
+        as_resident(app, cookie, reqwest::Method::GET, path, None).await,
+        status,
+        code,
+    )
+    .await;
+}
+
 async fn submit(app: &TestApp, cookie: &str, org: &str, text: &str) -> Value {
     json_of(
         as_resident(
@@ -246,18 +263,7 @@ async fn a_resident_logs_in_through_the_provider_and_sees_who_they_are() {
     let app = portal_app(true).await;
     let pid = synthetic(4, 10);
     let cookie = resident(&app, &pid).await;
-    let me = json_of(
-        as_resident(
-            &app,
-            &cookie,
-            reqwest::Method::GET,
-            "/api/v1/resident/me",
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let me = get_json(&app, &cookie, "/api/v1/resident/me", 200).await;
     assert_eq!(me["national_id_masked"], format!("{}*****", &pid[..6]));
     assert!(
         !me.to_string().contains(&pid),
@@ -289,19 +295,7 @@ async fn a_resident_logs_in_through_the_provider_and_sees_who_they_are() {
     )
     .await;
     assert_eq!(out.status().as_u16(), 204);
-    assert_problem(
-        as_resident(
-            &app,
-            &cookie,
-            reqwest::Method::GET,
-            "/api/v1/resident/me",
-            None,
-        )
-        .await,
-        401,
-        "unauthenticated",
-    )
-    .await;
+    refused_to(&app, &cookie, "/api/v1/resident/me", 401, "unauthenticated").await;
     let actions: Vec<String> = {
         let backend = app.db.conn.get_database_backend();
         app.db
@@ -425,18 +419,7 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
         .collect();
     assert_eq!(fields, ["organization_id", "name", "description"]);
 
-    let municipalities = json_of(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            "/api/v1/resident/municipalities",
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let municipalities = get_json(&app, &kari, "/api/v1/resident/municipalities", 200).await;
     assert!(
         municipalities["items"]
             .as_array()
@@ -455,42 +438,15 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
     assert_eq!(created["notices"][0]["kind"], "received");
 
     // Only Kari sees it.
-    let mine = json_of(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            "/api/v1/resident/requests",
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let mine = get_json(&app, &kari, "/api/v1/resident/requests", 200).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
-    let theirs = json_of(
-        as_resident(
-            &app,
-            &ola,
-            reqwest::Method::GET,
-            "/api/v1/resident/requests",
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let theirs = get_json(&app, &ola, "/api/v1/resident/requests", 200).await;
     assert_eq!(theirs["items"].as_array().unwrap().len(), 0);
     for path in [
         format!("/api/v1/resident/requests/{id}"),
         format!("/api/v1/resident/requests/{id}/answer"),
     ] {
-        assert_problem(
-            as_resident(&app, &ola, reqwest::Method::GET, &path, None).await,
-            404,
-            "not_found",
-        )
-        .await;
+        refused_to(&app, &ola, &path, 404, "not_found").await;
     }
 
     // The caseworker has it, from the portal, with its deadline and the resident's words.
@@ -507,15 +463,10 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
     assert_eq!(case["contents"]["requester"]["name"], "Portal Testesen");
 
     // Not yet answered.
-    assert_problem(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            &format!("/api/v1/resident/requests/{id}/answer"),
-            None,
-        )
-        .await,
+    refused_to(
+        &app,
+        &kari,
+        &format!("/api/v1/resident/requests/{id}/answer"),
         409,
         "invalid_transition",
     )
@@ -535,18 +486,7 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
         )
         .await;
     assert_eq!(ext.status().as_u16(), 200, "{}", ext.text().await.unwrap());
-    let followed = json_of(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            &format!("/api/v1/resident/requests/{id}"),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let followed = get_json(&app, &kari, &format!("/api/v1/resident/requests/{id}"), 200).await;
     let extended = followed["notices"]
         .as_array()
         .unwrap()
@@ -566,18 +506,7 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
     )
     .await;
 
-    let followed = json_of(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            &format!("/api/v1/resident/requests/{id}"),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let followed = get_json(&app, &kari, &format!("/api/v1/resident/requests/{id}"), 200).await;
     assert_eq!(followed["answer"], "ready");
     assert!(
         followed["notices"]
@@ -600,15 +529,10 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
         ),
     )
     .await;
-    assert_problem(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            &format!("/api/v1/resident/requests/{id}/answer"),
-            None,
-        )
-        .await,
+    refused_to(
+        &app,
+        &kari,
+        &format!("/api/v1/resident/requests/{id}/answer"),
         401,
         "fresh_login_required",
     )
@@ -616,15 +540,10 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
     // A fresh login (the provider is asked to make them log in again) opens it.
     let callback = log_in_at_provider(&app, &synthetic(7, 10), true).await;
     let kari = set_cookie(&callback, "vern_resident").unwrap();
-    let answer = json_of(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            &format!("/api/v1/resident/requests/{id}/answer"),
-            None,
-        )
-        .await,
+    let answer = get_json(
+        &app,
+        &kari,
+        &format!("/api/v1/resident/requests/{id}/answer"),
         200,
     )
     .await;
@@ -694,15 +613,10 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
             .await
             .unwrap();
     }
-    assert_problem(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            &format!("/api/v1/resident/requests/{id}/answer"),
-            None,
-        )
-        .await,
+    refused_to(
+        &app,
+        &kari,
+        &format!("/api/v1/resident/requests/{id}/answer"),
         410,
         "answer_window_closed",
     )
@@ -766,18 +680,7 @@ async fn a_resident_submits_follows_and_reads_the_answer_in_the_window() {
     assert!(case["contents"].is_null());
     assert_eq!(case["status"], "answered", "the metadata remains");
     assert_eq!(case["reference"], created["reference"]);
-    let followed = json_of(
-        as_resident(
-            &app,
-            &kari,
-            reqwest::Method::GET,
-            &format!("/api/v1/resident/requests/{id}"),
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let followed = get_json(&app, &kari, &format!("/api/v1/resident/requests/{id}"), 200).await;
     assert_eq!(followed["answer"], "closed");
     assert!(followed["description"].is_null());
 }

@@ -302,6 +302,34 @@ pub fn RequestsPage() -> impl IntoView {
     }
 }
 
+/// One checkbox per data subject category of the taxonomy, ids `<prefix>-<key>`.
+pub(super) fn subject_checkboxes(
+    i18n: I18n,
+    prefix: &'static str,
+    subjects: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="vern-checkbox-grid">
+            {vern_domain::register::taxonomy::data_subjects().iter().map(|c| {
+                let k = c.key;
+                let input_id = format!("{prefix}-{}", k.replace(':', "-"));
+                let label_for = input_id.clone();
+                view! {
+                    <div class="ds-field">
+                        <input class="ds-input" type="checkbox" id=input_id
+                            prop:checked=move || subjects.with(|v| v.iter().any(|s| s == k))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                subjects.update(|v| { v.retain(|s| s != k); if on { v.push(k.to_owned()) } });
+                            }/>
+                        <label class="ds-label" for=label_for data-weight="regular">{move || crate::pages::register::subject_label(i18n, k)}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
 pub(super) fn optional(s: String) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
@@ -444,24 +472,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 <fieldset class="ds-fieldset" aria-describedby="dsr-subjects-hint">
                     <legend class="ds-label">{i18n.tr("dsr-field-subjects")}</legend>
                     <p class="ds-paragraph" data-size="sm" id="dsr-subjects-hint">{i18n.tr("dsr-field-subjects-hint")}</p>
-                    <div class="vern-checkbox-grid">
-                        {vern_domain::register::taxonomy::data_subjects().iter().map(|c| {
-                            let k = c.key;
-                            let input_id = format!("dsr-subject-{}", k.replace(':', "-"));
-                            let label_for = input_id.clone();
-                            view! {
-                                <div class="ds-field">
-                                    <input class="ds-input" type="checkbox" id=input_id
-                                        prop:checked=move || subjects.with(|v| v.iter().any(|s| s == k))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            subjects.update(|v| { v.retain(|s| s != k); if on { v.push(k.to_owned()) } });
-                                        }/>
-                                    <label class="ds-label" for=label_for data-weight="regular">{move || crate::pages::register::subject_label(i18n, k)}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </div>
+                    {subject_checkboxes(i18n, "dsr-subject", subjects)}
                 </fieldset>
                 <button class="ds-button" data-variant="primary" type="submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t("dsr-registering") } else { i18n.t("dsr-register") }}

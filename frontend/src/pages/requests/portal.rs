@@ -14,7 +14,7 @@ use vern_domain::requests::resident::{
     ResidentSubmission,
 };
 
-use super::{key, optional, status_tag};
+use super::{key, optional, status_tag, subject_checkboxes};
 use crate::api::{self, ApiError};
 use crate::components::{ErrorAlert, Loading, set_title, utc_date, utc_minutes};
 use crate::i18n::use_i18n;
@@ -263,24 +263,7 @@ fn NewPortalRequest() -> impl IntoView {
                 <fieldset class="ds-fieldset" aria-describedby="portal-subjects-hint">
                     <legend class="ds-label">{i18n.tr("portal-field-subjects")}</legend>
                     <p class="ds-paragraph" data-size="sm" id="portal-subjects-hint">{i18n.tr("portal-field-subjects-hint")}</p>
-                    <div class="vern-checkbox-grid">
-                        {vern_domain::register::taxonomy::data_subjects().iter().map(|c| {
-                            let k = c.key;
-                            let input_id = format!("portal-subject-{}", k.replace(':', "-"));
-                            let label_for = input_id.clone();
-                            view! {
-                                <div class="ds-field">
-                                    <input class="ds-input" type="checkbox" id=input_id
-                                        prop:checked=move || subjects.with(|v| v.iter().any(|s| s == k))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            subjects.update(|v| { v.retain(|s| s != k); if on { v.push(k.to_owned()) } });
-                                        }/>
-                                    <label class="ds-label" for=label_for data-weight="regular">{move || crate::pages::register::subject_label(i18n, k)}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </div>
+                    {subject_checkboxes(i18n, "portal-subject", subjects)}
                 </fieldset>
                 <button class="ds-button" data-variant="primary" type="submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t("portal-sending") } else { i18n.t("portal-send") }}
