@@ -25,6 +25,7 @@ mod m20261201_000019_agreement_templates;
 mod m20261201_000020_requests;
 mod m20261201_000021_request_tasks;
 mod m20261201_000022_residents;
+mod m20261201_000023_request_attachments;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_requests::Migration),
             Box::new(m20261201_000021_request_tasks::Migration),
             Box::new(m20261201_000022_residents::Migration),
+            Box::new(m20261201_000023_request_attachments::Migration),
         ]
     }
 }

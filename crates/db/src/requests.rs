@@ -478,6 +478,15 @@ pub async fn purge(
         .filter(t::Column::RequestId.eq(id))
         .exec(db)
         .await?;
+    {
+        use crate::entities::request_attachment as a;
+        a::Entity::update_many()
+            .col_expr(a::Column::FileName, Expr::value(Option::<String>::None))
+            .col_expr(a::Column::Content, Expr::value(Option::<String>::None))
+            .filter(a::Column::RequestId.eq(id))
+            .exec(db)
+            .await?;
+    }
     Ok(true)
 }
 
@@ -492,5 +501,76 @@ pub async fn events_of_kinds(
         .filter(e::Column::Kind.is_in(kinds.iter().copied()))
         .order_by_asc(e::Column::Id)
         .all(db)
+        .await?)
+}
+
+pub use crate::entities::request_attachment::Model as AttachmentRow;
+
+/// A file about to be stored; name and content already sealed.
+#[derive(Debug)]
+pub struct NewAttachment {
+    pub request_id: Uuid,
+    pub sealed_name: String,
+    pub kind: String,
+    pub size: i64,
+    pub sha256: String,
+    pub sealed_content: String,
+}
+
+pub async fn add_attachment(
+    db: &impl ConnectionTrait,
+    input: NewAttachment,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbError> {
+    use crate::entities::request_attachment as a;
+    let id = Uuid::now_v7();
+    a::Entity::insert(a::ActiveModel {
+        id: Set(id),
+        request_id: Set(input.request_id),
+        file_name: Set(Some(input.sealed_name)),
+        kind: Set(input.kind),
+        size: Set(input.size),
+        sha256: Set(input.sha256),
+        content: Set(Some(input.sealed_content)),
+        uploaded_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
+/// A request's files without their content, oldest first.
+pub async fn attachments(
+    db: &impl ConnectionTrait,
+    request: Uuid,
+) -> Result<Vec<AttachmentRow>, DbError> {
+    use crate::entities::request_attachment as a;
+    Ok(a::Entity::find()
+        .select_only()
+        .column(a::Column::Id)
+        .column(a::Column::RequestId)
+        .column(a::Column::FileName)
+        .column(a::Column::Kind)
+        .column(a::Column::Size)
+        .column(a::Column::Sha256)
+        .column_as(Expr::value(Option::<String>::None), "content")
+        .column(a::Column::UploadedAt)
+        .filter(a::Column::RequestId.eq(request))
+        .order_by_asc(a::Column::Id)
+        .into_model::<AttachmentRow>()
+        .all(db)
+        .await?)
+}
+
+/// One of a request's files, with its content.
+pub async fn attachment(
+    db: &impl ConnectionTrait,
+    request: Uuid,
+    id: Uuid,
+) -> Result<Option<AttachmentRow>, DbError> {
+    use crate::entities::request_attachment as a;
+    Ok(a::Entity::find_by_id(id)
+        .filter(a::Column::RequestId.eq(request))
+        .one(db)
         .await?)
 }

@@ -6,6 +6,7 @@ pub mod agreement_templates;
 pub mod agreements;
 pub mod api_clients;
 pub mod archive;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod bench;
@@ -60,6 +61,7 @@ fn v1(cfg: &mut ServiceConfig) {
     passkeys::mount(cfg);
     products::mount(cfg);
     resident::mount(cfg);
+    attachments::mount(cfg);
     overview::mount(cfg);
     systems::mount(cfg);
     activities::mount(cfg);

@@ -728,3 +728,200 @@ async fn dump_table(app: &TestApp, table: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+async fn attach(
+    app: &TestApp,
+    cookie: &str,
+    id: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!(
+            "/api/v1/resident/requests/{id}/attachments?file_name={name}"
+        )))
+        .header("cookie", format!("vern_resident={cookie}"))
+        .header("content-type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn attached_files_reach_the_caseworker_only_and_go_with_the_purge() {
+    let app = portal_app(true).await;
+    let org = oslo(&app).await;
+    let kari = resident(&app, &synthetic(9, 10)).await;
+    let ola = resident(&app, &synthetic(10, 10)).await;
+    let created = submit(&app, &kari, &org, "Se vedlagte brev fra skolen.").await;
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let added = json_of(
+        attach(&app, &kari, &id, "brev%20fra%20skolen.pdf", pdf.clone()).await,
+        201,
+    )
+    .await;
+    assert_eq!(added["kind"], "pdf");
+    assert_eq!(added["file_name"], "brev fra skolen.pdf");
+    assert_eq!(added["size"], pdf.len());
+
+    // What is not accepted: another kind, a path for a name, too large, someone else's case.
+    let exe = attach(&app, &kari, &id, "x.exe", b"MZ\x90\x00\x03\x00".to_vec()).await;
+    let problem = assert_problem(exe, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "unsupported_file_type");
+    let path = attach(&app, &kari, &id, "..%2Fx.pdf", pdf.clone()).await;
+    assert_eq!(
+        assert_problem(path, 422, "validation_failed").await["errors"][0]["code"],
+        "invalid_file_name"
+    );
+    let big = attach(&app, &kari, &id, "big.txt", vec![b'a'; 5 * 1024 * 1024 + 1]).await;
+    assert_problem(big, 413, "payload_too_large").await;
+    assert_problem(
+        attach(&app, &ola, &id, "x.pdf", pdf.clone()).await,
+        404,
+        "not_found",
+    )
+    .await;
+    refused_to(
+        &app,
+        &ola,
+        &format!("/api/v1/resident/requests/{id}/attachments"),
+        404,
+        "not_found",
+    )
+    .await;
+    let listed = get_json(
+        &app,
+        &kari,
+        &format!("/api/v1/resident/requests/{id}/attachments"),
+        200,
+    )
+    .await;
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        1,
+        "nothing refused was stored"
+    );
+
+    // The caseworker lists and downloads it; the DPO and the auditor may not, another
+    // municipality does not know the case.
+    let worker = caseworker(&app, "files").await;
+    let oslo_id = app.org_named("Oslo").await;
+    let dpo = person(
+        &app,
+        "portal-pvo-files@example.org",
+        oslo_id,
+        Role::PrivacyOfficer,
+    )
+    .await;
+    let auditor = person(
+        &app,
+        "portal-revisor-files@example.org",
+        oslo_id,
+        Role::Auditor,
+    )
+    .await;
+    let bergen = person(
+        &app,
+        "portal-bergen-files@example.org",
+        app.org_named("Bergen").await,
+        Role::RequestCaseworker,
+    )
+    .await;
+    let list_path = format!("/api/v1/requests/{id}/attachments");
+    let list: Value = app
+        .get_as(&worker.token, &list_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let file_id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let file_path = format!("/api/v1/requests/{id}/attachments/{file_id}");
+    let download = app.get_as(&worker.token, &file_path).await;
+    assert_eq!(download.status().as_u16(), 200);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert!(
+        download.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(download.bytes().await.unwrap().to_vec(), pdf);
+    for who in [&dpo, &auditor] {
+        assert_problem(app.get_as(&who.token, &list_path).await, 403, "forbidden").await;
+        assert_problem(app.get_as(&who.token, &file_path).await, 403, "forbidden").await;
+    }
+    assert_problem(
+        app.get_as(&bergen.token, &file_path).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let actions = app.audit_actions(oslo_id).await;
+    for action in ["request.attachment_added", "request.attachment_downloaded"] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+
+    // Closed: no more files. After the window: names and bytes are gone.
+    step(&app, &worker, &id, json!({"action": "start"})).await;
+    step(
+        &app,
+        &worker,
+        &id,
+        json!({"action": "answer", "explanation": "Svar."}),
+    )
+    .await;
+    assert_problem(
+        attach(&app, &kari, &id, "sent.pdf", pdf.clone()).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use vern_db::entities::request as r;
+        r::Entity::update_many()
+            .col_expr(
+                r::Column::AnswerUntil,
+                Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+            )
+            .filter(r::Column::Id.eq(uuid::Uuid::parse_str(&id).unwrap()))
+            .exec(&app.db.conn)
+            .await
+            .unwrap();
+    }
+    vern_api::residents::purge_closed_windows(&app.db, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_problem(app.get_as(&worker.token, &file_path).await, 410, "gone").await;
+    let after: Value = app
+        .get_as(&worker.token, &list_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(after["items"][0]["file_name"].is_null());
+    assert_eq!(
+        after["items"][0]["sha256"], added["sha256"],
+        "the metadata remains"
+    );
+    let dump = dump_table(&app, "request_attachments").await;
+    assert!(!dump.contains("brev fra skolen") && !dump.contains("%PDF"));
+    {
+        use sea_orm::EntityTrait;
+        let rows = vern_db::entities::request_attachment::Entity::find()
+            .all(&app.db.conn)
+            .await
+            .unwrap();
+        assert!(
+            rows.iter()
+                .all(|r| r.content.is_none() && r.file_name.is_none())
+        );
+    }
+}

@@ -24,6 +24,7 @@ pub mod product;
 pub mod product_revision;
 pub mod refresh_token;
 pub mod request;
+pub mod request_attachment;
 pub mod request_event;
 pub mod request_setting;
 pub mod request_task;

@@ -2,6 +2,7 @@
 //! what can be asked, the case each request becomes, and the statutory clock.
 
 pub mod answer;
+pub mod attachment;
 pub mod case;
 pub mod deadline;
 pub mod kind;

@@ -358,10 +358,14 @@ pub enum CaseEventKind {
     AnswerDownloaded,
     /// The window closed and the contents were purged; the metadata remains.
     Purged,
+    /// The resident attached a file (detail: its kind).
+    AttachmentAdded,
+    /// A caseworker downloaded an attached file.
+    AttachmentDownloaded,
 }
 
 impl CaseEventKind {
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 21] = [
         Self::Registered,
         Self::Started,
         Self::IdentityRequested,
@@ -381,6 +385,8 @@ impl CaseEventKind {
         Self::AnswerViewed,
         Self::AnswerDownloaded,
         Self::Purged,
+        Self::AttachmentAdded,
+        Self::AttachmentDownloaded,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -404,6 +410,8 @@ impl CaseEventKind {
             Self::AnswerViewed => "answer_viewed",
             Self::AnswerDownloaded => "answer_downloaded",
             Self::Purged => "purged",
+            Self::AttachmentAdded => "attachment_added",
+            Self::AttachmentDownloaded => "attachment_downloaded",
         }
     }
 
@@ -444,6 +452,8 @@ impl CaseEventKind {
             Self::AnswerViewed => "request.answer_viewed",
             Self::AnswerDownloaded => "request.answer_downloaded",
             Self::Purged => "request.purged",
+            Self::AttachmentAdded => "request.attachment_added",
+            Self::AttachmentDownloaded => "request.attachment_downloaded",
         }
     }
 }
