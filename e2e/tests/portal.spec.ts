@@ -46,6 +46,15 @@ test('a resident asks for access, the systems answer, the resident reads the ans
   const requestUrl = page.url();
   await expect(page.getByText('Kommunen har mottatt henvendelsen.')).toBeVisible();
   await expect(page.getByText('Frist for svar')).toBeVisible();
+  // A letter from the school, attached.
+  const files = page.getByRole('region', { name: 'Vedlegg' });
+  await files.getByLabel('Legg ved en fil').setInputFiles({
+    name: 'brev fra skolen.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'),
+  });
+  await files.getByRole('button', { name: 'Legg ved' }).click();
+  await expect(files.getByRole('listitem')).toContainText('brev fra skolen.pdf');
   await expectNoAxeViolations(page);
   await page.goto('/innsyn');
   await page.getByRole('button', { name: 'Logg ut' }).click();
@@ -63,6 +72,11 @@ test('a resident asks for access, the systems answer, the resident reads the ans
   await expect(page.getByRole('heading', { level: 1, name: `Sak ${reference}` })).toBeVisible();
   await expect(page.getByText('Portalforelder Nilsen')).toBeVisible();
   const caseUrl = page.url();
+  const attached = page.getByRole('region', { name: 'Vedlegg fra innbyggeren' });
+  const downloading = page.waitForEvent('download');
+  await attached.getByRole('button', { name: 'Last ned brev fra skolen.pdf' }).click();
+  expect((await downloading).suggestedFilename()).toBe('brev fra skolen.pdf');
+  await expectNoAxeViolations(page);
   const systems = page.getByRole('region', { name: 'Systemer' });
   await expect(systems.getByLabel(/^Skolesekk — svarer automatisk/)).toBeChecked();
   await systems.getByRole('button', { name: 'Send til de valgte systemene' }).click();

@@ -138,6 +138,20 @@ pub async fn resident_post<B: Serialize, T: DeserializeOwned>(
     parse(&call(Method::POST, url, None, Some(to_json(&body)?)).await?)
 }
 
+/// Sends a file the resident chose as the body of a POST; the JSON answer.
+pub async fn resident_upload<T: DeserializeOwned>(
+    url: String,
+    file: web_sys::File,
+) -> Result<T, ApiError> {
+    let request = RequestBuilder::new(&url)
+        .method(Method::POST)
+        .header("Accept", "application/json")
+        .header("Content-Type", "application/octet-stream")
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(|_| ApiError::Network)?;
+    parse(&answer(request).await?)
+}
+
 /// Ends the resident's session.
 pub async fn resident_logout() -> Result<(), ApiError> {
     call(

@@ -700,8 +700,66 @@ fn CaseView(case: RequestCase, reload: RwSignal<u32>, history: RwSignal<u32>) ->
         {(handles && s.status.is_open()).then(|| view! { <tasks::AnswerDraftView request=case.summary.id prefill=prefill/> })}
         {(handles && !case.allowed_actions.is_empty()).then(|| view! { <NextStep case=case.clone() reload=reload prefill=prefill/> })}
         {(handles && s.status.is_open()).then(|| view! { <Assign case=case.clone() reload=reload/> })}
+        {handles.then(|| view! { <CaseAttachments id=case.summary.id/> })}
         {handles.then(|| view! { <Note id=case.summary.id reload=reload/> })}
         {(handles && !s.status.is_open()).then(|| view! { <ArchiveExport id=case.summary.id reference=case.summary.reference.clone()/> })}
+    }
+}
+
+/// The files the resident attached in the portal; each download is logged.
+#[component]
+fn CaseAttachments(id: Uuid) -> impl IntoView {
+    use vern_domain::requests::attachment::AttachmentList;
+    let i18n = use_i18n();
+    let session = use_session();
+    let error = RwSignal::new(None::<ApiError>);
+    let files = LocalResource::new(move || async move {
+        session
+            .authorized(|t| api::fetch_json::<AttachmentList>(format!("/api/v1/requests/{id}/attachments"), t))
+            .await
+    });
+    let download = move |file: Uuid, name: String, mime: &'static str| {
+        spawn_local(async move {
+            let url = format!("/api/v1/requests/{id}/attachments/{file}");
+            match session.authorized(|t| api::fetch_bytes(url.clone(), t)).await {
+                Ok(bytes) => {
+                    error.set(None);
+                    crate::download::save_bytes(&name, &bytes, mime);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="vern-section" aria-labelledby="dsr-attachments-heading">
+            <h2 class="ds-heading" data-size="sm" id="dsr-attachments-heading">{i18n.tr("dsr-attachments")}</h2>
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || files.get().map(|result| match result {
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    Ok(list) if list.items.is_empty() => view! { <p class="ds-paragraph" data-size="sm">{i18n.tr("dsr-attachments-none")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="vern-list">
+                            {list.items.into_iter().map(|f| {
+                                let name = f.file_name.clone().unwrap_or_default();
+                                let label = name.clone();
+                                let mime = f.kind.media_type();
+                                let purged = f.file_name.is_none();
+                                view! {
+                                    <li>
+                                        <button class="ds-button" data-variant="tertiary" data-size="sm" type="button" disabled=purged
+                                            on:click=move |_| download(f.id, name.clone(), mime)>
+                                            {move || i18n.t_with("dsr-attachment-download", &[("name", label.clone().into())])}
+                                        </button>
+                                        " ("{f.size.div_ceil(1024)}" KiB)"
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -331,6 +331,7 @@ fn PortalRequestView(request: ResidentRequest) -> impl IntoView {
             })}
         </dl>
         {(s.answer == AnswerState::Ready).then(|| view! { <AnswerWindow id=id/> })}
+        <PortalAttachments id=id open=s.status.is_open()/>
         {request.description.map(|d| view! {
             <h2 class="ds-heading" data-size="xs">{i18n.tr("portal-you-wrote")}</h2>
             <p class="ds-paragraph vern-pre">{d}</p>
@@ -423,6 +424,93 @@ fn AnswerWindow(id: Uuid) -> impl IntoView {
                     </button>
                 }.into_any(),
             }}
+        </section>
+    }
+}
+
+/// The files the resident attached, and — while the case is open — a way to add one.
+#[component]
+fn PortalAttachments(id: Uuid, open: bool) -> impl IntoView {
+    use vern_domain::requests::attachment::{Attachment, AttachmentList};
+    use wasm_bindgen::JsCast;
+    let i18n = use_i18n();
+    let reload = RwSignal::new(0u32);
+    let files = LocalResource::new(move || {
+        reload.track();
+        async move {
+            api::resident_get::<AttachmentList>(format!("/api/v1/resident/requests/{id}/attachments"))
+                .await
+        }
+    });
+    let error = RwSignal::new(None::<ApiError>);
+    let field_errors = RwSignal::new(Vec::<FieldError>::new());
+    let busy = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let upload = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(file) = input
+            .get_untracked()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|el| el.files())
+            .and_then(|list| list.get(0))
+        else {
+            field_errors.set(vec![FieldError::new("file", "required")]);
+            return;
+        };
+        let url = api::with_query(
+            &format!("/api/v1/resident/requests/{id}/attachments"),
+            &[("file_name", Some(file.name()))],
+        );
+        field_errors.set(Vec::new());
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::resident_upload::<Attachment>(url, file).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    if let Some(el) = input.get_untracked() {
+                        el.set_value("");
+                    }
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    field_errors.set(field_errors_of(&e));
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="portal-files-heading">
+            <h2 class="ds-heading" data-size="sm" id="portal-files-heading">{i18n.tr("portal-files")}</h2>
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || files.get().map(|result| match result {
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    Ok(list) if list.items.is_empty() => view! { <p class="ds-paragraph">{i18n.tr("portal-files-none")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="vern-list">
+                            {list.items.into_iter().map(|f| view! {
+                                <li>{f.file_name.unwrap_or_default()}" ("{f.size.div_ceil(1024)}" KiB)"</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Suspense>
+            {open.then(|| view! {
+                {move || error.get().filter(|_| field_errors.get().is_empty()).map(|e| view! { <ErrorAlert error=e/> })}
+                <form class="vern-form" on:submit=upload novalidate>
+                    <FieldErrors errors=field_errors.into()/>
+                    <div class="ds-field">
+                        <label class="ds-label" for="portal-file">{i18n.tr("portal-file")}</label>
+                        <p class="ds-paragraph" data-size="sm" id="portal-file-hint">{i18n.tr("portal-file-hint")}</p>
+                        <input class="ds-input" id="portal-file" type="file" accept=".pdf,.png,.jpg,.jpeg,.txt,application/pdf,image/png,image/jpeg,text/plain" aria-describedby="portal-file-hint" node_ref=input/>
+                    </div>
+                    <button class="ds-button" data-variant="secondary" type="submit" disabled=move || busy.get()>
+                        {i18n.tr("portal-attach")}
+                    </button>
+                </form>
+            })}
         </section>
     }
 }
