@@ -53,7 +53,7 @@ test('a resident asks for access, the systems answer, the resident reads the ans
     mimeType: 'application/pdf',
     buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'),
   });
-  await files.getByRole('button', { name: 'Legg ved' }).click();
+  await files.getByRole('button', { name: 'Legg ved', exact: true }).click();
   await expect(files.getByRole('listitem')).toContainText('brev fra skolen.pdf');
   await expectNoAxeViolations(page);
   await page.goto('/innsyn');
