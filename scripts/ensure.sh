@@ -65,8 +65,9 @@ ensure_chromium() {
 }
 
 ensure_e2e_packages() {
-  if [ ! -f "$ROOT/e2e/node_modules/@playwright/test/package.json" ]; then
-    log "installing Playwright and axe-core from npm"
+  if [ ! -f "$ROOT/e2e/node_modules/@playwright/test/package.json" ] \
+    || [ ! -f "$ROOT/e2e/node_modules/oidc-provider/package.json" ]; then
+    log "installing Playwright, axe-core and oidc-provider from npm"
     (cd "$ROOT/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
