@@ -372,3 +372,5 @@ field-error-invalid-file-name = is not a valid file name
 dsr-attachments = Attachments from the resident
 dsr-attachments-none = No attachments.
 dsr-attachment-download = Download { $name }
+auth-resident-hint = A resident who wants to know what the municipality holds about you?
+auth-resident-link = Go to the resident portal

@@ -372,3 +372,5 @@ field-error-invalid-file-name = er ikke et gyldig filnavn
 dsr-attachments = Vedlegg fra innbyggeren
 dsr-attachments-none = Ingen vedlegg.
 dsr-attachment-download = Last ned { $name }
+auth-resident-hint = Er du innbygger og vil vite hva kommunen har om deg?
+auth-resident-link = Gå til innsynsportalen

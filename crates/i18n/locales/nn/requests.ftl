@@ -372,3 +372,5 @@ field-error-invalid-file-name = er ikkje eit gyldig filnamn
 dsr-attachments = Vedlegg frå innbyggjaren
 dsr-attachments-none = Ingen vedlegg.
 dsr-attachment-download = Last ned { $name }
+auth-resident-hint = Er du innbyggjar og vil vite kva kommunen har om deg?
+auth-resident-link = Gå til innsynsportalen

@@ -189,6 +189,10 @@ pub fn LoginPage() -> impl IntoView {
                     }
                 }
             </Show>
+            <p class="ds-paragraph">
+                {i18n.tr("auth-resident-hint")}" "
+                <a class="ds-link" href="/innsyn">{i18n.tr("auth-resident-link")}</a>
+            </p>
         </div>
     }
 }
