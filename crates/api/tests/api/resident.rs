@@ -99,6 +99,7 @@ async fn log_in_at_provider(app: &TestApp, pid: &str, fresh: bool) -> reqwest::R
         url.query_pairs().into_owned().collect();
     assert_eq!(params["code_challenge_method"], "S256");
     assert_eq!(params["response_type"], "code");
+    assert_eq!(params["scope"], "openid");
     assert!(params.contains_key("nonce") && params.contains_key("state"));
     if fresh {
         assert_eq!(params["prompt"], "login");

@@ -715,13 +715,18 @@ fn CaseAttachments(id: Uuid) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let files = LocalResource::new(move || async move {
         session
-            .authorized(|t| api::fetch_json::<AttachmentList>(format!("/api/v1/requests/{id}/attachments"), t))
+            .authorized(|t| {
+                api::fetch_json::<AttachmentList>(format!("/api/v1/requests/{id}/attachments"), t)
+            })
             .await
     });
     let download = move |file: Uuid, name: String, mime: &'static str| {
         spawn_local(async move {
             let url = format!("/api/v1/requests/{id}/attachments/{file}");
-            match session.authorized(|t| api::fetch_bytes(url.clone(), t)).await {
+            match session
+                .authorized(|t| api::fetch_bytes(url.clone(), t))
+                .await
+            {
                 Ok(bytes) => {
                     error.set(None);
                     crate::download::save_bytes(&name, &bytes, mime);

@@ -438,8 +438,10 @@ fn PortalAttachments(id: Uuid, open: bool) -> impl IntoView {
     let files = LocalResource::new(move || {
         reload.track();
         async move {
-            api::resident_get::<AttachmentList>(format!("/api/v1/resident/requests/{id}/attachments"))
-                .await
+            api::resident_get::<AttachmentList>(format!(
+                "/api/v1/resident/requests/{id}/attachments"
+            ))
+            .await
         }
     });
     let error = RwSignal::new(None::<ApiError>);
