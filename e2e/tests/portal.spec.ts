@@ -126,6 +126,19 @@ test('a resident asks for access, the systems answer, the resident reads the ans
   await expect(window).toContainText('Skolesekk har klasse og foresatte registrert.');
   await expect(window.getByRole('link', { name: 'Last ned svaret' })).toBeVisible();
   await expectNoAxeViolations(page);
+  // A second request, withdrawn again by the resident (after confirming).
+  await page.goto('/innsyn');
+  await page.getByLabel('Kommune', { exact: true }).selectOption({ label: 'Oslo kommune' });
+  await page.getByLabel('Navn').fill('Portalforelder Nilsen');
+  await page.getByLabel('Hva ønsker du?').fill('Slett bildene av barnet mitt fra skolens nettside.');
+  await page.getByRole('button', { name: 'Send henvendelsen' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Henvendelse \d{4}\/\d+$/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Trekk henvendelsen' }).click();
+  await expect(page.getByRole('alert')).toContainText('Vil du trekke henvendelsen?');
+  await page.getByRole('button', { name: 'Ja, trekk den' }).click();
+  await expect(page.getByText('Henvendelsen er trukket.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Trekk henvendelsen' })).toHaveCount(0);
+  await expectNoAxeViolations(page);
   // The 401s before logging in again.
   expect(consoleErrors.filter((e) => !e.includes('401'))).toEqual([]);
   consoleErrors.length = 0;

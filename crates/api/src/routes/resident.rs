@@ -43,6 +43,7 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(submit)
         .service(list_mine)
         .service(get_mine)
+        .service(withdraw)
         .service(read_answer)
         .service(download_answer);
 }
@@ -576,6 +577,82 @@ pub async fn get_mine(
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(view))
+}
+
+/// The resident withdraws their own request while it is open: the case closes as withdrawn,
+/// open tasks to the systems are cancelled, and the window for its contents starts.
+#[utoipa::path(
+    tag = "resident",
+    operation_id = "resident_withdraw_request",
+    summary = "Withdraw the resident's request",
+    params(("request_id" = Uuid, Path, description = "The request")),
+    security(("resident_session" = [])),
+    responses(
+        (status = 200, description = "Withdrawn", body = ResidentRequest),
+        (status = 400, description = "The id is not a UUID (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request among the resident's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed already (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The case changed at the same moment; try again (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/resident/requests/{request_id}/withdraw")]
+pub async fn withdraw(
+    resident: Resident,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let row = own_request(&state, &resident, id.into_inner()).await?;
+    let now = Utc::now();
+    let mut case = case_file(&row)?;
+    case.apply(vern_domain::requests::CaseAction::Withdraw, oslo_date(now))
+        .map_err(|e| ApiError::new(ProblemCode::InvalidTransition).detail(e.to_string()))?;
+    let org = OrganizationId::from_uuid(row.organization_id);
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let policy = vern_db::requests::policy(&txn, org).await?;
+    let change = vern_db::requests::CaseChange {
+        status: case.status,
+        clock: &case.clock,
+        due_on: case.clock.due(oslo_date(now)),
+        refusal_ground: None,
+        closed_at: Some(now),
+        answer_until: Some(vern_domain::requests::resident::window_until(
+            now,
+            policy.answer_window_days,
+        )),
+    };
+    if !vern_db::requests::change(&txn, &row, change, now).await? {
+        return Err(super::requests::stale());
+    }
+    vern_db::tasks::cancel_open(&txn, row.id, now).await?;
+    vern_db::requests::add_event(
+        &txn,
+        row.id,
+        CaseEventKind::Withdrawn.as_str(),
+        None,
+        Some("resident".to_owned()),
+        None,
+        now,
+    )
+    .await?;
+    vern_db::audit::append(
+        &txn,
+        audit(
+            &resident,
+            &req,
+            Some(row.organization_id),
+            CaseEventKind::Withdrawn.audit_action(),
+            Some(("request", row.id)),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(DbError::from)?;
+    let row = own_request(&state, &resident, row.id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(resident_view(&state, &row).await?))
 }
 
 /// The outcome, if the caller may read it now: their own closed case, inside the window,

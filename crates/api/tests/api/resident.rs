@@ -926,3 +926,50 @@ async fn attached_files_reach_the_caseworker_only_and_go_with_the_purge() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_resident_withdraws_their_own_open_request_only() {
+    let app = portal_app(true).await;
+    let org = oslo(&app).await;
+    let kari = resident(&app, &synthetic(11, 10)).await;
+    let ola = resident(&app, &synthetic(12, 10)).await;
+    let created = submit(&app, &kari, &org, "Jeg ombestemte meg.").await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/resident/requests/{id}/withdraw");
+    let post = |cookie: String, path: String| {
+        let app = &app;
+        async move { as_resident(app, &cookie, reqwest::Method::POST, &path, None).await }
+    };
+    assert_problem(post(ola.clone(), path.clone()).await, 404, "not_found").await;
+    let withdrawn = json_of(post(kari.clone(), path.clone()).await, 200).await;
+    assert_eq!(withdrawn["status"], "withdrawn");
+    assert_eq!(withdrawn["answer"], "none");
+    assert!(withdrawn["due_on"].is_null());
+    assert!(
+        withdrawn["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "withdrawn")
+    );
+    assert_problem(
+        post(kari.clone(), path.clone()).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    let worker = caseworker(&app, "withdraw").await;
+    let case: Value = app
+        .get_as(&worker.token, &format!("/api/v1/requests/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(case["status"], "withdrawn");
+    assert!(case["allowed_actions"].as_array().unwrap().is_empty());
+    let actions = app.audit_actions(app.org_named("Oslo").await).await;
+    assert!(
+        actions.iter().any(|a| a == "request.withdrawn"),
+        "{actions:?}"
+    );
+}

@@ -582,6 +582,9 @@ fn History(items: Vec<CaseEvent>) -> impl IntoView {
                                 let k = key("dsr-ground", &g);
                                 Some(view! { <span>{move || i18n.t(&k)}</span> }.into_any())
                             }
+                            (CaseEventKind::Withdrawn, Some(w)) if w == "resident" => {
+                                Some(view! { <span>{move || i18n.t("dsr-withdrawn-by-resident")}</span> }.into_any())
+                            }
                             (CaseEventKind::Registered, Some(c)) => {
                                 let k = key("dsr-channel", &c);
                                 Some(view! { <span>{move || i18n.t(&k)}</span> }.into_any())

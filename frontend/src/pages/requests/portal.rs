@@ -279,7 +279,9 @@ pub fn PortalRequestPage() -> impl IntoView {
     set_title(i18n.tr("portal-title"));
     let params = use_params_map();
     let id = Memo::new(move |_| params.get().get("rid").and_then(|v| v.parse::<Uuid>().ok()));
+    let reload = RwSignal::new(0u32);
     let request = LocalResource::new(move || {
+        reload.track();
         let id = id.get();
         async move {
             match id {
@@ -301,7 +303,7 @@ pub fn PortalRequestPage() -> impl IntoView {
                         view! { <PortalLogin return_to=here/> }.into_any()
                     }
                     Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
-                    Ok(r) => view! { <PortalRequestView request=r/> }.into_any(),
+                    Ok(r) => view! { <PortalRequestView request=r reload=reload/> }.into_any(),
                 })}
             </Suspense>
         </div>
@@ -309,7 +311,7 @@ pub fn PortalRequestPage() -> impl IntoView {
 }
 
 #[component]
-fn PortalRequestView(request: ResidentRequest) -> impl IntoView {
+fn PortalRequestView(request: ResidentRequest, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let s = request.summary.clone();
     let kind_key = key("dsr-kind", s.kind.as_str());
@@ -332,6 +334,7 @@ fn PortalRequestView(request: ResidentRequest) -> impl IntoView {
         </dl>
         {(s.answer == AnswerState::Ready).then(|| view! { <AnswerWindow id=id/> })}
         <PortalAttachments id=id open=s.status.is_open()/>
+        {s.status.is_open().then(|| view! { <Withdraw id=id reload=reload/> })}
         {request.description.map(|d| view! {
             <h2 class="ds-heading" data-size="xs">{i18n.tr("portal-you-wrote")}</h2>
             <p class="ds-paragraph vern-pre">{d}</p>
@@ -513,6 +516,45 @@ fn PortalAttachments(id: Uuid, open: bool) -> impl IntoView {
                     </button>
                 </form>
             })}
+        </section>
+    }
+}
+
+/// Withdrawing the request, with a second confirming step.
+#[component]
+fn Withdraw(id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let confirm = move |_| {
+        spawn_local(async move {
+            match api::resident_post::<_, ResidentRequest>(
+                format!("/api/v1/resident/requests/{id}/withdraw"),
+                serde_json::json!({}),
+            )
+            .await
+            {
+                Ok(_) => reload.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="portal-withdraw-heading">
+            <h2 class="ds-heading" data-size="xs" id="portal-withdraw-heading">{i18n.tr("portal-withdraw-heading")}</h2>
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            {move || if asking.get() {
+                view! {
+                    <p class="ds-paragraph" role="alert">{i18n.tr("portal-withdraw-confirm")}</p>
+                    <button class="ds-button" data-variant="primary" data-color="danger" type="button" on:click=confirm>{i18n.tr("portal-withdraw-yes")}</button>
+                    " "
+                    <button class="ds-button" data-variant="secondary" type="button" on:click=move |_| asking.set(false)>{i18n.tr("portal-withdraw-no")}</button>
+                }.into_any()
+            } else {
+                view! {
+                    <button class="ds-button" data-variant="secondary" type="button" on:click=move |_| asking.set(true)>{i18n.tr("portal-withdraw")}</button>
+                }.into_any()
+            }}
         </section>
     }
 }
