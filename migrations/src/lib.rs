@@ -26,6 +26,7 @@ mod m20261201_000020_requests;
 mod m20261201_000021_request_tasks;
 mod m20261201_000022_residents;
 mod m20261201_000023_request_attachments;
+mod m20261201_000024_dpia_screenings;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000021_request_tasks::Migration),
             Box::new(m20261201_000022_residents::Migration),
             Box::new(m20261201_000023_request_attachments::Migration),
+            Box::new(m20261201_000024_dpia_screenings::Migration),
         ]
     }
 }

@@ -130,6 +130,85 @@ pub fn screen(answers: &ScreeningAnswers) -> Result<Screening, Vec<FieldError>> 
     })
 }
 
+/// What a screening makes of the activity's DPIA status: a completed DPIA stays completed;
+/// otherwise the screening decides between required and not required.
+pub fn status_after(
+    current: crate::register::activity::DpiaStatus,
+    screening: &Screening,
+) -> crate::register::activity::DpiaStatus {
+    use crate::register::activity::DpiaStatus as S;
+    match (current, screening.dpia_required) {
+        (S::Completed, _) => S::Completed,
+        (_, true) => S::Required,
+        (_, false) => S::NotRequired,
+    }
+}
+
+/// A question as the API gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DpiaQuestionView {
+    pub key: String,
+    /// `criterion` (WP248) or `list_entry` (Datatilsynet's list).
+    pub kind: String,
+    /// For a list entry: how many criteria must also apply (0: always a DPIA).
+    pub needs_criteria: Option<u8>,
+    pub nb: String,
+    pub nn: String,
+    pub en: String,
+}
+
+impl From<&DpiaQuestion> for DpiaQuestionView {
+    fn from(q: &DpiaQuestion) -> Self {
+        let (kind, needs) = match q.kind {
+            DpiaQuestionKind::Criterion => ("criterion", None),
+            DpiaQuestionKind::ListEntry { needs_criteria } => ("list_entry", Some(needs_criteria)),
+        };
+        Self {
+            key: q.key.to_owned(),
+            kind: kind.to_owned(),
+            needs_criteria: needs,
+            nb: q.nb.to_owned(),
+            nn: q.nn.to_owned(),
+            en: q.en.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DpiaQuestionList {
+    pub items: Vec<DpiaQuestionView>,
+}
+
+/// A screening as stored on an activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredScreening {
+    pub id: uuid::Uuid,
+    pub activity_id: uuid::Uuid,
+    pub answers: ScreeningAnswers,
+    pub result: Screening,
+    pub screened_at: chrono::DateTime<chrono::Utc>,
+    /// Who screened it (name), when a person did.
+    pub screened_by: Option<String>,
+}
+
+/// A new screening and the activity's DPIA status after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScreeningOutcome {
+    pub screening: StoredScreening,
+    pub dpia: crate::register::activity::DpiaStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScreeningPage {
+    pub items: Vec<StoredScreening>,
+    pub next_cursor: Option<String>,
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -206,6 +285,16 @@ mod tests {
             screen(&answers(&["nonsense", "location_data"], &["large_scale"])).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["criteria[0]", "criteria[1]", "list_entries[0]"]);
+    }
+
+    #[test]
+    fn a_completed_dpia_stays_completed() {
+        use crate::register::activity::DpiaStatus as S;
+        let yes = screen(&answers(&[], &["school_wellbeing"])).unwrap();
+        let no = screen(&answers(&[], &[])).unwrap();
+        assert_eq!(status_after(S::Completed, &no), S::Completed);
+        assert_eq!(status_after(S::NotAssessed, &yes), S::Required);
+        assert_eq!(status_after(S::Required, &no), S::NotRequired);
     }
 
     proptest! {

@@ -13,6 +13,7 @@ pub mod bench;
 pub mod campaigns;
 pub mod common;
 pub mod comparison;
+pub mod dpia;
 pub mod health;
 pub mod invitations;
 pub mod me;
@@ -62,6 +63,7 @@ fn v1(cfg: &mut ServiceConfig) {
     products::mount(cfg);
     resident::mount(cfg);
     attachments::mount(cfg);
+    dpia::mount(cfg);
     overview::mount(cfg);
     systems::mount(cfg);
     activities::mount(cfg);
