@@ -651,6 +651,7 @@ pub fn ActivityEditorPage() -> impl IntoView {
             </form>
             {move || match (org.get(), id.get(), base.get()) {
                 (Some(org), Some(id), Some((revision, facts))) => Some(view! {
+                    <super::dpia::DpiaScreening org=org activity=id/>
                     <super::templates::TemplateSharing org=org activity=id revision=revision status=facts.status/>
                 }),
                 _ => None,

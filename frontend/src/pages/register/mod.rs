@@ -5,6 +5,7 @@ mod activities;
 mod activity_editor;
 mod catalogue;
 mod compare;
+mod dpia;
 mod overview;
 mod own_terms;
 mod product_detail;
