@@ -28,11 +28,7 @@ fn label_of(i18n: I18n, key: &str) -> String {
     vern_domain::dpia::question(key).map_or_else(|| key.to_owned(), |q| label(i18n, q).to_owned())
 }
 
-fn checkboxes(
-    i18n: I18n,
-    criteria: bool,
-    chosen: RwSignal<Vec<String>>,
-) -> impl IntoView {
+fn checkboxes(i18n: I18n, criteria: bool, chosen: RwSignal<Vec<String>>) -> impl IntoView {
     questions()
         .iter()
         .filter(move |q| matches!(q.kind, DpiaQuestionKind::Criterion) == criteria)
@@ -72,12 +68,17 @@ pub fn DpiaScreening(org: OrganizationId, activity: Uuid) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let outcome = RwSignal::new(None::<ScreeningOutcome>);
     let busy = RwSignal::new(false);
-    let url = format!("/api/v1/organizations/{org}/processing-activities/{activity}/dpia-screenings");
+    let url =
+        format!("/api/v1/organizations/{org}/processing-activities/{activity}/dpia-screenings");
     let list_url = url.clone();
     let history = LocalResource::new(move || {
         outcome.track();
         let url = list_url.clone();
-        async move { session.authorized(|t| api::fetch_json::<ScreeningPage>(url.clone(), t)).await }
+        async move {
+            session
+                .authorized(|t| api::fetch_json::<ScreeningPage>(url.clone(), t))
+                .await
+        }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -100,9 +101,10 @@ pub fn DpiaScreening(org: OrganizationId, activity: Uuid) -> impl IntoView {
         });
     };
     let reason = move |r: &ScreeningReason| match r {
-        ScreeningReason::Criteria { count } => {
-            i18n.t_with("dpia-reason-criteria", &[("count", usize::from(*count).into())])
-        }
+        ScreeningReason::Criteria { count } => i18n.t_with(
+            "dpia-reason-criteria",
+            &[("count", usize::from(*count).into())],
+        ),
         ScreeningReason::ListEntry { key } => {
             i18n.t_with("dpia-reason-list", &[("entry", label_of(i18n, key).into())])
         }
