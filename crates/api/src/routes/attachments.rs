@@ -17,7 +17,6 @@ use uuid::Uuid;
 use vern_db::DbError;
 use vern_db::requests::{AttachmentRow, NewAttachment, RequestRow};
 use vern_domain::access::Permission;
-use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
 use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::requests::attachment::{
     Attachment, AttachmentList, FileError, FileKind, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS,
@@ -171,28 +170,13 @@ pub async fn upload(
         now,
     )
     .await?;
-    vern_db::requests::add_event(
+    super::resident::record_event(
         &txn,
-        row.id,
-        CaseEventKind::AttachmentAdded.as_str(),
-        None,
+        &resident,
+        &req,
+        &row,
+        CaseEventKind::AttachmentAdded,
         Some(kind.as_str().to_owned()),
-        None,
-        now,
-    )
-    .await?;
-    vern_db::audit::append(
-        &txn,
-        AuditDraft {
-            organization_id: Some(vern_domain::OrganizationId::from_uuid(row.organization_id)),
-            actor_kind: ActorKind::Resident,
-            actor_id: Some(resident.session_id),
-            action: CaseEventKind::AttachmentAdded.audit_action(),
-            target_type: "request",
-            target_id: Some(row.id.to_string()),
-            request_id: crate::middleware::request_id(&req),
-            outcome: Outcome::Success,
-        },
         now,
     )
     .await?;

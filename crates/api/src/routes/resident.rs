@@ -73,6 +73,32 @@ fn audit(
     }
 }
 
+/// Writes a resident's step into the case's history and the audit log.
+pub(super) async fn record_event(
+    txn: &vern_db::DatabaseTransaction,
+    resident: &Resident,
+    req: &HttpRequest,
+    row: &RequestRow,
+    kind: CaseEventKind,
+    detail: Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), ApiError> {
+    vern_db::requests::add_event(txn, row.id, kind.as_str(), None, detail, None, now).await?;
+    vern_db::audit::append(
+        txn,
+        audit(
+            resident,
+            req,
+            Some(row.organization_id),
+            kind.audit_action(),
+            Some(("request", row.id)),
+        ),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LoginParams {
@@ -443,25 +469,13 @@ pub async fn submit(
         now,
     )
     .await?;
-    vern_db::requests::add_event(
+    record_event(
         &txn,
-        row.id,
-        CaseEventKind::Registered.as_str(),
-        None,
+        &resident,
+        &req,
+        &row,
+        CaseEventKind::Registered,
         Some(valid.channel.as_str().to_owned()),
-        None,
-        now,
-    )
-    .await?;
-    vern_db::audit::append(
-        &txn,
-        audit(
-            &resident,
-            &req,
-            Some(row.organization_id),
-            CaseEventKind::Registered.audit_action(),
-            Some(("request", row.id)),
-        ),
         now,
     )
     .await?;
@@ -626,25 +640,13 @@ pub async fn withdraw(
         return Err(super::requests::stale());
     }
     vern_db::tasks::cancel_open(&txn, row.id, now).await?;
-    vern_db::requests::add_event(
+    record_event(
         &txn,
-        row.id,
-        CaseEventKind::Withdrawn.as_str(),
-        None,
+        &resident,
+        &req,
+        &row,
+        CaseEventKind::Withdrawn,
         Some("resident".to_owned()),
-        None,
-        now,
-    )
-    .await?;
-    vern_db::audit::append(
-        &txn,
-        audit(
-            &resident,
-            &req,
-            Some(row.organization_id),
-            CaseEventKind::Withdrawn.audit_action(),
-            Some(("request", row.id)),
-        ),
         now,
     )
     .await?;
@@ -695,19 +697,7 @@ async fn open_answer(
         None => return Err(ApiError::new(ProblemCode::AnswerWindowClosed)),
     };
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    vern_db::requests::add_event(&txn, row.id, kind.as_str(), None, None, None, now).await?;
-    vern_db::audit::append(
-        &txn,
-        audit(
-            resident,
-            req,
-            Some(row.organization_id),
-            kind.audit_action(),
-            Some(("request", row.id)),
-        ),
-        now,
-    )
-    .await?;
+    record_event(&txn, resident, req, &row, kind, None, now).await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(ResidentAnswer {
         request_id: row.id,
