@@ -26,7 +26,6 @@ use openidconnect::{
     StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tokio::sync::RwLock;
 use uuid::Uuid;
 use vern_domain::person::NationalId;
@@ -190,10 +189,7 @@ pub fn safe_return_path(input: Option<&str>) -> String {
 }
 
 fn sha256_hex(value: &str) -> String {
-    Sha256::digest(value.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    vern_domain::connector::sha256_hex(value.as_bytes())
 }
 
 impl ResidentLogin {

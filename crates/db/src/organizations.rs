@@ -303,3 +303,24 @@ pub async fn taking_requests(
         .all(db)
         .await?)
 }
+
+/// Whether this organisation is a municipality that takes requests in Vern (one of
+/// [`taking_requests`]), without listing them all.
+pub async fn takes_requests(db: &impl ConnectionTrait, id: uuid::Uuid) -> Result<bool, DbError> {
+    use crate::entities::role_grant as g;
+    let municipality = org::Entity::find_by_id(id)
+        .filter(Column::Kind.eq("municipality"))
+        .one(db)
+        .await?
+        .is_some();
+    if !municipality {
+        return Ok(false);
+    }
+    Ok(g::Entity::find()
+        .filter(g::Column::OrganizationId.eq(id))
+        .filter(g::Column::Role.eq("request_caseworker"))
+        .filter(g::Column::State.eq("active"))
+        .one(db)
+        .await?
+        .is_some())
+}

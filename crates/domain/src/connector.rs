@@ -279,6 +279,12 @@ fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> HmacSha256 {
 }
 
 /// Lower-case hex, as signatures and checksums are written.
+/// SHA-256 of the bytes, lower-case hex: checksums of files, hashes of tokens.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes

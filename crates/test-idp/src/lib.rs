@@ -440,9 +440,7 @@ async fn token(
     }
     let now = Utc::now();
     // A stable subject per person that is not the national id itself.
-    let sub = hex(&Sha256::digest(
-        format!("vern-test-idp:{}", grant.pid).as_bytes(),
-    ));
+    let sub = vern_domain::connector::sha256_hex(format!("vern-test-idp:{}", grant.pid).as_bytes());
     let issuer = match IssuerUrl::new(p.config.issuer.clone()) {
         Ok(i) => i,
         Err(_) => return HttpResponse::InternalServerError().finish(),
@@ -483,10 +481,6 @@ async fn token(
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(response)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Starts the provider on a bound loopback listener. Refuses anything else.

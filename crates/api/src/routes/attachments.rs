@@ -10,22 +10,22 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use vern_db::DbError;
-use vern_db::requests::{AttachmentRow, NewAttachment, RequestRow};
+use vern_db::requests::{AttachmentRow, NewAttachment};
 use vern_domain::access::Permission;
 use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::requests::attachment::{
-    Attachment, AttachmentList, FileError, FileKind, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS,
-    check_file_name, sniff,
+    AttachRefusal, Attachment, AttachmentList, FileError, FileKind, MAX_ATTACHMENT_BYTES,
+    check_file_name, may_attach, sniff,
 };
 use vern_domain::requests::view::CaseEventKind;
 
 use super::common::entry_event;
 use super::requests::{case_file, load};
+use super::resident::own_request;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::residents::Resident;
@@ -63,17 +63,6 @@ async fn list_of(state: &AppState, request: Uuid) -> Result<AttachmentList, ApiE
     Ok(AttachmentList { items })
 }
 
-async fn own_request(
-    state: &AppState,
-    resident: &Resident,
-    id: Uuid,
-) -> Result<RequestRow, ApiError> {
-    vern_db::requests::find(&state.db.conn, id)
-        .await?
-        .filter(|row| row.requester_key.as_deref() == Some(resident.subject_key.as_str()))
-        .ok_or_else(ApiError::not_found)
-}
-
 /// Reads the body up to the limit: 413 past it.
 async fn read_limited(mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
@@ -89,6 +78,14 @@ async fn read_limited(mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
+}
+
+fn attach_refused(e: AttachRefusal) -> ApiError {
+    let code = match e {
+        AttachRefusal::CaseClosed => ProblemCode::InvalidTransition,
+        AttachRefusal::Full => ProblemCode::Conflict,
+    };
+    ApiError::new(code).detail(e.to_string())
 }
 
 fn file_refused(field: &str, e: FileError) -> ApiError {
@@ -136,27 +133,20 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let row = own_request(&state, &resident, id.into_inner()).await?;
+    let open = case_file(&row)?.status.is_open();
+    // A closed case is refused before its body is read.
+    may_attach(open, 0).map_err(attach_refused)?;
     let bytes = read_limited(payload).await?;
     let name = check_file_name(params.file_name.as_deref().unwrap_or_default())
         .map_err(|e| file_refused("file_name", e))?;
     let kind = sniff(&bytes).map_err(|e| file_refused("file", e))?;
-    if !case_file(&row)?.status.is_open() {
-        return Err(ApiError::new(ProblemCode::InvalidTransition)
-            .detail("files can be attached only while the case is open"));
-    }
-    let sha256: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = vern_domain::connector::sha256_hex(&bytes);
     let sealed_content = state.seal_content(&STANDARD.encode(&bytes))?;
     let sealed_name = state.seal_content(&name)?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    if vern_db::requests::attachments(&txn, row.id).await?.len() >= MAX_ATTACHMENTS {
-        return Err(
-            ApiError::new(ProblemCode::Conflict).detail("a request carries at most five files")
-        );
-    }
+    let existing = vern_db::requests::attachments(&txn, row.id).await?.len();
+    may_attach(open, existing).map_err(attach_refused)?;
     let attachment = vern_db::requests::add_attachment(
         &txn,
         NewAttachment {

@@ -225,16 +225,32 @@ async fn save_case(
     let (kind, detail, text) = event;
     let sealed = text.map(|t| state.seal_content(&t)).transpose()?;
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    // Closing opens the resident's window to read the outcome, as long as the policy says.
-    let answer_until = if case.status.is_open() {
-        None
-    } else {
+    store_case(&txn, row, case, refusal_ground, now).await?;
+    record(&txn, caller, req, row, kind, detail, sealed, now).await?;
+    txn.commit().await.map_err(DbError::from)?;
+    respond(state, caller, row.id).await
+}
+
+/// Stores a case's new status and clock in the caller's transaction (412 when someone else
+/// changed it first). Closing opens the resident's window to read the outcome, as long as
+/// the municipality's policy says, and cancels what is still asked of the systems.
+pub(super) async fn store_case(
+    txn: &vern_db::DatabaseTransaction,
+    row: &RequestRow,
+    case: &CaseFile,
+    refusal_ground: Option<vern_domain::requests::RefusalGround>,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let closing = !case.status.is_open();
+    let answer_until = if closing {
         let policy =
-            vern_db::requests::policy(&txn, OrganizationId::from_uuid(row.organization_id)).await?;
+            vern_db::requests::policy(txn, OrganizationId::from_uuid(row.organization_id)).await?;
         Some(vern_domain::requests::resident::window_until(
             now,
             policy.answer_window_days,
         ))
+    } else {
+        None
     };
     let change = CaseChange {
         answer_until,
@@ -242,18 +258,15 @@ async fn save_case(
         clock: &case.clock,
         due_on: case.clock.due(oslo_date(now)),
         refusal_ground,
-        closed_at: (!case.status.is_open()).then_some(now),
+        closed_at: closing.then_some(now),
     };
-    if !vern_db::requests::change(&txn, row, change, now).await? {
+    if !vern_db::requests::change(txn, row, change, now).await? {
         return Err(stale());
     }
-    if !case.status.is_open() {
-        // Nothing more is asked of the systems once the case is closed.
-        vern_db::tasks::cancel_open(&txn, row.id, now).await?;
+    if closing {
+        vern_db::tasks::cancel_open(txn, row.id, now).await?;
     }
-    record(&txn, caller, req, row, kind, detail, sealed, now).await?;
-    txn.commit().await.map_err(DbError::from)?;
-    respond(state, caller, row.id).await
+    Ok(())
 }
 
 pub(super) fn stale() -> ApiError {

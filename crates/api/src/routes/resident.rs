@@ -424,8 +424,8 @@ pub async fn submit(
     let input = body.parse()?;
     let now = Utc::now();
     let today = oslo_date(now);
-    let taking = vern_db::organizations::taking_requests(&state.db.conn).await?;
-    let known = taking.iter().any(|(id, _)| *id == input.organization_id);
+    let known =
+        vern_db::organizations::takes_requests(&state.db.conn, input.organization_id).await?;
     let checked = check_submission(&input, &resident.national_id, today);
     let valid = match (checked, known) {
         (Ok(v), true) => v,
@@ -554,7 +554,7 @@ pub async fn list_mine(
 }
 
 /// One of the resident's requests; someone else's is 404.
-async fn own_request(
+pub(super) async fn own_request(
     state: &AppState,
     resident: &Resident,
     id: Uuid,
@@ -622,24 +622,8 @@ pub async fn withdraw(
     let mut case = case_file(&row)?;
     case.apply(vern_domain::requests::CaseAction::Withdraw, oslo_date(now))
         .map_err(|e| ApiError::new(ProblemCode::InvalidTransition).detail(e.to_string()))?;
-    let org = OrganizationId::from_uuid(row.organization_id);
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    let policy = vern_db::requests::policy(&txn, org).await?;
-    let change = vern_db::requests::CaseChange {
-        status: case.status,
-        clock: &case.clock,
-        due_on: case.clock.due(oslo_date(now)),
-        refusal_ground: None,
-        closed_at: Some(now),
-        answer_until: Some(vern_domain::requests::resident::window_until(
-            now,
-            policy.answer_window_days,
-        )),
-    };
-    if !vern_db::requests::change(&txn, &row, change, now).await? {
-        return Err(super::requests::stale());
-    }
-    vern_db::tasks::cancel_open(&txn, row.id, now).await?;
+    super::requests::store_case(&txn, &row, &case, None, now).await?;
     record_event(
         &txn,
         &resident,

@@ -104,6 +104,26 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, FileError> {
     }
 }
 
+/// Why no more files can be attached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AttachRefusal {
+    #[error("files can be attached only while the case is open")]
+    CaseClosed,
+    #[error("a request carries at most five files")]
+    Full,
+}
+
+/// Whether a file may be added to a request that is open or not and holds `existing` files.
+pub fn may_attach(case_open: bool, existing: usize) -> Result<(), AttachRefusal> {
+    if !case_open {
+        Err(AttachRefusal::CaseClosed)
+    } else if existing >= MAX_ATTACHMENTS {
+        Err(AttachRefusal::Full)
+    } else {
+        Ok(())
+    }
+}
+
 /// The file name as kept: trimmed, without any path, 1–200 characters, no control characters.
 pub fn check_file_name(input: &str) -> Result<String, FileError> {
     let name = input.trim();
@@ -182,6 +202,14 @@ mod tests {
         ] {
             assert_eq!(check_file_name(bad), Err(FileError::BadName), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn files_are_added_to_open_cases_up_to_five() {
+        assert_eq!(may_attach(true, 0), Ok(()));
+        assert_eq!(may_attach(true, MAX_ATTACHMENTS - 1), Ok(()));
+        assert_eq!(may_attach(true, MAX_ATTACHMENTS), Err(AttachRefusal::Full));
+        assert_eq!(may_attach(false, 0), Err(AttachRefusal::CaseClosed));
     }
 
     #[test]

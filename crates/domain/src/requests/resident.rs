@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::case::CaseStatus;
 use super::kind::{Channel, RefusalGround, RequestKind};
-use super::view::{CaseEventKind, NewRequest, Requester, ValidRequest, check_new_request};
+use super::view::{CaseEventKind, NewRequest, Requester, ValidRequest, check_request};
 use crate::person::NationalId;
 use crate::problem::FieldError;
 
@@ -54,31 +54,30 @@ impl std::fmt::Debug for ResidentSubmission {
     }
 }
 
-/// Checks a portal submission: the same rules as a request registered by staff, the national
-/// id from the login, received today, through the portal. A resident in the portal can always
-/// be reached there, so no contact detail is required.
+/// Checks a portal submission: the rules of a request, the national id from the login,
+/// received today, through the portal (which reaches the resident, so no contact detail is
+/// required).
 pub fn check_submission(
     input: &ResidentSubmission,
     national_id: &NationalId,
     today: NaiveDate,
 ) -> Result<ValidRequest, Vec<FieldError>> {
-    let as_staff = NewRequest {
+    let request = NewRequest {
         kind: input.kind,
-        // Checked as if registered by staff, then marked as the portal's.
-        channel: Channel::Letter,
+        channel: Channel::Portal,
         received_on: Some(today),
         requester: Requester {
             name: input.name.clone(),
             national_id: Some(national_id.expose()),
             email: input.email.clone(),
             phone: input.phone.clone(),
-            // Stands in for "reachable in the portal" in the staff rule.
-            postal_address: Some("portal".to_owned()),
+            postal_address: None,
         },
         description: input.description.clone(),
         subject_categories: input.subject_categories.clone(),
     };
-    let mut valid = check_new_request(&as_staff, today).map_err(|errors| {
+    check_request(&request, today, true).map_err(|errors| {
+        // The form's fields are flat: `name`, not `requester.name`.
         errors
             .into_iter()
             .map(|mut e| {
@@ -87,11 +86,8 @@ pub fn check_submission(
                 }
                 e
             })
-            .collect::<Vec<_>>()
-    })?;
-    valid.channel = Channel::Portal;
-    valid.contents.requester.postal_address = None;
-    Ok(valid)
+            .collect()
+    })
 }
 
 /// The end of the window in which the resident can read the outcome of a case closed at

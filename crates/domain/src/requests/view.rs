@@ -139,9 +139,27 @@ pub fn check_new_request(
     input: &NewRequest,
     today: NaiveDate,
 ) -> Result<ValidRequest, Vec<FieldError>> {
+    check_request(input, today, false)
+}
+
+/// The rules of a request, for staff (`portal: false`: a staff channel, and some way to
+/// reach the resident) or for the resident's own submission in the portal (`portal: true`:
+/// the portal channel; the portal reaches them).
+pub(crate) fn check_request(
+    input: &NewRequest,
+    today: NaiveDate,
+    portal: bool,
+) -> Result<ValidRequest, Vec<FieldError>> {
     let mut errors = Vec::new();
-    if !input.channel.registered_by_staff() {
-        errors.push(FieldError::new("channel", "portal_is_for_residents"));
+    if portal != (input.channel == Channel::Portal) {
+        errors.push(FieldError::new(
+            "channel",
+            if portal {
+                "invalid"
+            } else {
+                "portal_is_for_residents"
+            },
+        ));
     }
     let received_on = input.received_on.unwrap_or(today);
     if received_on > today {
@@ -201,8 +219,8 @@ pub fn check_new_request(
         MAX_CONTACT_CHARS,
         &mut errors,
     );
-    // The answer has to reach the resident somehow.
-    if email.is_none() && phone.is_none() && postal_address.is_none() {
+    // The answer has to reach the resident somehow (in the portal, it does).
+    if !portal && email.is_none() && phone.is_none() && postal_address.is_none() {
         errors.push(FieldError::new("requester", "contact_required"));
     }
     let description = input.description.trim();
