@@ -117,6 +117,18 @@ pub enum AnswerState {
     None,
 }
 
+impl AnswerState {
+    /// The name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Ready => "ready",
+            Self::Closed => "closed",
+            Self::None => "none",
+        }
+    }
+}
+
 /// The answer's state for a case in `status`, with its window, at `now`.
 pub fn answer_state(
     status: CaseStatus,
@@ -166,6 +178,21 @@ pub enum NoticeKind {
     /// The request was refused; the reasons are read like an answer.
     Refused,
     Withdrawn,
+}
+
+impl NoticeKind {
+    /// The name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::IdentityRequested => "identity_requested",
+            Self::IdentityConfirmed => "identity_confirmed",
+            Self::Extended => "extended",
+            Self::AnswerReady => "answer_ready",
+            Self::Refused => "refused",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
 }
 
 /// Something the resident is told.
@@ -345,6 +372,29 @@ mod tests {
             answer_state(CaseStatus::Withdrawn, until, false, t),
             AnswerState::None
         );
+    }
+
+    #[test]
+    fn wire_names_match_serde() {
+        for a in [
+            AnswerState::Pending,
+            AnswerState::Ready,
+            AnswerState::Closed,
+            AnswerState::None,
+        ] {
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
+        }
+        for k in [
+            NoticeKind::Received,
+            NoticeKind::IdentityRequested,
+            NoticeKind::IdentityConfirmed,
+            NoticeKind::Extended,
+            NoticeKind::AnswerReady,
+            NoticeKind::Refused,
+            NoticeKind::Withdrawn,
+        ] {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
     }
 
     #[test]

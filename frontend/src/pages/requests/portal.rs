@@ -10,7 +10,7 @@ use uuid::Uuid;
 use vern_domain::problem::{FieldError, ProblemCode};
 use vern_domain::requests::RequestKind;
 use vern_domain::requests::resident::{
-    AnswerState, NoticeKind, ResidentAnswer, ResidentMe, ResidentRequest, ResidentRequestPage,
+    AnswerState, ResidentAnswer, ResidentMe, ResidentRequest, ResidentRequestPage,
     ResidentSubmission,
 };
 
@@ -137,7 +137,7 @@ fn MyRequests() -> impl IntoView {
                                 <tbody>
                                     {page.items.into_iter().map(|r| {
                                         let kind_key = key("dsr-kind", r.kind.as_str());
-                                        let answer_key = key("portal-answer", answer_name(r.answer));
+                                        let answer_key = key("portal-answer", r.answer.as_str());
                                         view! {
                                             <tr>
                                                 <td><A href=format!("/innsyn/{}", r.id) attr:class="ds-link">{r.reference.clone()}</A></td>
@@ -156,15 +156,6 @@ fn MyRequests() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-    }
-}
-
-const fn answer_name(a: AnswerState) -> &'static str {
-    match a {
-        AnswerState::Pending => "pending",
-        AnswerState::Ready => "ready",
-        AnswerState::Closed => "closed",
-        AnswerState::None => "none",
     }
 }
 
@@ -315,7 +306,7 @@ fn PortalRequestView(request: ResidentRequest, reload: RwSignal<u32>) -> impl In
     let i18n = use_i18n();
     let s = request.summary.clone();
     let kind_key = key("dsr-kind", s.kind.as_str());
-    let answer_key = key("portal-answer", answer_name(s.answer));
+    let answer_key = key("portal-answer", s.answer.as_str());
     let id = s.id;
     view! {
         <h1 class="ds-heading" data-size="lg">
@@ -343,7 +334,7 @@ fn PortalRequestView(request: ResidentRequest, reload: RwSignal<u32>) -> impl In
             <h2 class="ds-heading" data-size="sm" id="portal-notices-heading">{i18n.tr("portal-notices")}</h2>
             <ul class="vern-list">
                 {request.notices.into_iter().map(|n| {
-                    let k = key("portal-notice", notice_name(n.kind));
+                    let k = key("portal-notice", n.kind.as_str());
                     view! {
                         <li>
                             <strong>{utc_minutes(n.at)}</strong>" "
@@ -354,18 +345,6 @@ fn PortalRequestView(request: ResidentRequest, reload: RwSignal<u32>) -> impl In
                 }).collect_view()}
             </ul>
         </section>
-    }
-}
-
-const fn notice_name(k: NoticeKind) -> &'static str {
-    match k {
-        NoticeKind::Received => "received",
-        NoticeKind::IdentityRequested => "identity_requested",
-        NoticeKind::IdentityConfirmed => "identity_confirmed",
-        NoticeKind::Extended => "extended",
-        NoticeKind::AnswerReady => "answer_ready",
-        NoticeKind::Refused => "refused",
-        NoticeKind::Withdrawn => "withdrawn",
     }
 }
 
