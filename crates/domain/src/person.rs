@@ -228,6 +228,40 @@ impl<'de> Deserialize<'de> for NationalId {
     }
 }
 
+/// Whether a free text holds what reads as a national identity number: eleven digits in a
+/// row (or six, a space, five, as on paper) that pass the checks. Texts that should not carry
+/// personal data — an incident's description, say — are refused with it.
+pub fn mentions_national_id(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        let mut run: String = chars[i..j].iter().collect();
+        // "150180 12345": six digits, one space, five digits.
+        if run.len() == 6
+            && chars.get(j) == Some(&' ')
+            && chars
+                .get(j + 1..j + 6)
+                .is_some_and(|r| r.iter().all(char::is_ascii_digit))
+            && chars.get(j + 6).is_none_or(|c| !c.is_ascii_digit())
+        {
+            run.extend(&chars[j + 1..j + 6]);
+        }
+        if run.len() == 11 && NationalId::parse(&run).is_ok() {
+            return true;
+        }
+        i = j;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +275,19 @@ mod tests {
         assert_eq!(id.kind(), NationalIdKind::Synthetic);
         assert_eq!(id.expose(), "02813299952");
         assert_eq!(id.masked(), "028132*****");
+    }
+
+    #[test]
+    fn national_ids_are_found_in_free_text_and_other_numbers_are_not() {
+        assert!(mentions_national_id("Brev til 02813299952 sendt feil"));
+        assert!(mentions_national_id("nr. 028132 99952, elev"));
+        assert!(mentions_national_id("02813299952"));
+        assert!(!mentions_national_id("Sak 2026/1234, tlf 22 33 44 55"));
+        // The wrong check digit, twelve digits, and a valid number inside a longer run.
+        assert!(!mentions_national_id("02813299953"));
+        assert!(!mentions_national_id("028132999520"));
+        assert!(!mentions_national_id("102813299952"));
+        assert!(!mentions_national_id("028132 999521"));
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! starts when the organisation became aware; notices given in phases (an initial one, then
 //! supplements, Art. 33(4)); a notice after the deadline must say why it is late.
 
+pub mod facts;
+pub mod report;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +38,8 @@ pub enum ClockUrgency {
     Overdue,
     /// Notified (the clock no longer matters).
     Notified,
+    /// No notice is due: the breach is unlikely to result in a risk, or the incident is closed.
+    NotDue,
 }
 
 /// The clock as of a moment.
