@@ -27,6 +27,7 @@ mod m20261201_000021_request_tasks;
 mod m20261201_000022_residents;
 mod m20261201_000023_request_attachments;
 mod m20261201_000024_dpia_screenings;
+mod m20261201_000025_incidents;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000022_residents::Migration),
             Box::new(m20261201_000023_request_attachments::Migration),
             Box::new(m20261201_000024_dpia_screenings::Migration),
+            Box::new(m20261201_000025_incidents::Migration),
         ]
     }
 }

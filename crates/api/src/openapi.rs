@@ -85,6 +85,10 @@ fn base() -> openapi::OpenApi {
             "requests",
             "Data-subject requests (GDPR Art. 15–21, forvaltningsloven § 18): registered cases with their statutory deadline, steps, extensions, assignment and history. Contents are encrypted and shown to caseworkers only.",
         ),
+        tag(
+            "incidents",
+            "The register of personal data breaches (Art. 33(5)): the 72-hour clock from awareness, notices to Datatilsynet in phases with the report's fields generated, the resident notice (Art. 34) or its exception, and the register as CSV/XLSX.",
+        ),
         tag("connectors", CONNECTORS),
         tag(
             "resident",

@@ -15,6 +15,7 @@ pub mod connection;
 pub mod dpia;
 pub mod entities;
 pub mod identity;
+pub mod incidents;
 pub mod invitations;
 pub mod keys;
 pub mod organizations;

@@ -15,6 +15,7 @@ pub mod common;
 pub mod comparison;
 pub mod dpia;
 pub mod health;
+pub mod incidents;
 pub mod invitations;
 pub mod me;
 pub mod members;
@@ -64,6 +65,7 @@ fn v1(cfg: &mut ServiceConfig) {
     resident::mount(cfg);
     attachments::mount(cfg);
     dpia::mount(cfg);
+    incidents::mount(cfg);
     overview::mount(cfg);
     systems::mount(cfg);
     activities::mount(cfg);

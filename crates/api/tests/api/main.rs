@@ -14,6 +14,7 @@ mod dpia;
 mod errors;
 mod health;
 mod helpers;
+mod incidents;
 mod invitations;
 mod keys;
 mod matrix;

@@ -15,6 +15,8 @@ pub mod audit_event;
 pub mod campaign;
 pub mod connector_delivery;
 pub mod dpia_screening;
+pub mod incident;
+pub mod incident_notice;
 pub mod invitation;
 pub mod local_term;
 pub mod login_throttle;

@@ -120,6 +120,7 @@ impl Role {
                 P::ReadAuditLog,
                 P::EditProducts,
                 P::ReadAgreements,
+                P::ReadIncidents,
                 P::ManageIncidents,
             ],
             Self::ProductEditor => &[P::EditProducts],

@@ -100,6 +100,22 @@ pub enum NoticePhase {
     Final,
 }
 
+impl NoticePhase {
+    pub const ALL: [Self; 3] = [Self::Initial, Self::Supplement, Self::Final];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Supplement => "supplement",
+            Self::Final => "final",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NoticeError {
     #[error("the first notice must be the initial one, and there is only one")]

@@ -1,0 +1,446 @@
+//! The incident register: incidents with their running number per organisation and year,
+//! the notices given to Datatilsynet, and the resident notice decision. Every change moves
+//! the revision on, conditionally, so that two people saving at once cannot both win.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+use vern_domain::OrganizationId;
+use vern_domain::incidents::NoticePhase;
+use vern_domain::incidents::facts::{
+    AuthorityNotice, CheckedAuthorityNotice, Incident, IncidentFacts, IncidentStatus,
+    IncidentSummary, ResidentNoticeDecision, incident_clock, outstanding,
+};
+use vern_domain::incidents::report::AuthorityReport;
+use vern_domain::pagination::{Limit, paginate};
+
+use crate::DbError;
+use crate::entities::{
+    incident as i, incident_notice as n, organization, processing_activity as pa, system,
+};
+use crate::reviews::IdCursor;
+
+pub use crate::entities::incident::Model as IncidentRow;
+pub use crate::entities::incident_notice::Model as NoticeRow;
+
+fn facts_json(facts: &IncidentFacts) -> Result<String, DbError> {
+    serde_json::to_string(facts).map_err(|_| DbError::InvalidRow("incidents.facts"))
+}
+
+pub fn facts_of(row: &IncidentRow) -> Result<IncidentFacts, DbError> {
+    serde_json::from_str(&row.facts).map_err(|_| DbError::InvalidRow("incidents.facts"))
+}
+
+pub fn status_of(row: &IncidentRow) -> Result<IncidentStatus, DbError> {
+    IncidentStatus::parse(&row.status).ok_or(DbError::InvalidRow("incidents.status"))
+}
+
+pub fn resident_notice_of(row: &IncidentRow) -> Result<Option<ResidentNoticeDecision>, DbError> {
+    row.resident_notice
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|_| DbError::InvalidRow("incidents.resident_notice"))
+}
+
+pub fn phase_of(row: &NoticeRow) -> Result<NoticePhase, DbError> {
+    NoticePhase::parse(&row.phase).ok_or(DbError::InvalidRow("incident_notices.phase"))
+}
+
+pub fn report_of(row: &NoticeRow) -> Result<AuthorityReport, DbError> {
+    serde_json::from_str(&row.report).map_err(|_| DbError::InvalidRow("incident_notices.report"))
+}
+
+/// The organisation's reference for an incident: year and running number.
+pub fn reference(row: &IncidentRow) -> String {
+    format!("{}-{}", row.year, row.seq)
+}
+
+/// Registers an incident with the next running number of the year (in Oslo) for the
+/// organisation. The organisation's row is locked first (PostgreSQL), so concurrent
+/// registrations queue for the number instead of colliding; SQLite's write transaction
+/// already serialises them.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    facts: &IncidentFacts,
+    status: IncidentStatus,
+    vendor_notice: Option<Uuid>,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<IncidentRow, DbError> {
+    organization::Entity::find_by_id(org.into_uuid())
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    let year = vern_domain::calendar::oslo_date(now).year();
+    let last: Option<i32> = i::Entity::find()
+        .select_only()
+        .column_as(i::Column::Seq.max(), "last")
+        .filter(i::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(i::Column::Year.eq(year))
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten();
+    let row = i::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(org.into_uuid()),
+        year: Set(year),
+        seq: Set(last.unwrap_or(0) + 1),
+        status: Set(status.as_str().to_owned()),
+        title: Set(facts.title.clone()),
+        aware_at: Set(facts.aware_at),
+        risk: Set(facts.risk.as_str().to_owned()),
+        facts: Set(facts_json(facts)?),
+        resident_notice: Set(None),
+        first_notice_at: Set(None),
+        vendor_notice_id: Set(vendor_notice),
+        revision: Set(1),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+    };
+    Ok(i::Entity::insert(row).exec_with_returning(db).await?)
+}
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    id: Uuid,
+) -> Result<Option<IncidentRow>, DbError> {
+    Ok(i::Entity::find_by_id(id)
+        .filter(i::Column::OrganizationId.eq(org.into_uuid()))
+        .one(db)
+        .await?)
+}
+
+/// Which incidents the register lists.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    pub status: Option<IncidentStatus>,
+    /// Only those whose notice to Datatilsynet is still due (notifiable, not yet notified, not closed).
+    pub clock_running: bool,
+}
+
+/// The organisation's incidents, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    filter: &IncidentFilter,
+    limit: Limit,
+    cursor: Option<IdCursor>,
+) -> Result<(Vec<IncidentRow>, Option<String>), DbError> {
+    let mut query = i::Entity::find().filter(i::Column::OrganizationId.eq(org.into_uuid()));
+    if let Some(status) = filter.status {
+        query = query.filter(i::Column::Status.eq(status.as_str()));
+    }
+    if filter.clock_running {
+        query = query
+            .filter(i::Column::Status.ne(IncidentStatus::Closed.as_str()))
+            .filter(i::Column::FirstNoticeAt.is_null())
+            .filter(i::Column::Risk.ne("unlikely"));
+    }
+    if let Some(c) = cursor {
+        query = query.filter(i::Column::Id.lt(c.id));
+    }
+    let rows = query
+        .order_by_desc(i::Column::Id)
+        .limit(limit.probe())
+        .all(db)
+        .await?;
+    Ok(paginate(rows, limit, |r| IdCursor { id: r.id }))
+}
+
+/// Every incident of the organisation, oldest first by number (the export).
+pub async fn all(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+) -> Result<Vec<IncidentRow>, DbError> {
+    Ok(i::Entity::find()
+        .filter(i::Column::OrganizationId.eq(org.into_uuid()))
+        .order_by_asc(i::Column::Year)
+        .order_by_asc(i::Column::Seq)
+        .all(db)
+        .await?)
+}
+
+/// Replaces the facts when the revision is still `expected`; `None` otherwise.
+pub async fn update_facts(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected: i32,
+    facts: &IncidentFacts,
+    now: DateTime<Utc>,
+) -> Result<Option<IncidentRow>, DbError> {
+    let done = i::Entity::update_many()
+        .col_expr(i::Column::Title, Expr::value(facts.title.clone()))
+        .col_expr(i::Column::AwareAt, Expr::value(facts.aware_at))
+        .col_expr(i::Column::Risk, Expr::value(facts.risk.as_str()))
+        .col_expr(i::Column::Facts, Expr::value(facts_json(facts)?))
+        .col_expr(i::Column::Revision, Expr::value(expected + 1))
+        .col_expr(i::Column::UpdatedAt, Expr::value(now))
+        .filter(i::Column::Id.eq(id))
+        .filter(i::Column::Revision.eq(expected))
+        .exec(db)
+        .await?;
+    reread(db, id, done.rows_affected).await
+}
+
+/// Moves the status when the revision is still `expected`; closing sets `closed_at`,
+/// reopening clears it.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected: i32,
+    status: IncidentStatus,
+    now: DateTime<Utc>,
+) -> Result<Option<IncidentRow>, DbError> {
+    let closed_at = (status == IncidentStatus::Closed).then_some(now);
+    let done = i::Entity::update_many()
+        .col_expr(i::Column::Status, Expr::value(status.as_str()))
+        .col_expr(i::Column::ClosedAt, Expr::value(closed_at))
+        .col_expr(i::Column::Revision, Expr::value(expected + 1))
+        .col_expr(i::Column::UpdatedAt, Expr::value(now))
+        .filter(i::Column::Id.eq(id))
+        .filter(i::Column::Revision.eq(expected))
+        .exec(db)
+        .await?;
+    reread(db, id, done.rows_affected).await
+}
+
+/// Records the resident notice decision when the revision is still `expected`.
+pub async fn set_resident_notice(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected: i32,
+    decision: &ResidentNoticeDecision,
+    now: DateTime<Utc>,
+) -> Result<Option<IncidentRow>, DbError> {
+    let json = serde_json::to_string(decision)
+        .map_err(|_| DbError::InvalidRow("incidents.resident_notice"))?;
+    let done = i::Entity::update_many()
+        .col_expr(i::Column::ResidentNotice, Expr::value(json))
+        .col_expr(i::Column::Revision, Expr::value(expected + 1))
+        .col_expr(i::Column::UpdatedAt, Expr::value(now))
+        .filter(i::Column::Id.eq(id))
+        .filter(i::Column::Revision.eq(expected))
+        .exec(db)
+        .await?;
+    reread(db, id, done.rows_affected).await
+}
+
+/// Records a notice to Datatilsynet with the report it carried; the first one stops the
+/// clock. `None` when someone else changed the incident first.
+pub async fn add_notice(
+    db: &impl ConnectionTrait,
+    incident: &IncidentRow,
+    notice: &CheckedAuthorityNotice,
+    report: &AuthorityReport,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Option<(IncidentRow, NoticeRow)>, DbError> {
+    let first = incident.first_notice_at.unwrap_or(notice.sent_at);
+    let done = i::Entity::update_many()
+        .col_expr(i::Column::FirstNoticeAt, Expr::value(first))
+        .col_expr(i::Column::Revision, Expr::value(incident.revision + 1))
+        .col_expr(i::Column::UpdatedAt, Expr::value(now))
+        .filter(i::Column::Id.eq(incident.id))
+        .filter(i::Column::Revision.eq(incident.revision))
+        .exec(db)
+        .await?;
+    let Some(updated) = reread(db, incident.id, done.rows_affected).await? else {
+        return Ok(None);
+    };
+    let row = n::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        incident_id: Set(incident.id),
+        phase: Set(notice.phase.as_str().to_owned()),
+        sent_at: Set(notice.sent_at),
+        reference: Set(notice.reference.clone()),
+        late_reason: Set(notice.late_reason.clone()),
+        report: Set(serde_json::to_string(report)
+            .map_err(|_| DbError::InvalidRow("incident_notices.report"))?),
+        recorded_by: Set(by),
+        recorded_at: Set(now),
+    };
+    let notice = n::Entity::insert(row).exec_with_returning(db).await?;
+    Ok(Some((updated, notice)))
+}
+
+async fn reread(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    affected: u64,
+) -> Result<Option<IncidentRow>, DbError> {
+    if affected == 0 {
+        return Ok(None);
+    }
+    Ok(i::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The notices of the given incidents, in the order they were recorded.
+pub async fn notices(
+    db: &impl ConnectionTrait,
+    incidents: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<NoticeRow>>, DbError> {
+    let mut out: HashMap<Uuid, Vec<NoticeRow>> = HashMap::new();
+    if incidents.is_empty() {
+        return Ok(out);
+    }
+    for chunk in incidents.chunks(500) {
+        let rows = n::Entity::find()
+            .filter(n::Column::IncidentId.is_in(chunk.to_vec()))
+            .order_by_asc(n::Column::Id)
+            .all(db)
+            .await?;
+        for row in rows {
+            out.entry(row.incident_id).or_default().push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Of `ids`, those that are not processing activities of the organisation.
+pub async fn foreign_activities(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    ids: &[Uuid],
+) -> Result<Vec<Uuid>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let own: Vec<Uuid> = pa::Entity::find()
+        .select_only()
+        .column(pa::Column::Id)
+        .filter(pa::Column::OrganizationId.eq(org.into_uuid()))
+        .filter(pa::Column::Id.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.iter().filter(|id| !own.contains(id)).copied().collect())
+}
+
+/// The names of the organisation's systems and activities among `systems` and
+/// `activities`, in the order given.
+pub async fn link_names(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    systems: &[Uuid],
+    activities: &[Uuid],
+) -> Result<(Vec<String>, Vec<String>), DbError> {
+    let system_names: HashMap<Uuid, String> = if systems.is_empty() {
+        HashMap::new()
+    } else {
+        system::Entity::find()
+            .select_only()
+            .column(system::Column::Id)
+            .column(system::Column::Name)
+            .filter(system::Column::OrganizationId.eq(org.into_uuid()))
+            .filter(system::Column::Id.is_in(systems.to_vec()))
+            .into_tuple::<(Uuid, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let activity_names: HashMap<Uuid, String> = if activities.is_empty() {
+        HashMap::new()
+    } else {
+        pa::Entity::find()
+            .select_only()
+            .column(pa::Column::Id)
+            .column(pa::Column::Name)
+            .filter(pa::Column::OrganizationId.eq(org.into_uuid()))
+            .filter(pa::Column::Id.is_in(activities.to_vec()))
+            .into_tuple::<(Uuid, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let pick = |ids: &[Uuid], names: &HashMap<Uuid, String>| {
+        ids.iter().filter_map(|id| names.get(id).cloned()).collect()
+    };
+    Ok((
+        pick(systems, &system_names),
+        pick(activities, &activity_names),
+    ))
+}
+
+/// The register's row for an incident at `now`.
+pub fn summary(row: &IncidentRow, now: DateTime<Utc>) -> Result<IncidentSummary, DbError> {
+    let facts = facts_of(row)?;
+    let status = status_of(row)?;
+    Ok(IncidentSummary {
+        id: row.id,
+        reference: reference(row),
+        title: row.title.clone(),
+        status,
+        classes: facts.classes.clone(),
+        risk: facts.risk,
+        aware_at: row.aware_at,
+        clock: incident_clock(status, &facts, row.first_notice_at, now),
+        notified_at: row.first_notice_at,
+        vendor_notice_id: row.vendor_notice_id,
+    })
+}
+
+/// The whole incident at `now`: facts, clock, notices and what is outstanding.
+pub fn incident(
+    row: &IncidentRow,
+    notices: &[NoticeRow],
+    names: &HashMap<Uuid, String>,
+    now: DateTime<Utc>,
+) -> Result<Incident, DbError> {
+    let facts = facts_of(row)?;
+    let status = status_of(row)?;
+    let resident_notice = resident_notice_of(row)?;
+    let phases = notices
+        .iter()
+        .map(phase_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let notices = notices
+        .iter()
+        .map(|n| {
+            Ok(AuthorityNotice {
+                id: n.id,
+                phase: phase_of(n)?,
+                sent_at: n.sent_at,
+                reference: n.reference.clone(),
+                late_reason: n.late_reason.clone(),
+                report: report_of(n)?,
+                recorded_by: n.recorded_by.and_then(|u| names.get(&u).cloned()),
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    Ok(Incident {
+        id: row.id,
+        organization_id: OrganizationId::from_uuid(row.organization_id),
+        reference: reference(row),
+        status,
+        clock: incident_clock(status, &facts, row.first_notice_at, now),
+        authority_notice_required: facts.risk.authority_notice_required(),
+        resident_notice_required: facts.risk.resident_notice_required(),
+        outstanding: outstanding(status, &facts, &phases, resident_notice.as_ref())
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        notices,
+        resident_notice,
+        facts,
+        vendor_notice_id: row.vendor_notice_id,
+        revision: row.revision,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        closed_at: row.closed_at,
+    })
+}
