@@ -18,6 +18,7 @@ use crate::pages::agreements::{
     CampaignsPage, NewAgreementPage, NewCampaignPage,
 };
 use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
+use crate::pages::incidents::{IncidentPage, IncidentsPage, NewIncidentPage};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::pages::register::{
@@ -73,6 +74,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/requests/new") view=NewRequestPage/>
                     <Route path=path!("/requests/:rid") view=RequestCasePage/>
                     <Route path=path!("/organizations/:id/system-tasks") view=SystemTasksPage/>
+                    <Route path=path!("/organizations/:id/incidents") view=IncidentsPage/>
+                    <Route path=path!("/organizations/:id/incidents/new") view=NewIncidentPage/>
+                    <Route path=path!("/organizations/:id/incidents/:iid") view=IncidentPage/>
                     <Route path=path!("/system-tasks/:tid") view=SystemTaskPage/>
                     <Route path=path!("/innsyn") view=PortalPage/>
                     <Route path=path!("/innsyn/:rid") view=PortalRequestPage/>

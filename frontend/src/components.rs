@@ -71,3 +71,8 @@ pub fn utc_date(at: chrono::DateTime<chrono::Utc>) -> String {
     use chrono::Datelike;
     format!("{:04}-{:02}-{:02}", at.year(), at.month(), at.day())
 }
+
+/// The browser's clock. (`chrono::Utc::now` has no clock to read in the browser.)
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}

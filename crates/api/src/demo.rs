@@ -535,6 +535,98 @@ pub async fn seed_requests(db: &Database, content: &crate::auth::SecretBox) -> a
     Ok(())
 }
 
+/// Demo only: two incidents in Oslo's register — a lost laptop found in the morning (its
+/// clock running, risk not yet assessed) and last month's unlocked archive cupboard
+/// (assessed as unlikely to result in a risk, closed without a notice).
+pub async fn seed_incidents(db: &Database) -> anyhow::Result<()> {
+    use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+    use vern_domain::incidents::BreachClass;
+    use vern_domain::incidents::facts::{IncidentFacts, IncidentStatus, RiskLevel};
+
+    let Some(oslo) = vern_db::organizations::find_by_kommunenummer(&db.conn, "0301").await? else {
+        return Ok(());
+    };
+    let now = chrono::Utc::now();
+    let hours = chrono::Duration::hours;
+    let laptop = IncidentFacts {
+        title: "Bærbar PC med elevmapper mistet på trikken".to_owned(),
+        occurred_from: Some(now - hours(15)),
+        occurred_to: None,
+        aware_at: now - hours(14),
+        discovered_how: "En lærer meldte fra til rektor neste morgen.".to_owned(),
+        classes: vec![BreachClass::Confidentiality, BreachClass::Availability],
+        description: "En bærbar PC med lokale kopier av elevmapper for ett trinn ble glemt på trikken. Disken er ikke bekreftet kryptert.".to_owned(),
+        cause: "Lokale kopier lagret utenfor fagsystemet.".to_owned(),
+        system_ids: Vec::new(),
+        activity_ids: Vec::new(),
+        data_categories: vec!["pd:Name".to_owned(), "pd:BirthDate".to_owned()],
+        data_subjects: vec!["dpv:Student".to_owned()],
+        subjects_approx: Some(54),
+        records_approx: None,
+        relation_to_affected: "Elever ved skolen".to_owned(),
+        data_location: "Ukjent; meldt savnet til Ruter.".to_owned(),
+        consequences: String::new(),
+        measures_taken: "Kontoen er sperret og PC-en fjernslettes når den kobler seg til nett.".to_owned(),
+        measures_planned: String::new(),
+        risk: RiskLevel::NotAssessed,
+        risk_reasons: String::new(),
+    };
+    let cupboard = IncidentFacts {
+        title: "Ulåst arkivskap i servicetorget".to_owned(),
+        occurred_from: Some(now - hours(24 * 30)),
+        occurred_to: Some(now - hours(24 * 30 - 10)),
+        aware_at: now - hours(24 * 30 - 10),
+        discovered_how: "Vekteren fant skapet ulåst ved stengetid.".to_owned(),
+        classes: vec![BreachClass::Confidentiality],
+        description: "Et arkivskap med byggesaker stod ulåst i åpningstiden.".to_owned(),
+        cause: "Nøkkelen ble ikke tatt ut etter bruk.".to_owned(),
+        system_ids: Vec::new(),
+        activity_ids: Vec::new(),
+        data_categories: vec!["pd:Name".to_owned()],
+        data_subjects: vec!["dpv:Citizen".to_owned()],
+        subjects_approx: None,
+        records_approx: None,
+        relation_to_affected: "Søkere i byggesaker".to_owned(),
+        data_location: "I skapet; ingenting mangler.".to_owned(),
+        consequences: "Ingen kjente.".to_owned(),
+        measures_taken: "Skapet har fått kodelås.".to_owned(),
+        measures_planned: String::new(),
+        risk: RiskLevel::Unlikely,
+        risk_reasons: "Skapet står bak skranken; kamera viser at ingen uvedkommende var der."
+            .to_owned(),
+    };
+    let txn = vern_db::connection::begin_write(db).await?;
+    for (facts, closed) in [(cupboard, true), (laptop, false)] {
+        let row = vern_db::incidents::insert(
+            &txn,
+            oslo.id,
+            &facts,
+            IncidentStatus::Open,
+            None,
+            None,
+            now,
+        )
+        .await?;
+        if closed {
+            vern_db::incidents::set_status(&txn, row.id, row.revision, IncidentStatus::Closed, now)
+                .await?;
+        }
+        let draft = AuditDraft {
+            organization_id: Some(oslo.id),
+            actor_kind: ActorKind::System,
+            actor_id: None,
+            action: "incident.created",
+            target_type: "incident",
+            target_id: Some(row.id.to_string()),
+            request_id: None,
+            outcome: Outcome::Success,
+        };
+        vern_db::audit::append(&txn, draft, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Demo only: gives Oslo's school system "Skolesekk" a connector to the demo subject system
 /// (`just run` starts it), so that the demo's tasks are answered automatically. The shared
 /// secret lives in `secret_file`, which both read; it is made here if the demo subject

@@ -159,6 +159,9 @@ impl Application {
                 crate::demo::seed_requests(&db, &content)
                     .await
                     .context("seeding demo requests failed")?;
+                crate::demo::seed_incidents(&db)
+                    .await
+                    .context("seeding demo incidents failed")?;
                 let path = crate::demo::credentials_path(&settings.data_dir);
                 println!("{}", crate::demo::banner(&credentials, &path));
             }

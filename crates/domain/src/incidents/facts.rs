@@ -186,7 +186,7 @@ fn ids(e: &mut Errors, field: &str, values: &[Uuid]) -> Vec<Uuid> {
 
 fn count(e: &mut Errors, field: &str, value: Option<u64>) -> Option<u64> {
     if value.is_some_and(|n| n > MAX_COUNT) {
-        e.add(field, "too_large");
+        e.add(field, "out_of_range");
     }
     value
 }
@@ -203,18 +203,18 @@ pub fn check_incident(
     let mut e = Errors::default();
     let title = free_text(&mut e, "title", &facts.title, true, MAX_TITLE);
     if facts.aware_at > now {
-        e.add("aware_at", "in_the_future");
+        e.add("aware_at", "in_future");
     }
     if let Some(from) = facts.occurred_from {
         if from > now {
-            e.add("occurred_from", "in_the_future");
+            e.add("occurred_from", "in_future");
         } else if from > facts.aware_at {
             e.add("occurred_from", "after_awareness");
         }
     }
     if let Some(to) = facts.occurred_to {
         if to > now {
-            e.add("occurred_to", "in_the_future");
+            e.add("occurred_to", "in_future");
         } else if facts.occurred_from.is_some_and(|from| to < from) {
             e.add("occurred_to", "before_start");
         }
@@ -370,7 +370,7 @@ pub fn check_authority_notice(
     }
     let sent_at = input.sent_at.unwrap_or(now);
     if sent_at > now {
-        e.add("sent_at", "in_the_future");
+        e.add("sent_at", "in_future");
     }
     let reference = text(
         &mut e,
@@ -452,7 +452,7 @@ pub fn check_resident_notice(
             recipients,
         } => {
             if *sent_at > now {
-                e.add("sent_at", "in_the_future");
+                e.add("sent_at", "in_future");
             } else if *sent_at < facts.aware_at {
                 e.add("sent_at", "before_awareness");
             }
@@ -670,11 +670,11 @@ mod tests {
         for want in [
             ("title", "required"),
             ("classes", "required"),
-            ("aware_at", "in_the_future"),
+            ("aware_at", "in_future"),
             ("occurred_to", "before_start"),
             ("description", "contains_national_id"),
             ("data_subjects[0]", "unknown_term"),
-            ("subjects_approx", "too_large"),
+            ("subjects_approx", "out_of_range"),
             ("risk_reasons", "required"),
         ] {
             assert!(got.contains(&want), "{want:?} missing from {got:?}");

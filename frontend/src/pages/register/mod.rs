@@ -15,6 +15,7 @@ mod system_editor;
 mod systems;
 mod templates;
 mod transfer;
+pub use transfer::Downloads;
 
 pub use activities::ActivitiesPage;
 pub use activity_editor::ActivityEditorPage;
@@ -69,6 +70,36 @@ pub fn subject_label(i18n: I18n, key: &str) -> String {
             .to_owned()
         },
     )
+}
+
+/// One checkbox per term, ids `<prefix>-<key>` (with `:` as `-`), labelled in the language
+/// in force; `chosen` holds the ticked keys.
+pub fn term_checkboxes(
+    i18n: I18n,
+    prefix: &'static str,
+    keys: Vec<&'static str>,
+    label: fn(I18n, &str) -> String,
+    chosen: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="vern-checkbox-grid">
+            {keys.into_iter().map(|k| {
+                let input_id = format!("{prefix}-{}", k.replace(':', "-"));
+                let label_for = input_id.clone();
+                view! {
+                    <div class="ds-field">
+                        <input class="ds-input" type="checkbox" id=input_id
+                            prop:checked=move || chosen.with(|v| v.iter().any(|s| s == k))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|v| { v.retain(|s| s != k); if on { v.push(k.to_owned()) } });
+                            }/>
+                        <label class="ds-label" for=label_for data-weight="regular">{move || label(i18n, k)}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
 }
 
 /// A data or subject category, shared or the organisation's own, in the language in force.

@@ -308,26 +308,17 @@ pub(super) fn subject_checkboxes(
     prefix: &'static str,
     subjects: RwSignal<Vec<String>>,
 ) -> impl IntoView {
-    view! {
-        <div class="vern-checkbox-grid">
-            {vern_domain::register::taxonomy::data_subjects().iter().map(|c| {
-                let k = c.key;
-                let input_id = format!("{prefix}-{}", k.replace(':', "-"));
-                let label_for = input_id.clone();
-                view! {
-                    <div class="ds-field">
-                        <input class="ds-input" type="checkbox" id=input_id
-                            prop:checked=move || subjects.with(|v| v.iter().any(|s| s == k))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                subjects.update(|v| { v.retain(|s| s != k); if on { v.push(k.to_owned()) } });
-                            }/>
-                        <label class="ds-label" for=label_for data-weight="regular">{move || crate::pages::register::subject_label(i18n, k)}</label>
-                    </div>
-                }
-            }).collect_view()}
-        </div>
-    }
+    let keys = vern_domain::register::taxonomy::data_subjects()
+        .iter()
+        .map(|c| c.key)
+        .collect();
+    crate::pages::register::term_checkboxes(
+        i18n,
+        prefix,
+        keys,
+        crate::pages::register::subject_label,
+        subjects,
+    )
 }
 
 pub(super) fn optional(s: String) -> Option<String> {
