@@ -78,3 +78,48 @@ test('a privacy officer registers a breach, generates the notification and close
   await expectNoAxeViolations(page);
   expect(consoleErrors).toEqual([]);
 });
+
+// Fjordlys tells every customer of Skolesekk about a breach at once; Oslo's data protection
+// officer finds the draft, linked to Oslo's own Skolesekk system, and takes it in; the
+// vendor sees that Oslo has.
+test('a vendor notifies the customers of a product and sees who took it in', async ({ page, consoleErrors }) => {
+  test.setTimeout(120_000);
+  await logIn(page, demoUserIn('vendor_admin', /Fjordlys/));
+  await page.getByRole('row', { name: /Fjordlys/ }).getByRole('link', { name: 'Avviksvarsler til kunder' }).click();
+  await page.getByRole('link', { name: 'Varsle kunder om avvik' }).click();
+  await expect(page.getByRole('heading', { name: 'Varsle kunder om avvik', level: 1 })).toBeVisible();
+  await page.getByLabel('Produkt', { exact: true }).selectOption({ label: 'Skolesekk' });
+  await page.getByLabel('Tittel').fill('Eksportfiler var lesbare uten innlogging');
+  await page.getByRole('group', { name: 'Type brudd' }).getByLabel('Konfidensialitet').check();
+  await page.getByLabel('Beskrivelse').fill('Nattlige eksportfiler lå i en lagringsbøtte uten tilgangskontroll i ett døgn.');
+  await page.getByLabel('Tiltak som er gjort').fill('Tilgangen er stengt og loggene gjennomgått.');
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Send varsel' }).click();
+  await expect(page.getByRole('heading', { name: 'Eksportfiler var lesbare uten innlogging', level: 1 })).toBeVisible();
+  const recipients = page.getByRole('table', { name: 'Mottakere' });
+  await expect(recipients.getByRole('row', { name: /Oslo kommune/ })).toContainText('Ikke tatt inn ennå');
+  await expectNoAxeViolations(page);
+
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await logIn(page, demoUserIn('privacy_officer', /Oslo/));
+  await page.getByRole('row', { name: /Oslo kommune/ }).getByRole('link', { name: 'Avvik', exact: true }).click();
+  const row = page.getByRole('row', { name: /Eksportfiler var lesbare uten innlogging/ });
+  await expect(row).toContainText('Utkast fra leverandør');
+  await row.getByRole('link').click();
+  await expect(page.getByText(/Varslet av Fjordlys Programvare AS om Skolesekk/)).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Systemer som brukes' }).getByLabel('Skolesekk')).toBeChecked();
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Ta inn som avvik' }).click();
+  await expect(page.getByText('Åpen', { exact: true })).toBeVisible();
+
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await logIn(page, demoUserIn('vendor_admin', /Fjordlys/));
+  await page.getByRole('row', { name: /Fjordlys/ }).getByRole('link', { name: 'Avviksvarsler til kunder' }).click();
+  await expect(page.getByRole('row', { name: /Eksportfiler var lesbare uten innlogging/ })).toContainText(/[1-9] av [1-9]/);
+  await page.getByRole('link', { name: 'Eksportfiler var lesbare uten innlogging' }).click();
+  await expect(page.getByRole('table', { name: 'Mottakere' }).getByRole('row', { name: /Oslo kommune/ })).not.toContainText('Ikke tatt inn ennå');
+  expect(consoleErrors).toEqual([]);
+});

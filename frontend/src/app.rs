@@ -18,7 +18,10 @@ use crate::pages::agreements::{
     CampaignsPage, NewAgreementPage, NewCampaignPage,
 };
 use crate::pages::auth::{AccountPage, InvitationPage, LoginPage};
-use crate::pages::incidents::{IncidentPage, IncidentsPage, NewIncidentPage};
+use crate::pages::incidents::{
+    IncidentPage, IncidentsPage, NewIncidentPage, NewVendorIncidentPage, VendorIncidentPage,
+    VendorIncidentsPage,
+};
 use crate::pages::operator::OperatorPage;
 use crate::pages::organizations::{OrganizationDetail, OrganizationList};
 use crate::pages::register::{
@@ -77,6 +80,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/incidents") view=IncidentsPage/>
                     <Route path=path!("/organizations/:id/incidents/new") view=NewIncidentPage/>
                     <Route path=path!("/organizations/:id/incidents/:iid") view=IncidentPage/>
+                    <Route path=path!("/organizations/:id/vendor-incidents") view=VendorIncidentsPage/>
+                    <Route path=path!("/organizations/:id/vendor-incidents/new") view=NewVendorIncidentPage/>
+                    <Route path=path!("/organizations/:id/vendor-incidents/:nid") view=VendorIncidentPage/>
                     <Route path=path!("/system-tasks/:tid") view=SystemTaskPage/>
                     <Route path=path!("/innsyn") view=PortalPage/>
                     <Route path=path!("/innsyn/:rid") view=PortalRequestPage/>

@@ -1,6 +1,8 @@
 //! Incidents (avvik): the organisation's register of personal data breaches (Art. 33(5)),
 //! each with its facts, its running number for the year, the notices given to
-//! Datatilsynet (Art. 33(4): in phases) and the resident notice decision (Art. 34).
+//! Datatilsynet (Art. 33(4): in phases) and the resident notice decision (Art. 34); and
+//! vendors' notices (Art. 33(2)), which reach every organisation using the product as a
+//! draft incident whose taking-in the vendor sees.
 
 use sea_orm_migration::prelude::*;
 
@@ -22,11 +24,24 @@ enum Incidents {
     ResidentNotice,
     FirstNoticeAt,
     VendorNoticeId,
+    AcknowledgedAt,
     Revision,
     CreatedBy,
     CreatedAt,
     UpdatedAt,
     ClosedAt,
+}
+
+#[derive(DeriveIden)]
+enum VendorIncidents {
+    Table,
+    Id,
+    VendorId,
+    ProductId,
+    Title,
+    Facts,
+    SentBy,
+    SentAt,
 }
 
 #[derive(DeriveIden)]
@@ -74,6 +89,11 @@ impl MigrationTrait for Migration {
                             .null(),
                     )
                     .col(ColumnDef::new(I::VendorNoticeId).uuid().null())
+                    .col(
+                        ColumnDef::new(I::AcknowledgedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .col(ColumnDef::new(I::Revision).integer().not_null())
                     .col(ColumnDef::new(I::CreatedBy).uuid().null())
                     .col(at(I::CreatedAt))
@@ -117,6 +137,53 @@ impl MigrationTrait for Migration {
                     .table(I::Table)
                     .col(I::Status)
                     .col(I::AwareAt)
+                    .to_owned(),
+            )
+            .await?;
+        // The recipients of a vendor's notice.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_incidents_vendor_notice")
+                    .table(I::Table)
+                    .col(I::VendorNoticeId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(VendorIncidents::Table)
+                    .col(
+                        ColumnDef::new(VendorIncidents::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(VendorIncidents::VendorId).uuid().not_null())
+                    .col(ColumnDef::new(VendorIncidents::ProductId).uuid().not_null())
+                    .col(
+                        ColumnDef::new(VendorIncidents::Title)
+                            .string_len(200)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(VendorIncidents::Facts).text().not_null())
+                    .col(ColumnDef::new(VendorIncidents::SentBy).uuid().null())
+                    .col(
+                        ColumnDef::new(VendorIncidents::SentAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_vendor_incidents_vendor")
+                    .table(VendorIncidents::Table)
+                    .col(VendorIncidents::VendorId)
+                    .col(VendorIncidents::Id)
                     .to_owned(),
             )
             .await?;
@@ -164,6 +231,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(IncidentNotices::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(VendorIncidents::Table).to_owned())
             .await?;
         manager
             .drop_table(Table::drop().table(Incidents::Table).to_owned())

@@ -608,7 +608,7 @@ pub async fn seed_incidents(db: &Database) -> anyhow::Result<()> {
         )
         .await?;
         if closed {
-            vern_db::incidents::set_status(&txn, row.id, row.revision, IncidentStatus::Closed, now)
+            vern_db::incidents::set_status(&txn, &row, row.revision, IncidentStatus::Closed, now)
                 .await?;
         }
         let draft = AuditDraft {

@@ -87,7 +87,7 @@ fn base() -> openapi::OpenApi {
         ),
         tag(
             "incidents",
-            "The register of personal data breaches (Art. 33(5)): the 72-hour clock from awareness, notices to Datatilsynet in phases with the report's fields generated, the resident notice (Art. 34) or its exception, and the register as CSV/XLSX.",
+            "The register of personal data breaches (Art. 33(5)): the 72-hour clock from awareness, notices to Datatilsynet in phases with the report's fields generated, the resident notice (Art. 34) or its exception, and the register as CSV/XLSX. Vendors notify every customer of a product at once (`/vendor-incidents`); each receives a draft incident and the vendor sees who has taken it in.",
         ),
         tag("connectors", CONNECTORS),
         tag(

@@ -18,11 +18,15 @@ use vern_domain::incidents::facts::{
     IncidentSummary, ResidentNoticeDecision, incident_clock, outstanding,
 };
 use vern_domain::incidents::report::AuthorityReport;
+use vern_domain::incidents::vendor::{
+    VendorIncident, VendorIncidentRecipient, VendorIncidentSummary, VendorSource,
+};
 use vern_domain::pagination::{Limit, paginate};
 
 use crate::DbError;
 use crate::entities::{
-    incident as i, incident_notice as n, organization, processing_activity as pa, system,
+    activity_system, incident as i, incident_notice as n, organization, processing_activity as pa,
+    product, system, vendor_incident as v,
 };
 use crate::reviews::IdCursor;
 
@@ -103,6 +107,7 @@ pub async fn insert(
         resident_notice: Set(None),
         first_notice_at: Set(None),
         vendor_notice_id: Set(vendor_notice),
+        acknowledged_at: Set(None),
         revision: Set(1),
         created_by: Set(by),
         created_at: Set(now),
@@ -196,17 +201,22 @@ pub async fn update_facts(
 }
 
 /// Moves the status when the revision is still `expected`; closing sets `closed_at`,
-/// reopening clears it.
+/// reopening clears it, taking in a vendor's draft sets `acknowledged_at`.
 pub async fn set_status(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    current: &IncidentRow,
     expected: i32,
     status: IncidentStatus,
     now: DateTime<Utc>,
 ) -> Result<Option<IncidentRow>, DbError> {
+    let id = current.id;
     let closed_at = (status == IncidentStatus::Closed).then_some(now);
+    let acknowledged_at = current
+        .acknowledged_at
+        .or((current.status == IncidentStatus::Draft.as_str()).then_some(now));
     let done = i::Entity::update_many()
         .col_expr(i::Column::Status, Expr::value(status.as_str()))
+        .col_expr(i::Column::AcknowledgedAt, Expr::value(acknowledged_at))
         .col_expr(i::Column::ClosedAt, Expr::value(closed_at))
         .col_expr(i::Column::Revision, Expr::value(expected + 1))
         .col_expr(i::Column::UpdatedAt, Expr::value(now))
@@ -399,6 +409,7 @@ pub fn incident(
     row: &IncidentRow,
     notices: &[NoticeRow],
     names: &HashMap<Uuid, String>,
+    vendor_source: Option<VendorSource>,
     now: DateTime<Utc>,
 ) -> Result<Incident, DbError> {
     let facts = facts_of(row)?;
@@ -437,10 +448,230 @@ pub fn incident(
         notices,
         resident_notice,
         facts,
-        vendor_notice_id: row.vendor_notice_id,
+        vendor_source,
         revision: row.revision,
         created_at: row.created_at,
         updated_at: row.updated_at,
         closed_at: row.closed_at,
     })
+}
+
+pub use crate::entities::vendor_incident::Model as VendorIncidentRow;
+
+/// The systems (not retired) built on `product`, per organisation, and the activities that
+/// use them: whom a vendor's notice reaches and what their drafts link to.
+pub async fn product_systems(
+    db: &impl ConnectionTrait,
+    product: Uuid,
+) -> Result<Vec<(OrganizationId, Vec<Uuid>, Vec<Uuid>)>, DbError> {
+    let rows: Vec<(Uuid, Uuid)> = system::Entity::find()
+        .select_only()
+        .column(system::Column::OrganizationId)
+        .column(system::Column::Id)
+        .filter(system::Column::ProductId.eq(product))
+        .filter(system::Column::Status.ne("retired"))
+        .order_by_asc(system::Column::OrganizationId)
+        .order_by_asc(system::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let systems: Vec<Uuid> = rows.iter().map(|r| r.1).collect();
+    let mut uses: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for chunk in systems.chunks(500) {
+        let links = activity_system::Entity::find()
+            .filter(activity_system::Column::SystemId.is_in(chunk.to_vec()))
+            .order_by_asc(activity_system::Column::ActivityId)
+            .all(db)
+            .await?;
+        for link in links {
+            uses.entry(link.system_id)
+                .or_default()
+                .push(link.activity_id);
+        }
+    }
+    let mut out: Vec<(OrganizationId, Vec<Uuid>, Vec<Uuid>)> = Vec::new();
+    for (org, system) in rows {
+        let org = OrganizationId::from_uuid(org);
+        if out.last().is_none_or(|(o, _, _)| *o != org) {
+            out.push((org, Vec::new(), Vec::new()));
+        }
+        if let Some((_, systems, activities)) = out.last_mut() {
+            systems.push(system);
+            for a in uses.get(&system).into_iter().flatten() {
+                if !activities.contains(a) {
+                    activities.push(*a);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub async fn insert_vendor_incident(
+    db: &impl ConnectionTrait,
+    vendor: OrganizationId,
+    product: Uuid,
+    facts: &IncidentFacts,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<VendorIncidentRow, DbError> {
+    let row = v::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        vendor_id: Set(vendor.into_uuid()),
+        product_id: Set(product),
+        title: Set(facts.title.clone()),
+        facts: Set(facts_json(facts)?),
+        sent_by: Set(by),
+        sent_at: Set(now),
+    };
+    Ok(v::Entity::insert(row).exec_with_returning(db).await?)
+}
+
+pub async fn find_vendor_incident(
+    db: &impl ConnectionTrait,
+    vendor: OrganizationId,
+    id: Uuid,
+) -> Result<Option<VendorIncidentRow>, DbError> {
+    Ok(v::Entity::find_by_id(id)
+        .filter(v::Column::VendorId.eq(vendor.into_uuid()))
+        .one(db)
+        .await?)
+}
+
+async fn product_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, DbError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(product::Entity::find()
+        .select_only()
+        .column(product::Column::Id)
+        .column(product::Column::Name)
+        .filter(product::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The drafts a notice made: (organisation, when taken in).
+async fn recipients_of(
+    db: &impl ConnectionTrait,
+    notices: Vec<Uuid>,
+) -> Result<Vec<(Uuid, Uuid, Option<DateTime<Utc>>)>, DbError> {
+    if notices.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(i::Entity::find()
+        .select_only()
+        .column(i::Column::VendorNoticeId)
+        .column(i::Column::OrganizationId)
+        .column(i::Column::AcknowledgedAt)
+        .filter(i::Column::VendorNoticeId.is_in(notices))
+        .into_tuple::<(Option<Uuid>, Uuid, Option<DateTime<Utc>>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(n, o, a)| n.map(|n| (n, o, a)))
+        .collect())
+}
+
+/// A vendor's notices, newest first, with how many received and took in each.
+pub async fn list_vendor_incidents(
+    db: &impl ConnectionTrait,
+    vendor: OrganizationId,
+    limit: Limit,
+    cursor: Option<IdCursor>,
+) -> Result<(Vec<VendorIncidentSummary>, Option<String>), DbError> {
+    let mut query = v::Entity::find().filter(v::Column::VendorId.eq(vendor.into_uuid()));
+    if let Some(c) = cursor {
+        query = query.filter(v::Column::Id.lt(c.id));
+    }
+    let rows = query
+        .order_by_desc(v::Column::Id)
+        .limit(limit.probe())
+        .all(db)
+        .await?;
+    let (rows, next) = paginate(rows, limit, |r| IdCursor { id: r.id });
+    let names = product_names(db, rows.iter().map(|r| r.product_id).collect()).await?;
+    let recipients = recipients_of(db, rows.iter().map(|r| r.id).collect()).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let received: Vec<bool> = recipients
+                .iter()
+                .filter(|(n, _, _)| *n == r.id)
+                .map(|(_, _, at)| at.is_some())
+                .collect();
+            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            VendorIncidentSummary {
+                id: r.id,
+                product_name: names.get(&r.product_id).cloned().unwrap_or_default(),
+                title: r.title,
+                sent_at: r.sent_at,
+                recipients: count(received.len()),
+                acknowledged: count(received.iter().filter(|a| **a).count()),
+            }
+        })
+        .collect();
+    Ok((items, next))
+}
+
+/// A vendor's notice with each recipient and whether it has taken the draft in.
+pub async fn vendor_incident(
+    db: &impl ConnectionTrait,
+    row: &VendorIncidentRow,
+    sent_by: Option<String>,
+) -> Result<VendorIncident, DbError> {
+    let recipients = recipients_of(db, vec![row.id]).await?;
+    let orgs = crate::register::org_names(db, recipients.iter().map(|r| r.1)).await?;
+    let mut recipients: Vec<VendorIncidentRecipient> = recipients
+        .into_iter()
+        .map(|(_, org, acknowledged_at)| VendorIncidentRecipient {
+            organization_id: OrganizationId::from_uuid(org),
+            organization_name: orgs.get(&org).cloned().unwrap_or_default(),
+            acknowledged_at,
+        })
+        .collect();
+    recipients.sort_by(|a, b| a.organization_name.cmp(&b.organization_name));
+    Ok(VendorIncident {
+        id: row.id,
+        vendor_id: OrganizationId::from_uuid(row.vendor_id),
+        product_id: row.product_id,
+        product_name: product_names(db, vec![row.product_id])
+            .await?
+            .remove(&row.product_id)
+            .unwrap_or_default(),
+        facts: serde_json::from_str(&row.facts)
+            .map_err(|_| DbError::InvalidRow("vendor_incidents.facts"))?,
+        sent_at: row.sent_at,
+        sent_by,
+        recipients,
+    })
+}
+
+/// Where a draft came from: the vendor, the product and when it was sent.
+pub async fn vendor_source(
+    db: &impl ConnectionTrait,
+    notice: Option<Uuid>,
+) -> Result<Option<VendorSource>, DbError> {
+    let Some(id) = notice else {
+        return Ok(None);
+    };
+    let Some(row) = v::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let vendor = crate::register::org_names(db, [row.vendor_id]).await?;
+    Ok(Some(VendorSource {
+        notice_id: row.id,
+        vendor_name: vendor.get(&row.vendor_id).cloned().unwrap_or_default(),
+        product_name: product_names(db, vec![row.product_id])
+            .await?
+            .remove(&row.product_id)
+            .unwrap_or_default(),
+        sent_at: row.sent_at,
+    }))
 }

@@ -17,6 +17,7 @@ use vern_domain::incidents::facts::{
     ResidentNoticeDecision, RiskLevel,
 };
 use vern_domain::incidents::report::{IncidentTexts, local_time};
+use vern_domain::incidents::vendor::{NewVendorIncident, VendorIncident, VendorIncidentPage};
 use vern_domain::incidents::{
     BreachClass, ClockState, ClockUrgency, NoticePhase, ResidentNoticeException,
 };
@@ -468,7 +469,13 @@ fn LinkChoices(org: OrganizationId, form: FactsForm) -> impl IntoView {
 
 /// The facts as a form: the same for registering and for editing.
 #[component]
-fn FactsFields(org: OrganizationId, form: FactsForm) -> impl IntoView {
+fn FactsFields(
+    org: OrganizationId,
+    form: FactsForm,
+    /// Whether to offer the organisation's systems and activities (not for a vendor's notice).
+    #[prop(default = true)]
+    links: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let class_keys: Vec<&'static str> = vec!["confidentiality", "integrity", "availability"];
     let class_label: fn(I18n, &str) -> String = |i18n, k| i18n.t(&key("incident-class", k));
@@ -489,7 +496,7 @@ fn FactsFields(org: OrganizationId, form: FactsForm) -> impl IntoView {
         </fieldset>
         {text_field(i18n, "incident-description", "field-description", Some("incident-description-hint"), 5, form.description)}
         {text_field(i18n, "incident-cause", "field-cause", None, 3, form.cause)}
-        <LinkChoices org=org form=form/>
+        {links.then(|| view! { <LinkChoices org=org form=form/> })}
         <fieldset class="ds-fieldset">
             <legend class="ds-label">{i18n.tr("field-data-categories")}</legend>
             {term_checkboxes(i18n, "incident-category", data_categories().iter().map(|c| c.key).collect(), category_label, form.data_categories)}
@@ -653,6 +660,11 @@ fn IncidentView(
     view! {
         <h1 class="ds-heading" data-size="lg">{heading}</h1>
         <p>{status_tag(i18n, incident.status)}</p>
+        {incident.vendor_source.clone().map(|v| view! {
+            <div class="ds-alert" data-color="info">
+                <p class="ds-paragraph">{move || i18n.t_with("incident-from-vendor", &[("vendor", v.vendor_name.clone().into()), ("product", v.product_name.clone().into()), ("sent", local_time(v.sent_at).into())])}</p>
+            </div>
+        })}
         <section class="vern-section" aria-labelledby="incident-clock-heading">
             <h2 class="ds-heading" data-size="sm" id="incident-clock-heading">{i18n.tr("incident-clock")}</h2>
             <div class="ds-alert" data-color=urgency_color(clock.urgency) role="status">
@@ -670,7 +682,7 @@ fn IncidentView(
         {if manages.get_untracked() && editable {
             view! { <FactsEditor org=org base=base.clone() incident=incident.clone() current=current/> }.into_any()
         } else {
-            view! { <FactsSummary incident=incident.clone()/> }.into_any()
+            view! { <FactsSummary facts=incident.facts.clone()/> }.into_any()
         }}
         <Notices base=base.clone() incident=incident.clone() current=current manages=manages/>
         {incident.resident_notice_required.then(|| view! { <ResidentNotice base=base.clone() incident=incident.clone() current=current manages=manages/> })}
@@ -680,9 +692,9 @@ fn IncidentView(
 
 /// What the incident says, for those who read but do not handle incidents.
 #[component]
-fn FactsSummary(incident: Incident) -> impl IntoView {
+fn FactsSummary(facts: IncidentFacts) -> impl IntoView {
     let i18n = use_i18n();
-    let f = incident.facts;
+    let f = facts;
     let risk = key("incident-risk", f.risk.as_str());
     let categories = f
         .data_categories
@@ -1113,5 +1125,255 @@ fn Texts(base: String) -> impl IntoView {
                 <div class="vern-pre ds-paragraph">{t.residents.body}</div>
             })}
         </section>
+    }
+}
+
+/// A vendor's notices to the customers of its products, with how many have taken each in.
+#[component]
+pub fn VendorIncidentsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    set_title(i18n.tr("vendor-incidents-title"));
+    let query_map = use_query_map();
+    let cursor = Memo::new(move |_| query_map.get().get("cursor").filter(|v| !v.is_empty()));
+    let page = LocalResource::new(move || {
+        let ready = session.ready.get();
+        let org = org.get();
+        let params = vec![("cursor", cursor.get()), ("limit", Some("50".to_owned()))];
+        async move {
+            let org = org.filter(|_| ready)?;
+            let url = with_query(
+                &format!("/api/v1/organizations/{org}/vendor-incidents"),
+                &params,
+            );
+            Some(
+                session
+                    .authorized(|t| api::fetch_json::<VendorIncidentPage>(url.clone(), t))
+                    .await,
+            )
+        }
+    });
+    let manages = Signal::derive(move || {
+        org.get()
+            .is_some_and(|o| session.can(o, Permission::ManageIncidents))
+    });
+    view! {
+        <div class="vern-container">
+            <h1 class="ds-heading" data-size="lg">{i18n.tr("vendor-incidents-title")}</h1>
+            <p class="ds-paragraph vern-lead">{i18n.tr("vendor-incidents-intro")}</p>
+            <Show when=move || manages.get()>
+                <p>{move || org.get().map(|o| view! {
+                    <A href=format!("/organizations/{o}/vendor-incidents/new") attr:class="ds-button" attr:data-variant="primary">{i18n.tr("vendor-incidents-new")}</A>
+                })}</p>
+            </Show>
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || page.get().flatten().map(|result| match result {
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p class="ds-paragraph">{i18n.tr("vendor-incidents-none")}</p> }.into_any(),
+                    Ok(page) => {
+                        let org_id = org.get_untracked();
+                        let next = page.next_cursor.clone();
+                        view! {
+                            <div class="vern-table-wrap">
+                                <table class="ds-table" data-border="true" data-zebra="true">
+                                    <caption class="ds-sr-only">{i18n.tr("vendor-incidents-title")}</caption>
+                                    <thead><tr>
+                                        <th scope="col">{i18n.tr("incidents-col-title")}</th>
+                                        <th scope="col">{i18n.tr("vendor-incidents-col-product")}</th>
+                                        <th scope="col">{i18n.tr("vendor-incidents-col-sent")}</th>
+                                        <th scope="col">{i18n.tr("vendor-incidents-col-acknowledged")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.items.into_iter().map(|n| {
+                                            let href = org_id.map(|o| format!("/organizations/{o}/vendor-incidents/{}", n.id)).unwrap_or_default();
+                                            let (done, all) = (n.acknowledged as usize, n.recipients as usize);
+                                            view! {
+                                                <tr>
+                                                    <th scope="row"><A href=href attr:class="ds-link">{n.title.clone()}</A></th>
+                                                    <td>{n.product_name.clone()}</td>
+                                                    <td>{local_time(n.sent_at)}</td>
+                                                    <td>{move || i18n.t_with("vendor-incidents-acknowledged-of", &[("done", done.into()), ("all", all.into())])}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {next.map(|c| {
+                                let href = with_query(&org_id.map(|o| format!("/organizations/{o}/vendor-incidents")).unwrap_or_default(), &[("cursor", Some(c))]);
+                                view! { <p><A href=href attr:class="ds-link">{i18n.tr("incidents-next")}</A></p> }
+                            })}
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// A vendor tells every customer of one of its products about a breach.
+#[component]
+pub fn NewVendorIncidentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    let navigate = use_navigate();
+    set_title(i18n.tr("vendor-incidents-new"));
+    let form = FactsForm::new(None);
+    let product = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let field_errors = RwSignal::new(Vec::<FieldError>::new());
+    let busy = RwSignal::new(false);
+    let products = LocalResource::new(move || {
+        let ready = session.ready.get();
+        let org = org.get();
+        async move {
+            let org = org.filter(|_| ready)?;
+            session
+                .authorized(|t| api::list_vendor_products(org, t))
+                .await
+                .ok()
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        let facts = match form.facts() {
+            Ok(f) => f,
+            Err(errors) => {
+                field_errors.set(errors);
+                return;
+            }
+        };
+        let Ok(product_id) = product.get_untracked().parse::<Uuid>() else {
+            field_errors.set(vec![FieldError::new("product_id", "required")]);
+            return;
+        };
+        let body = NewVendorIncident { product_id, facts };
+        field_errors.set(Vec::new());
+        error.set(None);
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let url = format!("/api/v1/organizations/{org}/vendor-incidents");
+            let result = session
+                .authorized(|t| api::post_json::<_, VendorIncident>(url.clone(), body.clone(), t))
+                .await;
+            busy.set(false);
+            match result {
+                Ok(n) => navigate(
+                    &format!("/organizations/{org}/vendor-incidents/{}", n.id),
+                    Default::default(),
+                ),
+                Err(e) => {
+                    field_errors.set(field_errors_of(&e));
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="vern-container">
+            <p>{move || org.get().map(|o| view! {
+                <A href=format!("/organizations/{o}/vendor-incidents") attr:class="ds-link">{i18n.tr("vendor-incidents-title")}</A>
+            })}</p>
+            <h1 class="ds-heading" data-size="lg">{i18n.tr("vendor-incidents-new")}</h1>
+            <p class="ds-paragraph vern-lead">{i18n.tr("vendor-incidents-new-intro")}</p>
+            {move || error.get().filter(|_| field_errors.get().is_empty()).map(|e| view! { <ErrorAlert error=e/> })}
+            {move || org.get().map(|o| {
+                let submit = submit.clone();
+                view! {
+                    <form class="vern-form" on:submit=submit novalidate>
+                        <FieldErrors errors=field_errors.into()/>
+                        <div class="ds-field">
+                            <label class="ds-label" for="vendor-incident-product">{i18n.tr("field-product-id")}</label>
+                            <select class="ds-input" id="vendor-incident-product" on:change=move |ev| product.set(event_target_value(&ev))>
+                                <option value="" selected=move || product.get().is_empty()>{i18n.tr("vendor-incidents-choose-product")}</option>
+                                <Suspense fallback=|| ()>
+                                    {move || products.get().flatten().map(|page| page.items.into_iter().map(|p| {
+                                        let id = p.id.to_string();
+                                        let value = id.clone();
+                                        view! { <option value=value selected=move || product.get() == id>{p.facts.name.clone()}</option> }
+                                    }).collect_view())}
+                                </Suspense>
+                            </select>
+                        </div>
+                        <FactsFields org=o form=form links=false/>
+                        <button class="ds-button" data-variant="primary" type="submit" disabled=move || busy.get()>{i18n.tr("vendor-incidents-send")}</button>
+                    </form>
+                }
+            })}
+        </div>
+    }
+}
+
+/// One of the vendor's notices: what it said and who has taken it in.
+#[component]
+pub fn VendorIncidentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.get().get("nid").and_then(|v| v.parse::<Uuid>().ok()));
+    set_title(i18n.tr("vendor-incidents-title"));
+    let notice = LocalResource::new(move || {
+        let ready = session.ready.get();
+        let (org, id) = (org.get(), id.get());
+        async move {
+            let (org, id) = (org.filter(|_| ready)?, id?);
+            let url = format!("/api/v1/organizations/{org}/vendor-incidents/{id}");
+            Some(
+                session
+                    .authorized(|t| api::fetch_json::<VendorIncident>(url.clone(), t))
+                    .await,
+            )
+        }
+    });
+    view! {
+        <div class="vern-container">
+            <p>{move || org.get().map(|o| view! {
+                <A href=format!("/organizations/{o}/vendor-incidents") attr:class="ds-link">{i18n.tr("vendor-incidents-title")}</A>
+            })}</p>
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || notice.get().flatten().map(|result| match result {
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    Ok(n) => view! {
+                        <h1 class="ds-heading" data-size="lg">{n.facts.title.clone()}</h1>
+                        <p class="ds-paragraph">{move || i18n.t_with("vendor-incidents-sent-on", &[("product", n.product_name.clone().into()), ("sent", local_time(n.sent_at).into())])}</p>
+                        <section class="vern-section" aria-labelledby="vendor-recipients-heading">
+                            <h2 class="ds-heading" data-size="sm" id="vendor-recipients-heading">{i18n.tr("vendor-incidents-recipients")}</h2>
+                            {if n.recipients.is_empty() {
+                                view! { <p class="ds-paragraph">{i18n.tr("vendor-incidents-no-recipients")}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="ds-table" data-border="true">
+                                        <caption class="ds-sr-only">{i18n.tr("vendor-incidents-recipients")}</caption>
+                                        <thead><tr>
+                                            <th scope="col">{i18n.tr("vendor-incidents-col-customer")}</th>
+                                            <th scope="col">{i18n.tr("vendor-incidents-col-acknowledged-at")}</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {n.recipients.iter().map(|r| {
+                                                let at = r.acknowledged_at.map(local_time);
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">{r.organization_name.clone()}</th>
+                                                        <td>{match at { Some(at) => at.into_any(), None => view! { <span class="ds-tag" data-color="warning">{i18n.tr("vendor-incidents-not-acknowledged")}</span> }.into_any() }}</td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any()
+                            }}
+                        </section>
+                        <FactsSummary facts=n.facts.clone()/>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </div>
     }
 }

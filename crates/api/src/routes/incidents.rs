@@ -168,10 +168,12 @@ async fn view(state: &AppState, row: &IncidentRow) -> Result<Incident, ApiError>
         notices.iter().filter_map(|n| n.recorded_by),
     )
     .await?;
+    let source = vern_db::incidents::vendor_source(&state.db.conn, row.vendor_notice_id).await?;
     Ok(vern_db::incidents::incident(
         row,
         &notices,
         &names,
+        source,
         Utc::now(),
     )?)
 }
@@ -494,7 +496,7 @@ pub async fn change_status(
     };
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
-    let row = vern_db::incidents::set_status(&txn, id, expected, to, now)
+    let row = vern_db::incidents::set_status(&txn, &current, expected, to, now)
         .await?
         .ok_or_else(stale)?;
     vern_db::audit::append(&txn, event(&caller, &req, org, action, id), now).await?;

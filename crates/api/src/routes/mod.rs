@@ -37,6 +37,7 @@ pub mod templates;
 pub mod token;
 pub mod totp;
 pub mod usage;
+pub mod vendor_incidents;
 pub mod vocabulary;
 
 use utoipa_actix_web::scope;
@@ -66,6 +67,7 @@ fn v1(cfg: &mut ServiceConfig) {
     attachments::mount(cfg);
     dpia::mount(cfg);
     incidents::mount(cfg);
+    vendor_incidents::mount(cfg);
     overview::mount(cfg);
     systems::mount(cfg);
     activities::mount(cfg);

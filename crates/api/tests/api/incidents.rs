@@ -482,3 +482,187 @@ async fn a_late_first_notice_needs_its_reason_and_the_report_carries_it() {
         "Oppdaget i ferien, meldt straks etter"
     );
 }
+
+#[tokio::test]
+async fn a_vendors_notice_reaches_every_customer_of_the_product_as_a_draft_and_it_sees_who_took_it_in()
+ {
+    let app = spawn_demo_app().await;
+    let vendor = app.org_named("Fjordlys").await;
+    let oslo = app.org_named("Oslo").await;
+    let mk = |email: &'static str, org, role| {
+        let app = &app;
+        async move {
+            log_in(app, &create_user(app, email, &[(org, role)], true).await)
+                .await
+                .access
+        }
+    };
+    let vendor_admin = mk("avvik-lev@example.org", vendor, Role::VendorAdmin).await;
+    let product_editor = mk("avvik-prod@example.org", vendor, Role::ProductEditor).await;
+    let dpo = mk("avvik-oslo@example.org", oslo, Role::PrivacyOfficer).await;
+    let product = |q: &'static str| {
+        let app = &app;
+        let token = vendor_admin.clone();
+        async move {
+            let page: Value = app
+                .get_as(&token, &format!("/api/v1/products?q={q}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            page["items"][0]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let skolesekk = product("Skolesekk").await;
+    let other = product("Legevaktsystemet").await;
+    let base = format!("/api/v1/organizations/{vendor}/vendor-incidents");
+    let mut notice = breach(20);
+    notice["title"] = json!("Eksportfiler lesbare uten innlogging");
+    notice["risk"] = json!("high");
+    notice["risk_reasons"] = json!("Opplysninger om barn");
+    notice["subjects_approx"] = json!(12000);
+
+    // Someone else's product, and a role that does not handle incidents: refused.
+    let mut foreign = notice.clone();
+    foreign["product_id"] = json!(other);
+    let problem = assert_problem(
+        app.post_as(&vendor_admin, &base, foreign).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "product_id");
+    assert_eq!(problem["errors"][0]["code"], "not_your_product");
+    notice["product_id"] = json!(skolesekk);
+    assert_problem(
+        app.post_as(&product_editor, &base, notice.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.post_as(&dpo, &base, notice.clone()).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let before: Value = app
+        .get_as(
+            &dpo,
+            &format!("/api/v1/organizations/{oslo}/incidents?status=draft"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        before["items"].as_array().unwrap().len(),
+        0,
+        "refusals leave nothing behind"
+    );
+
+    let response = app.post_as(&vendor_admin, &base, notice).await;
+    assert_eq!(response.status(), 201);
+    let sent: Value = response.json().await.unwrap();
+    let id = sent["id"].as_str().unwrap().to_owned();
+    assert_eq!(sent["product_name"], "Skolesekk");
+    let recipients = sent["recipients"].as_array().unwrap();
+    let oslo_row = recipients
+        .iter()
+        .find(|r| r["organization_name"] == "Oslo kommune")
+        .expect("Oslo uses Skolesekk");
+    assert!(oslo_row["acknowledged_at"].is_null());
+
+    // Oslo's draft: aware from now, linked to its Skolesekk system, risk left to Oslo.
+    let drafts: Value = app
+        .get_as(
+            &dpo,
+            &format!("/api/v1/organizations/{oslo}/incidents?status=draft"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(drafts["items"].as_array().unwrap().len(), 1);
+    assert_eq!(drafts["items"][0]["vendor_notice_id"], id.as_str());
+    let path = format!(
+        "/api/v1/organizations/{oslo}/incidents/{}",
+        drafts["items"][0]["id"].as_str().unwrap()
+    );
+    let response = app.get_as(&dpo, &path).await;
+    let tag = etag(&response);
+    let draft: Value = response.json().await.unwrap();
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(
+        draft["vendor_source"]["vendor_name"],
+        "Fjordlys Programvare AS"
+    );
+    assert_eq!(draft["vendor_source"]["product_name"], "Skolesekk");
+    assert_eq!(draft["facts"]["risk"], "not_assessed");
+    assert!(draft["facts"]["subjects_approx"].is_null());
+    assert_eq!(draft["facts"]["system_ids"].as_array().unwrap().len(), 1);
+    assert_eq!(draft["clock"]["urgency"], "running");
+    assert!(draft["clock"]["minutes_left"].as_i64().unwrap() > 71 * 60);
+    assert_eq!(draft["outstanding"][0], "take_in");
+    // A draft cannot be notified before it is taken in.
+    assert_problem(
+        app.send(
+            Method::POST,
+            &dpo,
+            &format!("{path}/notices"),
+            Some(&tag),
+            Some(json!({"phase": "initial"})),
+        )
+        .await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+
+    // Taken in: the vendor sees when.
+    let response = app
+        .send(
+            Method::POST,
+            &dpo,
+            &format!("{path}/status"),
+            Some(&tag),
+            Some(json!({"status": "open"})),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let followed: Value = app
+        .get_as(&vendor_admin, &format!("{base}/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let oslo_row = followed["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["organization_name"] == "Oslo kommune")
+        .unwrap()
+        .clone();
+    assert!(oslo_row["acknowledged_at"].is_string());
+    let list: Value = app.get_as(&vendor_admin, &base).await.json().await.unwrap();
+    assert_eq!(list["items"][0]["acknowledged"], 1);
+    assert_eq!(list["items"][0]["recipients"], recipients.len());
+    // The customer does not read the vendor's notices; the vendor does not read Oslo's register.
+    assert_problem(
+        app.get_as(&dpo, &format!("{base}/{id}")).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(app.get_as(&vendor_admin, &path).await, 404, "not_found").await;
+
+    assert!(
+        app.audit_actions(vendor)
+            .await
+            .iter()
+            .any(|a| a == "vendor_incident.sent")
+    );
+    let oslo_actions = app.audit_actions(oslo).await;
+    assert!(oslo_actions.iter().any(|a| a == "incident.received"));
+    assert!(oslo_actions.iter().any(|a| a == "incident.taken_in"));
+}

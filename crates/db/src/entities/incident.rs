@@ -18,6 +18,8 @@ pub struct Model {
     pub resident_notice: Option<String>,
     pub first_notice_at: Option<DateTimeUtc>,
     pub vendor_notice_id: Option<Uuid>,
+    /// When a draft from a vendor's notice was taken in.
+    pub acknowledged_at: Option<DateTimeUtc>,
     pub revision: i32,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,

@@ -41,4 +41,5 @@ pub mod system;
 pub mod system_connector;
 pub mod system_owner;
 pub mod user;
+pub mod vendor_incident;
 pub mod webauthn_ceremony;

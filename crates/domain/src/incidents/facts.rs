@@ -539,7 +539,7 @@ pub struct Incident {
     /// `decide_resident_notice`, `record_measures`.
     pub outstanding: Vec<String>,
     /// Set when the incident came from a vendor's notice on a product the organisation uses.
-    pub vendor_notice_id: Option<Uuid>,
+    pub vendor_source: Option<super::vendor::VendorSource>,
     pub revision: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

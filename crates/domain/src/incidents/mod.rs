@@ -4,6 +4,7 @@
 
 pub mod facts;
 pub mod report;
+pub mod vendor;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
