@@ -28,6 +28,7 @@ mod m20261201_000022_residents;
 mod m20261201_000023_request_attachments;
 mod m20261201_000024_dpia_screenings;
 mod m20261201_000025_incidents;
+mod m20261201_000026_scheduler_notifications;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000023_request_attachments::Migration),
             Box::new(m20261201_000024_dpia_screenings::Migration),
             Box::new(m20261201_000025_incidents::Migration),
+            Box::new(m20261201_000026_scheduler_notifications::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod residents;
 pub mod routes;
+pub mod scheduler;
 pub mod settings;
 pub mod spa;
 pub mod startup;

@@ -92,6 +92,11 @@ pub struct Settings {
     pub connector_attempts: u32,
     /// How long each system may take to answer a "who holds data" lookup.
     pub lookup_timeout_ms: u64,
+    /// How often the scheduler looks for due jobs (each instance; the database lets one run
+    /// each due job).
+    pub scheduler_tick_ms: u64,
+    /// Tests only: every scheduled job's interval instead of its own.
+    pub scheduler_interval_ms: Option<u64>,
     /// Demo only: the demo subject system's endpoint; the demo municipality's school system
     /// gets a connector to it (`just run` starts it).
     pub demo_connector_url: Option<String>,
@@ -141,6 +146,8 @@ impl Default for Settings {
             connector_retry_ms: 30_000,
             connector_attempts: vern_domain::connector::MAX_ATTEMPTS,
             lookup_timeout_ms: 3_000,
+            scheduler_tick_ms: 30_000,
+            scheduler_interval_ms: None,
             demo_connector_url: None,
             demo_connector_secret_file: None,
             resident_oidc_issuer: None,
@@ -171,7 +178,7 @@ pub enum SettingsError {
     #[error("VERN_TRUSTED_PROXIES must list IP addresses or CIDR ranges")]
     TrustedProxies,
     #[error(
-        "VERN_CONNECTOR_TIMEOUT_MS and VERN_LOOKUP_TIMEOUT_MS must be 1–600000, VERN_CONNECTOR_RETRY_MS 1–3600000, VERN_CONNECTOR_ATTEMPTS 1–20"
+        "VERN_CONNECTOR_TIMEOUT_MS and VERN_LOOKUP_TIMEOUT_MS must be 1–600000, VERN_CONNECTOR_RETRY_MS 1–3600000, VERN_CONNECTOR_ATTEMPTS 1–20, VERN_SCHEDULER_TICK_MS 10–3600000, VERN_SCHEDULER_INTERVAL_MS 10–86400000"
     )]
     Connector,
     #[error(
@@ -238,6 +245,10 @@ impl Settings {
         if !(1..=600_000).contains(&self.connector_timeout_ms)
             || !(1..=600_000).contains(&self.lookup_timeout_ms)
             || !(1..=3_600_000).contains(&self.connector_retry_ms)
+            || !(10..=3_600_000).contains(&self.scheduler_tick_ms)
+            || self
+                .scheduler_interval_ms
+                .is_some_and(|ms| !(10..=86_400_000).contains(&ms))
             || !(1..=20).contains(&self.connector_attempts)
         {
             return Err(SettingsError::Connector);

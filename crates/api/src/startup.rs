@@ -226,18 +226,23 @@ fn run(
         },
         resident_login: crate::residents::ResidentLogin::from_settings(settings)?.map(Arc::new),
     });
-    // Purge cases whose reading window has closed: at start, then every hour.
-    let purging = state.clone();
-    tokio::spawn(async move {
-        loop {
-            match crate::residents::purge_closed_windows(&purging.db, chrono::Utc::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(cases = n, "purged the contents of closed cases"),
-                Err(e) => tracing::warn!(error = %e, "could not purge closed cases"),
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-        }
-    });
+    // Time-based work (purging closed answer windows, reminders): every instance ticks, the
+    // database lets one run each due job.
+    crate::scheduler::spawn(
+        state.db.clone(),
+        crate::scheduler::SchedulerConfig {
+            tick: std::time::Duration::from_millis(settings.scheduler_tick_ms),
+            interval_override: settings
+                .scheduler_interval_ms
+                .and_then(|ms| i64::try_from(ms).ok())
+                .map(chrono::Duration::milliseconds),
+            instance: format!(
+                "{}-{}",
+                std::process::id(),
+                &uuid::Uuid::now_v7().simple().to_string()[20..]
+            ),
+        },
+    );
     // Tasks a stopped server left queued.
     let resuming = state.clone();
     tokio::spawn(async move {

@@ -675,3 +675,22 @@ pub async fn vendor_source(
         sent_at: row.sent_at,
     }))
 }
+
+/// Incidents (any organisation) not closed, not yet notified, notifiable, and aware since
+/// `aware_before` or earlier: whose clocks may call for a reminder.
+pub async fn clocks_running(
+    db: &impl ConnectionTrait,
+    aware_before: DateTime<Utc>,
+) -> Result<Vec<IncidentRow>, DbError> {
+    Ok(i::Entity::find()
+        .filter(i::Column::Status.is_in([
+            IncidentStatus::Draft.as_str(),
+            IncidentStatus::Open.as_str(),
+        ]))
+        .filter(i::Column::AwareAt.lte(aware_before))
+        .filter(i::Column::FirstNoticeAt.is_null())
+        .filter(i::Column::Risk.ne("unlikely"))
+        .order_by_asc(i::Column::AwareAt)
+        .all(db)
+        .await?)
+}

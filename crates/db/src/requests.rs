@@ -574,3 +574,21 @@ pub async fn attachment(
         .one(db)
         .await?)
 }
+
+/// Open cases (any organisation) due on or before `by`: what deadline reminders look at.
+pub async fn open_due_by(
+    db: &impl ConnectionTrait,
+    by: chrono::NaiveDate,
+) -> Result<Vec<RequestRow>, DbError> {
+    let open: Vec<&str> = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(CaseStatus::as_str)
+        .collect();
+    Ok(r::Entity::find()
+        .filter(r::Column::Status.is_in(open))
+        .filter(r::Column::DueOn.lte(by))
+        .order_by_asc(r::Column::DueOn)
+        .all(db)
+        .await?)
+}

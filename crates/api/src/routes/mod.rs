@@ -19,6 +19,7 @@ pub mod incidents;
 pub mod invitations;
 pub mod me;
 pub mod members;
+pub mod notifications;
 pub mod organizations;
 pub mod overview;
 pub mod passkeys;
@@ -53,6 +54,7 @@ fn v1(cfg: &mut ServiceConfig) {
     auth::mount(cfg);
     token::mount(cfg);
     me::mount(cfg);
+    notifications::mount(cfg);
     totp::mount(cfg);
     organizations::mount(cfg);
     members::mount(cfg);

@@ -12,11 +12,12 @@ use uuid::Uuid;
 use vern_db::DbError;
 use vern_db::reviews::IdCursor;
 use vern_domain::OrganizationId;
-use vern_domain::access::Permission;
+use vern_domain::access::{Permission, Role};
 use vern_domain::incidents::facts::{IncidentStatus, check_incident};
 use vern_domain::incidents::vendor::{
     NewVendorIncident, VendorIncident, VendorIncidentPage, draft_for,
 };
+use vern_domain::notifications::{NewNotification, NotificationKind, NotificationParams};
 use vern_domain::problem::{FieldError, Problem};
 use vern_domain::register::vocabulary::Vocabulary;
 
@@ -104,6 +105,10 @@ pub async fn send_vendor_incident(
         Ok(facts) if errors.is_empty() => facts,
         _ => return Err(refused(errors)),
     };
+    let vendor_name = vern_db::organizations::get(&state.db.conn, vendor)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let row = vern_db::incidents::insert_vendor_incident(
         &txn,
@@ -141,6 +146,22 @@ pub async fn send_vendor_incident(
             now,
         )
         .await?;
+        // The customer's privacy officers hear of it at once: their clock is running.
+        let note = NewNotification {
+            organization_id: customer,
+            kind: NotificationKind::IncidentReceived,
+            subject_id: incident.id,
+            params: NotificationParams {
+                reference: Some(vern_db::incidents::reference(&incident)),
+                title: Some(incident.title.clone()),
+                due_at: Some(vern_domain::incidents::deadline(now)),
+                from: Some(vendor_name.clone()),
+                ..NotificationParams::default()
+            },
+        };
+        let officers =
+            vern_db::notifications::holders(&txn, customer, Role::PrivacyOfficer, now).await?;
+        vern_db::notifications::deliver(&txn, &note, &officers, now).await?;
     }
     vern_db::audit::append(
         &txn,

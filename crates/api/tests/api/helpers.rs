@@ -15,6 +15,8 @@ pub struct TestApp {
     pub static_dir: PathBuf,
     /// The server's key for second-factor secrets (tests store users' TOTP secrets sealed).
     pub secrets: vern_api::auth::SecretBox,
+    /// The database's URL, for a second instance on the same database.
+    pub database_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -27,6 +29,10 @@ pub struct Options {
     pub resident_issuer: Option<String>,
     /// `VERN_RESIDENT_TEST_LOGIN`: synthetic national ids accepted.
     pub resident_test_login: bool,
+    /// Another instance's database instead of a fresh one.
+    pub database_url: Option<String>,
+    /// `VERN_SCHEDULER_TICK_MS` and `VERN_SCHEDULER_INTERVAL_MS`.
+    pub scheduler: Option<(u64, u64)>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -51,13 +57,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     )
     .expect("index");
     std::fs::write(static_dir.join("assets/abc123/app.js"), "export {};").expect("asset");
-    let database_url = match std::env::var("TEST_DATABASE_URL") {
-        Ok(base) if !base.is_empty() => create_postgres_database(&base).await,
+    let database_url = match (
+        options.database_url.clone(),
+        std::env::var("TEST_DATABASE_URL"),
+    ) {
+        (Some(url), _) => url,
+        (None, Ok(base)) if !base.is_empty() => create_postgres_database(&base).await,
         _ => format!("sqlite:{}", dir.path().join("vern.db").display()),
     };
     let settings = Settings {
         http_addr: "127.0.0.1:0".parse().expect("addr"),
-        database_url: Some(serde_json::from_value(Value::String(database_url)).expect("secret")),
+        database_url: Some(
+            serde_json::from_value(Value::String(database_url.clone())).expect("secret"),
+        ),
         data_dir: dir.path().to_path_buf(),
         static_dir: static_dir.clone(),
         demo: options.demo,
@@ -84,6 +96,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .as_ref()
             .map(|_| "vern-test".to_owned()),
         resident_test_login: options.resident_test_login,
+        scheduler_tick_ms: options.scheduler.map_or(30_000, |(tick, _)| tick),
+        scheduler_interval_ms: options.scheduler.map(|(_, interval)| interval),
         ..Settings::default()
     };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);
@@ -97,6 +111,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         .expect("the server created its secrets key");
     tokio::spawn(app.run_until_stopped());
     TestApp {
+        database_url,
         address,
         public_url,
         client: Client::new(),

@@ -1,0 +1,156 @@
+//! The caller's in-app notifications: what happened or is due in the organisations they
+//! work for (vendors' incident notices, incident clocks, request deadlines), newest first,
+//! and marking them read.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use vern_db::reviews::IdCursor;
+use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+use vern_domain::notifications::NotificationPage;
+use vern_domain::problem::Problem;
+
+use super::common::{ParamErrors, cursor};
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::middleware::request_id;
+use crate::startup::AppState;
+
+pub fn mount(cfg: &mut ServiceConfig) {
+    cfg.service(list_notifications)
+        .service(read_all_notifications)
+        .service(read_notification);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationListParams {
+    /// Page size, 1–500 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// `true`: only unread ones.
+    #[param(value_type = Option<bool>)]
+    unread: Option<String>,
+}
+
+/// The caller's notifications, newest first, with the number unread.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "list_my_notifications",
+    summary = "List my notifications",
+    description = "Each names its kind, its subject (an incident or a request, by id) and what its text needs (a reference, a title, a deadline) — never personal data. Texts are the client's to show in the reader's language.",
+    params(NotificationListParams),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "One page of notifications", body = NotificationPage),
+        (status = 400, description = "A query parameter is malformed (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API client calling (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is out of range, or the cursor is not valid (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/notifications")]
+pub async fn list_notifications(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    params: web::Query<NotificationListParams>,
+) -> Result<web::Json<NotificationPage>, ApiError> {
+    let mut errors = ParamErrors::default();
+    let limit = errors.limit(params.limit.as_deref());
+    let unread = errors.flag("unread", params.unread.as_deref());
+    errors.finish()?;
+    let after = cursor::<IdCursor>(params.cursor.as_deref())?;
+    let (items, next_cursor, unread_count) = vern_db::notifications::list(
+        &state.db.conn,
+        auth.user_id,
+        unread == Some(true),
+        limit,
+        after,
+    )
+    .await?;
+    Ok(web::Json(NotificationPage {
+        items,
+        next_cursor,
+        unread: unread_count,
+    }))
+}
+
+fn event(auth: &Authenticated, req: &HttpRequest, target: Option<Uuid>) -> AuditDraft {
+    AuditDraft {
+        organization_id: None,
+        actor_kind: ActorKind::User,
+        actor_id: Some(auth.user_id),
+        action: "notification.read",
+        target_type: "notification",
+        target_id: target.map(|t| t.to_string()),
+        request_id: request_id(req),
+        outcome: Outcome::Success,
+    }
+}
+
+/// Marks one of the caller's notifications read.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "read_my_notification",
+    summary = "Mark a notification read",
+    params(("notification_id" = Uuid, Path, description = "The notification")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Read"),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API client calling (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No notification of the caller's with this id (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/notifications/{notification_id}/read")]
+pub async fn read_notification(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Authenticated,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    if !vern_db::notifications::owns(&txn, auth.user_id, id).await? {
+        return Err(ApiError::not_found());
+    }
+    if vern_db::notifications::mark_read(&txn, auth.user_id, Some(id), now).await? > 0 {
+        vern_db::audit::append(&txn, event(&auth, &req, Some(id)), now).await?;
+    }
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Marks all the caller's notifications read.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "read_all_my_notifications",
+    summary = "Mark all notifications read",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "All read"),
+        (status = 401, description = "No valid access token (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API client calling (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/notifications/read")]
+pub async fn read_all_notifications(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    if vern_db::notifications::mark_read(&txn, auth.user_id, None, now).await? > 0 {
+        vern_db::audit::append(&txn, event(&auth, &req, None), now).await?;
+    }
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,155 @@
+//! The scheduler: every instance ticks, and for each due job tries to claim its slot in the
+//! database; the one that wins runs it. Jobs: purging closed answer windows, and deadline
+//! reminders (incident clocks, data-subject request deadlines) as in-app notifications.
+
+use chrono::{DateTime, Duration, Utc};
+use vern_db::Database;
+use vern_domain::access::Role;
+use vern_domain::incidents::facts::incident_clock;
+use vern_domain::notifications::{
+    NewNotification, NotificationParams, incident_reminder, request_reminder,
+};
+use vern_domain::scheduler::Job;
+
+/// How long an instance holds a job it runs; a crashed instance's hold lapses after it.
+const LEASE_MINUTES: i64 = 10;
+
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    /// How often each instance looks for due jobs.
+    pub tick: std::time::Duration,
+    /// Every job's interval, instead of its own (tests).
+    pub interval_override: Option<Duration>,
+    /// This instance's name in the job log.
+    pub instance: String,
+}
+
+impl SchedulerConfig {
+    fn interval(&self, job: Job) -> Duration {
+        self.interval_override.unwrap_or_else(|| job.interval())
+    }
+}
+
+/// Runs the loop until the process ends.
+pub fn spawn(db: Database, config: SchedulerConfig) {
+    tokio::spawn(async move {
+        loop {
+            for job in Job::ALL {
+                if let Err(e) = run_if_due(&db, &config, job, Utc::now()).await {
+                    tracing::warn!(job = job.name(), error = %e.log_safe(), "scheduler: could not run the job");
+                }
+            }
+            tokio::time::sleep(config.tick).await;
+        }
+    });
+}
+
+/// Claims the job's slot if it is due and runs it. `Ok(true)` when this instance ran it.
+pub async fn run_if_due(
+    db: &Database,
+    config: &SchedulerConfig,
+    job: Job,
+    now: DateTime<Utc>,
+) -> Result<bool, vern_db::DbError> {
+    vern_db::scheduler::ensure(&db.conn, job.name(), now).await?;
+    let claimed = {
+        let txn = vern_db::connection::begin_write(db).await?;
+        let run = vern_db::scheduler::claim(
+            &txn,
+            job.name(),
+            &config.instance,
+            config.interval(job),
+            Duration::minutes(LEASE_MINUTES),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        run
+    };
+    let Some(run) = claimed else {
+        return Ok(false);
+    };
+    let outcome = match job {
+        Job::PurgeAnswerWindows => crate::residents::purge_closed_windows(db, now)
+            .await
+            .map(|n| format!("purged {n}")),
+        Job::Reminders => reminders(db, now).await.map(|n| format!("delivered {n}")),
+    };
+    let outcome = match outcome {
+        Ok(done) => done,
+        Err(e) => format!("failed: {}", e.log_safe()),
+    };
+    tracing::debug!(job = job.name(), outcome = %outcome, "scheduler: ran");
+    vern_db::scheduler::finish(
+        &db.conn,
+        run,
+        job.name(),
+        &config.instance,
+        &outcome,
+        Utc::now(),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Delivers the reminders the clocks call for: incidents with a day or less left or past
+/// the 72 hours (to the privacy officers), requests due within a week or overdue (to the
+/// assigned caseworker, else to every caseworker). Each once per person and subject.
+pub async fn reminders(db: &Database, now: DateTime<Utc>) -> Result<u64, vern_db::DbError> {
+    let mut delivered = 0;
+    let aware_before = now
+        - Duration::hours(
+            vern_domain::incidents::NOTIFY_WITHIN_HOURS - vern_domain::incidents::URGENT_HOURS,
+        );
+    for row in vern_db::incidents::clocks_running(&db.conn, aware_before).await? {
+        let facts = vern_db::incidents::facts_of(&row)?;
+        let status = vern_db::incidents::status_of(&row)?;
+        let clock = incident_clock(status, &facts, row.first_notice_at, now);
+        let Some(kind) = incident_reminder(&clock) else {
+            continue;
+        };
+        let org = vern_domain::OrganizationId::from_uuid(row.organization_id);
+        let note = NewNotification {
+            organization_id: org,
+            kind,
+            subject_id: row.id,
+            params: NotificationParams {
+                reference: Some(vern_db::incidents::reference(&row)),
+                title: Some(row.title.clone()),
+                due_at: Some(clock.deadline),
+                ..NotificationParams::default()
+            },
+        };
+        let users =
+            vern_db::notifications::holders(&db.conn, org, Role::PrivacyOfficer, now).await?;
+        delivered += vern_db::notifications::deliver(&db.conn, &note, &users, now).await?;
+    }
+    let today = vern_domain::calendar::oslo_date(now);
+    let by = today + Duration::days(vern_domain::requests::deadline::WARN_DAYS);
+    for row in vern_db::requests::open_due_by(&db.conn, by).await? {
+        let clock = vern_db::requests::clock_of(&row)?;
+        let state = clock.state(today);
+        let Some(kind) = request_reminder(&state) else {
+            continue;
+        };
+        let org = vern_domain::OrganizationId::from_uuid(row.organization_id);
+        let note = NewNotification {
+            organization_id: org,
+            kind,
+            subject_id: row.id,
+            params: NotificationParams {
+                reference: Some(format!("{}/{}", row.year, row.sequence)),
+                due_on: Some(state.due),
+                ..NotificationParams::default()
+            },
+        };
+        let users = match row.assignee_id {
+            Some(user) => vec![user],
+            None => {
+                vern_db::notifications::holders(&db.conn, org, Role::RequestCaseworker, now).await?
+            }
+        };
+        delivered += vern_db::notifications::deliver(&db.conn, &note, &users, now).await?;
+    }
+    Ok(delivered)
+}

@@ -1,0 +1,198 @@
+//! In-app notifications: what happened or is due, for whom, and which reminders a clock
+//! calls for. A notification names its subject (an incident, a request) by id and carries
+//! only what its text needs — a reference, a title, a deadline — never personal data. The
+//! text is the reader's language's, chosen when it is shown.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::OrganizationId;
+use crate::incidents::{ClockState, ClockUrgency};
+use crate::requests::deadline::{DeadlineState, DeadlineUrgency};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A vendor notified the organisation of a breach on a product it uses.
+    IncidentReceived,
+    /// An incident's 72 hours have less than a day left.
+    IncidentClockUrgent,
+    /// An incident's 72 hours have passed without a notice.
+    IncidentClockOverdue,
+    /// A data-subject request is due within a week.
+    RequestDueSoon,
+    /// A data-subject request is past its deadline.
+    RequestOverdue,
+}
+
+impl NotificationKind {
+    pub const ALL: [Self; 5] = [
+        Self::IncidentReceived,
+        Self::IncidentClockUrgent,
+        Self::IncidentClockOverdue,
+        Self::RequestDueSoon,
+        Self::RequestOverdue,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::IncidentReceived => "incident_received",
+            Self::IncidentClockUrgent => "incident_clock_urgent",
+            Self::IncidentClockOverdue => "incident_clock_overdue",
+            Self::RequestDueSoon => "request_due_soon",
+            Self::RequestOverdue => "request_overdue",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// What the notification is about.
+    pub const fn subject_type(self) -> &'static str {
+        match self {
+            Self::IncidentReceived | Self::IncidentClockUrgent | Self::IncidentClockOverdue => {
+                "incident"
+            }
+            Self::RequestDueSoon | Self::RequestOverdue => "request",
+        }
+    }
+}
+
+/// What a notification's text needs. No personal data: a reference, a title the register
+/// already refuses personal data in, a deadline, an organisation's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationParams {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<NaiveDate>,
+    /// Who it came from (a vendor's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// A notification to be delivered to the holders of a role in an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    pub organization_id: OrganizationId,
+    pub kind: NotificationKind,
+    pub subject_id: Uuid,
+    pub params: NotificationParams,
+}
+
+impl NewNotification {
+    /// One per person, kind and subject: a reminder made again by the next run is the same.
+    pub fn dedup_key(&self) -> String {
+        format!("{}:{}", self.kind.as_str(), self.subject_id)
+    }
+}
+
+/// A notification as its reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: Uuid,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    pub kind: NotificationKind,
+    /// `incident` or `request`.
+    pub subject_type: String,
+    pub subject_id: Uuid,
+    pub params: NotificationParams,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationPage {
+    pub items: Vec<Notification>,
+    pub next_cursor: Option<String>,
+    /// How many of the reader's notifications are unread (all pages).
+    pub unread: u64,
+}
+
+/// The reminder an incident's clock calls for, if any.
+pub fn incident_reminder(clock: &ClockState) -> Option<NotificationKind> {
+    match clock.urgency {
+        ClockUrgency::Urgent => Some(NotificationKind::IncidentClockUrgent),
+        ClockUrgency::Overdue => Some(NotificationKind::IncidentClockOverdue),
+        ClockUrgency::Running | ClockUrgency::Notified | ClockUrgency::NotDue => None,
+    }
+}
+
+/// The reminder a request's deadline calls for, if any (none while paused).
+pub fn request_reminder(deadline: &DeadlineState) -> Option<NotificationKind> {
+    match deadline.urgency {
+        DeadlineUrgency::DueSoon => Some(NotificationKind::RequestDueSoon),
+        DeadlineUrgency::Overdue => Some(NotificationKind::RequestOverdue),
+        DeadlineUrgency::OnTrack | DeadlineUrgency::Paused => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn clocks_remind_when_urgent_or_overdue_and_not_otherwise() {
+        let aware = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+        let at = |h| crate::incidents::clock(aware, None, aware + Duration::hours(h));
+        assert_eq!(incident_reminder(&at(10)), None);
+        assert_eq!(
+            incident_reminder(&at(50)),
+            Some(NotificationKind::IncidentClockUrgent)
+        );
+        assert_eq!(
+            incident_reminder(&at(80)),
+            Some(NotificationKind::IncidentClockOverdue)
+        );
+        let notified = crate::incidents::clock(aware, Some(aware), aware + Duration::hours(80));
+        assert_eq!(incident_reminder(&notified), None);
+    }
+
+    #[test]
+    fn request_deadlines_remind_in_the_last_week_and_after() {
+        use crate::requests::deadline::Clock;
+        let received = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let clock = Clock::new(received, true);
+        let day = |d| received + Duration::days(d);
+        assert_eq!(request_reminder(&clock.state(day(5))), None);
+        assert_eq!(
+            request_reminder(&clock.state(day(26))),
+            Some(NotificationKind::RequestDueSoon)
+        );
+        assert_eq!(
+            request_reminder(&clock.state(day(40))),
+            Some(NotificationKind::RequestOverdue)
+        );
+    }
+
+    #[test]
+    fn the_dedup_key_is_per_kind_and_subject() {
+        let n = NewNotification {
+            organization_id: OrganizationId::from_uuid(Uuid::from_u128(1)),
+            kind: NotificationKind::RequestOverdue,
+            subject_id: Uuid::from_u128(2),
+            params: NotificationParams::default(),
+        };
+        assert_eq!(
+            n.dedup_key(),
+            format!("request_overdue:{}", Uuid::from_u128(2))
+        );
+        for kind in NotificationKind::ALL {
+            assert_eq!(NotificationKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
+}
