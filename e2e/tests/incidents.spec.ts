@@ -104,10 +104,16 @@ test('a vendor notifies the customers of a product and sees who took it in', asy
   await page.getByRole('button', { name: 'Logg ut' }).click();
   await expect(page).toHaveURL(/\/login$/);
   await logIn(page, demoUserIn('privacy_officer', /Oslo/));
-  await page.getByRole('row', { name: /Oslo kommune/ }).getByRole('link', { name: 'Avvik', exact: true }).click();
-  const row = page.getByRole('row', { name: /Eksportfiler var lesbare uten innlogging/ });
-  await expect(row).toContainText('Utkast fra leverandør');
-  await row.getByRole('link').click();
+  // The in-app notification: in the header, then on the notifications page.
+  await page.getByRole('link', { name: /^Varsler \(\d+ uleste\)$/ }).click();
+  await expect(page.getByRole('heading', { name: 'Varsler', level: 1 })).toBeVisible();
+  const notification = page.getByRole('listitem').filter({ hasText: 'Fjordlys Programvare AS har varslet Oslo kommune om et avvik: «Eksportfiler var lesbare uten innlogging»' });
+  await expect(notification).toContainText('Ny');
+  await expectNoAxeViolations(page);
+  await notification.getByRole('button', { name: /^Merk som lest/ }).click();
+  await expect(page.getByRole('listitem').filter({ hasText: 'Eksportfiler var lesbare uten innlogging' })).not.toContainText('Ny');
+  await page.getByRole('link', { name: /Fjordlys Programvare AS har varslet Oslo kommune/ }).click();
+  await expect(page.getByText('Utkast fra leverandør', { exact: true })).toBeVisible();
   await expect(page.getByText(/Varslet av Fjordlys Programvare AS om Skolesekk/)).toBeVisible();
   await expect(page.getByRole('group', { name: 'Systemer som brukes' }).getByLabel('Skolesekk')).toBeChecked();
   await expectNoAxeViolations(page);

@@ -372,6 +372,11 @@ pub async fn delete(url: String, token: String) -> Result<(), ApiError> {
     empty(Method::DELETE, url, &token).await
 }
 
+/// POST without a body to an endpoint that answers 204.
+pub async fn post_empty(url: String, token: String) -> Result<(), ApiError> {
+    post_authorized_empty(&url, &token).await
+}
+
 pub async fn member_action(
     org: OrganizationId,
     user: Uuid,

@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/operator") view=OperatorPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/notifications") view=crate::pages::notifications::NotificationsPage/>
                     <Route path=path!("/invitation") view=InvitationPage/>
                 </Routes>
             </main>
@@ -134,6 +135,9 @@ fn Header() -> impl IntoView {
                             <li><A href="/catalogue">{i18n.tr("nav-catalogue")}</A></li>
                         </Show>
                         <li><a href="/api/docs/" rel="external">{i18n.tr("nav-api-docs")}</a></li>
+                        <Show when=move || session.current.with(Option::is_some)>
+                            <li><crate::pages::notifications::NotificationsLink/></li>
+                        </Show>
                         <li>
                             {move || if session.current.get().is_some() {
                                 view! { <A href="/account">{i18n.tr("nav-account")}</A> }.into_any()

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod agreements;
 pub mod auth;
 pub mod incidents;
+pub mod notifications;
 pub mod operator;
 pub mod organizations;
 pub mod register;

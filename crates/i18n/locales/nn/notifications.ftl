@@ -1,0 +1,21 @@
+## Varsel i appen
+
+nav-notifications = Varsel
+nav-notifications-unread = Varsel ({ $count } ulesne)
+notifications-title = Varsel
+notifications-intro = Det som har skjedd eller snart forfell i verksemdene du jobbar for. Varsla viser aldri personopplysningar, berre kva saka gjeld.
+notifications-none = Ingen varsel.
+notifications-unread = { $count ->
+    [0] Ingen ulesne.
+    [one] Eitt ulese varsel.
+   *[other] { $count } ulesne varsel.
+}
+notifications-read-all = Merk alle som lesne
+notifications-mark-read = Merk som lese
+notifications-mark-read-label = Merk som lese: { $text }
+notifications-new = Ny
+notification-incident-received = { $from } har varsla { $org } om eit avvik: «{ $title }». Fristen for å melde Datatilsynet går ut { $due }.
+notification-incident-clock-urgent = { $org }, avvik { $reference } «{ $title }»: under eitt døgn att til fristen for å melde Datatilsynet ({ $due }).
+notification-incident-clock-overdue = { $org }, avvik { $reference } «{ $title }»: fristen for å melde Datatilsynet gjekk ut { $due }.
+notification-request-due-soon = { $org }, førespurnad { $reference }: skal svarast innan { $due }.
+notification-request-overdue = { $org }, førespurnad { $reference }: fristen gjekk ut { $due }.
