@@ -43,7 +43,10 @@ fn text(i18n: I18n, n: &Notification) -> String {
 /// Where the notification's subject is shown.
 fn href(n: &Notification) -> String {
     match n.subject_type.as_str() {
-        "incident" => format!("/organizations/{}/incidents/{}", n.organization_id, n.subject_id),
+        "incident" => format!(
+            "/organizations/{}/incidents/{}",
+            n.organization_id, n.subject_id
+        ),
         _ => format!("/requests/{}", n.subject_id),
     }
 }
