@@ -110,6 +110,12 @@ test('a vendor notifies the customers of a product and sees who took it in', asy
   const notification = page.getByRole('listitem').filter({ hasText: 'Fjordlys Programvare AS har varslet Oslo kommune om et avvik: «Eksportfiler var lesbare uten innlogging»' });
   await expect(notification).toContainText('Ny');
   await expectNoAxeViolations(page);
+  // Which kinds also come by e-mail, and in which language.
+  const settings = page.getByRole('region', { name: 'E-post og språk' });
+  await settings.getByLabel('Henvendelse med frist innen en uke').uncheck();
+  await settings.getByLabel('Språk i e-poster').selectOption('nn');
+  await settings.getByRole('button', { name: 'Lagre valgene' }).click();
+  await expect(settings.getByRole('status')).toHaveText('Valgene er lagret.');
   await notification.getByRole('button', { name: /^Merk som lest/ }).click();
   await expect(page.getByRole('listitem').filter({ hasText: 'Eksportfiler var lesbare uten innlogging' })).not.toContainText('Ny');
   await page.getByRole('link', { name: /Fjordlys Programvare AS har varslet Oslo kommune/ }).click();

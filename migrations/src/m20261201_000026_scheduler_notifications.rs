@@ -1,5 +1,6 @@
 //! The scheduler's jobs (when each is next due and which instance holds it) with a log of
-//! runs, in-app notifications per user, and an index for deadline reminders.
+//! runs, in-app notifications per user with the state of their e-mail, each user's choice
+//! of language and of the kinds not to be e-mailed, and an index for deadline reminders.
 
 use sea_orm_migration::prelude::*;
 
@@ -49,6 +50,17 @@ enum Notifications {
     DedupKey,
     CreatedAt,
     ReadAt,
+    EmailState,
+    EmailedAt,
+}
+
+#[derive(DeriveIden)]
+enum NotificationPreferences {
+    Table,
+    UserId,
+    Language,
+    EmailOff,
+    UpdatedAt,
 }
 
 #[async_trait::async_trait]
@@ -125,6 +137,13 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(N::DedupKey).string_len(200).not_null())
                     .col(at(N::CreatedAt.into_iden()))
                     .col(at_null(N::ReadAt.into_iden()))
+                    .col(
+                        ColumnDef::new(N::EmailState)
+                            .string_len(16)
+                            .not_null()
+                            .default("pending"),
+                    )
+                    .col(at_null(N::EmailedAt.into_iden()))
                     .to_owned(),
             )
             .await?;
@@ -137,6 +156,41 @@ impl MigrationTrait for Migration {
                     .col(N::UserId)
                     .col(N::DedupKey)
                     .unique()
+                    .to_owned(),
+            )
+            .await?;
+        // The mail job takes the pending ones, oldest first.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_notifications_email")
+                    .table(N::Table)
+                    .col(N::EmailState)
+                    .col(N::Id)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(NotificationPreferences::Table)
+                    .col(
+                        ColumnDef::new(NotificationPreferences::UserId)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(NotificationPreferences::Language)
+                            .string_len(8)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(NotificationPreferences::EmailOff)
+                            .text()
+                            .not_null(),
+                    )
+                    .col(at(NotificationPreferences::UpdatedAt.into_iden()))
                     .to_owned(),
             )
             .await?;
@@ -173,6 +227,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for table in [
+            NotificationPreferences::Table.into_iden(),
             Notifications::Table.into_iden(),
             JobRuns::Table.into_iden(),
             ScheduledJobs::Table.into_iden(),

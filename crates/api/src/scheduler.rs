@@ -1,6 +1,7 @@
 //! The scheduler: every instance ticks, and for each due job tries to claim its slot in the
 //! database; the one that wins runs it. Jobs: purging closed answer windows, and deadline
-//! reminders (incident clocks, data-subject request deadlines) as in-app notifications.
+//! reminders (incident clocks, data-subject request deadlines) as in-app notifications, and
+//! e-mailing the notifications their readers want by e-mail.
 
 use chrono::{DateTime, Duration, Utc};
 use vern_db::Database;
@@ -22,6 +23,10 @@ pub struct SchedulerConfig {
     pub interval_override: Option<Duration>,
     /// This instance's name in the job log.
     pub instance: String,
+    /// The SMTP connection (none: notifications are not e-mailed).
+    pub mailer: Option<std::sync::Arc<crate::mail::Mailer>>,
+    /// The address links in e-mails point to.
+    pub public_url: String,
 }
 
 impl SchedulerConfig {
@@ -74,6 +79,11 @@ pub async fn run_if_due(
             .await
             .map(|n| format!("purged {n}")),
         Job::Reminders => reminders(db, now).await.map(|n| format!("delivered {n}")),
+        Job::Mail => {
+            crate::mail::send_pending(db, config.mailer.as_deref(), &config.public_url, now)
+                .await
+                .map(|n| format!("sent {n}"))
+        }
     };
     let outcome = match outcome {
         Ok(done) => done,

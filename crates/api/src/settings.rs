@@ -97,6 +97,12 @@ pub struct Settings {
     pub scheduler_tick_ms: u64,
     /// Tests only: every scheduled job's interval instead of its own.
     pub scheduler_interval_ms: Option<u64>,
+    /// The SMTP server for notification e-mails: `smtp://host:587?tls=required` (STARTTLS),
+    /// `smtps://host:465`, user and password in the URL; plain `smtp://` only for a relay on
+    /// loopback. None: no e-mail. Kept secret because it may carry a password.
+    pub smtp_url: Option<Secret>,
+    /// The sender of notification e-mails.
+    pub mail_from: String,
     /// Demo only: the demo subject system's endpoint; the demo municipality's school system
     /// gets a connector to it (`just run` starts it).
     pub demo_connector_url: Option<String>,
@@ -148,6 +154,8 @@ impl Default for Settings {
             lookup_timeout_ms: 3_000,
             scheduler_tick_ms: 30_000,
             scheduler_interval_ms: None,
+            smtp_url: None,
+            mail_from: "Vern <vern@localhost>".to_owned(),
             demo_connector_url: None,
             demo_connector_secret_file: None,
             resident_oidc_issuer: None,

@@ -226,7 +226,7 @@ fn run(
         },
         resident_login: crate::residents::ResidentLogin::from_settings(settings)?.map(Arc::new),
     });
-    // Time-based work (purging closed answer windows, reminders): every instance ticks, the
+    // Time-based work (purging closed answer windows, reminders, e-mail): every instance ticks, the
     // database lets one run each due job.
     crate::scheduler::spawn(
         state.db.clone(),
@@ -241,6 +241,12 @@ fn run(
                 std::process::id(),
                 &uuid::Uuid::now_v7().simple().to_string()[20..]
             ),
+            mailer: crate::mail::Mailer::new(
+                settings.smtp_url.as_ref().map(|s| s.expose()),
+                &settings.mail_from,
+            )?
+            .map(Arc::new),
+            public_url: settings.public_url(),
         },
     );
     // Tasks a stopped server left queued.

@@ -14,9 +14,10 @@ use vern_domain::notifications::{
     NewNotification, Notification, NotificationKind, NotificationParams,
 };
 use vern_domain::pagination::{Limit, paginate};
+use vern_domain::register::record::RecordLang;
 
 use crate::DbError;
-use crate::entities::{notification as n, role_grant, user};
+use crate::entities::{notification as n, notification_preference as p, role_grant, user};
 use crate::reviews::IdCursor;
 
 /// The active members who hold `role` in the organisation now.
@@ -77,6 +78,8 @@ pub async fn deliver(
             dedup_key: Set(note.dedup_key()),
             created_at: Set(now),
             read_at: Set(None),
+            email_state: Set("pending".to_owned()),
+            emailed_at: Set(None),
         };
         let inserted = n::Entity::insert(row)
             .on_conflict(
@@ -164,4 +167,146 @@ pub async fn owns(db: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Result<
         .count(db)
         .await?
         > 0)
+}
+
+/// A user's language for e-mails and the kinds they do not want by e-mail (`nb`, none, when
+/// never set).
+pub async fn preferences(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<(RecordLang, Vec<NotificationKind>), DbError> {
+    let Some(row) = p::Entity::find_by_id(user_id).one(db).await? else {
+        return Ok((RecordLang::Nb, Vec::new()));
+    };
+    let language = RecordLang::parse(&row.language)
+        .ok_or(DbError::InvalidRow("notification_preferences.language"))?;
+    let off: Vec<String> = serde_json::from_str(&row.email_off)
+        .map_err(|_| DbError::InvalidRow("notification_preferences.email_off"))?;
+    Ok((
+        language,
+        off.iter()
+            .filter_map(|k| NotificationKind::parse(k))
+            .collect(),
+    ))
+}
+
+pub async fn set_preferences(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    language: RecordLang,
+    off: &[NotificationKind],
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let off: Vec<&str> = off.iter().map(|k| k.as_str()).collect();
+    let row = p::ActiveModel {
+        user_id: Set(user_id),
+        language: Set(language.tag().to_owned()),
+        email_off: Set(serde_json::to_string(&off)
+            .map_err(|_| DbError::InvalidRow("notification_preferences.email_off"))?),
+        updated_at: Set(now),
+    };
+    p::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(p::Column::UserId)
+                .update_columns([
+                    p::Column::Language,
+                    p::Column::EmailOff,
+                    p::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// A notification waiting for its e-mail, with its reader's address.
+#[derive(Debug, Clone)]
+pub struct PendingEmail {
+    pub notification: Notification,
+    pub user_id: Uuid,
+    pub email: String,
+}
+
+/// Notifications whose e-mail is still to be decided, oldest first.
+pub async fn pending_emails(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<PendingEmail>, DbError> {
+    let rows = n::Entity::find()
+        .filter(n::Column::EmailState.eq("pending"))
+        .order_by_asc(n::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let users: std::collections::HashMap<Uuid, String> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Email)
+        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id).collect::<Vec<_>>()))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let names = crate::register::org_names(db, rows.iter().map(|r| r.organization_id)).await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(PendingEmail {
+                user_id: r.user_id,
+                email: users.get(&r.user_id).cloned().unwrap_or_default(),
+                notification: Notification {
+                    id: r.id,
+                    organization_id: OrganizationId::from_uuid(r.organization_id),
+                    organization_name: names.get(&r.organization_id).cloned().unwrap_or_default(),
+                    kind: NotificationKind::parse(&r.kind)
+                        .ok_or(DbError::InvalidRow("notifications.kind"))?,
+                    subject_type: r.subject_type,
+                    subject_id: r.subject_id,
+                    params: serde_json::from_str(&r.params)
+                        .map_err(|_| DbError::InvalidRow("notifications.params"))?,
+                    created_at: r.created_at,
+                    read_at: r.read_at,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Moves a notification's e-mail from `from` to `to`; false when it was no longer `from`
+/// (someone else took it).
+pub async fn set_email_state(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let done = n::Entity::update_many()
+        .col_expr(n::Column::EmailState, Expr::value(to))
+        .col_expr(
+            n::Column::EmailedAt,
+            Expr::value((to == "sent").then_some(now)),
+        )
+        .filter(n::Column::Id.eq(id))
+        .filter(n::Column::EmailState.eq(from))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// The e-mail state of a user's notifications (tests and support).
+pub async fn email_states(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Vec<(String, String)>, DbError> {
+    Ok(n::Entity::find()
+        .select_only()
+        .column(n::Column::Kind)
+        .column(n::Column::EmailState)
+        .filter(n::Column::UserId.eq(user_id))
+        .order_by_asc(n::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
 }

@@ -120,6 +120,96 @@ pub struct NotificationPage {
     pub unread: u64,
 }
 
+impl Notification {
+    /// The text's key and arguments, for whichever translation shows it (the SPA in the
+    /// reader's chosen language, the e-mail in the language they set). Times are Oslo times.
+    pub fn text_args(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        let p = &self.params;
+        let due = p
+            .due_at
+            .map(crate::incidents::report::local_time)
+            .or_else(|| p.due_on.map(|d| d.format("%d.%m.%Y").to_string()))
+            .unwrap_or_default();
+        let key = match self.kind {
+            NotificationKind::IncidentReceived => "notification-incident-received",
+            NotificationKind::IncidentClockUrgent => "notification-incident-clock-urgent",
+            NotificationKind::IncidentClockOverdue => "notification-incident-clock-overdue",
+            NotificationKind::RequestDueSoon => "notification-request-due-soon",
+            NotificationKind::RequestOverdue => "notification-request-overdue",
+        };
+        (
+            key,
+            vec![
+                ("org", self.organization_name.clone()),
+                ("reference", p.reference.clone().unwrap_or_default()),
+                ("title", p.title.clone().unwrap_or_default()),
+                ("from", p.from.clone().unwrap_or_default()),
+                ("due", due),
+            ],
+        )
+    }
+
+    /// Where the subject is shown in the app (a path).
+    pub fn path(&self) -> String {
+        match self.subject_type.as_str() {
+            "incident" => format!(
+                "/organizations/{}/incidents/{}",
+                self.organization_id, self.subject_id
+            ),
+            _ => format!("/requests/{}", self.subject_id),
+        }
+    }
+}
+
+/// A user's choices: the language of their e-mails, and which kinds they get by e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationPreferences {
+    pub language: crate::register::record::RecordLang,
+    /// One entry per kind; a kind left out keeps its current choice (e-mail is on unless
+    /// switched off).
+    pub email: Vec<EmailChoice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailChoice {
+    pub kind: NotificationKind,
+    pub email: bool,
+}
+
+impl NotificationPreferences {
+    /// The choices as stored: the language and the kinds switched off.
+    pub fn from_stored(
+        language: crate::register::record::RecordLang,
+        off: &[NotificationKind],
+    ) -> Self {
+        Self {
+            language,
+            email: NotificationKind::ALL
+                .into_iter()
+                .map(|kind| EmailChoice {
+                    kind,
+                    email: !off.contains(&kind),
+                })
+                .collect(),
+        }
+    }
+
+    /// The kinds switched off after applying these choices to `current`.
+    pub fn switched_off(&self, current: &[NotificationKind]) -> Vec<NotificationKind> {
+        NotificationKind::ALL
+            .into_iter()
+            .filter(
+                |kind| match self.email.iter().rev().find(|c| c.kind == *kind) {
+                    Some(choice) => !choice.email,
+                    None => current.contains(kind),
+                },
+            )
+            .collect()
+    }
+}
+
 /// The reminder an incident's clock calls for, if any.
 pub fn incident_reminder(clock: &ClockState) -> Option<NotificationKind> {
     match clock.urgency {
@@ -175,6 +265,78 @@ mod tests {
         assert_eq!(
             request_reminder(&clock.state(day(40))),
             Some(NotificationKind::RequestOverdue)
+        );
+    }
+
+    #[test]
+    fn email_choices_apply_over_what_was_stored() {
+        use crate::register::record::RecordLang;
+        let stored = NotificationPreferences::from_stored(
+            RecordLang::En,
+            &[NotificationKind::RequestDueSoon],
+        );
+        assert_eq!(stored.email.len(), NotificationKind::ALL.len());
+        assert!(
+            !stored
+                .email
+                .iter()
+                .find(|c| c.kind == NotificationKind::RequestDueSoon)
+                .unwrap()
+                .email
+        );
+        let change = NotificationPreferences {
+            language: RecordLang::Nb,
+            email: vec![
+                EmailChoice {
+                    kind: NotificationKind::IncidentReceived,
+                    email: false,
+                },
+                EmailChoice {
+                    kind: NotificationKind::RequestDueSoon,
+                    email: true,
+                },
+            ],
+        };
+        assert_eq!(
+            change.switched_off(&[
+                NotificationKind::RequestDueSoon,
+                NotificationKind::RequestOverdue
+            ]),
+            vec![
+                NotificationKind::IncidentReceived,
+                NotificationKind::RequestOverdue
+            ]
+        );
+    }
+
+    #[test]
+    fn a_notification_names_its_text_and_its_page() {
+        let n = Notification {
+            id: Uuid::from_u128(1),
+            organization_id: OrganizationId::from_uuid(Uuid::from_u128(2)),
+            organization_name: "Oslo kommune".into(),
+            kind: NotificationKind::IncidentClockUrgent,
+            subject_type: "incident".into(),
+            subject_id: Uuid::from_u128(3),
+            params: NotificationParams {
+                reference: Some("2026-4".into()),
+                due_at: Some(Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap()),
+                ..NotificationParams::default()
+            },
+            created_at: Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap(),
+            read_at: None,
+        };
+        let (key, args) = n.text_args();
+        assert_eq!(key, "notification-incident-clock-urgent");
+        assert!(args.contains(&("due", "03.12.2026 10:00".to_owned())));
+        assert!(args.contains(&("reference", "2026-4".to_owned())));
+        assert_eq!(
+            n.path(),
+            format!(
+                "/organizations/{}/incidents/{}",
+                Uuid::from_u128(2),
+                Uuid::from_u128(3)
+            )
         );
     }
 

@@ -12,15 +12,18 @@ pub enum Job {
     PurgeAnswerWindows,
     /// Remind of deadlines: incident clocks, data-subject request deadlines.
     Reminders,
+    /// E-mail the notifications their readers want by e-mail.
+    Mail,
 }
 
 impl Job {
-    pub const ALL: [Self; 2] = [Self::PurgeAnswerWindows, Self::Reminders];
+    pub const ALL: [Self; 3] = [Self::PurgeAnswerWindows, Self::Reminders, Self::Mail];
 
     pub const fn name(self) -> &'static str {
         match self {
             Self::PurgeAnswerWindows => "purge_answer_windows",
             Self::Reminders => "reminders",
+            Self::Mail => "mail",
         }
     }
 
@@ -33,6 +36,7 @@ impl Job {
         match self {
             Self::PurgeAnswerWindows => Duration::hours(1),
             Self::Reminders => Duration::minutes(15),
+            Self::Mail => Duration::minutes(1),
         }
     }
 }

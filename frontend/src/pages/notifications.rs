@@ -6,7 +6,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 use vern_domain::incidents::report::local_time;
-use vern_domain::notifications::{Notification, NotificationKind, NotificationPage};
+use vern_domain::notifications::{Notification, NotificationPage, NotificationPreferences};
+use vern_domain::register::record::RecordLang;
 
 use crate::api::{self, ApiError, with_query};
 use crate::components::{ErrorAlert, Loading, set_title};
@@ -15,40 +16,9 @@ use crate::session::use_session;
 
 /// The notification's text in the reader's language.
 fn text(i18n: I18n, n: &Notification) -> String {
-    let p = &n.params;
-    let due = p
-        .due_at
-        .map(local_time)
-        .or_else(|| p.due_on.map(|d| d.format("%d.%m.%Y").to_string()))
-        .unwrap_or_default();
-    let key = match n.kind {
-        NotificationKind::IncidentReceived => "notification-incident-received",
-        NotificationKind::IncidentClockUrgent => "notification-incident-clock-urgent",
-        NotificationKind::IncidentClockOverdue => "notification-incident-clock-overdue",
-        NotificationKind::RequestDueSoon => "notification-request-due-soon",
-        NotificationKind::RequestOverdue => "notification-request-overdue",
-    };
-    i18n.t_with(
-        key,
-        &[
-            ("org", n.organization_name.clone().into()),
-            ("reference", p.reference.clone().unwrap_or_default().into()),
-            ("title", p.title.clone().unwrap_or_default().into()),
-            ("from", p.from.clone().unwrap_or_default().into()),
-            ("due", due.into()),
-        ],
-    )
-}
-
-/// Where the notification's subject is shown.
-fn href(n: &Notification) -> String {
-    match n.subject_type.as_str() {
-        "incident" => format!(
-            "/organizations/{}/incidents/{}",
-            n.organization_id, n.subject_id
-        ),
-        _ => format!("/requests/{}", n.subject_id),
-    }
+    let (key, args) = n.text_args();
+    let args: Vec<(&str, vern_i18n::Arg)> = args.into_iter().map(|(k, v)| (k, v.into())).collect();
+    i18n.t_with(key, &args)
 }
 
 /// The header's link, with the number unread (checked again on every page change).
@@ -148,7 +118,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                 {page.items.into_iter().map(|n| {
                                     let line = text(i18n, &n);
                                     let label = i18n.t_with("notifications-mark-read-label", &[("text", line.clone().into())]);
-                                    let link = href(&n);
+                                    let link = n.path();
                                     let read = n.read_at.is_some();
                                     let url = format!("/api/v1/me/notifications/{}/read", n.id);
                                     view! {
@@ -172,6 +142,104 @@ pub fn NotificationsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <Preferences/>
         </div>
+    }
+}
+
+/// The reader's choices: which kinds also come by e-mail, and the e-mails' language.
+#[component]
+fn Preferences() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let url = "/api/v1/me/notification-preferences";
+    let choices = RwSignal::new(None::<NotificationPreferences>);
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !session.ready.get() {
+            return;
+        }
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::fetch_json::<NotificationPreferences>(url.to_owned(), t))
+                .await
+            {
+                Ok(p) => choices.set(Some(p)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(body) = choices.get_untracked() else {
+            return;
+        };
+        saved.set(false);
+        spawn_local(async move {
+            match session
+                .authorized(|t| {
+                    api::put_json_plain::<_, NotificationPreferences>(
+                        url.to_owned(),
+                        body.clone(),
+                        t,
+                    )
+                })
+                .await
+            {
+                Ok(p) => {
+                    error.set(None);
+                    choices.set(Some(p));
+                    saved.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="vern-section" aria-labelledby="notification-settings-heading">
+            <h2 class="ds-heading" data-size="sm" id="notification-settings-heading">{i18n.tr("notifications-settings")}</h2>
+            <p class="ds-paragraph" data-size="sm">{i18n.tr("notifications-settings-intro")}</p>
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            {move || choices.get().map(|p| view! {
+                <form class="vern-form" on:submit=submit>
+                    <fieldset class="ds-fieldset">
+                        <legend class="ds-label">{i18n.tr("notifications-settings-email")}</legend>
+                        {p.email.iter().map(|c| {
+                            let kind = c.kind;
+                            let id = format!("notify-email-{}", kind.as_str());
+                            let label_for = id.clone();
+                            let label = format!("notification-kind-{}", kind.as_str().replace('_', "-"));
+                            view! {
+                                <div class="ds-field">
+                                    <input class="ds-input" type="checkbox" id=id prop:checked=c.email
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            choices.update(|p| if let Some(p) = p {
+                                                for choice in p.email.iter_mut().filter(|x| x.kind == kind) { choice.email = on; }
+                                            });
+                                        }/>
+                                    <label class="ds-label" for=label_for data-weight="regular">{move || i18n.t(&label)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <div class="ds-field">
+                        <label class="ds-label" for="notify-language">{i18n.tr("notifications-settings-language")}</label>
+                        <select class="ds-input" id="notify-language" on:change=move |ev| {
+                            if let Some(lang) = RecordLang::parse(&event_target_value(&ev)) {
+                                choices.update(|p| if let Some(p) = p { p.language = lang; });
+                            }
+                        }>
+                            {vern_i18n::Lang::ALL.into_iter().map(|lang| view! {
+                                <option value=lang.tag() selected=p.language.tag() == lang.tag()>{lang.native_name()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button class="ds-button" data-variant="secondary" type="submit">{i18n.tr("notifications-settings-save")}</button>
+                    {move || saved.get().then(|| view! { <p class="ds-paragraph" role="status">{i18n.tr("notifications-settings-saved")}</p> })}
+                </form>
+            })}
+        </section>
     }
 }

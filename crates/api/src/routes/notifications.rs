@@ -2,7 +2,7 @@
 //! work for (vendors' incident notices, incident clocks, request deadlines), newest first,
 //! and marking them read.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -10,11 +10,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use vern_db::reviews::IdCursor;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
-use vern_domain::notifications::NotificationPage;
+use vern_domain::notifications::{NotificationPage, NotificationPreferences};
 use vern_domain::problem::Problem;
 
 use super::common::{ParamErrors, cursor};
 use crate::auth::Authenticated;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::middleware::request_id;
 use crate::startup::AppState;
@@ -22,7 +23,9 @@ use crate::startup::AppState;
 pub fn mount(cfg: &mut ServiceConfig) {
     cfg.service(list_notifications)
         .service(read_all_notifications)
-        .service(read_notification);
+        .service(read_notification)
+        .service(get_preferences)
+        .service(put_preferences);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -153,4 +156,79 @@ pub async fn read_all_notifications(
     }
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's choices: the language of their e-mails, and which kinds come by e-mail.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "get_my_notification_preferences",
+    summary = "My notification preferences",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The choices; every kind is e-mailed unless switched off", body = NotificationPreferences),
+        (status = 401, description = "No valid access token (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API client calling (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/notification-preferences")]
+pub async fn get_preferences(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+) -> Result<web::Json<NotificationPreferences>, ApiError> {
+    let (language, off) = vern_db::notifications::preferences(&state.db.conn, auth.user_id).await?;
+    Ok(web::Json(NotificationPreferences::from_stored(
+        language, &off,
+    )))
+}
+
+/// Sets the language of the caller's e-mails and which kinds come by e-mail (kinds left out
+/// keep their choice).
+#[utoipa::path(
+    tag = "me",
+    operation_id = "put_my_notification_preferences",
+    summary = "Set my notification preferences",
+    request_body = NotificationPreferences,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Saved; the choices now", body = NotificationPreferences),
+        (status = 400, description = "Malformed body (`invalid_json`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API client calling (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/me/notification-preferences")]
+pub async fn put_preferences(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Authenticated,
+    body: Body<NotificationPreferences>,
+) -> Result<web::Json<NotificationPreferences>, ApiError> {
+    let input = body.parse()?;
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let (_, current) = vern_db::notifications::preferences(&txn, auth.user_id).await?;
+    let off = input.switched_off(&current);
+    vern_db::notifications::set_preferences(&txn, auth.user_id, input.language, &off, now).await?;
+    vern_db::audit::append(
+        &txn,
+        AuditDraft {
+            organization_id: None,
+            actor_kind: ActorKind::User,
+            actor_id: Some(auth.user_id),
+            action: "notification_preferences.changed",
+            target_type: "user",
+            target_id: Some(auth.user_id.to_string()),
+            request_id: request_id(&req),
+            outcome: Outcome::Success,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(web::Json(NotificationPreferences::from_stored(
+        input.language,
+        &off,
+    )))
 }

@@ -33,6 +33,8 @@ pub struct Options {
     pub database_url: Option<String>,
     /// `VERN_SCHEDULER_TICK_MS` and `VERN_SCHEDULER_INTERVAL_MS`.
     pub scheduler: Option<(u64, u64)>,
+    /// `VERN_SMTP_URL`.
+    pub smtp_url: Option<String>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -98,6 +100,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         resident_test_login: options.resident_test_login,
         scheduler_tick_ms: options.scheduler.map_or(30_000, |(tick, _)| tick),
         scheduler_interval_ms: options.scheduler.map(|(_, interval)| interval),
+        smtp_url: options
+            .smtp_url
+            .clone()
+            .map(|url| serde_json::from_value(Value::String(url)).expect("secret")),
         ..Settings::default()
     };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);

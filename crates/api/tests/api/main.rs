@@ -17,6 +17,7 @@ mod helpers;
 mod incidents;
 mod invitations;
 mod keys;
+mod mail;
 mod matrix;
 mod members;
 mod notifications;

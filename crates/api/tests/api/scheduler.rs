@@ -59,6 +59,8 @@ async fn of_two_instances_racing_for_the_same_slot_exactly_one_wins() {
         tick: std::time::Duration::from_secs(3600),
         interval_override: Some(Duration::seconds(60)),
         instance: name.to_owned(),
+        mailer: None,
+        public_url: "http://localhost".to_owned(),
     };
     let (a, b) = (config("instance-a"), config("instance-b"));
     // The slot the server's own start-up took is in the past; race for the next forty.

@@ -22,6 +22,7 @@ pub mod job_run;
 pub mod local_term;
 pub mod login_throttle;
 pub mod notification;
+pub mod notification_preference;
 pub mod organization;
 pub mod passkey;
 pub mod processing_activity;

@@ -15,6 +15,9 @@ pub struct Model {
     pub dedup_key: String,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    /// `pending`, `sending`, `sent`, `skipped` (not wanted by e-mail, or no mail server), `failed`.
+    pub email_state: String,
+    pub emailed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

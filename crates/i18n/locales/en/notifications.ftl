@@ -19,3 +19,21 @@ notification-incident-clock-urgent = { $org }, incident { $reference } “{ $tit
 notification-incident-clock-overdue = { $org }, incident { $reference } “{ $title }”: the deadline to notify Datatilsynet passed on { $due }.
 notification-request-due-soon = { $org }, request { $reference }: to be answered by { $due }.
 notification-request-overdue = { $org }, request { $reference }: the deadline passed on { $due }.
+notification-email-subject = Vern: { $text }
+notification-email-body =
+    { $text }
+
+    Open in Vern: { $link }
+
+    You receive this e-mail because you hold a role in the organisation. Choose which notifications you get by e-mail: { $settings }
+notifications-settings = E-mail and language
+notifications-settings-intro = Notifications always show here. Choose which you also want by e-mail, and the language of the e-mails.
+notifications-settings-language = Language of e-mails
+notifications-settings-email = Send by e-mail
+notifications-settings-save = Save the choices
+notifications-settings-saved = The choices are saved.
+notification-kind-incident-received = Incident notice from a vendor
+notification-kind-incident-clock-urgent = Less than a day left to notify an incident
+notification-kind-incident-clock-overdue = Deadline to notify an incident passed
+notification-kind-request-due-soon = Request due within a week
+notification-kind-request-overdue = Request past its deadline

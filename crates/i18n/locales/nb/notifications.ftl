@@ -19,3 +19,21 @@ notification-incident-clock-urgent = { $org }, avvik { $reference } «{ $title }
 notification-incident-clock-overdue = { $org }, avvik { $reference } «{ $title }»: fristen for å melde Datatilsynet gikk ut { $due }.
 notification-request-due-soon = { $org }, henvendelse { $reference }: skal besvares innen { $due }.
 notification-request-overdue = { $org }, henvendelse { $reference }: fristen gikk ut { $due }.
+notification-email-subject = Vern: { $text }
+notification-email-body =
+    { $text }
+
+    Åpne i Vern: { $link }
+
+    Du får denne e-posten fordi du har en rolle i virksomheten. Velg hvilke varsler du vil ha på e-post: { $settings }
+notifications-settings = E-post og språk
+notifications-settings-intro = Varsler vises alltid her. Velg hvilke du også vil ha på e-post, og språket i e-postene.
+notifications-settings-language = Språk i e-poster
+notifications-settings-email = Send på e-post
+notifications-settings-save = Lagre valgene
+notifications-settings-saved = Valgene er lagret.
+notification-kind-incident-received = Avviksvarsel fra leverandør
+notification-kind-incident-clock-urgent = Under ett døgn igjen til å melde avvik
+notification-kind-incident-clock-overdue = Fristen for å melde avvik er passert
+notification-kind-request-due-soon = Henvendelse med frist innen en uke
+notification-kind-request-overdue = Henvendelse over fristen

@@ -19,3 +19,21 @@ notification-incident-clock-urgent = { $org }, avvik { $reference } «{ $title }
 notification-incident-clock-overdue = { $org }, avvik { $reference } «{ $title }»: fristen for å melde Datatilsynet gjekk ut { $due }.
 notification-request-due-soon = { $org }, førespurnad { $reference }: skal svarast innan { $due }.
 notification-request-overdue = { $org }, førespurnad { $reference }: fristen gjekk ut { $due }.
+notification-email-subject = Vern: { $text }
+notification-email-body =
+    { $text }
+
+    Opne i Vern: { $link }
+
+    Du får denne e-posten fordi du har ei rolle i verksemda. Vel kva varsel du vil ha på e-post: { $settings }
+notifications-settings = E-post og språk
+notifications-settings-intro = Varsel vert alltid viste her. Vel kva du òg vil ha på e-post, og språket i e-postane.
+notifications-settings-language = Språk i e-postar
+notifications-settings-email = Send på e-post
+notifications-settings-save = Lagre vala
+notifications-settings-saved = Vala er lagra.
+notification-kind-incident-received = Avviksvarsel frå leverandør
+notification-kind-incident-clock-urgent = Under eitt døgn att til å melde avvik
+notification-kind-incident-clock-overdue = Fristen for å melde avvik er passert
+notification-kind-request-due-soon = Førespurnad med frist innan ei veke
+notification-kind-request-overdue = Førespurnad over fristen
