@@ -115,11 +115,20 @@ pub async fn send_pending(
                 continue;
             }
             let outcome = match message(mailer, to, &pending.notification, language, public_url) {
+                // A server's reply can quote the recipient's address: the log keeps only
+                // whether it was permanent and the reply code.
                 Ok(message) => mailer.transport.send(message).await.map_err(|e| {
-                    // lettre's error names the server's reply, not the recipient.
-                    anyhow::anyhow!("smtp: {e}")
+                    let code = e.status().map(|c| c.to_string()).unwrap_or_default();
+                    let kind = if e.is_permanent() {
+                        "permanent"
+                    } else if e.is_transient() {
+                        "transient"
+                    } else {
+                        "connection"
+                    };
+                    anyhow::anyhow!("smtp {kind} failure {code}")
                 }),
-                Err(e) => Err(e),
+                Err(_) => Err(anyhow::anyhow!("the message could not be built")),
             };
             let state = match outcome {
                 Ok(_) => {

@@ -15,7 +15,7 @@ use vern_domain::OrganizationId;
 use vern_domain::incidents::NoticePhase;
 use vern_domain::incidents::facts::{
     AuthorityNotice, CheckedAuthorityNotice, Incident, IncidentFacts, IncidentStatus,
-    IncidentSummary, ResidentNoticeDecision, incident_clock, outstanding,
+    IncidentSummary, ResidentNoticeDecision, RiskLevel, incident_clock, outstanding,
 };
 use vern_domain::incidents::report::AuthorityReport;
 use vern_domain::incidents::vendor::{
@@ -152,7 +152,7 @@ pub async fn list(
         query = query
             .filter(i::Column::Status.ne(IncidentStatus::Closed.as_str()))
             .filter(i::Column::FirstNoticeAt.is_null())
-            .filter(i::Column::Risk.ne("unlikely"));
+            .filter(i::Column::Risk.ne(RiskLevel::Unlikely.as_str()));
     }
     if let Some(c) = cursor {
         query = query.filter(i::Column::Id.lt(c.id));
@@ -186,18 +186,12 @@ pub async fn update_facts(
     facts: &IncidentFacts,
     now: DateTime<Utc>,
 ) -> Result<Option<IncidentRow>, DbError> {
-    let done = i::Entity::update_many()
+    let update = i::Entity::update_many()
         .col_expr(i::Column::Title, Expr::value(facts.title.clone()))
         .col_expr(i::Column::AwareAt, Expr::value(facts.aware_at))
         .col_expr(i::Column::Risk, Expr::value(facts.risk.as_str()))
-        .col_expr(i::Column::Facts, Expr::value(facts_json(facts)?))
-        .col_expr(i::Column::Revision, Expr::value(expected + 1))
-        .col_expr(i::Column::UpdatedAt, Expr::value(now))
-        .filter(i::Column::Id.eq(id))
-        .filter(i::Column::Revision.eq(expected))
-        .exec(db)
-        .await?;
-    reread(db, id, done.rows_affected).await
+        .col_expr(i::Column::Facts, Expr::value(facts_json(facts)?));
+    change(db, update, id, expected, now).await
 }
 
 /// Moves the status when the revision is still `expected`; closing sets `closed_at`,
@@ -214,17 +208,11 @@ pub async fn set_status(
     let acknowledged_at = current
         .acknowledged_at
         .or((current.status == IncidentStatus::Draft.as_str()).then_some(now));
-    let done = i::Entity::update_many()
+    let update = i::Entity::update_many()
         .col_expr(i::Column::Status, Expr::value(status.as_str()))
         .col_expr(i::Column::AcknowledgedAt, Expr::value(acknowledged_at))
-        .col_expr(i::Column::ClosedAt, Expr::value(closed_at))
-        .col_expr(i::Column::Revision, Expr::value(expected + 1))
-        .col_expr(i::Column::UpdatedAt, Expr::value(now))
-        .filter(i::Column::Id.eq(id))
-        .filter(i::Column::Revision.eq(expected))
-        .exec(db)
-        .await?;
-    reread(db, id, done.rows_affected).await
+        .col_expr(i::Column::ClosedAt, Expr::value(closed_at));
+    change(db, update, id, expected, now).await
 }
 
 /// Records the resident notice decision when the revision is still `expected`.
@@ -237,15 +225,8 @@ pub async fn set_resident_notice(
 ) -> Result<Option<IncidentRow>, DbError> {
     let json = serde_json::to_string(decision)
         .map_err(|_| DbError::InvalidRow("incidents.resident_notice"))?;
-    let done = i::Entity::update_many()
-        .col_expr(i::Column::ResidentNotice, Expr::value(json))
-        .col_expr(i::Column::Revision, Expr::value(expected + 1))
-        .col_expr(i::Column::UpdatedAt, Expr::value(now))
-        .filter(i::Column::Id.eq(id))
-        .filter(i::Column::Revision.eq(expected))
-        .exec(db)
-        .await?;
-    reread(db, id, done.rows_affected).await
+    let update = i::Entity::update_many().col_expr(i::Column::ResidentNotice, Expr::value(json));
+    change(db, update, id, expected, now).await
 }
 
 /// Records a notice to Datatilsynet with the report it carried; the first one stops the
@@ -259,15 +240,8 @@ pub async fn add_notice(
     now: DateTime<Utc>,
 ) -> Result<Option<(IncidentRow, NoticeRow)>, DbError> {
     let first = incident.first_notice_at.unwrap_or(notice.sent_at);
-    let done = i::Entity::update_many()
-        .col_expr(i::Column::FirstNoticeAt, Expr::value(first))
-        .col_expr(i::Column::Revision, Expr::value(incident.revision + 1))
-        .col_expr(i::Column::UpdatedAt, Expr::value(now))
-        .filter(i::Column::Id.eq(incident.id))
-        .filter(i::Column::Revision.eq(incident.revision))
-        .exec(db)
-        .await?;
-    let Some(updated) = reread(db, incident.id, done.rows_affected).await? else {
+    let update = i::Entity::update_many().col_expr(i::Column::FirstNoticeAt, Expr::value(first));
+    let Some(updated) = change(db, update, incident.id, incident.revision, now).await? else {
         return Ok(None);
     };
     let row = n::ActiveModel {
@@ -286,12 +260,23 @@ pub async fn add_notice(
     Ok(Some((updated, notice)))
 }
 
-async fn reread(
+/// Applies `update` to the incident if its revision is still `expected`, moving the
+/// revision on; the row as it is now, or `None` when someone else changed it first.
+async fn change(
     db: &impl ConnectionTrait,
+    update: sea_orm::UpdateMany<i::Entity>,
     id: Uuid,
-    affected: u64,
+    expected: i32,
+    now: DateTime<Utc>,
 ) -> Result<Option<IncidentRow>, DbError> {
-    if affected == 0 {
+    let done = update
+        .col_expr(i::Column::Revision, Expr::value(expected + 1))
+        .col_expr(i::Column::UpdatedAt, Expr::value(now))
+        .filter(i::Column::Id.eq(id))
+        .filter(i::Column::Revision.eq(expected))
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
         return Ok(None);
     }
     Ok(i::Entity::find_by_id(id).one(db).await?)
@@ -689,7 +674,7 @@ pub async fn clocks_running(
         ]))
         .filter(i::Column::AwareAt.lte(aware_before))
         .filter(i::Column::FirstNoticeAt.is_null())
-        .filter(i::Column::Risk.ne("unlikely"))
+        .filter(i::Column::Risk.ne(RiskLevel::Unlikely.as_str()))
         .order_by_asc(i::Column::AwareAt)
         .all(db)
         .await?)

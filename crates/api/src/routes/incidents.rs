@@ -20,8 +20,8 @@ use vern_domain::incidents::facts::{
     check_status_change, outstanding,
 };
 use vern_domain::incidents::report::{
-    IncidentTexts, RegisterEntry, ReportContext, authority_report, next_phase, register_headers,
-    register_row, resident_letter,
+    IncidentTexts, RegisterEntry, ReportContext, authority_report, late_reason_prompt, next_phase,
+    register_headers, register_row, resident_letter,
 };
 use vern_domain::problem::{FieldError, Problem, ProblemCode};
 use vern_domain::register::record::RecordLang;
@@ -672,13 +672,7 @@ pub async fn incident_texts(
     let row = found(&state, org, id).await?;
     let facts = vern_db::incidents::facts_of(&row)?;
     let phase = next_phase(facts.risk, &given_phases(&state, id).await?);
-    let late = (phase == Some(NoticePhase::Initial)
-        && Utc::now() > vern_domain::incidents::deadline(facts.aware_at))
-    .then_some(lang.pick(
-        "(Oppgi hvorfor meldingen kommer etter 72 timer)",
-        "(Oppgi kvifor meldinga kjem etter 72 timar)",
-        "(State why the notice comes after 72 hours)",
-    ));
+    let late = late_reason_prompt(phase, facts.aware_at, Utc::now(), lang);
     Ok(HttpResponse::Ok().json(texts(&state, org, &row, phase, late, lang).await?))
 }
 

@@ -590,6 +590,21 @@ pub fn register_row(
     ]
 }
 
+/// What the report says in the late-reason field before anyone has given the reason: the
+/// next notice is the first and the 72 hours have passed at `now`.
+pub fn late_reason_prompt(
+    next: Option<NoticePhase>,
+    aware_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    lang: RecordLang,
+) -> Option<&'static str> {
+    (next == Some(NoticePhase::Initial) && now > super::deadline(aware_at)).then_some(lang.pick(
+        "(Oppgi hvorfor meldingen kommer etter 72 timer)",
+        "(Oppgi kvifor meldinga kjem etter 72 timar)",
+        "(State why the notice comes after 72 hours)",
+    ))
+}
+
 /// The phase the next notice to Datatilsynet takes: initial, then supplements; none after
 /// the final one or when nothing is to be notified.
 pub fn next_phase(risk: RiskLevel, given: &[NoticePhase]) -> Option<NoticePhase> {
@@ -775,6 +790,22 @@ mod tests {
         assert_eq!(
             register_row(&entry, &vocabulary, RecordLang::Nb)[14],
             "Ikke meldepliktig"
+        );
+    }
+
+    #[test]
+    fn a_late_first_notice_asks_for_its_reason() {
+        let aware = facts().aware_at;
+        let late = aware + chrono::Duration::hours(73);
+        assert!(
+            late_reason_prompt(Some(NoticePhase::Initial), aware, late, RecordLang::En).is_some()
+        );
+        assert!(
+            late_reason_prompt(Some(NoticePhase::Supplement), aware, late, RecordLang::En)
+                .is_none()
+        );
+        assert!(
+            late_reason_prompt(Some(NoticePhase::Initial), aware, aware, RecordLang::En).is_none()
         );
     }
 
