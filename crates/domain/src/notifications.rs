@@ -25,15 +25,18 @@ pub enum NotificationKind {
     RequestDueSoon,
     /// A data-subject request is past its deadline.
     RequestOverdue,
+    /// A member asked for a role; the organisation's administrators decide.
+    RoleRequested,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::IncidentReceived,
         Self::IncidentClockUrgent,
         Self::IncidentClockOverdue,
         Self::RequestDueSoon,
         Self::RequestOverdue,
+        Self::RoleRequested,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl NotificationKind {
             Self::IncidentClockOverdue => "incident_clock_overdue",
             Self::RequestDueSoon => "request_due_soon",
             Self::RequestOverdue => "request_overdue",
+            Self::RoleRequested => "role_requested",
         }
     }
 
@@ -57,6 +61,7 @@ impl NotificationKind {
                 "incident"
             }
             Self::RequestDueSoon | Self::RequestOverdue => "request",
+            Self::RoleRequested => "role_request",
         }
     }
 }
@@ -103,7 +108,7 @@ pub struct Notification {
     pub organization_id: OrganizationId,
     pub organization_name: String,
     pub kind: NotificationKind,
-    /// `incident` or `request`.
+    /// `incident`, `request` or `role_request`.
     pub subject_type: String,
     pub subject_id: Uuid,
     pub params: NotificationParams,
@@ -136,6 +141,7 @@ impl Notification {
             NotificationKind::IncidentClockOverdue => "notification-incident-clock-overdue",
             NotificationKind::RequestDueSoon => "notification-request-due-soon",
             NotificationKind::RequestOverdue => "notification-request-overdue",
+            NotificationKind::RoleRequested => "notification-role-requested",
         };
         (
             key,
@@ -156,6 +162,7 @@ impl Notification {
                 "/organizations/{}/incidents/{}",
                 self.organization_id, self.subject_id
             ),
+            "role_request" => format!("/organizations/{}/role-requests", self.organization_id),
             _ => format!("/requests/{}", self.subject_id),
         }
     }

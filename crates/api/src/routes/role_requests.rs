@@ -193,6 +193,22 @@ pub async fn create_role_request(
         now,
     )
     .await?;
+    // The administrators who decide hear of it.
+    let mut admins = Vec::new();
+    for role in Role::ALL
+        .into_iter()
+        .filter(|r| r.grants(Permission::DecideRoleRequests))
+    {
+        admins.extend(vern_db::notifications::holders(&txn, org, role, now).await?);
+    }
+    admins.retain(|u| *u != auth.user_id);
+    let note = vern_domain::notifications::NewNotification {
+        organization_id: org,
+        kind: vern_domain::notifications::NotificationKind::RoleRequested,
+        subject_id: row.id,
+        params: vern_domain::notifications::NotificationParams::default(),
+    };
+    vern_db::notifications::deliver(&txn, &note, &admins, now).await?;
     let view = vern_db::role_requests::view(&txn, row).await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(HttpResponse::Created().json(view))

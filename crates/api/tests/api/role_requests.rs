@@ -32,6 +32,29 @@ async fn a_member_asks_and_another_administrator_approves_which_grants_at_once()
     )
     .await;
 
+    // The administrator is notified (a link to the queue, no names); the requester is not.
+    let notes: Value = app
+        .get_as(&admin.access, "/api/v1/me/notifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let note = notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "role_requested" && n["subject_id"] == id.as_str())
+        .expect("the administrator's notification");
+    assert_eq!(note["subject_type"], "role_request");
+    assert_eq!(note["params"], json!({}));
+    let own: Value = app
+        .get_as(&member.access, "/api/v1/me/notifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["unread"], 0);
+
     // The requester sees it among their own; administrators in the queue.
     let mine: Value = app
         .get_as(&member.access, "/api/v1/me/role-requests")

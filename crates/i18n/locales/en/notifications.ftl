@@ -37,3 +37,5 @@ notification-kind-incident-clock-urgent = Less than a day left to notify an inci
 notification-kind-incident-clock-overdue = Deadline to notify an incident passed
 notification-kind-request-due-soon = Request due within a week
 notification-kind-request-overdue = Request past its deadline
+notification-role-requested = { $org }: a new role request awaits a decision.
+notification-kind-role-requested = Role requests awaiting a decision

@@ -37,3 +37,5 @@ notification-kind-incident-clock-urgent = Under ett døgn igjen til å melde avv
 notification-kind-incident-clock-overdue = Fristen for å melde avvik er passert
 notification-kind-request-due-soon = Henvendelse med frist innen en uke
 notification-kind-request-overdue = Henvendelse over fristen
+notification-role-requested = { $org }: en ny rolleforespørsel venter på avgjørelse.
+notification-kind-role-requested = Rolleforespørsler som venter på avgjørelse

@@ -37,3 +37,5 @@ notification-kind-incident-clock-urgent = Under eitt døgn att til å melde avvi
 notification-kind-incident-clock-overdue = Fristen for å melde avvik er passert
 notification-kind-request-due-soon = Førespurnad med frist innan ei veke
 notification-kind-request-overdue = Førespurnad over fristen
+notification-role-requested = { $org }: ein ny rolleførespurnad ventar på avgjerd.
+notification-kind-role-requested = Rolleførespurnader som ventar på avgjerd
