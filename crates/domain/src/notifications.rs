@@ -27,16 +27,19 @@ pub enum NotificationKind {
     RequestOverdue,
     /// A member asked for a role; the organisation's administrators decide.
     RoleRequested,
+    /// A data processing agreement was sent for signature; the parties' signatories sign.
+    AgreementToSign,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::IncidentReceived,
         Self::IncidentClockUrgent,
         Self::IncidentClockOverdue,
         Self::RequestDueSoon,
         Self::RequestOverdue,
         Self::RoleRequested,
+        Self::AgreementToSign,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -47,6 +50,7 @@ impl NotificationKind {
             Self::RequestDueSoon => "request_due_soon",
             Self::RequestOverdue => "request_overdue",
             Self::RoleRequested => "role_requested",
+            Self::AgreementToSign => "agreement_to_sign",
         }
     }
 
@@ -62,6 +66,7 @@ impl NotificationKind {
             }
             Self::RequestDueSoon | Self::RequestOverdue => "request",
             Self::RoleRequested => "role_request",
+            Self::AgreementToSign => "agreement",
         }
     }
 }
@@ -108,7 +113,7 @@ pub struct Notification {
     pub organization_id: OrganizationId,
     pub organization_name: String,
     pub kind: NotificationKind,
-    /// `incident`, `request` or `role_request`.
+    /// `incident`, `request`, `role_request` or `agreement`.
     pub subject_type: String,
     pub subject_id: Uuid,
     pub params: NotificationParams,
@@ -142,6 +147,7 @@ impl Notification {
             NotificationKind::RequestDueSoon => "notification-request-due-soon",
             NotificationKind::RequestOverdue => "notification-request-overdue",
             NotificationKind::RoleRequested => "notification-role-requested",
+            NotificationKind::AgreementToSign => "notification-agreement-to-sign",
         };
         (
             key,
@@ -163,6 +169,7 @@ impl Notification {
                 self.organization_id, self.subject_id
             ),
             "role_request" => format!("/organizations/{}/role-requests", self.organization_id),
+            "agreement" => format!("/agreements/{}", self.subject_id),
             _ => format!("/requests/{}", self.subject_id),
         }
     }

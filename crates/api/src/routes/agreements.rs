@@ -835,6 +835,22 @@ pub async fn send_agreement(
         now,
     )
     .await?;
+    // Both parties' signatories have an agreement to sign.
+    for party in [org, processor] {
+        let note = vern_domain::notifications::NewNotification {
+            organization_id: party,
+            kind: vern_domain::notifications::NotificationKind::AgreementToSign,
+            subject_id: row.id,
+            params: vern_domain::notifications::NotificationParams {
+                title: Some(row.title.clone()),
+                ..Default::default()
+            },
+        };
+        let signatories =
+            vern_db::notifications::holders(&txn, party, vern_domain::access::Role::Signatory, now)
+                .await?;
+        vern_db::notifications::deliver(&txn, &note, &signatories, now).await?;
+    }
     txn.commit().await.map_err(DbError::from)?;
     respond(&state, row.id).await
 }

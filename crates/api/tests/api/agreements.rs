@@ -277,6 +277,36 @@ async fn draft_send_sign_by_both_parties_and_verify() {
         .await
         .unwrap();
     assert_eq!(seen["status"], "sent");
+    // Both parties' signatories have it to sign; the editor who sent it does not.
+    for (token, org) in [(&vendor_signer.token, fjordlys), (&oslo_signer.token, oslo)] {
+        let notes: Value = app
+            .get_as(token, "/api/v1/me/notifications")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let note = notes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "agreement_to_sign" && n["subject_id"] == id.as_str())
+            .expect("a signatory's notification");
+        assert_eq!(note["organization_id"], org.to_string());
+        assert_eq!(note["params"]["title"], seen["title"]);
+    }
+    let editors: Value = app
+        .get_as(&editor.token, "/api/v1/me/notifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        editors["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["kind"] != "agreement_to_sign")
+    );
     let vendor_list: Value = app
         .get_as(
             &vendor_signer.token,

@@ -39,3 +39,5 @@ notification-kind-request-due-soon = Request due within a week
 notification-kind-request-overdue = Request past its deadline
 notification-role-requested = { $org }: a new role request awaits a decision.
 notification-kind-role-requested = Role requests awaiting a decision
+notification-agreement-to-sign = { $org }: the data processing agreement “{ $title }” awaits signature.
+notification-kind-agreement-to-sign = Agreements awaiting signature

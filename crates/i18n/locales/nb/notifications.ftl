@@ -39,3 +39,5 @@ notification-kind-request-due-soon = Henvendelse med frist innen en uke
 notification-kind-request-overdue = Henvendelse over fristen
 notification-role-requested = { $org }: en ny rolleforespørsel venter på avgjørelse.
 notification-kind-role-requested = Rolleforespørsler som venter på avgjørelse
+notification-agreement-to-sign = { $org }: databehandleravtalen «{ $title }» venter på signatur.
+notification-kind-agreement-to-sign = Avtaler som venter på signatur

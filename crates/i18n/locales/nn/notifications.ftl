@@ -39,3 +39,5 @@ notification-kind-request-due-soon = Førespurnad med frist innan ei veke
 notification-kind-request-overdue = Førespurnad over fristen
 notification-role-requested = { $org }: ein ny rolleførespurnad ventar på avgjerd.
 notification-kind-role-requested = Rolleførespurnader som ventar på avgjerd
+notification-agreement-to-sign = { $org }: databehandlaravtalen «{ $title }» ventar på signatur.
+notification-kind-agreement-to-sign = Avtalar som ventar på signatur
