@@ -465,6 +465,7 @@ pub async fn update_incident(
         (status = 409, description = "Not from this status, or something is outstanding; the field error names the first (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone else saved first (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown status (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "No If-Match (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -196,6 +196,7 @@ pub async fn get_preferences(
         (status = 403, description = "An API client calling (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown language or kind (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/me/notification-preferences")]
