@@ -35,9 +35,21 @@ impl SchedulerConfig {
     }
 }
 
-/// Runs the loop until the process ends.
+/// Registers every job (due now) unless it is registered already.
+pub async fn register_jobs(db: &Database, now: DateTime<Utc>) -> Result<(), vern_db::DbError> {
+    for job in Job::ALL {
+        vern_db::scheduler::ensure(&db.conn, job.name(), now).await?;
+    }
+    Ok(())
+}
+
+/// Registers the jobs, then runs the loop until the process ends.
 pub fn spawn(db: Database, config: SchedulerConfig) {
     tokio::spawn(async move {
+        while let Err(e) = register_jobs(&db, Utc::now()).await {
+            tracing::warn!(error = %e.log_safe(), "scheduler: could not register the jobs");
+            tokio::time::sleep(config.tick).await;
+        }
         loop {
             for job in Job::ALL {
                 if let Err(e) = run_if_due(&db, &config, job, Utc::now()).await {
@@ -49,14 +61,14 @@ pub fn spawn(db: Database, config: SchedulerConfig) {
     });
 }
 
-/// Claims the job's slot if it is due and runs it. `Ok(true)` when this instance ran it.
+/// Claims the job's slot if it is due and runs it. `Ok(true)` when this instance ran it; a
+/// job not yet registered ([`register_jobs`]) is never due.
 pub async fn run_if_due(
     db: &Database,
     config: &SchedulerConfig,
     job: Job,
     now: DateTime<Utc>,
 ) -> Result<bool, vern_db::DbError> {
-    vern_db::scheduler::ensure(&db.conn, job.name(), now).await?;
     let claimed = {
         let txn = vern_db::connection::begin_write(db).await?;
         let run = vern_db::scheduler::claim(

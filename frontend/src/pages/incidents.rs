@@ -31,17 +31,10 @@ use crate::components::{ErrorAlert, Loading, now, set_title};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::admin::org_from_path;
 use crate::pages::register::{
-    FieldErrors, category_label, field_errors_of, subject_label, term_checkboxes,
+    FieldErrors, category_label, field_errors_of, subject_label, term_checkboxes, wire,
 };
+use crate::pages::requests::key;
 use crate::session::use_session;
-
-fn key(prefix: &str, wire: &str) -> String {
-    format!("{prefix}-{}", wire.replace('_', "-"))
-}
-
-fn wire<T: serde::Serialize>(value: &T) -> String {
-    crate::pages::register::wire(value)
-}
 
 fn urgency_color(u: ClockUrgency) -> &'static str {
     match u {
@@ -933,7 +926,7 @@ fn Notices(
                         <div class="ds-field">
                             <label class="ds-label" for="notice-phase">{i18n.tr("field-phase")}</label>
                             <select class="ds-input" id="notice-phase" on:change=move |ev| if let Some(p) = NoticePhase::parse(&event_target_value(&ev)) { phase.set(p) }>
-                                {NoticePhase::ALL.into_iter().filter(|p| given.is_empty() == (*p == NoticePhase::Initial)).map(|p| {
+                                {vern_domain::incidents::report::phases_allowed(&given).into_iter().map(|p| {
                                     let k = key("incident-phase", p.as_str());
                                     view! { <option value=p.as_str() selected=move || phase.get() == p>{move || i18n.t(&k)}</option> }
                                 }).collect_view()}

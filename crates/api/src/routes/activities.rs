@@ -11,14 +11,16 @@ use vern_db::activities::ActivityFilter;
 use vern_db::register::NameCursor;
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
-use vern_domain::problem::{FieldError, Problem, ProblemCode};
+use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::register::activity::{
     Activity, ActivityFacts, ActivityPage, ActivityStatus, DpiaStatus, check_activity_in,
     check_activity_update,
 };
 use vern_domain::register::vocabulary::Vocabulary;
 
-use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
+use super::common::{
+    ParamErrors, cursor, entry_event, foreign_links, if_match, refused, with_etag,
+};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
@@ -116,17 +118,13 @@ async fn checked(
     let facts = check_activity_in(input, &vocabulary).map_err(refused)?;
     let foreign =
         vern_db::activities::foreign_systems(&state.db.conn, org, &facts.system_ids).await?;
-    if !foreign.is_empty() {
-        let errors = facts
-            .system_ids
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| foreign.contains(id))
-            .map(|(i, _)| FieldError {
-                field: format!("system_ids[{i}]"),
-                code: "not_a_system_here".into(),
-            })
-            .collect();
+    let errors = foreign_links(
+        "system_ids",
+        &facts.system_ids,
+        &foreign,
+        "not_a_system_here",
+    );
+    if !errors.is_empty() {
         return Err(refused(errors));
     }
     Ok((facts, vocabulary))

@@ -181,3 +181,18 @@ pub fn entry_event(
         outcome: vern_domain::access::audit::Outcome::Success,
     }
 }
+
+/// Field errors for the linked ids (`{field}[i]`) that are among `foreign` — systems or
+/// activities named in a body that are not the organisation's.
+pub fn foreign_links(
+    field: &str,
+    ids: &[uuid::Uuid],
+    foreign: &[uuid::Uuid],
+    code: &str,
+) -> Vec<FieldError> {
+    ids.iter()
+        .enumerate()
+        .filter(|(_, id)| foreign.contains(id))
+        .map(|(i, _)| FieldError::new(&format!("{field}[{i}]"), code))
+        .collect()
+}

@@ -27,7 +27,9 @@ use vern_domain::problem::{FieldError, Problem, ProblemCode};
 use vern_domain::register::record::RecordLang;
 use vern_domain::register::vocabulary::Vocabulary;
 
-use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
+use super::common::{
+    ParamErrors, cursor, entry_event, foreign_links, if_match, refused, with_etag,
+};
 use super::sheets;
 use crate::auth::Caller;
 use crate::body::Body;
@@ -116,23 +118,18 @@ async fn checked(
         vern_db::activities::foreign_systems(&state.db.conn, org, &facts.system_ids).await?;
     let activities =
         vern_db::incidents::foreign_activities(&state.db.conn, org, &facts.activity_ids).await?;
-    let mut errors = Vec::new();
-    for (i, id) in facts.system_ids.iter().enumerate() {
-        if systems.contains(id) {
-            errors.push(FieldError::new(
-                &format!("system_ids[{i}]"),
-                "not_a_system_here",
-            ));
-        }
-    }
-    for (i, id) in facts.activity_ids.iter().enumerate() {
-        if activities.contains(id) {
-            errors.push(FieldError::new(
-                &format!("activity_ids[{i}]"),
-                "not_an_activity_here",
-            ));
-        }
-    }
+    let mut errors = foreign_links(
+        "system_ids",
+        &facts.system_ids,
+        &systems,
+        "not_a_system_here",
+    );
+    errors.extend(foreign_links(
+        "activity_ids",
+        &facts.activity_ids,
+        &activities,
+        "not_an_activity_here",
+    ));
     if errors.is_empty() {
         Ok(facts)
     } else {

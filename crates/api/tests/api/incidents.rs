@@ -143,6 +143,78 @@ async fn a_privacy_officer_registers_a_breach_notifies_in_phases_and_closes_it()
     )
     .await;
 
+    // Every step: a role without the permission is refused, another municipality sees nothing.
+    let foreign = format!("/api/v1/organizations/{neighbour}/incidents/{id}");
+    for (method, suffix, body) in [
+        (Method::PUT, "", breach(50)),
+        (Method::POST, "/status", json!({"status": "closed"})),
+        (Method::POST, "/notices", json!({"phase": "initial"})),
+        (
+            Method::PUT,
+            "/resident-notice",
+            json!({"decision": "not_sent", "exception": "unintelligible", "explanation": "Kryptert"}),
+        ),
+    ] {
+        let own = format!("{path}{suffix}");
+        assert_problem(
+            app.send(
+                method.clone(),
+                &editor,
+                &own,
+                Some(&tag),
+                Some(body.clone()),
+            )
+            .await,
+            403,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.send(
+                method.clone(),
+                &stranger,
+                &own,
+                Some(&tag),
+                Some(body.clone()),
+            )
+            .await,
+            404,
+            "not_found",
+        )
+        .await;
+        assert_problem(
+            app.send(
+                method,
+                &stranger,
+                &format!("{foreign}{suffix}"),
+                Some(&tag),
+                Some(body),
+            )
+            .await,
+            404,
+            "not_found",
+        )
+        .await;
+    }
+    assert_problem(
+        app.get_as(&stranger, &format!("{path}/texts")).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&auditor, &format!("{path}/texts")).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&caseworker, &format!("{list}.xlsx")).await,
+        403,
+        "forbidden",
+    )
+    .await;
+
     // Closing too early names what is outstanding.
     let problem = assert_problem(
         app.send(
@@ -521,6 +593,9 @@ async fn a_vendors_notice_reaches_every_customer_of_the_product_as_a_draft_and_i
     notice["risk"] = json!("high");
     notice["risk_reasons"] = json!("Opplysninger om barn");
     notice["subjects_approx"] = json!(12000);
+
+    // A product editor neither sends nor reads the vendor's notices.
+    assert_problem(app.get_as(&product_editor, &base).await, 403, "forbidden").await;
 
     // Someone else's product, and a role that does not handle incidents: refused.
     let mut foreign = notice.clone();

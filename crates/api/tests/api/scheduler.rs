@@ -63,6 +63,9 @@ async fn of_two_instances_racing_for_the_same_slot_exactly_one_wins() {
         public_url: "http://localhost".to_owned(),
     };
     let (a, b) = (config("instance-a"), config("instance-b"));
+    vern_api::scheduler::register_jobs(&app.db, Utc::now())
+        .await
+        .expect("jobs registered");
     // The slot the server's own start-up took is in the past; race for the next forty.
     let start = Utc::now() + Duration::hours(1);
     let mut wins = HashMap::new();

@@ -605,6 +605,24 @@ pub fn late_reason_prompt(
     ))
 }
 
+/// The phases the next notice may take: the initial one first, then a supplement or the
+/// final one; none after the final one.
+pub fn phases_allowed(given: &[NoticePhase]) -> Vec<NoticePhase> {
+    NoticePhase::ALL
+        .into_iter()
+        .filter(|p| {
+            super::check_notice(
+                chrono::DateTime::UNIX_EPOCH,
+                given,
+                *p,
+                chrono::DateTime::UNIX_EPOCH,
+                None,
+            )
+            .is_ok()
+        })
+        .collect()
+}
+
 /// The phase the next notice to Datatilsynet takes: initial, then supplements; none after
 /// the final one or when nothing is to be notified.
 pub fn next_phase(risk: RiskLevel, given: &[NoticePhase]) -> Option<NoticePhase> {
@@ -816,5 +834,8 @@ mod tests {
         assert_eq!(next_phase(RiskLevel::Risk, &[Initial]), Some(Supplement));
         assert_eq!(next_phase(RiskLevel::Risk, &[Initial, Final]), None);
         assert_eq!(next_phase(RiskLevel::Unlikely, &[]), None);
+        assert_eq!(phases_allowed(&[]), vec![Initial]);
+        assert_eq!(phases_allowed(&[Initial]), vec![Supplement, Final]);
+        assert_eq!(phases_allowed(&[Initial, Final]), vec![]);
     }
 }

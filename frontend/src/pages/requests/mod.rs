@@ -29,7 +29,8 @@ mod tasks;
 pub use portal::{PortalPage, PortalRequestPage};
 pub use tasks::{SystemTaskPage, SystemTasksPage};
 
-pub(super) fn key(prefix: &str, value: &str) -> String {
+/// A text key from a prefix and a wire name: `dsr-case` + `in_progress` → `dsr-case-in-progress`.
+pub(crate) fn key(prefix: &str, value: &str) -> String {
     format!("{prefix}-{}", value.replace('_', "-"))
 }
 
