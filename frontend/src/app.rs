@@ -80,6 +80,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/incidents") view=IncidentsPage/>
                     <Route path=path!("/organizations/:id/incidents/new") view=NewIncidentPage/>
                     <Route path=path!("/organizations/:id/incidents/:iid") view=IncidentPage/>
+                    <Route path=path!("/organizations/:id/consents") view=crate::pages::consents::ConsentsPage/>
+                    <Route path=path!("/organizations/:id/consents/new") view=crate::pages::consents::NewConsentPage/>
+                    <Route path=path!("/organizations/:id/consents/:cid") view=crate::pages::consents::ConsentPage/>
                     <Route path=path!("/organizations/:id/vendor-incidents") view=VendorIncidentsPage/>
                     <Route path=path!("/organizations/:id/vendor-incidents/new") view=NewVendorIncidentPage/>
                     <Route path=path!("/organizations/:id/vendor-incidents/:nid") view=VendorIncidentPage/>

@@ -29,6 +29,7 @@ mod m20261201_000023_request_attachments;
 mod m20261201_000024_dpia_screenings;
 mod m20261201_000025_incidents;
 mod m20261201_000026_scheduler_notifications;
+mod m20261201_000027_consents;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000024_dpia_screenings::Migration),
             Box::new(m20261201_000025_incidents::Migration),
             Box::new(m20261201_000026_scheduler_notifications::Migration),
+            Box::new(m20261201_000027_consents::Migration),
         ]
     }
 }

@@ -89,6 +89,10 @@ fn base() -> openapi::OpenApi {
             "incidents",
             "The register of personal data breaches (Art. 33(5)): the 72-hour clock from awareness, notices to Datatilsynet in phases with the report's fields generated, the resident notice (Art. 34) or its exception, and the register as CSV/XLSX. Vendors notify every customer of a product at once (`/vendor-incidents`); each receives a draft incident and the vendor sees who has taken it in.",
         ),
+        tag(
+            "consents",
+            "Consent records for processing based on consent (Art. 7 and 8): the resident's own consent or a guardian's for a child below the activity's age for own consent, withdrawals recorded on the record (it then no longer counts), look-up by national identity number, counts for the record of processing, and the evidence as CSV/XLSX.",
+        ),
         tag("connectors", CONNECTORS),
         tag(
             "resident",

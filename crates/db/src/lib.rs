@@ -12,6 +12,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod campaigns;
 pub mod connection;
+pub mod consents;
 pub mod dpia;
 pub mod entities;
 pub mod identity;

@@ -942,6 +942,7 @@ fn activity_facts(a: &DemoActivity, systems: Vec<Uuid>, i: usize) -> ActivityFac
         review_date: NaiveDate::from_ymd_opt(2026, 1 + (i % 12) as u32, 1)
             .map(|d| d + chrono::Months::new(if i.is_multiple_of(4) { 0 } else { 12 })),
         published: true,
+        consent_age: None,
     }
 }
 

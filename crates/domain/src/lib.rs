@@ -12,6 +12,7 @@ pub mod access;
 pub mod agreements;
 pub mod calendar;
 pub mod connector;
+pub mod consents;
 pub mod dpia;
 pub mod email;
 pub mod ids;

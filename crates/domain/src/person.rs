@@ -114,6 +114,30 @@ impl NationalId {
         out
     }
 
+    /// The date of birth the number encodes. The century comes from the individual number
+    /// (digits 7–9): 000–499 were born 1900–1999; 500–749 with years 54–99 in 1854–1899;
+    /// 500–999 with years 00–39 in 2000–2039; 900–999 with years 40–99 in 1940–1999. `None`
+    /// for a combination that was never issued (500–899 with years 40–53 or 750–899 with 54–99)
+    /// or a 29 February in a year without one.
+    pub fn birth_date(&self) -> Option<chrono::NaiveDate> {
+        let d = &self.0;
+        let (day, month) = self.day_month();
+        let yy = u16::from(d[4]) * 10 + u16::from(d[5]);
+        let individual = u16::from(d[6]) * 100 + u16::from(d[7]) * 10 + u16::from(d[8]);
+        let century = match individual {
+            0..=499 => 1900,
+            500..=749 if yy >= 54 => 1800,
+            500..=999 if yy <= 39 => 2000,
+            900..=999 if yy >= 40 => 1900,
+            _ => return None,
+        };
+        chrono::NaiveDate::from_ymd_opt(
+            i32::from(century + yy),
+            u32::from(month),
+            u32::from(day),
+        )
+    }
+
     /// Day and month with the D/H/synthetic offsets taken off.
     fn day_month(&self) -> (u8, u8) {
         let d = &self.0;
@@ -153,6 +177,31 @@ const fn max_day(month: u8) -> u8 {
         2 => 29,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
+    }
+}
+
+/// The day a person born on `birth` turns `years` old. Someone born on 29 February turns a
+/// year older on 1 March in years without a 29 February.
+pub fn turns(birth: chrono::NaiveDate, years: u32) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let year = birth.year() + i32::try_from(years).unwrap_or(i32::MAX - birth.year());
+    chrono::NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(year, 3, 1))
+        .unwrap_or(chrono::NaiveDate::MAX)
+}
+
+/// How many whole years old someone born on `birth` is on `day` (0 before the first
+/// birthday, and before birth).
+pub fn age_on(birth: chrono::NaiveDate, day: chrono::NaiveDate) -> u32 {
+    use chrono::Datelike;
+    if day < birth {
+        return 0;
+    }
+    let guess = u32::try_from(day.year() - birth.year()).unwrap_or(0);
+    if turns(birth, guess) <= day {
+        guess
+    } else {
+        guess.saturating_sub(1)
     }
 }
 
@@ -275,6 +324,43 @@ mod tests {
         assert_eq!(id.kind(), NationalIdKind::Synthetic);
         assert_eq!(id.expose(), "02813299952");
         assert_eq!(id.masked(), "028132*****");
+    }
+
+    #[test]
+    fn the_birth_date_takes_its_century_from_the_individual_number() {
+        use chrono::Datelike;
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+        let born = |day, month, year, individual| {
+            (individual..individual + 40)
+                .find_map(|i| synthetic(day, month, year, i))
+                .and_then(|id| id.birth_date())
+        };
+        assert_eq!(born(12, 3, 85, 101), d(1985, 3, 12));
+        assert_eq!(born(1, 9, 15, 500), d(2015, 9, 1));
+        assert_eq!(born(1, 9, 60, 910), d(1960, 9, 1));
+        assert_eq!(born(1, 9, 60, 520), d(1860, 9, 1));
+        // Skatteetaten's example: individual 999 with year 32 is 2032.
+        let id = NationalId::parse("02813299952").unwrap();
+        assert_eq!(id.birth_date(), d(2032, 1, 2));
+        // 750–899 with a year from 54 was never issued.
+        assert_eq!(born(1, 9, 60, 760).filter(|b| b.year() != 1960), None);
+        // 29 February 1900 never was: a number can say it, the date cannot.
+        assert_eq!(
+            synthetic(29, 2, 0, 100).or_else(|| synthetic(29, 2, 0, 101)).and_then(|i| i.birth_date()),
+            None
+        );
+    }
+
+    #[test]
+    fn ages_count_whole_years_and_a_leap_day_birthday_moves_to_1_march() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(age_on(d(2010, 6, 15), d(2023, 6, 14)), 12);
+        assert_eq!(age_on(d(2010, 6, 15), d(2023, 6, 15)), 13);
+        assert_eq!(age_on(d(2010, 6, 15), d(2009, 1, 1)), 0);
+        assert_eq!(turns(d(2008, 2, 29), 18), d(2026, 3, 1));
+        assert_eq!(turns(d(2008, 2, 29), 16), d(2024, 2, 29));
+        assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 28)), 17);
+        assert_eq!(age_on(d(2008, 2, 29), d(2026, 3, 1)), 18);
     }
 
     #[test]
@@ -426,6 +512,34 @@ mod tests {
     }
 
     proptest! {
+
+        /// A person is `n` on the day they turn `n` and `n - 1` the day before.
+        #[test]
+        fn a_person_is_n_years_old_from_the_day_they_turn_n(
+            days in 0i64..60_000, n in 1u32..100,
+        ) {
+            let birth = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+            let birthday = turns(birth, n);
+            prop_assert_eq!(age_on(birth, birthday), n);
+            prop_assert_eq!(age_on(birth, birthday.pred_opt().unwrap()), n - 1);
+        }
+
+        /// Every synthetic number made for a date and an individual number in the ranges
+        /// for its century is born on that date.
+        #[test]
+        fn a_synthetic_number_is_born_on_its_date(
+            days in 0i64..(365 * 139), individual in 0u16..460,
+        ) {
+            use chrono::Datelike;
+            let date = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+            let yy = u8::try_from(date.year() % 100).unwrap();
+            let base = match date.year() { 1900..=1999 => individual, _ => 500 + individual };
+            let id = (base..base + 40).find_map(|i| synthetic(
+                u8::try_from(date.day()).unwrap(), u8::try_from(date.month()).unwrap(), yy, i));
+            if let Some(id) = id {
+                prop_assert_eq!(id.birth_date(), Some(date));
+            }
+        }
         #[test]
         fn every_made_synthetic_number_parses_as_synthetic(
             day in 1u8..=28, month in 1u8..=12, year in 0u8..=99, individual in 0u16..=999

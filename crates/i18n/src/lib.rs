@@ -76,11 +76,11 @@ macro_rules! sources {
 pub type Sources = &'static [(&'static str, &'static str)];
 
 /// Bokmål's Fluent sources. Add a capability's file to all three lists.
-pub const NB: Sources = sources!("nb": "access.ftl", "admin.ftl", "agreements.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl", "register.ftl", "requests.ftl", "incidents.ftl", "notifications.ftl");
+pub const NB: Sources = sources!("nb": "access.ftl", "admin.ftl", "agreements.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl", "register.ftl", "requests.ftl", "incidents.ftl", "notifications.ftl", "consents.ftl");
 /// Nynorsk's Fluent sources.
-pub const NN: Sources = sources!("nn": "access.ftl", "admin.ftl", "agreements.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl", "register.ftl", "requests.ftl", "incidents.ftl", "notifications.ftl");
+pub const NN: Sources = sources!("nn": "access.ftl", "admin.ftl", "agreements.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl", "register.ftl", "requests.ftl", "incidents.ftl", "notifications.ftl", "consents.ftl");
 /// English's Fluent sources.
-pub const EN: Sources = sources!("en": "access.ftl", "admin.ftl", "agreements.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl", "register.ftl", "requests.ftl", "incidents.ftl", "notifications.ftl");
+pub const EN: Sources = sources!("en": "access.ftl", "admin.ftl", "agreements.ftl", "app.ftl", "auth.ftl", "organizations.ftl", "problems.ftl", "register.ftl", "requests.ftl", "incidents.ftl", "notifications.ftl", "consents.ftl");
 
 /// The Fluent sources per language. (The SPA embeds only `NB` and loads the others as
 /// text when chosen — `concatenated` is that text.)

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod agreements;
 pub mod auth;
+pub mod consents;
 pub mod incidents;
 pub mod notifications;
 pub mod operator;

@@ -13,6 +13,7 @@ pub mod bench;
 pub mod campaigns;
 pub mod common;
 pub mod comparison;
+pub mod consents;
 pub mod dpia;
 pub mod health;
 pub mod incidents;
@@ -70,6 +71,7 @@ fn v1(cfg: &mut ServiceConfig) {
     dpia::mount(cfg);
     incidents::mount(cfg);
     vendor_incidents::mount(cfg);
+    consents::mount(cfg);
     overview::mount(cfg);
     systems::mount(cfg);
     activities::mount(cfg);

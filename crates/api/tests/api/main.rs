@@ -10,6 +10,7 @@ mod archive;
 mod audit;
 mod auth;
 mod campaigns;
+mod consents;
 mod dpia;
 mod errors;
 mod health;

@@ -14,6 +14,7 @@ pub mod audit_chain;
 pub mod audit_event;
 pub mod campaign;
 pub mod connector_delivery;
+pub mod consent;
 pub mod dpia_screening;
 pub mod incident;
 pub mod incident_notice;

@@ -34,7 +34,7 @@ impl Permission {
         self.as_str()
     }
 
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Self::CreateOrganizations,
         Self::ManageMembers,
         Self::ManageRoles,
@@ -54,6 +54,7 @@ impl Permission {
         Self::AnswerRequestTasks,
         Self::ReadIncidents,
         Self::ManageIncidents,
+        Self::HandleConsents,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -77,6 +78,7 @@ impl Permission {
             Self::AnswerRequestTasks => "answer_request_tasks",
             Self::ReadIncidents => "read_incidents",
             Self::ManageIncidents => "manage_incidents",
+            Self::HandleConsents => "handle_consents",
         }
     }
 

@@ -60,6 +60,8 @@ pub enum Permission {
     AnswerRequestTasks,
     ReadIncidents,
     ManageIncidents,
+    /// Consent records: who consented, with their national identity numbers.
+    HandleConsents,
 }
 
 use Permission as P;
@@ -107,7 +109,12 @@ impl Role {
             ],
             Self::SystemOwner => &[P::ReadRegister, P::EditOwnSystems, P::AnswerRequestTasks],
             Self::RequestCaseworker => {
-                &[P::ReadRegister, P::ReadRequestOverview, P::HandleRequests]
+                &[
+                    P::ReadRegister,
+                    P::ReadRequestOverview,
+                    P::HandleRequests,
+                    P::HandleConsents,
+                ]
             }
             Self::Signatory => &[P::ReadAgreements, P::SignAgreements],
             Self::Auditor => &[P::ReadAuditLog, P::ReadRegister, P::ReadAgreements],
@@ -179,7 +186,7 @@ impl Role {
 impl Permission {
     /// Permissions that read personal data of residents.
     pub const fn reads_personal_data(self) -> bool {
-        matches!(self, Self::HandleRequests)
+        matches!(self, Self::HandleRequests | Self::HandleConsents)
     }
 
     /// Permissions that change anything.

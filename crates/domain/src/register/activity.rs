@@ -248,6 +248,37 @@ pub struct ActivityFacts {
     /// Listed in the public privacy statement.
     #[serde(default)]
     pub published: bool,
+    /// For processing based on consent: the age from which a child consents on their own;
+    /// below it a guardian consents for them (13–18; empty: 15). Dropped when the processing
+    /// does not rest on consent.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 13, maximum = 18, example = 15))]
+    pub consent_age: Option<u8>,
+}
+
+/// The age from which a child consents on their own unless the activity says otherwise.
+pub const DEFAULT_CONSENT_AGE: u8 = 15;
+/// The lowest age the activity can set: personopplysningsloven § 5 lets children consent to
+/// information society services from 13.
+pub const MIN_CONSENT_AGE: u8 = 13;
+/// From 18 a person is of age and no one consents for them.
+pub const ADULT_AGE: u8 = 18;
+
+impl ActivityFacts {
+    /// Whether the processing rests on consent: Art. 6(1)(a), or explicit consent under
+    /// Art. 9(2)(a) for a special category.
+    pub fn is_consent_based(&self) -> bool {
+        self.legal_bases.iter().any(|b| b.basis == LegalBasis::Consent)
+            || self
+                .data_categories
+                .iter()
+                .any(|c| c.art9_condition == Some(Art9Condition::ExplicitConsent))
+    }
+
+    /// The age from which a child consents on their own.
+    pub fn own_consent_age(&self) -> u8 {
+        self.consent_age.unwrap_or(DEFAULT_CONSENT_AGE)
+    }
 }
 
 fn yes() -> bool {
@@ -532,6 +563,18 @@ pub fn check_activity_in(
     if facts.published && public_summary.is_empty() {
         e.add("public_summary", "required_to_publish");
     }
+    let consent_based = legal_bases.iter().any(|b| b.basis == LegalBasis::Consent)
+        || data_categories
+            .iter()
+            .any(|c| c.art9_condition == Some(Art9Condition::ExplicitConsent));
+    let consent_age = match facts.consent_age {
+        Some(age) if !(MIN_CONSENT_AGE..=ADULT_AGE).contains(&age) => {
+            e.add("consent_age", "out_of_range");
+            None
+        }
+        age if consent_based => age,
+        _ => None,
+    };
 
     e.finish(ActivityFacts {
         name,
@@ -556,6 +599,7 @@ pub fn check_activity_in(
         status: facts.status,
         review_date: facts.review_date,
         published: facts.published,
+        consent_age,
     })
 }
 
@@ -648,6 +692,7 @@ pub(crate) mod tests {
             status: ActivityStatus::Active,
             review_date: NaiveDate::from_ymd_opt(2027, 1, 31),
             published: true,
+            consent_age: None,
         }
     }
 
@@ -657,6 +702,27 @@ pub(crate) mod tests {
             .into_iter()
             .map(|e| (e.field, e.code))
             .collect()
+    }
+
+    #[test]
+    fn the_age_for_own_consent_is_kept_only_for_processing_based_on_consent() {
+        let mut f = sample();
+        f.consent_age = Some(13);
+        assert_eq!(check_activity(&f).expect("valid").consent_age, None);
+        f.legal_bases.push(LegalBasisPair {
+            basis: LegalBasis::Consent,
+            national_law: String::new(),
+        });
+        f.public_task = false;
+        let checked = check_activity(&f).expect("valid");
+        assert!(checked.is_consent_based());
+        assert_eq!(checked.consent_age, Some(13));
+        assert_eq!(checked.own_consent_age(), 13);
+        f.consent_age = Some(12);
+        let errors = check_activity(&f).expect_err("out of range");
+        assert!(errors.iter().any(|e| e.field == "consent_age" && e.code == "out_of_range"));
+        f.consent_age = None;
+        assert_eq!(check_activity(&f).expect("valid").own_consent_age(), DEFAULT_CONSENT_AGE);
     }
 
     #[test]

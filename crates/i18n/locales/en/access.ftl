@@ -92,6 +92,7 @@ perm-handle-requests = Handle data-subject requests
 perm-answer-request-tasks = Answer request tasks
 perm-read-incidents = Read incidents
 perm-manage-incidents = Manage incidents
+perm-handle-consents = Handle consent records
 
 sessions-title = My sessions
 sessions-started = Started

@@ -92,6 +92,7 @@ perm-handle-requests = Behandle henvendelser fra registrerte
 perm-answer-request-tasks = Svare på oppgaver fra henvendelser
 perm-read-incidents = Lese avvik
 perm-manage-incidents = Håndtere avvik
+perm-handle-consents = Håndtere samtykker
 
 sessions-title = Mine økter
 sessions-started = Startet

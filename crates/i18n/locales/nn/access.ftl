@@ -92,6 +92,7 @@ perm-handle-requests = Behandle førespurnader frå registrerte
 perm-answer-request-tasks = Svare på oppgåver frå førespurnader
 perm-read-incidents = Lese avvik
 perm-manage-incidents = Handtere avvik
+perm-handle-consents = Handtere samtykke
 
 sessions-title = Øktene mine
 sessions-started = Starta

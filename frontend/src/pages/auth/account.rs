@@ -83,6 +83,7 @@ pub fn AccountPage() -> impl IntoView {
                                                     let dsr_href = can(Permission::ReadRequestOverview).then(|| format!("/organizations/{}/requests", m.organization_id));
                                                     let incidents_href = can(Permission::ReadIncidents).then(|| format!("/organizations/{}/incidents", m.organization_id));
                                                     let vendor_incidents_href = (m.organization_kind == vern_domain::OrgKind::Vendor && can(Permission::ReadIncidents)).then(|| format!("/organizations/{}/vendor-incidents", m.organization_id));
+                                                    let consents_href = can(Permission::HandleConsents).then(|| format!("/organizations/{}/consents", m.organization_id));
                                                     let tasks_href = can(Permission::AnswerRequestTasks).then(|| format!("/organizations/{}/system-tasks", m.organization_id));
                                                     let products_href = can(Permission::EditProducts).then(|| format!("/organizations/{}/products", m.organization_id));
                                                     let operator_href = can(Permission::CreateOrganizations).then_some("/operator");
@@ -104,6 +105,7 @@ pub fn AccountPage() -> impl IntoView {
                                                                     {dsr_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("dsr-title")}</A> })}
                                                                     {incidents_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("incidents-title")}</A> })}
                                                                     {vendor_incidents_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("vendor-incidents-title")}</A> })}
+                                                                    {consents_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("consents-title")}</A> })}
                                                                     {tasks_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("stask-title")}</A> })}
                                                                     {members_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("members-title")}</A> })}
                                                                     {audit_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("audit-title")}</A> })}

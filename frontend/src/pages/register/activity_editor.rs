@@ -82,6 +82,8 @@ struct Form {
     status: RwSignal<ActivityStatus>,
     review_date: RwSignal<String>,
     published: RwSignal<bool>,
+    /// The age for own consent as chosen ("" = the default).
+    consent_age: RwSignal<String>,
     recipients: RwSignal<Vec<RecipientRow>>,
     transfers: RwSignal<Vec<TransferRow>>,
 }
@@ -110,6 +112,7 @@ impl Form {
             status: RwSignal::new(ActivityStatus::Draft),
             review_date: RwSignal::new(String::new()),
             published: RwSignal::new(false),
+            consent_age: RwSignal::new(String::new()),
             recipients: RwSignal::new(Vec::new()),
             transfers: RwSignal::new(Vec::new()),
         }
@@ -202,6 +205,8 @@ impl Form {
         self.review_date
             .set(f.review_date.map(|d| d.to_string()).unwrap_or_default());
         self.published.set(f.published);
+        self.consent_age
+            .set(f.consent_age.map(|a| a.to_string()).unwrap_or_default());
         let recipients = f
             .recipients
             .into_iter()
@@ -275,7 +280,18 @@ impl Form {
             status: self.status.get_untracked(),
             review_date: self.review_date.get_untracked().parse().ok(),
             published: self.published.get_untracked(),
+            consent_age: self.consent_age.get_untracked().parse().ok(),
         }
+    }
+
+    /// Whether the processing as entered rests on consent (a consent basis, or explicit
+    /// consent for a special category).
+    fn consent_based(&self) -> bool {
+        self.bases
+            .with(|l| l.iter().any(|r| r.basis.get() == LegalBasis::Consent))
+            || self
+                .categories
+                .with(|l| l.iter().any(|r| r.condition.get() == "explicit_consent"))
     }
 }
 
@@ -430,6 +446,7 @@ pub fn ActivityEditorPage() -> impl IntoView {
             {move || stale.get().map(|(fields, _, _)| view! { <StaleNotice fields=fields on_reload=on_reload on_overwrite=on_overwrite/> })}
             {move || error.get().filter(|_| field_errors.get().is_empty()).map(|e| view! { <ErrorAlert error=e/> })}
             <FieldErrors errors=field_errors.into()/>
+            {move || org.get().zip(id.get()).map(|(org, activity)| view! { <crate::pages::consents::ActivityConsents org=org activity=activity/> })}
             <form class="vern-form" on:submit=submit novalidate>
                 <div class="ds-field">
                     <label class="ds-label" for="a-name">{i18n.tr("field-name")}</label>
@@ -494,6 +511,21 @@ pub fn ActivityEditorPage() -> impl IntoView {
                         <label class="ds-label" data-weight="regular" for="a-public-task">{i18n.tr("field-public-task")}</label>
                         <div class="ds-field__description" id="a-public-task-hint">{i18n.tr("activities-public-task-hint")}</div>
                     </div>
+                    <Show when=move || form.consent_based()>
+                        <div class="ds-field">
+                            <label class="ds-label" for="a-consent-age">{i18n.tr("field-consent-age")}</label>
+                            <div class="ds-field__description" id="a-consent-age-hint">{i18n.tr("activities-consent-age-hint")}</div>
+                            <select class="ds-input" id="a-consent-age" aria-describedby="a-consent-age-hint"
+                                on:change=move |ev| form.consent_age.set(event_target_value(&ev))>
+                                <option value="" selected=move || form.consent_age.get().is_empty()>{i18n.tr("activities-consent-age-default")}</option>
+                                {(13u8..=18).map(|age| view! {
+                                    <option value=age.to_string() selected=move || form.consent_age.get() == age.to_string()>
+                                        {move || i18n.t_with("activities-consent-age-years", &[("age", usize::from(age).into())])}
+                                    </option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </Show>
                 </fieldset>
                 <fieldset class="ds-fieldset">
                     <legend class="ds-label">{i18n.tr("field-data-subjects")}</legend>
