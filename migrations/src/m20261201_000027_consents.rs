@@ -83,8 +83,14 @@ impl MigrationTrait for Migration {
         for (name, cols) in [
             ("idx_consents_org", vec![C::OrganizationId, C::Id]),
             ("idx_consents_activity", vec![C::ActivityId, C::Id]),
-            ("idx_consents_subject", vec![C::OrganizationId, C::SubjectKey]),
-            ("idx_consents_guardian", vec![C::OrganizationId, C::GuardianKey]),
+            (
+                "idx_consents_subject",
+                vec![C::OrganizationId, C::SubjectKey],
+            ),
+            (
+                "idx_consents_guardian",
+                vec![C::OrganizationId, C::GuardianKey],
+            ),
         ] {
             let mut index = Index::create();
             index.name(name).table(C::Table);

@@ -535,6 +535,117 @@ pub async fn seed_requests(db: &Database, content: &crate::auth::SecretBox) -> a
     Ok(())
 }
 
+/// Three made-up consents to Oslo's photo activity, given by guardians for their children:
+/// one active, one due for renewal (the child has turned 15), one withdrawn by e-mail. The
+/// people are invented and their numbers are Skatteetaten's synthetic kind.
+pub async fn seed_consents(db: &Database, content: &crate::auth::SecretBox) -> anyhow::Result<()> {
+    use vern_domain::consents::{
+        ConsentChannel, ConsentGiver, NewConsent, PersonInput, check_consent,
+    };
+
+    let Some(oslo) = vern_db::organizations::find_by_kommunenummer(&db.conn, "0301").await? else {
+        return Ok(());
+    };
+    let (activities, _) = vern_db::activities::list(
+        &db.conn,
+        oslo.id,
+        &Default::default(),
+        vern_domain::pagination::Limit::parse(Some(500)).unwrap_or_default(),
+        None,
+    )
+    .await?;
+    let Some(activity) = activities
+        .into_iter()
+        .find(|a| a.facts.name == vern_db::seed_register::PHOTO_ACTIVITY)
+    else {
+        return Ok(());
+    };
+    let now = chrono::Utc::now();
+    let number = |day, month, year, individual: u16| {
+        (individual..individual + 40)
+            .find_map(|i| vern_domain::person::synthetic(day, month, year, i))
+            .ok_or_else(|| anyhow::anyhow!("no synthetic number"))
+    };
+    // (child, guardian, days ago, withdrawn days ago)
+    let demo = [
+        (
+            (3, 5, 21, 510, "Demo Barn Nilsen"),
+            (7, 7, 88, 120, "Demo Forelder Nilsen"),
+            200,
+            None,
+        ),
+        (
+            (5, 3, 11, 530, "Demo Barn Lie"),
+            (9, 9, 80, 140, "Demo Forelder Lie"),
+            2000,
+            None,
+        ),
+        (
+            (20, 1, 22, 550, "Demo Barn Dahl"),
+            (2, 2, 90, 160, "Demo Forelder Dahl"),
+            90,
+            Some(10),
+        ),
+    ];
+    let txn = vern_db::connection::begin_write(db).await?;
+    for ((cd, cm, cy, ci, child), (gd, gm, gy, gi, guardian), days, withdrawn) in demo {
+        let child_id = number(cd, cm, cy, ci)?;
+        let guardian_id = number(gd, gm, gy, gi)?;
+        let input = NewConsent {
+            activity_id: activity.id,
+            subject: PersonInput {
+                national_id: child_id.expose(),
+                name: child.to_owned(),
+            },
+            given_by: ConsentGiver::Guardian,
+            guardian: Some(PersonInput {
+                national_id: guardian_id.expose(),
+                name: guardian.to_owned(),
+            }),
+            given_at: now - chrono::Duration::days(days),
+            channel: ConsentChannel::Paper,
+            statement: "Samtykkeskjema for bilder i barnehagen, versjon 2026-1: bilder på \
+                        avdelingens vegg og i foreldreappen."
+                .to_owned(),
+        };
+        let checked = check_consent(&input, &activity.facts, now)
+            .map_err(|e| anyhow::anyhow!("demo consent refused: {e:?}"))?;
+        let row = vern_db::consents::insert(
+            &txn,
+            vern_db::consents::NewConsentRow {
+                organization: oslo.id,
+                activity_id: activity.id,
+                subject_key: content.lookup_key(&child_id.expose()),
+                guardian_key: Some(content.lookup_key(&guardian_id.expose())),
+                parties: content.seal(&serde_json::to_string(&checked.parties)?)?,
+                given_by: checked.given_by,
+                given_at: checked.given_at,
+                channel: checked.channel,
+                statement: checked.statement,
+                renewal_due_on: checked.renewal_due_on,
+                recorded_by: None,
+            },
+            now,
+        )
+        .await?;
+        if let Some(days) = withdrawn {
+            vern_db::consents::withdraw(
+                &txn,
+                row.id,
+                vern_db::consents::Withdrawal {
+                    at: now - chrono::Duration::days(days),
+                    channel: ConsentChannel::Email,
+                    by: ConsentGiver::Guardian,
+                    recorded_by: None,
+                },
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Demo only: two incidents in Oslo's register — a lost laptop found in the morning (its
 /// clock running, risk not yet assessed) and last month's unlocked archive cupboard
 /// (assessed as unlikely to result in a risk, closed without a notice).

@@ -162,6 +162,9 @@ impl Application {
                 crate::demo::seed_incidents(&db)
                     .await
                     .context("seeding demo incidents failed")?;
+                crate::demo::seed_consents(&db, &content)
+                    .await
+                    .context("seeding demo consents failed")?;
                 let path = crate::demo::credentials_path(&settings.data_dir);
                 println!("{}", crate::demo::banner(&credentials, &path));
             }

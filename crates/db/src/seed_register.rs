@@ -979,7 +979,70 @@ pub async fn seed_activities(
         crate::activities::insert(db, oslo.id, &checked, &Default::default(), now).await?;
         created += 1;
     }
-    Ok(created)
+    let photos = systems
+        .iter()
+        .filter(|s| s.facts.name == "Foreldrekontakt")
+        .map(|s| s.id)
+        .collect();
+    let checked = check_activity(&photo_activity(photos))
+        .map_err(|_| DbError::InvalidRow("demo activity"))?;
+    crate::activities::insert(db, oslo.id, &checked, &Default::default(), now).await?;
+    Ok(created + 1)
+}
+
+/// The name of Oslo's demo activity based on consent.
+pub const PHOTO_ACTIVITY: &str = "Bilder fra barnehagen til foreldrene";
+
+/// Oslo's one demo activity based on consent: photos of children shared with their parents.
+/// Guardians consent for children under 15 (the default age for own consent).
+fn photo_activity(systems: Vec<Uuid>) -> ActivityFacts {
+    ActivityFacts {
+        name: PHOTO_ACTIVITY.into(),
+        purposes: vec!["Vise foreldrene hverdagen i barnehagen med bilder".into()],
+        public_summary:
+            "Med samtykke fra foresatte tar vi bilder av barna i hverdagen og deler dem \
+                         med foreldrene på avdelingen. Samtykket kan trekkes tilbake når som helst."
+                .into(),
+        legal_bases: vec![LegalBasisPair {
+            basis: LegalBasis::Consent,
+            national_law: String::new(),
+        }],
+        public_task: false,
+        data_subjects: vec!["dpv:Child".into(), "dpv:ParentOfDataSubject".into()],
+        data_categories: vec![
+            CategoryUse {
+                category: "pd:Name".into(),
+                art9_condition: None,
+                legal_reference: String::new(),
+                retention: "Slettes når barnet slutter i barnehagen".into(),
+            },
+            CategoryUse {
+                category: "pd:Picture".into(),
+                art9_condition: None,
+                legal_reference: String::new(),
+                retention: "Slettes når barnet slutter i barnehagen".into(),
+            },
+        ],
+        confidentiality: String::new(),
+        national_id_justification: String::new(),
+        protected_addresses: false,
+        vulnerable_subjects: false,
+        recipients: Vec::new(),
+        transfers: Vec::new(),
+        sources: Vec::new(),
+        automated_decisions: String::new(),
+        security_measures: vec![
+            "Bildene deles bare med foreldrene på avdelingen".into(),
+            "Barn med fortrolig adresse fotograferes ikke".into(),
+        ],
+        dpia: DpiaStatus::NotRequired,
+        responsible: "Styrer, Solsikken barnehage".into(),
+        system_ids: systems,
+        status: ActivityStatus::Active,
+        review_date: NaiveDate::from_ymd_opt(2027, 8, 1),
+        published: true,
+        consent_age: None,
+    }
 }
 
 /// A vendor's change for the demo to show: Nordavind brings in a security-monitoring

@@ -291,10 +291,7 @@ pub fn check_consent(
                 Some(g) => {
                     if let Some((id, born, name)) = person(&mut errors, "guardian", g) {
                         if subject.as_ref().is_some_and(|(s, _, _)| *s == id) {
-                            errors.push(FieldError::new(
-                                "guardian.national_id",
-                                "same_as_subject",
-                            ));
+                            errors.push(FieldError::new("guardian.national_id", "same_as_subject"));
                         } else if age_on(born, given_on) < u32::from(ADULT_AGE) {
                             errors.push(FieldError::new(
                                 "guardian.national_id",
@@ -375,8 +372,7 @@ pub fn check_withdrawal(
     if input.withdrawn_by == ConsentGiver::Guardian {
         if !state.has_guardian {
             errors.push(FieldError::new("withdrawn_by", "no_guardian_on_record"));
-        } else if age_on(state.subject_born, oslo_date(input.withdrawn_at))
-            >= u32::from(ADULT_AGE)
+        } else if age_on(state.subject_born, oslo_date(input.withdrawn_at)) >= u32::from(ADULT_AGE)
         {
             errors.push(FieldError::new("withdrawn_by", "subject_of_age"));
         }
@@ -748,10 +744,16 @@ mod tests {
         c.statement = "Gjelder 02813299952".into();
         c.channel = ConsentChannel::Portal;
         let got = codes(check_consent(&c, &consent_activity(), now()));
-        assert!(got.contains(&("given_at".into(), "in_future".into())), "{got:?}");
+        assert!(
+            got.contains(&("given_at".into(), "in_future".into())),
+            "{got:?}"
+        );
         assert!(got.contains(&("statement".into(), "contains_national_id".into())));
         assert!(got.contains(&("channel".into(), "portal_only_withdraws".into())));
-        assert!(got.contains(&("subject.national_id".into(), "national_id_check_digits".into())));
+        assert!(got.contains(&(
+            "subject.national_id".into(),
+            "national_id_check_digits".into()
+        )));
         // Given before the child was born.
         let mut early = by_guardian();
         early.given_at = at(2015, 1, 1);
@@ -784,7 +786,10 @@ mod tests {
         );
         assert_eq!(
             check_withdrawal(&state(false, false), &w, now()),
-            Err(vec![FieldError::new("withdrawn_by", "no_guardian_on_record")])
+            Err(vec![FieldError::new(
+                "withdrawn_by",
+                "no_guardian_on_record"
+            )])
         );
         let early = ConsentWithdrawal {
             withdrawn_at: at(2026, 11, 1),
@@ -807,7 +812,10 @@ mod tests {
             withdrawn_by: ConsentGiver::Subject,
             ..later
         };
-        assert_eq!(check_withdrawal(&state(false, true), &own, at(2034, 1, 1)), Ok(()));
+        assert_eq!(
+            check_withdrawal(&state(false, true), &own, at(2034, 1, 1)),
+            Ok(())
+        );
     }
 
     #[test]
@@ -838,10 +846,17 @@ mod tests {
             channel: c.channel,
             statement: &c.statement,
             renewal_due_on: c.renewal_due_on,
-            withdrawn: Some((at(2026, 11, 30), ConsentGiver::Guardian, ConsentChannel::Email)),
+            withdrawn: Some((
+                at(2026, 11, 30),
+                ConsentGiver::Guardian,
+                ConsentChannel::Email,
+            )),
         };
         let row = export_row(&entry, crate::register::record::RecordLang::Nn);
-        assert_eq!(row.len(), export_headers(crate::register::record::RecordLang::Nn).len());
+        assert_eq!(
+            row.len(),
+            export_headers(crate::register::record::RecordLang::Nn).len()
+        );
         assert_eq!(row[1], "Trekt tilbake");
         assert_eq!(row[3], c.parties.subject.national_id.expose());
         assert_eq!(row[4], "Føresett");

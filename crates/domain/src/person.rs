@@ -131,11 +131,7 @@ impl NationalId {
             900..=999 if yy >= 40 => 1900,
             _ => return None,
         };
-        chrono::NaiveDate::from_ymd_opt(
-            i32::from(century + yy),
-            u32::from(month),
-            u32::from(day),
-        )
+        chrono::NaiveDate::from_ymd_opt(i32::from(century + yy), u32::from(month), u32::from(day))
     }
 
     /// Day and month with the D/H/synthetic offsets taken off.
@@ -346,7 +342,9 @@ mod tests {
         assert_eq!(born(1, 9, 60, 760).filter(|b| b.year() != 1960), None);
         // 29 February 1900 never was: a number can say it, the date cannot.
         assert_eq!(
-            synthetic(29, 2, 0, 100).or_else(|| synthetic(29, 2, 0, 101)).and_then(|i| i.birth_date()),
+            synthetic(29, 2, 0, 100)
+                .or_else(|| synthetic(29, 2, 0, 101))
+                .and_then(|i| i.birth_date()),
             None
         );
     }

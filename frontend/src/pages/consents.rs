@@ -309,7 +309,11 @@ fn channel_select(
     }
 }
 
-fn time_value(raw: &str, field: &str, errors: &mut Vec<FieldError>) -> chrono::DateTime<chrono::Utc> {
+fn time_value(
+    raw: &str,
+    field: &str,
+    errors: &mut Vec<FieldError>,
+) -> chrono::DateTime<chrono::Utc> {
     match oslo_input(raw.trim()) {
         Some(at) => at,
         None => {
@@ -416,7 +420,9 @@ pub fn NewConsentPage() -> impl IntoView {
             }
         });
     };
-    let person_fields = move |prefix: &'static str, id: RwSignal<String>, name: RwSignal<String>| {
+    let person_fields = move |prefix: &'static str,
+                              id: RwSignal<String>,
+                              name: RwSignal<String>| {
         let id_input = format!("{prefix}-national-id");
         let name_input = format!("{prefix}-name");
         view! {
@@ -589,7 +595,11 @@ pub fn ConsentPage() -> impl IntoView {
 }
 
 #[component]
-fn WithdrawForm(consent: Uuid, has_guardian: bool, current: RwSignal<Option<Consent>>) -> impl IntoView {
+fn WithdrawForm(
+    consent: Uuid,
+    has_guardian: bool,
+    current: RwSignal<Option<Consent>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let org = org_from_path();

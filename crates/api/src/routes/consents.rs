@@ -81,16 +81,15 @@ pub(crate) fn shown(
 ) -> Result<Consent, ApiError> {
     let parties = parties_of(state, row)?;
     let today = oslo_date(Utc::now());
-    let withdrawal = vern_db::consents::withdrawal_of(row)?.map(|(at, by, channel)| {
-        WithdrawalShown {
+    let withdrawal =
+        vern_db::consents::withdrawal_of(row)?.map(|(at, by, channel)| WithdrawalShown {
             withdrawn_at: at,
             channel,
             withdrawn_by: by,
             recorded_by: row
                 .withdrawal_recorded_by
                 .and_then(|u| names.get(&u).cloned()),
-        }
-    });
+        });
     Ok(Consent {
         id: row.id,
         activity_id: row.activity_id,
@@ -418,7 +417,12 @@ pub async fn withdraw_consent(
     )
     .await?
     .ok_or_else(|| refused_withdrawal(vec![FieldError::new("status", "withdrawn")]))?;
-    vern_db::audit::append(&txn, event(&caller, &req, org, "consent.withdrawn", id), now).await?;
+    vern_db::audit::append(
+        &txn,
+        event(&caller, &req, org, "consent.withdrawn", id),
+        now,
+    )
+    .await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(web::Json(
         shown_all(&state, std::slice::from_ref(&row))

@@ -4,7 +4,7 @@
 //! numbers are stored sealed.
 
 use chrono::{Duration, Utc};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use vern_domain::access::Role;
 use vern_domain::person::{NationalId, synthetic};
@@ -70,8 +70,18 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
         Role::RequestCaseworker,
     )
     .await;
-    let editor = mk("samtykke-reg@example.org", municipality, Role::RegisterEditor).await;
-    let dpo = mk("samtykke-pvo@example.org", municipality, Role::PrivacyOfficer).await;
+    let editor = mk(
+        "samtykke-reg@example.org",
+        municipality,
+        Role::RegisterEditor,
+    )
+    .await;
+    let dpo = mk(
+        "samtykke-pvo@example.org",
+        municipality,
+        Role::PrivacyOfficer,
+    )
+    .await;
     let auditor = mk("samtykke-rev@example.org", municipality, Role::Auditor).await;
     let stranger = mk(
         "samtykke-nabo@example.org",
@@ -91,7 +101,8 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
     // A public-task activity keeps no age for own consent and takes no consents.
     let mut public = photo_activity(Some(13));
     public["name"] = json!("Skoleskyss");
-    public["legal_bases"] = json!([{"basis": "public_task", "national_law": "opplæringslova § 7-1"}]);
+    public["legal_bases"] =
+        json!([{"basis": "public_task", "national_law": "opplæringslova § 7-1"}]);
     public["public_task"] = json!(true);
     let public: Value = app
         .post_as(&editor, &activities, public)
@@ -197,10 +208,17 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
         "channel": "digital_form",
         "statement": "Samtykke til bilder fra foreldremøtet"
     });
-    assert_eq!(app.post_as(&caseworker, &list, by_adult).await.status(), 201);
+    assert_eq!(
+        app.post_as(&caseworker, &list, by_adult).await.status(),
+        201
+    );
 
     // Stored sealed: no name or number in the row, only keyed hashes.
     let rows = vern_db::entities::consent::Entity::find()
+        .filter(
+            vern_db::entities::consent::Column::ActivityId
+                .eq(uuid::Uuid::parse_str(&activity_id).unwrap()),
+        )
         .all(&app.db.conn)
         .await
         .unwrap();
@@ -220,7 +238,11 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
     // The parent is found by number: the consent they gave for the child.
     let lookup = format!("{list}/lookup");
     let found: Value = app
-        .post_as(&caseworker, &lookup, json!({"national_id": parent.expose()}))
+        .post_as(
+            &caseworker,
+            &lookup,
+            json!({"national_id": parent.expose()}),
+        )
         .await
         .json()
         .await
@@ -273,7 +295,12 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
 
     // The register shows the counts, without persons.
     let counts_path = format!("{activities}/{activity_id}/consent-counts");
-    let counts: Value = app.get_as(&editor, &counts_path).await.json().await.unwrap();
+    let counts: Value = app
+        .get_as(&editor, &counts_path)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(counts["active"], 2);
     assert_eq!(counts["withdrawn"], 0);
     assert_eq!(counts["consent_age"], 13);
@@ -331,7 +358,12 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
         .await
         .unwrap();
     assert_eq!(found["items"][0]["status"], "withdrawn");
-    let counts: Value = app.get_as(&editor, &counts_path).await.json().await.unwrap();
+    let counts: Value = app
+        .get_as(&editor, &counts_path)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(counts["active"], 1);
     assert_eq!(counts["withdrawn"], 1);
     let page: Value = app
@@ -383,4 +415,58 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
         .unwrap();
     let raw = format!("{events:?}");
     assert!(!raw.contains(&child.expose()) && !raw.contains("Solberg"));
+}
+
+#[tokio::test]
+async fn the_demo_shows_an_active_a_renewal_due_and_a_withdrawn_consent() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let editor = log_in(
+        &app,
+        &create_user(
+            &app,
+            "samtykke-demo@example.org",
+            &[(oslo, Role::RegisterEditor)],
+            true,
+        )
+        .await,
+    )
+    .await
+    .access;
+    let list: Value = app
+        .get_as(
+            &editor,
+            &format!("/api/v1/organizations/{oslo}/processing-activities?limit=500"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let photo = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["legal_bases"][0]["basis"] == "consent")
+        .expect("a demo activity based on consent");
+    let counts: Value = app
+        .get_as(
+            &editor,
+            &format!(
+                "/api/v1/organizations/{oslo}/processing-activities/{}/consent-counts",
+                photo["id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            counts["active"].as_u64(),
+            counts["renewal_due"].as_u64(),
+            counts["withdrawn"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(counts["consent_age"], 15);
 }

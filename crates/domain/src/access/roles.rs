@@ -108,14 +108,12 @@ impl Role {
                 P::ReadIncidents,
             ],
             Self::SystemOwner => &[P::ReadRegister, P::EditOwnSystems, P::AnswerRequestTasks],
-            Self::RequestCaseworker => {
-                &[
-                    P::ReadRegister,
-                    P::ReadRequestOverview,
-                    P::HandleRequests,
-                    P::HandleConsents,
-                ]
-            }
+            Self::RequestCaseworker => &[
+                P::ReadRegister,
+                P::ReadRequestOverview,
+                P::HandleRequests,
+                P::HandleConsents,
+            ],
             Self::Signatory => &[P::ReadAgreements, P::SignAgreements],
             Self::Auditor => &[P::ReadAuditLog, P::ReadRegister, P::ReadAgreements],
             Self::VendorAdmin => &[

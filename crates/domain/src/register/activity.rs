@@ -268,7 +268,9 @@ impl ActivityFacts {
     /// Whether the processing rests on consent: Art. 6(1)(a), or explicit consent under
     /// Art. 9(2)(a) for a special category.
     pub fn is_consent_based(&self) -> bool {
-        self.legal_bases.iter().any(|b| b.basis == LegalBasis::Consent)
+        self.legal_bases
+            .iter()
+            .any(|b| b.basis == LegalBasis::Consent)
             || self
                 .data_categories
                 .iter()
@@ -720,9 +722,16 @@ pub(crate) mod tests {
         assert_eq!(checked.own_consent_age(), 13);
         f.consent_age = Some(12);
         let errors = check_activity(&f).expect_err("out of range");
-        assert!(errors.iter().any(|e| e.field == "consent_age" && e.code == "out_of_range"));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.field == "consent_age" && e.code == "out_of_range")
+        );
         f.consent_age = None;
-        assert_eq!(check_activity(&f).expect("valid").own_consent_age(), DEFAULT_CONSENT_AGE);
+        assert_eq!(
+            check_activity(&f).expect("valid").own_consent_age(),
+            DEFAULT_CONSENT_AGE
+        );
     }
 
     #[test]
