@@ -78,6 +78,11 @@ pub async fn find(
         .await?)
 }
 
+/// A consent by id in any organisation (the resident portal checks it is theirs).
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ConsentRow>, DbError> {
+    Ok(c::Entity::find_by_id(id).one(db).await?)
+}
+
 /// What a list is narrowed to.
 #[derive(Debug, Clone, Default)]
 pub struct ConsentFilter {

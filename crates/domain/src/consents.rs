@@ -441,6 +441,39 @@ pub struct ConsentPage {
     pub next_cursor: Option<String>,
 }
 
+/// A consent as the resident portal shows it to the subject or to the guardian who gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResidentConsent {
+    #[serde(flatten)]
+    pub consent: Consent,
+    /// The municipality (or other organisation) that holds it.
+    pub organization_name: String,
+    /// Whether the logged-in resident is the subject or the guardian who gave it.
+    pub resident_is: ConsentGiver,
+    /// Whether the resident may withdraw it here: it counts, and a guardian only while the
+    /// child is under 18.
+    pub can_withdraw: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResidentConsentList {
+    pub items: Vec<ResidentConsent>,
+}
+
+/// Whether `who` may withdraw a consent on `today`: the subject always while it counts; the
+/// guardian while the subject is under 18.
+pub fn may_withdraw(
+    who: ConsentGiver,
+    status: ConsentStatus,
+    subject_born: NaiveDate,
+    today: NaiveDate,
+) -> bool {
+    status.counts()
+        && (who == ConsentGiver::Subject || age_on(subject_born, today) < u32::from(ADULT_AGE))
+}
+
 /// Looking a person up by number: their consents as the subject and those they gave as
 /// guardian.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -861,6 +894,38 @@ mod tests {
         assert_eq!(row[3], c.parties.subject.national_id.expose());
         assert_eq!(row[4], "Føresett");
         assert_eq!(row[13], "E-post");
+    }
+
+    #[test]
+    fn in_the_portal_the_guardian_withdraws_only_for_a_child() {
+        let born = NaiveDate::from_ymd_opt(2010, 6, 1).unwrap();
+        let day = |y| NaiveDate::from_ymd_opt(y, 6, 1).unwrap();
+        let active = ConsentStatus::Active;
+        assert!(may_withdraw(
+            ConsentGiver::Guardian,
+            active,
+            born,
+            day(2027)
+        ));
+        assert!(!may_withdraw(
+            ConsentGiver::Guardian,
+            active,
+            born,
+            day(2028)
+        ));
+        assert!(may_withdraw(ConsentGiver::Subject, active, born, day(2040)));
+        assert!(!may_withdraw(
+            ConsentGiver::Subject,
+            ConsentStatus::Withdrawn,
+            born,
+            day(2027)
+        ));
+        assert!(may_withdraw(
+            ConsentGiver::Guardian,
+            ConsentStatus::RenewalDue,
+            born,
+            day(2026)
+        ));
     }
 
     proptest! {

@@ -13,7 +13,8 @@ use vern_domain::access::Permission;
 use vern_domain::calendar::{oslo_input, oslo_input_value};
 use vern_domain::consents::{
     Consent, ConsentChannel, ConsentCounts, ConsentGiver, ConsentLookup, ConsentPage,
-    ConsentStatus, ConsentWithdrawal, NewConsent, PersonInput,
+    ConsentStatus, ConsentWithdrawal, NewConsent, PersonInput, ResidentConsent,
+    ResidentConsentList,
 };
 use vern_domain::incidents::report::local_time;
 use vern_domain::problem::FieldError;
@@ -717,5 +718,111 @@ pub fn ActivityConsents(org: OrganizationId, activity: Uuid) -> impl IntoView {
                 </Show>
             </section>
         })}
+    }
+}
+
+/// The resident portal's list of the resident's consents — about them, or given by them for a
+/// child — with withdrawal in two steps (Art. 7(3)).
+#[component]
+pub fn MyConsents() -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        reload.track();
+        async {
+            api::resident_get::<ResidentConsentList>("/api/v1/resident/consents".to_owned()).await
+        }
+    });
+    let asking = RwSignal::new(None::<ResidentConsent>);
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(None::<String>);
+    let confirm = move |_| {
+        let Some(c) = asking.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            match api::resident_post::<_, ResidentConsent>(
+                format!("/api/v1/resident/consents/{}/withdraw", c.consent.id),
+                serde_json::json!({}),
+            )
+            .await
+            {
+                Ok(w) => {
+                    asking.set(None);
+                    error.set(None);
+                    done.set(Some(w.consent.activity_name));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="portal-consents-heading">
+            <h2 class="ds-heading" data-size="sm" id="portal-consents-heading">{i18n.tr("portal-consents")}</h2>
+            <p class="ds-paragraph">{i18n.tr("portal-consents-intro")}</p>
+            <div role="status">{move || done.get().map(|name| i18n.t_with("portal-consent-withdrawn", &[("activity", name.into())]))}</div>
+            {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || list.get().map(|result| match result {
+                    Err(e) => view! { <ErrorAlert error=e/> }.into_any(),
+                    Ok(l) if l.items.is_empty() => view! { <p class="ds-paragraph">{i18n.tr("portal-consents-none")}</p> }.into_any(),
+                    Ok(l) => view! {
+                        <div class="vern-table-wrap">
+                            <table class="ds-table" data-border="true" data-zebra="true">
+                                <caption class="ds-sr-only">{i18n.tr("portal-consents")}</caption>
+                                <thead><tr>
+                                    <th scope="col">{i18n.tr("consents-col-activity")}</th>
+                                    <th scope="col">{i18n.tr("portal-col-municipality")}</th>
+                                    <th scope="col">{i18n.tr("portal-consent-about")}</th>
+                                    <th scope="col">{i18n.tr("consents-col-given-at")}</th>
+                                    <th scope="col">{i18n.tr("consents-col-status")}</th>
+                                    <th scope="col"><span class="ds-sr-only">{i18n.tr("portal-consent-actions")}</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {l.items.into_iter().map(|c| {
+                                        let about = match c.resident_is {
+                                            ConsentGiver::Subject => i18n.t("portal-consent-about-you"),
+                                            ConsentGiver::Guardian => c.consent.subject.name.clone(),
+                                        };
+                                        let label = {
+                                            let activity = c.consent.activity_name.clone();
+                                            move || i18n.t_with("portal-consent-withdraw-named", &[("activity", activity.clone().into())])
+                                        };
+                                        let chosen = c.clone();
+                                        view! {
+                                            <tr>
+                                                <th scope="row">{c.consent.activity_name.clone()}</th>
+                                                <td>{c.organization_name.clone()}</td>
+                                                <td>{about}</td>
+                                                <td>{local_time(c.consent.given_at)}</td>
+                                                <td>{status_tag(i18n, c.consent.status)}</td>
+                                                <td>{c.can_withdraw.then(|| view! {
+                                                    <button class="ds-button" data-variant="secondary" data-size="sm" type="button" aria-label=label
+                                                        on:click=move |_| { done.set(None); asking.set(Some(chosen.clone())) }>
+                                                        {i18n.tr("portal-consent-withdraw")}
+                                                    </button>
+                                                })}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                })}
+            </Suspense>
+            {move || asking.get().map(|c| view! {
+                <div class="vern-panel" role="alert">
+                    <p class="ds-paragraph">{move || i18n.t_with("portal-consent-confirm", &[
+                        ("activity", c.consent.activity_name.clone().into()),
+                        ("organization", c.organization_name.clone().into()),
+                    ])}</p>
+                    <button class="ds-button" data-variant="primary" data-color="danger" type="button" on:click=confirm>{i18n.tr("portal-consent-withdraw-yes")}</button>
+                    " "
+                    <button class="ds-button" data-variant="secondary" type="button" on:click=move |_| asking.set(None)>{i18n.tr("portal-withdraw-no")}</button>
+                </div>
+            })}
+        </section>
     }
 }

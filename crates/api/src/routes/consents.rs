@@ -19,9 +19,10 @@ use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::calendar::oslo_date;
 use vern_domain::consents::{
-    Consent, ConsentCounts, ConsentLookup, ConsentPage, ConsentParties, ConsentState,
-    ConsentStatus, ConsentWithdrawal, ExportEntry, NewConsent, PersonShown, WithdrawalShown,
-    check_consent, check_withdrawal, export_headers, export_row,
+    Consent, ConsentChannel, ConsentCounts, ConsentGiver, ConsentLookup, ConsentPage,
+    ConsentParties, ConsentState, ConsentStatus, ConsentWithdrawal, ExportEntry, NewConsent,
+    PersonShown, ResidentConsent, ResidentConsentList, WithdrawalShown, check_consent,
+    check_withdrawal, export_headers, export_row, may_withdraw,
 };
 use vern_domain::person::NationalId;
 use vern_domain::problem::{FieldError, Problem, ProblemCode};
@@ -32,6 +33,7 @@ use super::sheets;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
+use crate::residents::Resident;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
@@ -42,7 +44,9 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(record_consent)
         .service(get_consent)
         .service(withdraw_consent)
-        .service(consent_counts);
+        .service(consent_counts)
+        .service(resident_consents)
+        .service(resident_withdraw_consent);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -644,4 +648,156 @@ pub async fn export_xlsx(
         wrap: true,
     };
     sheets::xlsx("samtykker", org, &layout, &export_headers(lang), rows)
+}
+
+/// Which of the parties the resident is on a consent (`None`: neither).
+fn resident_is(row: &ConsentRow, resident: &Resident) -> Option<ConsentGiver> {
+    if row.subject_key == resident.subject_key {
+        Some(ConsentGiver::Subject)
+    } else if row.guardian_key.as_deref() == Some(resident.subject_key.as_str()) {
+        Some(ConsentGiver::Guardian)
+    } else {
+        None
+    }
+}
+
+async fn for_resident(
+    state: &AppState,
+    resident: &Resident,
+    rows: &[ConsentRow],
+) -> Result<Vec<ResidentConsent>, ApiError> {
+    let shown = shown_all(state, rows).await?;
+    let today = oslo_date(Utc::now());
+    let mut organizations = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (row, mut consent) in rows.iter().zip(shown) {
+        let Some(who) = resident_is(row, resident) else {
+            continue;
+        };
+        let org = OrganizationId::from_uuid(row.organization_id);
+        let name = match organizations.get(&org) {
+            Some(n) => String::clone(n),
+            None => {
+                let n = vern_db::organizations::get(&state.db.conn, org)
+                    .await?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                organizations.insert(org, n.clone());
+                n
+            }
+        };
+        let born = parties_of(state, row)?
+            .subject
+            .national_id
+            .birth_date()
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a stored number without a date")))?;
+        // Staff names are the organisation's business, not the resident's.
+        consent.recorded_by = None;
+        if let Some(w) = consent.withdrawal.as_mut() {
+            w.recorded_by = None;
+        }
+        out.push(ResidentConsent {
+            can_withdraw: may_withdraw(who, consent.status, born, today),
+            consent,
+            organization_name: name,
+            resident_is: who,
+        });
+    }
+    Ok(out)
+}
+
+/// The consents about the logged-in resident, and those they gave as a guardian, in every
+/// organisation, newest first.
+#[utoipa::path(
+    tag = "resident",
+    operation_id = "resident_list_consents",
+    summary = "List the resident's consents",
+    description = "Every consent recorded about the resident, and every consent they gave for a child as guardian, with whether they may withdraw it here (Art. 7(3): as easy to withdraw as to give).",
+    security(("resident_session" = [])),
+    responses(
+        (status = 200, description = "The resident's consents", body = ResidentConsentList),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/resident/consents")]
+pub async fn resident_consents(
+    resident: Resident,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let rows =
+        vern_db::consents::by_person_everywhere(&state.db.conn, &resident.subject_key).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(ResidentConsentList {
+            items: for_resident(&state, &resident, &rows).await?,
+        }))
+}
+
+/// The resident withdraws a consent: their own, or one they gave for a child under 18.
+#[utoipa::path(
+    tag = "resident",
+    operation_id = "resident_withdraw_consent",
+    summary = "Withdraw a consent",
+    description = "Records the withdrawal now, through the portal, by the resident as the subject or as the guardian who gave it. The organisation's record keeps it as evidence; the consent no longer counts.",
+    params(("consent_id" = Uuid, Path, description = "The consent")),
+    security(("resident_session" = [])),
+    responses(
+        (status = 200, description = "Withdrawn", body = ResidentConsent),
+        (status = 400, description = "The id is not a UUID (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such consent among the resident's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already withdrawn (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The guardian's child has come of age and withdraws themselves (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/resident/consents/{consent_id}/withdraw")]
+pub async fn resident_withdraw_consent(
+    resident: Resident,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = vern_db::consents::get(&state.db.conn, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let who = resident_is(&row, &resident).ok_or_else(ApiError::not_found)?;
+    let parties = parties_of(&state, &row)?;
+    let now = Utc::now();
+    let input = ConsentWithdrawal {
+        withdrawn_at: now,
+        channel: ConsentChannel::Portal,
+        withdrawn_by: who,
+    };
+    check_withdrawal(&state_of(&row, &parties)?, &input, now).map_err(refused_withdrawal)?;
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let row = vern_db::consents::withdraw(
+        &txn,
+        id,
+        Withdrawal {
+            at: now,
+            channel: ConsentChannel::Portal,
+            by: who,
+            recorded_by: None,
+        },
+    )
+    .await?
+    .ok_or_else(|| refused_withdrawal(vec![FieldError::new("status", "withdrawn")]))?;
+    vern_db::audit::append(
+        &txn,
+        super::resident::audit(
+            &resident,
+            &req,
+            Some(row.organization_id),
+            "consent.withdrawn",
+            Some(("consent", row.id)),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(DbError::from)?;
+    let mut shown = for_resident(&state, &resident, std::slice::from_ref(&row)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(shown.remove(0)))
 }

@@ -54,7 +54,7 @@ fn login_config(state: &AppState) -> Result<&ResidentLogin, ApiError> {
     })
 }
 
-fn audit(
+pub(super) fn audit(
     resident: &Resident,
     req: &HttpRequest,
     org: Option<Uuid>,

@@ -973,3 +973,86 @@ async fn a_resident_withdraws_their_own_open_request_only() {
         "{actions:?}"
     );
 }
+
+/// A demo number: the same synthetic series the demo seeds its guardians from.
+fn demo_number(day: u8, month: u8, year: u8, individual: u16) -> String {
+    (individual..individual + 40)
+        .find_map(|i| vern_domain::person::synthetic(day, month, year, i))
+        .unwrap()
+        .expose()
+}
+
+#[tokio::test]
+async fn a_guardian_sees_and_withdraws_a_consent_in_the_portal_and_others_cannot() {
+    let app = portal_app(true).await;
+    // Demo Forelder Nilsen gave Oslo consent to photos of their child.
+    let parent = resident(&app, &demo_number(7, 7, 88, 120)).await;
+    let mine = get_json(&app, &parent, "/api/v1/resident/consents", 200).await;
+    let items = mine["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{mine}");
+    let consent = &items[0];
+    assert_eq!(consent["resident_is"], "guardian");
+    assert_eq!(consent["status"], "active");
+    assert_eq!(consent["can_withdraw"], true);
+    assert_eq!(consent["organization_name"], "Oslo kommune");
+    assert_eq!(consent["subject"]["name"], "Demo Barn Nilsen");
+    assert_eq!(consent["recorded_by"], Value::Null);
+    let id = consent["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/resident/consents/{id}/withdraw");
+
+    // Someone else: sees none of it and cannot withdraw it.
+    let stranger = resident(&app, &synthetic(9, 400)).await;
+    let theirs = get_json(&app, &stranger, "/api/v1/resident/consents", 200).await;
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 0);
+    assert_problem(
+        as_resident(&app, &stranger, reqwest::Method::POST, &path, None).await,
+        404,
+        "not_found",
+    )
+    .await;
+    // Without a session: 401.
+    assert_problem(
+        app.client.post(app.url(&path)).send().await.unwrap(),
+        401,
+        "unauthenticated",
+    )
+    .await;
+
+    // The guardian withdraws: through the portal, now; once.
+    let withdrawn = json_of(
+        as_resident(&app, &parent, reqwest::Method::POST, &path, None).await,
+        200,
+    )
+    .await;
+    assert_eq!(withdrawn["status"], "withdrawn");
+    assert_eq!(withdrawn["can_withdraw"], false);
+    assert_eq!(withdrawn["withdrawal"]["channel"], "portal");
+    assert_eq!(withdrawn["withdrawal"]["withdrawn_by"], "guardian");
+    assert_problem(
+        as_resident(&app, &parent, reqwest::Method::POST, &path, None).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+
+    // Oslo's caseworker sees the withdrawal from the portal; the audit names no person.
+    let oslo = app.org_named("Oslo").await;
+    let worker = caseworker(&app, "samtykke").await;
+    let seen: Value = app
+        .get_as(
+            &worker.token,
+            &format!("/api/v1/organizations/{oslo}/consents/{id}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["status"], "withdrawn");
+    assert_eq!(seen["withdrawal"]["channel"], "portal");
+    assert!(
+        app.audit_actions(oslo)
+            .await
+            .iter()
+            .any(|a| a == "consent.withdrawn")
+    );
+}

@@ -98,6 +98,7 @@ pub fn PortalPage() -> impl IntoView {
                             </button>
                         </p>
                         <MyRequests/>
+                        <crate::pages::consents::MyConsents/>
                         <NewPortalRequest/>
                     }.into_any(),
                 })}
