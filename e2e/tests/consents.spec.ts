@@ -75,3 +75,33 @@ test('a caseworker records a guardian consent, withdraws it and looks the guardi
   await expectNoAxeViolations(page);
   expect(consoleErrors).toEqual([]);
 });
+
+// A demo guardian (synthetic number) logs in to the resident portal, sees the consent they
+// gave Oslo for their child's photos, and withdraws it in two steps.
+test('a guardian withdraws a consent in the resident portal', async ({ page, consoleErrors }) => {
+  test.setTimeout(120_000);
+  await page.goto('/innsyn');
+  await page.getByRole('link', { name: 'Logg inn med ID-porten' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Testinnlogging' })).toBeVisible();
+  await page.getByLabel('Syntetisk fødselsnummer (11 siffer)').fill('07878812187');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await expect(page).toHaveURL(/\/innsyn$/);
+  // The portal asked who is logged in before the login: that 401 is expected.
+  expect(consoleErrors.filter((e) => !e.includes('401'))).toEqual([]);
+  consoleErrors.length = 0;
+  const mine = page.getByRole('region', { name: 'Mine samtykker' });
+  const row = mine.getByRole('row', { name: /Bilder fra barnehagen til foreldrene/ });
+  await expect(row).toContainText('Demo Barn Nilsen');
+  await expect(row).toContainText('Gyldig');
+  await expectNoAxeViolations(page);
+
+  await row.getByRole('button', { name: 'Trekk tilbake samtykket til Bilder fra barnehagen til foreldrene' }).click();
+  await expect(mine.getByRole('alert')).toContainText('Vil du trekke tilbake samtykket til «Bilder fra barnehagen til foreldrene» hos Oslo kommune?');
+  await expectNoAxeViolations(page);
+  await mine.getByRole('button', { name: 'Ja, trekk tilbake' }).click();
+  await expect(mine.getByRole('status')).toContainText('er trukket tilbake');
+  await expect(row).toContainText('Trukket tilbake');
+  await expect(row.getByRole('button')).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  expect(consoleErrors).toEqual([]);
+});
