@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/systems/:sid") view=SystemEditorPage/>
                     <Route path=path!("/organizations/:id/processing-activities") view=ActivitiesPage/>
                     <Route path=path!("/organizations/:id/processing-activities/:aid") view=ActivityEditorPage/>
+                    <Route path=path!("/organizations/:id/processing-activities/:aid/dpia") view=crate::pages::register::AssessmentPage/>
                     <Route path=path!("/organizations/:id/privacy") view=PrivacyStatementPage/>
                     <Route path=path!("/organizations/:id/register") view=RegisterOverviewPage/>
                     <Route path=path!("/organizations/:id/register/compare") view=ComparePage/>

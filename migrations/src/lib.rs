@@ -30,6 +30,7 @@ mod m20261201_000024_dpia_screenings;
 mod m20261201_000025_incidents;
 mod m20261201_000026_scheduler_notifications;
 mod m20261201_000027_consents;
+mod m20261201_000028_dpia_assessments;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000025_incidents::Migration),
             Box::new(m20261201_000026_scheduler_notifications::Migration),
             Box::new(m20261201_000027_consents::Migration),
+            Box::new(m20261201_000028_dpia_assessments::Migration),
         ]
     }
 }

@@ -31,24 +31,9 @@ pub async fn record(
     by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Option<ScreeningRow>, DbError> {
-    let Some(row) = pa::Entity::find_by_id(activity)
-        .filter(pa::Column::OrganizationId.eq(org.into_uuid()))
-        .one(db)
-        .await?
-    else {
+    if !set_activity_status(db, org, activity, status, now).await? {
         return Ok(None);
-    };
-    let mut facts: serde_json::Value = serde_json::from_str(&row.facts)
-        .map_err(|_| DbError::InvalidRow("processing_activities.facts"))?;
-    facts["dpia"] = serde_json::Value::String(status.as_str().to_owned());
-    pa::Entity::update_many()
-        .col_expr(pa::Column::Dpia, Expr::value(status.as_str()))
-        .col_expr(pa::Column::Facts, Expr::value(facts.to_string()))
-        .col_expr(pa::Column::Revision, Expr::value(row.revision + 1))
-        .col_expr(pa::Column::UpdatedAt, Expr::value(now))
-        .filter(pa::Column::Id.eq(activity))
-        .exec(db)
-        .await?;
+    }
     let screening = d::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(org.into_uuid()),
@@ -64,6 +49,36 @@ pub async fn record(
     Ok(Some(
         d::Entity::insert(screening).exec_with_returning(db).await?,
     ))
+}
+
+/// Sets an activity's DPIA status (in its column and its facts); the activity's revision
+/// moves on. `false` when the activity is not the organisation's.
+pub async fn set_activity_status(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    activity: Uuid,
+    status: DpiaStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let Some(row) = pa::Entity::find_by_id(activity)
+        .filter(pa::Column::OrganizationId.eq(org.into_uuid()))
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let mut facts: serde_json::Value = serde_json::from_str(&row.facts)
+        .map_err(|_| DbError::InvalidRow("processing_activities.facts"))?;
+    facts["dpia"] = serde_json::Value::String(status.as_str().to_owned());
+    pa::Entity::update_many()
+        .col_expr(pa::Column::Dpia, Expr::value(status.as_str()))
+        .col_expr(pa::Column::Facts, Expr::value(facts.to_string()))
+        .col_expr(pa::Column::Revision, Expr::value(row.revision + 1))
+        .col_expr(pa::Column::UpdatedAt, Expr::value(now))
+        .filter(pa::Column::Id.eq(activity))
+        .exec(db)
+        .await?;
+    Ok(true)
 }
 
 /// An activity's screenings, newest first.

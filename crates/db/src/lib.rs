@@ -9,6 +9,7 @@ pub mod activities;
 pub mod agreement_templates;
 pub mod agreements;
 pub mod api_clients;
+pub mod assessments;
 pub mod audit;
 pub mod campaigns;
 pub mod connection;

@@ -1289,6 +1289,7 @@ pub async fn seed_reuse(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result
                 note,
                 facts: &facts,
                 products: &products,
+                dpia: None,
             },
             now,
         )

@@ -157,6 +157,12 @@ async fn to_templates(
                 note: r.note,
                 facts,
                 copies: u32::try_from(r.copies).unwrap_or(0),
+                dpia: r
+                    .dpia
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|_| DbError::InvalidRow("activity_templates.dpia"))?,
                 revision: r.revision,
                 published_at: r.published_at,
                 updated_at: r.updated_at,
@@ -173,6 +179,8 @@ pub struct Publication<'a> {
     pub note: &'a str,
     pub facts: &'a ActivityFacts,
     pub products: &'a [Uuid],
+    /// The DPIA shared with the template (already stripped of what stays behind).
+    pub dpia: Option<&'a vern_domain::assessment::AssessmentContent>,
 }
 
 /// Publishes the activity as a template, or refreshes its template. `true` in the answer
@@ -201,6 +209,7 @@ pub async fn publish(
                 .col_expr(t::Column::Note, Expr::value(p.note))
                 .col_expr(t::Column::Facts, Expr::value(json(p.facts)?))
                 .col_expr(t::Column::ProductIds, Expr::value(json(&p.products)?))
+                .col_expr(t::Column::Dpia, Expr::value(p.dpia.map(json).transpose()?))
                 .col_expr(t::Column::Revision, Expr::value(row.revision + 1))
                 .col_expr(t::Column::UpdatedAt, Expr::value(now))
                 .filter(t::Column::Id.eq(row.id))
@@ -223,6 +232,7 @@ pub async fn publish(
                 facts: Set(json(p.facts)?),
                 product_ids: Set(json(&p.products)?),
                 copies: Set(0),
+                dpia: Set(p.dpia.map(json).transpose()?),
                 revision: Set(1),
                 published_at: Set(now),
                 updated_at: Set(now),

@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod agreements;
+pub mod assessment;
 pub mod calendar;
 pub mod connector;
 pub mod consents;

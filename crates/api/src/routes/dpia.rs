@@ -2,7 +2,7 @@
 //! criteria and Datatilsynet's list), screening an activity — stored as history, and setting
 //! the activity's DPIA status, which the record of processing shows — and the screenings so far.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -18,7 +18,13 @@ use vern_domain::dpia::{
 };
 use vern_domain::problem::Problem;
 
-use super::common::{ParamErrors, cursor, entry_event, refused};
+use vern_domain::assessment::{
+    Assessment, AssessmentInput, AssessmentSource, AssessmentStatus, check_assessment,
+};
+use vern_domain::problem::ProblemCode;
+use vern_domain::register::activity::DpiaStatus;
+
+use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
@@ -27,7 +33,9 @@ use crate::startup::AppState;
 pub fn mount(cfg: &mut ServiceConfig) {
     cfg.service(list_questions)
         .service(create_screening)
-        .service(list_screenings);
+        .service(list_screenings)
+        .service(get_assessment)
+        .service(save_assessment);
 }
 
 /// The screening's questions, in nb, nn and en.
@@ -202,4 +210,166 @@ pub async fn list_screenings(
         items: stored(&state, &rows).await?,
         next_cursor,
     }))
+}
+
+/// The DPIA as shown, with its ETag.
+async fn assessment_view(
+    state: &AppState,
+    row: &vern_db::assessments::AssessmentRow,
+) -> Result<HttpResponse, ApiError> {
+    let content = vern_db::assessments::content_of(row)?;
+    let names =
+        vern_db::identity::display_names(&state.db.conn, row.updated_by.into_iter()).await?;
+    let copied_from = match row.copied_from_template {
+        Some(template_id) => Some(AssessmentSource {
+            template_id,
+            publisher_name: vern_db::templates::find(&state.db.conn, template_id)
+                .await?
+                .map(|t| t.publisher.name)
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
+    let view = Assessment {
+        activity_id: row.activity_id,
+        inherent_risks: Assessment::inherent(&content),
+        content,
+        status: vern_db::assessments::status_of(row)?,
+        revision: row.revision,
+        updated_at: row.updated_at,
+        updated_by: row.updated_by.and_then(|u| names.get(&u).cloned()),
+        completed_at: row.completed_at,
+        copied_from,
+    };
+    Ok(with_etag(HttpResponse::Ok().json(view), row.revision))
+}
+
+/// An activity's DPIA: the structured answers (Art. 35(7)), the DPO's advice, the
+/// conclusion.
+#[utoipa::path(
+    tag = "register",
+    operation_id = "get_dpia_assessment",
+    summary = "Get a processing activity's DPIA",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("activity_id" = Uuid, Path, description = "The activity"),
+    ),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The DPIA", body = Assessment, headers(("ETag" = String, description = "The revision, for If-Match"))),
+        (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such activity in the organisation, or no DPIA started for it (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{org_id}/processing-activities/{activity_id}/dpia-assessment")]
+pub async fn get_assessment(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(OrganizationId, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, id) = path.into_inner();
+    caller
+        .require_here(&state, org, Permission::ReadRegister)
+        .await?;
+    let row = vern_db::assessments::find(&state.db.conn, org, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    assessment_view(&state, &row).await
+}
+
+/// Saves an activity's DPIA as a draft, or completes it.
+#[utoipa::path(
+    tag = "register",
+    operation_id = "save_dpia_assessment",
+    summary = "Save or complete a processing activity's DPIA",
+    description = "The first save starts the DPIA (no If-Match); later saves need the ETag. Completing (`complete: true`) needs every part answered, measures against every risk and a conclusion — a high remaining risk means prior consultation with Datatilsynet (Art. 36(1)) — and sets the activity's DPIA status to `completed`; saving a completed DPIA as a draft sets it back to `required`.",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("activity_id" = Uuid, Path, description = "The activity"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the revision the change is based on; required once the DPIA exists"),
+    ),
+    request_body = AssessmentInput,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Assessment, headers(("ETag" = String, description = "The new revision"))),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that edits the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such activity in the organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Someone else saved first (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A rule is broken; see `errors` (`validation_failed`): `required`, `too_long`, `contains_national_id`, `residual_high_risk`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "The DPIA exists and no If-Match was sent (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organizations/{org_id}/processing-activities/{activity_id}/dpia-assessment")]
+pub async fn save_assessment(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid)>,
+    body: Body<AssessmentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, id) = path.into_inner();
+    caller
+        .require_here(&state, org, Permission::EditRegister)
+        .await?;
+    let activity = vern_db::activities::find(&state.db.conn, org, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let existing = vern_db::assessments::find(&state.db.conn, org, id).await?;
+    let expected = existing
+        .as_ref()
+        .map(|row| if_match(&req, row.revision))
+        .transpose()?;
+    let input = body.parse()?;
+    let content = check_assessment(&input).map_err(refused)?;
+    let status = if input.complete {
+        AssessmentStatus::Completed
+    } else {
+        AssessmentStatus::Draft
+    };
+    let activity_status = match (status, activity.facts.dpia) {
+        (AssessmentStatus::Completed, _) => DpiaStatus::Completed,
+        (_, DpiaStatus::Completed) => DpiaStatus::Required,
+        (_, current) => current,
+    };
+    let now = Utc::now();
+    let save = vern_db::assessments::Save {
+        org,
+        activity: id,
+        content: &content,
+        status,
+        by: caller.user_id(),
+        copied_from: existing.as_ref().and_then(|r| r.copied_from_template),
+    };
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let row = match expected {
+        None => vern_db::assessments::insert(&txn, save, now).await?,
+        Some(expected) => vern_db::assessments::update(&txn, save, expected, now)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(ProblemCode::PreconditionFailed)
+                    .detail("someone else saved the DPIA first; fetch it again and redo the change")
+            })?,
+    };
+    if activity_status != activity.facts.dpia {
+        vern_db::dpia::set_activity_status(&txn, org, id, activity_status, now).await?;
+    }
+    let action = if status == AssessmentStatus::Completed {
+        "processing_activity.dpia_completed"
+    } else {
+        "processing_activity.dpia_saved"
+    };
+    vern_db::audit::append(
+        &txn,
+        entry_event(&caller, &req, org, action, "processing_activity", id),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(DbError::from)?;
+    assessment_view(&state, &row).await
 }

@@ -229,6 +229,23 @@ pub async fn copy_template(
         now,
     )
     .await?;
+    // A shared DPIA becomes the copy's own draft: the analysis carries over, the DPO's
+    // advice and the conclusion are the copier's to give.
+    if let Some(content) = &template.dpia {
+        vern_db::assessments::insert(
+            &txn,
+            vern_db::assessments::Save {
+                org,
+                activity: activity.id,
+                content,
+                status: vern_domain::assessment::AssessmentStatus::Draft,
+                by: caller.user_id(),
+                copied_from: Some(template_id),
+            },
+            now,
+        )
+        .await?;
+    }
     vern_db::templates::count_copy(&txn, template_id).await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     let location = format!(
@@ -303,7 +320,7 @@ pub async fn get_activity_template(
         (status = 409, description = "Only an active activity can be a template (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The note is too long (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The note is too long, or the DPIA to share is not completed (`validation_failed`: `too_long`, `no_completed_dpia`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/organizations/{org_id}/processing-activities/{activity_id}/template")]
@@ -329,6 +346,27 @@ pub async fn publish_activity_template(
             .field("status", e.code())
             .detail("only an active processing activity can be published as a template")
     })?;
+    // The DPIA goes along only when asked for, and only a completed one: a draft is not
+    // something to hand to others.
+    let dpia = if input.include_dpia {
+        let row = vern_db::assessments::find(&state.db.conn, org, id)
+            .await?
+            .filter(|r| {
+                vern_db::assessments::status_of(r).ok()
+                    == Some(vern_domain::assessment::AssessmentStatus::Completed)
+            })
+            .ok_or_else(|| {
+                refused(vec![vern_domain::problem::FieldError::new(
+                    "include_dpia",
+                    "no_completed_dpia",
+                )])
+            })?;
+        Some(vern_domain::assessment::shared(
+            &vern_db::assessments::content_of(&row)?,
+        ))
+    } else {
+        None
+    };
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let products =
@@ -342,6 +380,7 @@ pub async fn publish_activity_template(
             note: &input.note,
             facts: &facts,
             products: &products,
+            dpia: dpia.as_ref(),
         },
         now,
     )

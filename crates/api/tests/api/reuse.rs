@@ -863,3 +863,220 @@ async fn vendors_see_how_their_products_are_used_only_with_consent() {
             .all(|p| p["activities"] == json!([]))
     );
 }
+
+fn dpia(complete: bool, residual: &str, conclusion: &str) -> Value {
+    json!({
+        "description": "Kulturskolen registrerer elever, foresatte og undervisningstimer.",
+        "necessity": "Opplysningene trengs for å tildele plass og undervise; ingen flere enn det.",
+        "risks": [{
+            "description": "Uvedkommende ser hvem som har søkt om friplass.",
+            "likelihood": "medium",
+            "severity": "high",
+            "measures": "Tilgang bare for kulturskolens administrasjon; logging av oppslag.",
+            "residual": residual
+        }],
+        "dpo_advice": "Gjennomfør tilgangsstyringen før skolestart.",
+        "subjects_views": "Foreldrerådet er hørt.",
+        "conclusion": conclusion,
+        "conclusion_reasons": "Med tiltakene er restrisikoen lav.",
+        "complete": complete
+    })
+}
+
+#[tokio::test]
+async fn a_dpia_is_written_completed_shared_with_the_template_and_copied_as_a_draft() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let bergen = app.org_named("Bergen").await;
+    let editor = token(&app, "dpia-oslo@example.org", oslo, Role::RegisterEditor).await;
+    let auditor = token(&app, "dpia-rev@example.org", oslo, Role::Auditor).await;
+    let bergen_editor = token(
+        &app,
+        "dpia-bergen@example.org",
+        bergen,
+        Role::RegisterEditor,
+    )
+    .await;
+
+    let activities = format!("/api/v1/organizations/{oslo}/processing-activities");
+    let list: Value = app
+        .get_as(&editor, &format!("{activities}?q=Kulturskole"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let path = format!("{activities}/{id}/dpia-assessment");
+    assert_problem(app.get_as(&editor, &path).await, 404, "not_found").await;
+
+    // A draft may be partial; the auditor cannot save; Bergen cannot reach it.
+    let draft = json!({"description": "Utkast", "risks": []});
+    assert_problem(
+        app.send(Method::PUT, &auditor, &path, None, Some(draft.clone()))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        app.send(
+            Method::PUT,
+            &bergen_editor,
+            &path,
+            None,
+            Some(draft.clone()),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let response = app
+        .send(Method::PUT, &editor, &path, None, Some(draft))
+        .await;
+    assert_eq!(response.status(), 200);
+    let tag = crate::helpers::etag(&response);
+    let saved: Value = response.json().await.unwrap();
+    assert_eq!(saved["status"], "draft");
+    assert_eq!(saved["revision"], 1);
+    // Later saves need the ETag.
+    assert_problem(
+        app.send(
+            Method::PUT,
+            &editor,
+            &path,
+            None,
+            Some(dpia(true, "low", "acceptable")),
+        )
+        .await,
+        428,
+        "precondition_required",
+    )
+    .await;
+    // A high remaining risk cannot be accepted; nothing changes.
+    let problem = assert_problem(
+        app.send(
+            Method::PUT,
+            &editor,
+            &path,
+            Some(&tag),
+            Some(dpia(true, "high", "acceptable")),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "conclusion");
+    assert_eq!(problem["errors"][0]["code"], "residual_high_risk");
+    // Sharing a DPIA that is not completed is refused.
+    let template_path = format!("{activities}/{id}/template");
+    let problem = assert_problem(
+        app.send(
+            Method::PUT,
+            &editor,
+            &template_path,
+            None,
+            Some(json!({"note": "Med DPIA", "include_dpia": true})),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "no_completed_dpia");
+
+    // Completed: the activity's DPIA status follows.
+    let response = app
+        .send(
+            Method::PUT,
+            &editor,
+            &path,
+            Some(&tag),
+            Some(dpia(true, "low", "acceptable")),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let done: Value = response.json().await.unwrap();
+    assert_eq!(done["status"], "completed");
+    assert_eq!(done["inherent_risks"], json!(["high"]));
+    assert!(done["completed_at"].is_string());
+    let activity: Value = app
+        .get_as(&editor, &format!("{activities}/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(activity["dpia"], "completed");
+
+    // Shared with the template: Bergen reads the analysis, not the DPO's advice or conclusion.
+    let response = app
+        .send(
+            Method::PUT,
+            &editor,
+            &template_path,
+            None,
+            Some(json!({"note": "Med DPIA", "include_dpia": true})),
+        )
+        .await;
+    assert!(response.status().is_success());
+    let template: Value = response.json().await.unwrap();
+    let template_id = template["id"].as_str().unwrap().to_owned();
+    let seen: Value = app
+        .get_as(
+            &bergen_editor,
+            &format!("/api/v1/organizations/{bergen}/activity-templates/{template_id}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen["dpia"]["risks"][0]["measures"],
+        "Tilgang bare for kulturskolens administrasjon; logging av oppslag."
+    );
+    assert_eq!(seen["dpia"]["dpo_advice"], "");
+    assert_eq!(seen["dpia"]["conclusion"], Value::Null);
+
+    // Bergen copies it: its activity starts with a DPIA draft from Oslo's analysis.
+    let response = app
+        .post_as(
+            &bergen_editor,
+            &format!("/api/v1/organizations/{bergen}/activity-templates/{template_id}/copies"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let copy: Value = response.json().await.unwrap();
+    let theirs: Value = app
+        .get_as(
+            &bergen_editor,
+            &format!(
+                "/api/v1/organizations/{bergen}/processing-activities/{}/dpia-assessment",
+                copy["activity_id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["status"], "draft");
+    assert_eq!(
+        theirs["necessity"],
+        dpia(true, "low", "acceptable")["necessity"]
+    );
+    assert_eq!(theirs["dpo_advice"], "");
+    assert_eq!(theirs["copied_from"]["template_id"], template_id.as_str());
+    assert!(
+        theirs["copied_from"]["publisher_name"]
+            .as_str()
+            .unwrap()
+            .contains("Oslo")
+    );
+    let actions = app.audit_actions(oslo).await;
+    assert!(
+        actions
+            .iter()
+            .any(|a| a == "processing_activity.dpia_completed")
+    );
+}

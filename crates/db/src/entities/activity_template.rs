@@ -17,6 +17,8 @@ pub struct Model {
     /// JSON array of catalogue product ids.
     pub product_ids: String,
     pub copies: i32,
+    /// The shared DPIA (`AssessmentContent` as JSON), when the publisher shares one.
+    pub dpia: Option<String>,
     pub revision: i32,
     pub published_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -15,6 +15,7 @@ pub mod audit_event;
 pub mod campaign;
 pub mod connector_delivery;
 pub mod consent;
+pub mod dpia_assessment;
 pub mod dpia_screening;
 pub mod incident;
 pub mod incident_notice;

@@ -85,13 +85,20 @@ pub struct TemplatePublish {
         )
     )]
     pub note: String,
+    /// Share the activity's DPIA with the template: its description, necessity and risks
+    /// with their measures, not the DPO's advice or the conclusion.
+    #[serde(default)]
+    pub include_dpia: bool,
 }
 
 /// Checks the note.
 pub fn check_publish(input: &TemplatePublish) -> Result<TemplatePublish, Vec<FieldError>> {
     let mut e = Errors::default();
     let note = text(&mut e, "note", &input.note, false, MAX_NOTE).unwrap_or_default();
-    e.finish(TemplatePublish { note })
+    e.finish(TemplatePublish {
+        note,
+        include_dpia: input.include_dpia,
+    })
 }
 
 /// A catalogue product a template's processing runs on.
@@ -130,6 +137,9 @@ pub struct ActivityTemplate {
     pub products: Vec<TemplateProduct>,
     /// How many times other municipalities have copied it.
     pub copies: u32,
+    /// The publisher's shared DPIA: a copy starts its own DPIA from it.
+    #[serde(default)]
+    pub dpia: Option<crate::assessment::AssessmentContent>,
     pub revision: i32,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -316,10 +326,12 @@ mod tests {
     #[test]
     fn a_long_note_is_refused() {
         let long = TemplatePublish {
+            include_dpia: false,
             note: "x".repeat(MAX_NOTE + 1),
         };
         assert!(check_publish(&long).is_err());
         let ok = TemplatePublish {
+            include_dpia: false,
             note: " Tilpass ".into(),
         };
         assert_eq!(check_publish(&ok).expect("ok").note, "Tilpass");

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::dpia::{
@@ -113,6 +114,7 @@ pub fn DpiaScreening(org: OrganizationId, activity: Uuid) -> impl IntoView {
         <section class="vern-section" aria-labelledby="dpia-heading">
             <h2 class="ds-heading" data-size="sm" id="dpia-heading">{i18n.tr("dpia-title")}</h2>
             <p class="ds-paragraph" data-size="sm">{i18n.tr("dpia-intro")}</p>
+            <p><A href=format!("/organizations/{org}/processing-activities/{activity}/dpia") attr:class="ds-link">{i18n.tr("assessment-open")}</A></p>
             {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
             <form class="vern-form" on:submit=submit novalidate>
                 <fieldset class="ds-fieldset">

@@ -3,6 +3,7 @@
 
 mod activities;
 mod activity_editor;
+mod assessment;
 mod catalogue;
 mod compare;
 mod dpia;
@@ -19,6 +20,7 @@ pub use transfer::Downloads;
 
 pub use activities::ActivitiesPage;
 pub use activity_editor::ActivityEditorPage;
+pub use assessment::AssessmentPage;
 pub use catalogue::CataloguePage;
 pub use compare::ComparePage;
 pub use overview::RegisterOverviewPage;

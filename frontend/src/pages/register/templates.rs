@@ -125,6 +125,7 @@ fn TemplateCard(template: ActivityTemplate, can_edit: Signal<bool>) -> impl Into
     let publisher = template.publisher.name.clone();
     let template_id = template.id;
     let has_products = !template.products.is_empty();
+    let dpia = template.dpia.clone();
     view! {
         <article class="vern-card" aria-labelledby=labelled_by>
             <h2 class="ds-heading" data-size="sm" id=heading>{f.name.clone()}</h2>
@@ -159,6 +160,27 @@ fn TemplateCard(template: ActivityTemplate, can_edit: Signal<bool>) -> impl Into
                         }.into_any()
                     }}
                 </dd>
+                <dt>{i18n.tr("templates-dpia")}</dt>
+                <dd>{match dpia {
+                    None => view! { <span>{i18n.tr("templates-no-dpia")}</span> }.into_any(),
+                    Some(d) => {
+                        let count = d.risks.len();
+                        view! {
+                            <details>
+                                <summary>{move || i18n.t_with("templates-dpia-shared", &[("count", count.into())])}</summary>
+                                <p class="ds-paragraph vern-pre">{d.description.clone()}</p>
+                                <p class="ds-paragraph vern-pre">{d.necessity.clone()}</p>
+                                <ul class="ds-list">
+                                    {d.risks.iter().map(|r| {
+                                        let residual = crate::pages::requests::key("assessment-level", r.residual.as_str());
+                                        let text = format!("{} — {}", r.description, r.measures);
+                                        view! { <li>{text}" ("{move || i18n.t_with("templates-dpia-residual", &[("level", i18n.t(&residual).into())])}")"</li> }
+                                    }).collect_view()}
+                                </ul>
+                            </details>
+                        }.into_any()
+                    }
+                }}</dd>
             </dl>
             <Show when=move || can_edit.get()>
                 <CopyForm template=template_id has_products=has_products/>
@@ -278,6 +300,7 @@ pub fn TemplateSharing(
     let session = use_session();
     let template = RwSignal::new(None::<ActivityTemplate>);
     let note = RwSignal::new(String::new());
+    let include_dpia = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -291,6 +314,7 @@ pub fn TemplateSharing(
                 .await
             {
                 note.set(t.note.clone());
+                include_dpia.set(t.dpia.is_some());
                 template.set(Some(t));
             }
         });
@@ -303,6 +327,7 @@ pub fn TemplateSharing(
         busy.set(true);
         let body = vern_domain::register::template::TemplatePublish {
             note: note.get_untracked(),
+            include_dpia: include_dpia.get_untracked(),
         };
         spawn_local(async move {
             let result = session
@@ -356,6 +381,13 @@ pub fn TemplateSharing(
                         <label class="ds-label" for="tpl-note">{i18n.tr("templates-note")}</label>
                         <div class="ds-field__description" id="tpl-note-hint">{i18n.tr("templates-note-hint")}</div>
                         <textarea class="ds-input" id="tpl-note" rows="2" maxlength="2000" aria-describedby="tpl-note-hint" bind:value=note></textarea>
+                    </div>
+                    <div class="ds-field">
+                        <input class="ds-input" type="checkbox" id="tpl-include-dpia" aria-describedby="tpl-include-dpia-hint"
+                            prop:checked=move || include_dpia.get()
+                            on:change=move |ev| include_dpia.set(event_target_checked(&ev))/>
+                        <label class="ds-label" data-weight="regular" for="tpl-include-dpia">{i18n.tr("templates-include-dpia")}</label>
+                        <div class="ds-field__description" id="tpl-include-dpia-hint">{i18n.tr("templates-include-dpia-hint")}</div>
                     </div>
                     <div class="vern-tools">
                         <button class="ds-button" data-variant="primary" type="submit" disabled=move || busy.get()>
