@@ -218,8 +218,7 @@ async fn assessment_view(
     row: &vern_db::assessments::AssessmentRow,
 ) -> Result<HttpResponse, ApiError> {
     let content = vern_db::assessments::content_of(row)?;
-    let names =
-        vern_db::identity::display_names(&state.db.conn, row.updated_by.into_iter()).await?;
+    let names = vern_db::identity::display_names(&state.db.conn, row.updated_by).await?;
     let copied_from = match row.copied_from_template {
         Some(template_id) => Some(AssessmentSource {
             template_id,
