@@ -143,6 +143,43 @@ pub(crate) async fn shown_all(
         .collect()
 }
 
+async fn shown_one(state: &AppState, row: &ConsentRow) -> Result<Consent, ApiError> {
+    shown_all(state, std::slice::from_ref(row))
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Checks and records a withdrawal with its audit event in one transaction; the row as it
+/// is afterwards. Already withdrawn (even by someone a moment earlier) is 409.
+async fn record_withdrawal(
+    state: &AppState,
+    row: &ConsentRow,
+    input: &ConsentWithdrawal,
+    recorded_by: Option<Uuid>,
+    audit: vern_domain::access::audit::AuditDraft,
+) -> Result<ConsentRow, ApiError> {
+    let parties = parties_of(state, row)?;
+    let now = Utc::now();
+    check_withdrawal(&state_of(row, &parties)?, input, now).map_err(refused_withdrawal)?;
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let row = vern_db::consents::withdraw(
+        &txn,
+        row.id,
+        Withdrawal {
+            at: input.withdrawn_at,
+            channel: input.channel,
+            by: input.withdrawn_by,
+            recorded_by,
+        },
+    )
+    .await?
+    .ok_or_else(|| refused_withdrawal(vec![FieldError::new("status", "withdrawn")]))?;
+    vern_db::audit::append(&txn, audit, now).await?;
+    txn.commit().await.map_err(DbError::from)?;
+    Ok(row)
+}
+
 async fn found(state: &AppState, org: OrganizationId, id: Uuid) -> Result<ConsentRow, ApiError> {
     vern_db::consents::find(&state.db.conn, org, id)
         .await?
@@ -320,9 +357,7 @@ pub async fn record_consent(
     )
     .await?;
     txn.commit().await.map_err(DbError::from)?;
-    let consent = shown_all(&state, std::slice::from_ref(&row))
-        .await?
-        .remove(0);
+    let consent = shown_one(&state, &row).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",
@@ -360,11 +395,7 @@ pub async fn get_consent(
         .require_here(&state, org, Permission::HandleConsents)
         .await?;
     let row = found(&state, org, id).await?;
-    Ok(web::Json(
-        shown_all(&state, std::slice::from_ref(&row))
-            .await?
-            .remove(0),
-    ))
+    Ok(web::Json(shown_one(&state, &row).await?))
 }
 
 /// Records a withdrawal. The record stays as evidence; the consent no longer counts.
@@ -405,34 +436,15 @@ pub async fn withdraw_consent(
         .await?;
     let row = found(&state, org, id).await?;
     let input = body.parse()?;
-    let parties = parties_of(&state, &row)?;
-    let now = Utc::now();
-    check_withdrawal(&state_of(&row, &parties)?, &input, now).map_err(refused_withdrawal)?;
-    let txn = vern_db::connection::begin_write(&state.db).await?;
-    let row = vern_db::consents::withdraw(
-        &txn,
-        id,
-        Withdrawal {
-            at: input.withdrawn_at,
-            channel: input.channel,
-            by: input.withdrawn_by,
-            recorded_by: caller.user_id(),
-        },
-    )
-    .await?
-    .ok_or_else(|| refused_withdrawal(vec![FieldError::new("status", "withdrawn")]))?;
-    vern_db::audit::append(
-        &txn,
+    let row = record_withdrawal(
+        &state,
+        &row,
+        &input,
+        caller.user_id(),
         event(&caller, &req, org, "consent.withdrawn", id),
-        now,
     )
     .await?;
-    txn.commit().await.map_err(DbError::from)?;
-    Ok(web::Json(
-        shown_all(&state, std::slice::from_ref(&row))
-            .await?
-            .remove(0),
-    ))
+    Ok(web::Json(shown_one(&state, &row).await?))
 }
 
 /// Finds a person's consents by national identity number: those about them and those they
@@ -762,42 +774,24 @@ pub async fn resident_withdraw_consent(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let who = resident_is(&row, &resident).ok_or_else(ApiError::not_found)?;
-    let parties = parties_of(&state, &row)?;
-    let now = Utc::now();
     let input = ConsentWithdrawal {
-        withdrawn_at: now,
+        withdrawn_at: Utc::now(),
         channel: ConsentChannel::Portal,
         withdrawn_by: who,
     };
-    check_withdrawal(&state_of(&row, &parties)?, &input, now).map_err(refused_withdrawal)?;
-    let txn = vern_db::connection::begin_write(&state.db).await?;
-    let row = vern_db::consents::withdraw(
-        &txn,
-        id,
-        Withdrawal {
-            at: now,
-            channel: ConsentChannel::Portal,
-            by: who,
-            recorded_by: None,
-        },
-    )
-    .await?
-    .ok_or_else(|| refused_withdrawal(vec![FieldError::new("status", "withdrawn")]))?;
-    vern_db::audit::append(
-        &txn,
-        super::resident::audit(
-            &resident,
-            &req,
-            Some(row.organization_id),
-            "consent.withdrawn",
-            Some(("consent", row.id)),
-        ),
-        now,
-    )
-    .await?;
-    txn.commit().await.map_err(DbError::from)?;
-    let mut shown = for_resident(&state, &resident, std::slice::from_ref(&row)).await?;
+    let audit = super::resident::audit(
+        &resident,
+        &req,
+        Some(row.organization_id),
+        "consent.withdrawn",
+        Some(("consent", row.id)),
+    );
+    let row = record_withdrawal(&state, &row, &input, None, audit).await?;
+    let shown = for_resident(&state, &resident, std::slice::from_ref(&row))
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(shown.remove(0)))
+        .json(shown))
 }
