@@ -138,8 +138,8 @@ pub fn status_on(
     }
 }
 
-/// A person as entered: the national identity number and the name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A person as entered: the national identity number and the name. `Debug` shows neither.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
     /// Fødselsnummer or D-number, 11 digits (a space after the date is allowed).
@@ -179,8 +179,8 @@ pub struct NewConsent {
     pub statement: String,
 }
 
-/// A person as checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A person as checked. `Debug` shows neither the number nor the name.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub national_id: NationalId,
     pub name: String,
@@ -205,6 +205,27 @@ pub struct CheckedConsent {
     pub statement: String,
     /// For a guardian's consent: the day the child reaches the age for own consent.
     pub renewal_due_on: Option<NaiveDate>,
+}
+
+impl std::fmt::Debug for PersonInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PersonInput([redacted])")
+    }
+}
+
+impl std::fmt::Debug for Person {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Person([redacted])")
+    }
+}
+
+impl std::fmt::Debug for ConsentLookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsentLookup")
+            .field("national_id", &"[redacted]")
+            .field("activity_id", &self.activity_id)
+            .finish()
+    }
 }
 
 fn person(
@@ -475,8 +496,8 @@ pub fn may_withdraw(
 }
 
 /// Looking a person up by number: their consents as the subject and those they gave as
-/// guardian.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// guardian. `Debug` does not show the number.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentLookup {
     #[cfg_attr(feature = "openapi", schema(example = "12838599912"))]
@@ -894,6 +915,21 @@ mod tests {
         assert_eq!(row[3], c.parties.subject.national_id.expose());
         assert_eq!(row[4], "Føresett");
         assert_eq!(row[13], "E-post");
+    }
+
+    #[test]
+    fn debug_output_shows_no_names_or_numbers() {
+        let input = by_guardian();
+        let checked = check_consent(&input, &consent_activity(), now()).expect("valid");
+        for shown in [format!("{input:?}"), format!("{checked:?}")] {
+            assert!(!shown.contains("Solberg"), "{shown}");
+            assert!(!shown.contains(&input.subject.national_id), "{shown}");
+        }
+        let lookup = ConsentLookup {
+            national_id: input.subject.national_id.clone(),
+            activity_id: None,
+        };
+        assert!(!format!("{lookup:?}").contains(&input.subject.national_id));
     }
 
     #[test]
