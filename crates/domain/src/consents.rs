@@ -138,7 +138,8 @@ pub fn status_on(
     }
 }
 
-/// A person as entered: the national identity number and the name. `Debug` shows neither.
+/// A person as entered: the national identity number and the name.
+// `Debug` shows neither (implemented below).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
@@ -496,7 +497,8 @@ pub fn may_withdraw(
 }
 
 /// Looking a person up by number: their consents as the subject and those they gave as
-/// guardian. `Debug` does not show the number.
+/// guardian.
+// `Debug` does not show the number (implemented below).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentLookup {
