@@ -150,7 +150,7 @@ fn Lookup(org: Memo<Option<OrganizationId>>) -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            let url = format!("/api/v1/organizations/{org}/consents/lookup");
+            let url = format!("/api/v1/organizations/{org}/consent-lookups");
             let got = session
                 .authorized(|t| api::post_json::<_, ConsentPage>(url.clone(), body.clone(), t))
                 .await;

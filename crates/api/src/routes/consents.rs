@@ -468,7 +468,7 @@ pub async fn withdraw_consent(
         (status = 422, description = "The number is not a national identity number (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/organizations/{org_id}/consents/lookup")]
+#[post("/organizations/{org_id}/consent-lookups")]
 pub async fn lookup_consents(
     caller: Caller,
     state: web::Data<AppState>,

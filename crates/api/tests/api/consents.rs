@@ -236,7 +236,7 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
     assert!(rows.iter().all(|r| r.parties.starts_with("enc:v1:")));
 
     // The parent is found by number: the consent they gave for the child.
-    let lookup = format!("{list}/lookup");
+    let lookup = format!("/api/v1/organizations/{municipality}/consent-lookups");
     let found: Value = app
         .post_as(
             &caseworker,
@@ -284,7 +284,7 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
     let found: Value = app
         .post_as(
             &stranger,
-            &format!("/api/v1/organizations/{neighbour}/consents/lookup"),
+            &format!("/api/v1/organizations/{neighbour}/consent-lookups"),
             json!({"national_id": parent.expose()}),
         )
         .await
