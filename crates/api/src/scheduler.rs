@@ -8,7 +8,7 @@ use vern_db::Database;
 use vern_domain::access::Role;
 use vern_domain::incidents::facts::incident_clock;
 use vern_domain::notifications::{
-    NewNotification, NotificationParams, incident_reminder, request_reminder,
+    NewNotification, NotificationKind, NotificationParams, incident_reminder, request_reminder,
 };
 use vern_domain::scheduler::Job;
 
@@ -151,7 +151,7 @@ pub async fn reminders(db: &Database, now: DateTime<Utc>) -> Result<u64, vern_db
     for row in vern_db::requests::open_due_by(&db.conn, by).await? {
         let clock = vern_db::requests::clock_of(&row)?;
         let state = clock.state(today);
-        let Some(kind) = request_reminder(&state) else {
+        let Some(kind) = request_reminder(&state, clock.extension_months > 0) else {
             continue;
         };
         let org = vern_domain::OrganizationId::from_uuid(row.organization_id);
@@ -172,6 +172,69 @@ pub async fn reminders(db: &Database, now: DateTime<Utc>) -> Result<u64, vern_db
             }
         };
         delivered += vern_db::notifications::deliver(&db.conn, &note, &users, now).await?;
+    }
+    delivered += register_reminders(db, now, today).await?;
+    Ok(delivered)
+}
+
+/// Review dates that have come (to the register editors), guardians' consents due for
+/// renewal (to the caseworkers, who handle consents), and role grants due for
+/// recertification within a week (to the administrators). Each once per subject and date.
+async fn register_reminders(
+    db: &Database,
+    now: DateTime<Utc>,
+    today: chrono::NaiveDate,
+) -> Result<u64, vern_db::DbError> {
+    use vern_domain::OrganizationId;
+    let mut delivered = 0;
+    let send = async |org: uuid::Uuid, role: Role, note: NewNotification| {
+        let users =
+            vern_db::notifications::holders(&db.conn, OrganizationId::from_uuid(org), role, now)
+                .await?;
+        vern_db::notifications::deliver(&db.conn, &note, &users, now).await
+    };
+    for due in vern_db::due::reviews_due(&db.conn, today).await? {
+        let note = NewNotification {
+            organization_id: OrganizationId::from_uuid(due.organization_id),
+            kind: NotificationKind::ReviewDue,
+            subject_id: due.id,
+            params: NotificationParams {
+                title: Some(due.name),
+                due_on: Some(due.review_date),
+                ..NotificationParams::default()
+            },
+        };
+        delivered += send(due.organization_id, Role::RegisterEditor, note).await?;
+    }
+    let renewals = vern_db::consents::renewals_due(&db.conn, today).await?;
+    let names =
+        vern_db::consents::activity_names(&db.conn, renewals.iter().map(|r| r.activity_id)).await?;
+    for row in renewals {
+        // The activity's name only: who the consent is about stays in the record.
+        let note = NewNotification {
+            organization_id: OrganizationId::from_uuid(row.organization_id),
+            kind: NotificationKind::ConsentRenewalDue,
+            subject_id: row.id,
+            params: NotificationParams {
+                title: names.get(&row.activity_id).cloned(),
+                due_on: row.renewal_due_on,
+                ..NotificationParams::default()
+            },
+        };
+        delivered += send(row.organization_id, Role::RequestCaseworker, note).await?;
+    }
+    let week = now + Duration::days(7);
+    for (org, due) in vern_db::due::access_reviews_due(&db.conn, week).await? {
+        let note = NewNotification {
+            organization_id: OrganizationId::from_uuid(org),
+            kind: NotificationKind::AccessReviewDue,
+            subject_id: org,
+            params: NotificationParams {
+                due_on: Some(vern_domain::calendar::oslo_date(due)),
+                ..NotificationParams::default()
+            },
+        };
+        delivered += send(org, Role::OrgAdmin, note).await?;
     }
     Ok(delivered)
 }

@@ -294,3 +294,15 @@ pub fn withdrawal_of(
 pub fn status_of(row: &ConsentRow, today: NaiveDate) -> ConsentStatus {
     status_on(row.withdrawn_at.is_some(), row.renewal_due_on, today)
 }
+
+/// Guardians' consents not withdrawn whose renewal day has come (the reminders job).
+pub async fn renewals_due(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<Vec<ConsentRow>, DbError> {
+    Ok(c::Entity::find()
+        .filter(c::Column::WithdrawnAt.is_null())
+        .filter(c::Column::RenewalDueOn.lte(today))
+        .all(db)
+        .await?)
+}

@@ -15,6 +15,7 @@ pub mod campaigns;
 pub mod connection;
 pub mod consents;
 pub mod dpia;
+pub mod due;
 pub mod entities;
 pub mod identity;
 pub mod incidents;

@@ -29,10 +29,21 @@ pub enum NotificationKind {
     RoleRequested,
     /// A data processing agreement was sent for signature; the parties' signatories sign.
     AgreementToSign,
+    /// A request's first month ends within a week and it has not been extended: answer it,
+    /// or tell the resident of the extension with reasons before the month is out.
+    ExtensionNoticeDue,
+    /// A processing activity's or system's review date has come.
+    ReviewDue,
+    /// A guardian's consent is due for renewal: the child can now consent on their own.
+    ConsentRenewalDue,
+    /// A vendor changed a product the organisation uses: the register has items to review.
+    VendorChange,
+    /// Role grants are due for recertification within a week.
+    AccessReviewDue,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 12] = [
         Self::IncidentReceived,
         Self::IncidentClockUrgent,
         Self::IncidentClockOverdue,
@@ -40,6 +51,11 @@ impl NotificationKind {
         Self::RequestOverdue,
         Self::RoleRequested,
         Self::AgreementToSign,
+        Self::ExtensionNoticeDue,
+        Self::ReviewDue,
+        Self::ConsentRenewalDue,
+        Self::VendorChange,
+        Self::AccessReviewDue,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -51,6 +67,11 @@ impl NotificationKind {
             Self::RequestOverdue => "request_overdue",
             Self::RoleRequested => "role_requested",
             Self::AgreementToSign => "agreement_to_sign",
+            Self::ExtensionNoticeDue => "extension_notice_due",
+            Self::ReviewDue => "review_due",
+            Self::ConsentRenewalDue => "consent_renewal_due",
+            Self::VendorChange => "vendor_change",
+            Self::AccessReviewDue => "access_review_due",
         }
     }
 
@@ -64,9 +85,13 @@ impl NotificationKind {
             Self::IncidentReceived | Self::IncidentClockUrgent | Self::IncidentClockOverdue => {
                 "incident"
             }
-            Self::RequestDueSoon | Self::RequestOverdue => "request",
+            Self::RequestDueSoon | Self::RequestOverdue | Self::ExtensionNoticeDue => "request",
             Self::RoleRequested => "role_request",
             Self::AgreementToSign => "agreement",
+            Self::ReviewDue => "register_entry",
+            Self::ConsentRenewalDue => "consent",
+            Self::VendorChange => "review_item",
+            Self::AccessReviewDue => "access_review",
         }
     }
 }
@@ -99,9 +124,13 @@ pub struct NewNotification {
 }
 
 impl NewNotification {
-    /// One per person, kind and subject: a reminder made again by the next run is the same.
+    /// One per person, kind, subject and due day: a reminder made again by the next run is
+    /// the same, while a new review date or deadline on the same subject is a new reminder.
     pub fn dedup_key(&self) -> String {
-        format!("{}:{}", self.kind.as_str(), self.subject_id)
+        match self.params.due_on {
+            Some(day) => format!("{}:{}:{day}", self.kind.as_str(), self.subject_id),
+            None => format!("{}:{}", self.kind.as_str(), self.subject_id),
+        }
     }
 }
 
@@ -148,6 +177,11 @@ impl Notification {
             NotificationKind::RequestOverdue => "notification-request-overdue",
             NotificationKind::RoleRequested => "notification-role-requested",
             NotificationKind::AgreementToSign => "notification-agreement-to-sign",
+            NotificationKind::ExtensionNoticeDue => "notification-extension-notice-due",
+            NotificationKind::ReviewDue => "notification-review-due",
+            NotificationKind::ConsentRenewalDue => "notification-consent-renewal-due",
+            NotificationKind::VendorChange => "notification-vendor-change",
+            NotificationKind::AccessReviewDue => "notification-access-review-due",
         };
         (
             key,
@@ -170,6 +204,14 @@ impl Notification {
             ),
             "role_request" => format!("/organizations/{}/role-requests", self.organization_id),
             "agreement" => format!("/agreements/{}", self.subject_id),
+            "register_entry" | "review_item" => {
+                format!("/organizations/{}/register", self.organization_id)
+            }
+            "consent" => format!(
+                "/organizations/{}/consents/{}",
+                self.organization_id, self.subject_id
+            ),
+            "access_review" => format!("/organizations/{}/members", self.organization_id),
             _ => format!("/requests/{}", self.subject_id),
         }
     }
@@ -233,9 +275,12 @@ pub fn incident_reminder(clock: &ClockState) -> Option<NotificationKind> {
     }
 }
 
-/// The reminder a request's deadline calls for, if any (none while paused).
-pub fn request_reminder(deadline: &DeadlineState) -> Option<NotificationKind> {
+/// The reminder a request's deadline calls for, if any (none while paused). In the last week
+/// of a request not extended, the reminder says the extension notice is due too: after the
+/// first month an extension can no longer be given (Art. 12(3)).
+pub fn request_reminder(deadline: &DeadlineState, extended: bool) -> Option<NotificationKind> {
     match deadline.urgency {
+        DeadlineUrgency::DueSoon if !extended => Some(NotificationKind::ExtensionNoticeDue),
         DeadlineUrgency::DueSoon => Some(NotificationKind::RequestDueSoon),
         DeadlineUrgency::Overdue => Some(NotificationKind::RequestOverdue),
         DeadlineUrgency::OnTrack | DeadlineUrgency::Paused => None,
@@ -271,15 +316,59 @@ mod tests {
         let received = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
         let clock = Clock::new(received, true);
         let day = |d| received + Duration::days(d);
-        assert_eq!(request_reminder(&clock.state(day(5))), None);
+        assert_eq!(request_reminder(&clock.state(day(5)), false), None);
         assert_eq!(
-            request_reminder(&clock.state(day(26))),
+            request_reminder(&clock.state(day(26)), false),
+            Some(NotificationKind::ExtensionNoticeDue)
+        );
+        assert_eq!(
+            request_reminder(&clock.state(day(26)), true),
             Some(NotificationKind::RequestDueSoon)
         );
         assert_eq!(
-            request_reminder(&clock.state(day(40))),
+            request_reminder(&clock.state(day(40)), false),
             Some(NotificationKind::RequestOverdue)
         );
+    }
+
+    #[test]
+    fn a_new_due_day_on_the_same_subject_is_a_new_reminder() {
+        let mut note = NewNotification {
+            organization_id: OrganizationId::from_uuid(Uuid::nil()),
+            kind: NotificationKind::ReviewDue,
+            subject_id: Uuid::nil(),
+            params: NotificationParams {
+                due_on: NaiveDate::from_ymd_opt(2026, 12, 1),
+                ..NotificationParams::default()
+            },
+        };
+        let first = note.dedup_key();
+        assert_eq!(first, note.dedup_key());
+        note.params.due_on = NaiveDate::from_ymd_opt(2027, 12, 1);
+        assert_ne!(first, note.dedup_key());
+        note.params.due_on = None;
+        assert_eq!(note.dedup_key(), format!("review_due:{}", Uuid::nil()));
+    }
+
+    #[test]
+    fn every_kind_has_a_text_and_a_page() {
+        for kind in NotificationKind::ALL {
+            let n = Notification {
+                id: Uuid::nil(),
+                organization_id: OrganizationId::from_uuid(Uuid::nil()),
+                organization_name: "Oslo kommune".into(),
+                kind,
+                subject_type: kind.subject_type().into(),
+                subject_id: Uuid::nil(),
+                params: NotificationParams::default(),
+                created_at: Utc::now(),
+                read_at: None,
+            };
+            let (key, _) = n.text_args();
+            assert!(key.starts_with("notification-"), "{key}");
+            assert!(n.path().starts_with('/'), "{kind:?}");
+            assert_eq!(NotificationKind::parse(kind.as_str()), Some(kind));
+        }
     }
 
     #[test]

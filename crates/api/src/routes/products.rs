@@ -350,7 +350,32 @@ pub async fn update_product(
         now,
     )
     .await?;
+    // Each organisation with a new item to review hears of it: its register editors.
+    let vendor_name = vern_db::organizations::get(&txn, org)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
     for item in folded {
+        if item.folded == vern_db::reviews::Folded::Opened {
+            let note = vern_domain::notifications::NewNotification {
+                organization_id: item.organization_id,
+                kind: vern_domain::notifications::NotificationKind::VendorChange,
+                subject_id: item.item_id,
+                params: vern_domain::notifications::NotificationParams {
+                    title: Some(updated.facts.name.clone()),
+                    from: Some(vendor_name.clone()),
+                    ..Default::default()
+                },
+            };
+            let users = vern_db::notifications::holders(
+                &txn,
+                item.organization_id,
+                vern_domain::access::Role::RegisterEditor,
+                now,
+            )
+            .await?;
+            vern_db::notifications::deliver(&txn, &note, &users, now).await?;
+        }
         vern_db::audit::append(&txn, review_event(&req, item), now).await?;
     }
     // Controllers with an active agreement under general authorisation get a notice of a

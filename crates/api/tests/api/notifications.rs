@@ -164,3 +164,130 @@ async fn notifications_reach_the_right_people_once_and_only_their_owner_reads_th
     )
     .await;
 }
+
+fn kinds_of(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn reviews_renewals_access_reviews_and_vendor_changes_reach_who_acts_on_them() {
+    let app = spawn_demo_app().await;
+    let oslo = app.org_named("Oslo").await;
+    let vendor = app.org_named("Fjordlys").await;
+    let mk = |email: &'static str, org, role| {
+        let app = &app;
+        async move {
+            log_in(app, &create_user(app, email, &[(org, role)], true).await)
+                .await
+                .access
+        }
+    };
+    let editor = mk("frist-reg@example.org", oslo, Role::RegisterEditor).await;
+    let caseworker = mk("frist-saks@example.org", oslo, Role::RequestCaseworker).await;
+    let admin = mk("frist-adm@example.org", oslo, Role::OrgAdmin).await;
+    let dpo = mk("frist-pvo@example.org", oslo, Role::PrivacyOfficer).await;
+    let vendor_admin = mk("frist-lev@example.org", vendor, Role::VendorAdmin).await;
+    let mine = "/api/v1/me/notifications?limit=500";
+
+    // An access review due in two days.
+    let started = app
+        .post_as(
+            &admin,
+            &format!("/api/v1/organizations/{oslo}/access-reviews"),
+            json!({"due": (Utc::now() + Duration::days(2)).to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(started.status(), 201);
+
+    let first = vern_api::scheduler::reminders(&app.db, Utc::now())
+        .await
+        .unwrap();
+    assert!(first > 0);
+    assert_eq!(
+        vern_api::scheduler::reminders(&app.db, Utc::now())
+            .await
+            .unwrap(),
+        0,
+        "each reminder once"
+    );
+
+    // The demo's overdue review dates reach the register editor, with name and date.
+    let page: Value = app.get_as(&editor, mine).await.json().await.unwrap();
+    let review = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "review_due")
+        .expect("a review reminder");
+    assert!(review["params"]["title"].is_string());
+    assert!(review["params"]["due_on"].is_string());
+    assert_eq!(review["subject_type"], "register_entry");
+
+    // The demo guardian's consent due for renewal reaches the caseworker — by activity,
+    // never by the child's or the guardian's name.
+    let page: Value = app.get_as(&caseworker, mine).await.json().await.unwrap();
+    let renewal = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "consent_renewal_due")
+        .expect("a renewal reminder");
+    assert_eq!(
+        renewal["params"]["title"],
+        "Bilder fra barnehagen til foreldrene"
+    );
+    assert!(!page.to_string().contains("Lie"), "no names");
+
+    // The access review reaches the administrator; the privacy officer gets none of these.
+    let page: Value = app.get_as(&admin, mine).await.json().await.unwrap();
+    assert!(kinds_of(&page).contains(&"access_review_due".to_owned()));
+    let page: Value = app.get_as(&dpo, mine).await.json().await.unwrap();
+    for kind in kinds_of(&page) {
+        assert!(
+            !["review_due", "consent_renewal_due", "access_review_due"].contains(&kind.as_str()),
+            "{kind}"
+        );
+    }
+
+    // A vendor changes a product Oslo uses: Oslo's register editors hear of it at once.
+    let products: Value = app
+        .get_as(&vendor_admin, "/api/v1/products?q=Skolesekk")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = products["items"][0]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/organizations/{vendor}/products/{id}");
+    let mut facts: Value = app
+        .get_as(&vendor_admin, &format!("/api/v1/products/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tag = format!("\"{}\"", facts["revision"]);
+    facts["hosting"] = json!([{"country": "SE", "role": "storage"}]);
+    let changed = app
+        .send(
+            reqwest::Method::PUT,
+            &vendor_admin,
+            &path,
+            Some(&tag),
+            Some(facts),
+        )
+        .await;
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+    let page: Value = app.get_as(&editor, mine).await.json().await.unwrap();
+    let change = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "vendor_change")
+        .expect("a vendor change notification");
+    assert_eq!(change["params"]["from"], "Fjordlys Programvare AS");
+    assert_eq!(change["subject_type"], "review_item");
+}
