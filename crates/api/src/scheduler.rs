@@ -178,7 +178,8 @@ pub async fn reminders(db: &Database, now: DateTime<Utc>) -> Result<u64, vern_db
 }
 
 /// Review dates that have come (to the register editors), guardians' consents due for
-/// renewal (to the caseworkers, who handle consents), and role grants due for
+/// renewal (to the caseworkers, who handle consents), campaign agreements unsigned a week
+/// before the deadline (to the recipient's signatories), and role grants due for
 /// recertification within a week (to the administrators). Each once per subject and date.
 async fn register_reminders(
     db: &Database,
@@ -222,6 +223,22 @@ async fn register_reminders(
             },
         };
         delivered += send(row.organization_id, Role::RequestCaseworker, note).await?;
+    }
+    // Campaign agreements the recipient has not signed, a week before the deadline and after.
+    for (row, deadline) in
+        vern_db::campaigns::unsigned_due(&db.conn, today + Duration::days(7)).await?
+    {
+        let note = NewNotification {
+            organization_id: OrganizationId::from_uuid(row.processor_id),
+            kind: NotificationKind::CampaignDeadline,
+            subject_id: row.id,
+            params: NotificationParams {
+                title: Some(row.title.clone()),
+                due_on: Some(deadline),
+                ..NotificationParams::default()
+            },
+        };
+        delivered += send(row.processor_id, Role::Signatory, note).await?;
     }
     let week = now + Duration::days(7);
     for (org, due) in vern_db::due::access_reviews_due(&db.conn, week).await? {

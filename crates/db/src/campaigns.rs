@@ -181,3 +181,39 @@ pub async fn deadlines(
         .map(|c| (c.id, c.deadline))
         .collect())
 }
+
+/// Campaign agreements the processor has not signed yet, whose campaign deadline is on or
+/// before `by` (the reminders job), each with its deadline.
+pub async fn unsigned_due(
+    db: &impl ConnectionTrait,
+    by: NaiveDate,
+) -> Result<Vec<(AgreementRow, NaiveDate)>, DbError> {
+    let campaigns: HashMap<Uuid, NaiveDate> = c::Entity::find()
+        .filter(c::Column::Deadline.lte(by))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.deadline))
+        .collect();
+    if campaigns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = campaigns.keys().copied().collect();
+    let agreements: Vec<AgreementRow> = a::Entity::find()
+        .filter(a::Column::CampaignId.is_in(ids))
+        .filter(a::Column::Status.is_in([
+            AgreementStatus::Sent.as_str(),
+            AgreementStatus::PartiallySigned.as_str(),
+        ]))
+        .all(db)
+        .await?;
+    let signed = processor_signed_at(db, &agreements).await?;
+    Ok(agreements
+        .into_iter()
+        .filter(|r| !signed.contains_key(&r.id))
+        .filter_map(|r| {
+            let deadline = r.campaign_id.and_then(|c| campaigns.get(&c).copied())?;
+            Some((r, deadline))
+        })
+        .collect())
+}

@@ -40,10 +40,13 @@ pub enum NotificationKind {
     VendorChange,
     /// Role grants are due for recertification within a week.
     AccessReviewDue,
+    /// A campaign's agreement is unsigned by the organisation and its deadline is within a
+    /// week or past.
+    CampaignDeadline,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::IncidentReceived,
         Self::IncidentClockUrgent,
         Self::IncidentClockOverdue,
@@ -56,6 +59,7 @@ impl NotificationKind {
         Self::ConsentRenewalDue,
         Self::VendorChange,
         Self::AccessReviewDue,
+        Self::CampaignDeadline,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -72,6 +76,7 @@ impl NotificationKind {
             Self::ConsentRenewalDue => "consent_renewal_due",
             Self::VendorChange => "vendor_change",
             Self::AccessReviewDue => "access_review_due",
+            Self::CampaignDeadline => "campaign_deadline",
         }
     }
 
@@ -87,7 +92,7 @@ impl NotificationKind {
             }
             Self::RequestDueSoon | Self::RequestOverdue | Self::ExtensionNoticeDue => "request",
             Self::RoleRequested => "role_request",
-            Self::AgreementToSign => "agreement",
+            Self::AgreementToSign | Self::CampaignDeadline => "agreement",
             Self::ReviewDue => "register_entry",
             Self::ConsentRenewalDue => "consent",
             Self::VendorChange => "review_item",
@@ -182,6 +187,7 @@ impl Notification {
             NotificationKind::ConsentRenewalDue => "notification-consent-renewal-due",
             NotificationKind::VendorChange => "notification-vendor-change",
             NotificationKind::AccessReviewDue => "notification-access-review-due",
+            NotificationKind::CampaignDeadline => "notification-campaign-deadline",
         };
         (
             key,

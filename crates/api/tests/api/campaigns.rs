@@ -421,3 +421,84 @@ async fn a_campaign_that_is_not_valid_or_not_complete_stores_nothing() {
         .unwrap();
     assert_eq!(agreements["items"], json!([]));
 }
+
+#[tokio::test]
+async fn a_week_before_the_deadline_the_recipients_signatories_are_reminded_once() {
+    let app = spawn_demo_app().await;
+    let directorate = app.org_named("Direktoratet").await;
+    let oslo = app.org_named("Oslo").await;
+    let manager = person(
+        &app,
+        "frist-kampanje@example.org",
+        directorate,
+        Role::AgreementManager,
+    )
+    .await;
+    let oslo_signer = person(&app, "frist-oslo-sign@example.org", oslo, Role::Signatory).await;
+    let directorate_signer = person(
+        &app,
+        "frist-dir-sign@example.org",
+        directorate,
+        Role::Signatory,
+    )
+    .await;
+    let path = format!("/api/v1/organizations/{directorate}/campaigns");
+    // Thirty days ahead: not yet.
+    let far = app
+        .post_as(&manager.token, &path, campaign(&[oslo], &in_days(30)))
+        .await;
+    assert_eq!(far.status(), 201);
+    let mine = "/api/v1/me/notifications?limit=500";
+    let reminders = |kind: &'static str, page: Value| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == kind)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    vern_api::scheduler::reminders(&app.db, chrono::Utc::now())
+        .await
+        .unwrap();
+    let page: Value = app
+        .get_as(&oslo_signer.token, mine)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(reminders("campaign_deadline", page).is_empty());
+
+    // Three days ahead: Oslo's signatory is reminded, once; the sender is not.
+    let near = app
+        .post_as(&manager.token, &path, campaign(&[oslo], &in_days(3)))
+        .await;
+    assert_eq!(near.status(), 201);
+    vern_api::scheduler::reminders(&app.db, chrono::Utc::now())
+        .await
+        .unwrap();
+    vern_api::scheduler::reminders(&app.db, chrono::Utc::now())
+        .await
+        .unwrap();
+    let page: Value = app
+        .get_as(&oslo_signer.token, mine)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let due = reminders("campaign_deadline", page);
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0]["params"]["due_on"], in_days(3));
+    assert_eq!(
+        due[0]["params"]["title"],
+        "Databehandleravtale for introduksjonsprogrammet"
+    );
+    assert_eq!(due[0]["subject_type"], "agreement");
+    let page: Value = app
+        .get_as(&directorate_signer.token, mine)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(reminders("campaign_deadline", page).is_empty());
+}

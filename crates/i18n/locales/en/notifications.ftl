@@ -51,3 +51,5 @@ notification-vendor-change = { $from } changed "{ $title }", which { $org } uses
 notification-kind-vendor-change = Changes vendors make to products you use
 notification-access-review-due = { $org }: roles are due for recertification by { $due }.
 notification-kind-access-review-due = Access reviews falling due
+notification-campaign-deadline = { $org }: the data processing agreement "{ $title }" is to be signed by { $due }.
+notification-kind-campaign-deadline = Campaign agreements due within a week

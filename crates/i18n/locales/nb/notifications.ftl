@@ -51,3 +51,5 @@ notification-vendor-change = { $from } har endret «{ $title }», som { $org } b
 notification-kind-vendor-change = Endringer leverandører gjør i produkter dere bruker
 notification-access-review-due = { $org }: roller skal bekreftes på nytt innen { $due }.
 notification-kind-access-review-due = Tilgangsgjennomganger som forfaller
+notification-campaign-deadline = { $org }: databehandleravtalen «{ $title }» skal signeres innen { $due }.
+notification-kind-campaign-deadline = Avtaler i kampanjer med frist innen en uke

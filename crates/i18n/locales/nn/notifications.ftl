@@ -51,3 +51,5 @@ notification-vendor-change = { $from } har endra «{ $title }», som { $org } br
 notification-kind-vendor-change = Endringar leverandørar gjer i produkt de bruker
 notification-access-review-due = { $org }: roller skal stadfestast på nytt innan { $due }.
 notification-kind-access-review-due = Tilgangsgjennomgangar som forfell
+notification-campaign-deadline = { $org }: databehandlaravtalen «{ $title }» skal signerast innan { $due }.
+notification-kind-campaign-deadline = Avtalar i kampanjar med frist innan ei veke
