@@ -91,6 +91,7 @@ pub async fn run_if_due(
             .await
             .map(|n| format!("purged {n}")),
         Job::Reminders => reminders(db, now).await.map(|n| format!("delivered {n}")),
+        Job::LapseGrants => lapse_grants(db, now).await.map(|n| format!("ended {n}")),
         Job::Mail => {
             crate::mail::send_pending(db, config.mailer.as_deref(), &config.public_url, now)
                 .await
@@ -112,6 +113,49 @@ pub async fn run_if_due(
     )
     .await?;
     Ok(true)
+}
+
+/// Records the grants the clock has stopped — past their end date (`expired`) or not
+/// re-confirmed by an access review's due date (`lapsed`) — each with an audit event
+/// (`role.expired`, `role.lapsed`) by the system. Answers how many it recorded.
+pub async fn lapse_grants(db: &Database, now: DateTime<Utc>) -> Result<u64, vern_db::DbError> {
+    use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
+    use vern_domain::access::{GrantEvent, GrantState};
+    let mut ended = 0;
+    for row in vern_db::identity::grants_run_out(&db.conn, now).await? {
+        let state = GrantState::Active {
+            until: row.until,
+            review_due: row.review_due,
+        };
+        let (name, action) = match state.transition(GrantEvent::Tick, now) {
+            Ok(GrantState::Expired) => ("expired", "role.expired"),
+            Ok(GrantState::Lapsed) => ("lapsed", "role.lapsed"),
+            _ => continue,
+        };
+        let txn = vern_db::connection::begin_write(db).await?;
+        if vern_db::identity::end_grant(&txn, row.id, name, now).await? {
+            vern_db::audit::append(
+                &txn,
+                AuditDraft {
+                    organization_id: Some(vern_domain::OrganizationId::from_uuid(
+                        row.organization_id,
+                    )),
+                    actor_kind: ActorKind::System,
+                    actor_id: None,
+                    action,
+                    target_type: "role_grant",
+                    target_id: Some(row.id.to_string()),
+                    request_id: None,
+                    outcome: Outcome::Success,
+                },
+                now,
+            )
+            .await?;
+            ended += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(ended)
 }
 
 /// Delivers the reminders the clocks call for: incidents with a day or less left or past

@@ -547,3 +547,40 @@ pub async fn holders_of(
     people.dedup_by_key(|p| p.0);
     Ok(people)
 }
+
+/// Active grants whose end date or access-review due date has passed at `now`: the clock
+/// already stopped them; the scheduler records it.
+pub async fn grants_run_out(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<role_grant::Model>, DbError> {
+    use sea_orm::Condition;
+    Ok(role_grant::Entity::find()
+        .filter(role_grant::Column::State.eq("active"))
+        .filter(
+            Condition::any()
+                .add(role_grant::Column::Until.lte(now))
+                .add(role_grant::Column::ReviewDue.lte(now)),
+        )
+        .all(db)
+        .await?)
+}
+
+/// Records a grant's end (`expired` or `lapsed`) if it is still active; `true` if this call
+/// did (another instance may have been first).
+pub async fn end_grant(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    state: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    use sea_orm::sea_query::Expr;
+    let result = role_grant::Entity::update_many()
+        .col_expr(role_grant::Column::State, Expr::value(state))
+        .col_expr(role_grant::Column::UpdatedAt, Expr::value(now))
+        .filter(role_grant::Column::Id.eq(id))
+        .filter(role_grant::Column::State.eq("active"))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -14,16 +14,25 @@ pub enum Job {
     Reminders,
     /// E-mail the notifications their readers want by e-mail.
     Mail,
+    /// Record the grants that ran out (end date or access review passed) as expired or
+    /// lapsed, each with an audit event. They stopped working at that instant already.
+    LapseGrants,
 }
 
 impl Job {
-    pub const ALL: [Self; 3] = [Self::PurgeAnswerWindows, Self::Reminders, Self::Mail];
+    pub const ALL: [Self; 4] = [
+        Self::PurgeAnswerWindows,
+        Self::Reminders,
+        Self::Mail,
+        Self::LapseGrants,
+    ];
 
     pub const fn name(self) -> &'static str {
         match self {
             Self::PurgeAnswerWindows => "purge_answer_windows",
             Self::Reminders => "reminders",
             Self::Mail => "mail",
+            Self::LapseGrants => "lapse_grants",
         }
     }
 
@@ -37,6 +46,7 @@ impl Job {
             Self::PurgeAnswerWindows => Duration::hours(1),
             Self::Reminders => Duration::minutes(15),
             Self::Mail => Duration::minutes(1),
+            Self::LapseGrants => Duration::minutes(5),
         }
     }
 }

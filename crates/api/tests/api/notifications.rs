@@ -290,4 +290,20 @@ async fn reviews_renewals_access_reviews_and_vendor_changes_reach_who_acts_on_th
         .expect("a vendor change notification");
     assert_eq!(change["params"]["from"], "Fjordlys Programvare AS");
     assert_eq!(change["subject_type"], "review_item");
+
+    // Three days on, the grants nobody re-confirmed have lapsed: the lapse job records each
+    // once, as the system, in Oslo's audit log.
+    let later = Utc::now() + Duration::days(3);
+    let ended = vern_api::scheduler::lapse_grants(&app.db, later)
+        .await
+        .unwrap();
+    assert!(ended >= 4, "ended {ended}");
+    assert_eq!(
+        vern_api::scheduler::lapse_grants(&app.db, later)
+            .await
+            .unwrap(),
+        0
+    );
+    let actions = app.audit_actions(oslo).await;
+    assert!(actions.iter().any(|a| a == "role.lapsed"), "{actions:?}");
 }
