@@ -987,6 +987,8 @@ mod tests {
             activity.consent_age = Some(age);
             let mut c = by_guardian();
             c.subject.national_id = subject.expose();
+            // A guardian of age on every day the strategy can pick (born 1960).
+            c.guardian.as_mut().unwrap().national_id = id(5, 5, 60, 200).expose();
             c.given_at = given_at;
             let now = given_at + chrono::Duration::days(1);
             let guardian_ok = check_consent(&c, &activity, now).is_ok();
