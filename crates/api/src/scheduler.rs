@@ -8,7 +8,8 @@ use vern_db::Database;
 use vern_domain::access::Role;
 use vern_domain::incidents::facts::incident_clock;
 use vern_domain::notifications::{
-    NewNotification, NotificationKind, NotificationParams, incident_reminder, request_reminder,
+    NewNotification, NotificationKind, NotificationParams, REMIND_DAYS_AHEAD, incident_reminder,
+    request_reminder,
 };
 use vern_domain::scheduler::Job;
 
@@ -270,7 +271,8 @@ async fn register_reminders(
     }
     // Campaign agreements the recipient has not signed, a week before the deadline and after.
     for (row, deadline) in
-        vern_db::campaigns::unsigned_due(&db.conn, today + Duration::days(7)).await?
+        vern_db::campaigns::unsigned_due(&db.conn, today + Duration::days(REMIND_DAYS_AHEAD))
+            .await?
     {
         let note = NewNotification {
             organization_id: OrganizationId::from_uuid(row.processor_id),
@@ -284,8 +286,8 @@ async fn register_reminders(
         };
         delivered += send(row.processor_id, Role::Signatory, note).await?;
     }
-    let week = now + Duration::days(7);
-    for (org, due) in vern_db::due::access_reviews_due(&db.conn, week).await? {
+    let ahead = now + Duration::days(REMIND_DAYS_AHEAD);
+    for (org, due) in vern_db::due::access_reviews_due(&db.conn, ahead).await? {
         let note = NewNotification {
             organization_id: OrganizationId::from_uuid(org),
             kind: NotificationKind::AccessReviewDue,

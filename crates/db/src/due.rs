@@ -68,14 +68,15 @@ pub async fn access_reviews_due(
         .filter(role_grant::Column::ReviewDue.lte(by))
         .all(db)
         .await?;
-    let mut out: Vec<(Uuid, DateTime<Utc>)> = Vec::new();
+    let mut earliest: std::collections::HashMap<Uuid, DateTime<Utc>> =
+        std::collections::HashMap::new();
     for r in rows {
-        let Some(due) = r.review_due else { continue };
-        match out.iter_mut().find(|(org, _)| *org == r.organization_id) {
-            Some((_, earliest)) if due < *earliest => *earliest = due,
-            Some(_) => {}
-            None => out.push((r.organization_id, due)),
+        if let Some(due) = r.review_due {
+            earliest
+                .entry(r.organization_id)
+                .and_modify(|e| *e = (*e).min(due))
+                .or_insert(due);
         }
     }
-    Ok(out)
+    Ok(earliest.into_iter().collect())
 }

@@ -277,6 +277,31 @@ pub fn shared(content: &AssessmentContent) -> AssessmentContent {
     }
 }
 
+/// The activity's DPIA status after saving its DPIA: completing it makes it `completed`;
+/// saving a draft reopens a completed one (`required`) and leaves any other status alone.
+pub fn activity_status_after(
+    saved: AssessmentStatus,
+    current: crate::register::activity::DpiaStatus,
+) -> crate::register::activity::DpiaStatus {
+    use crate::register::activity::DpiaStatus as S;
+    match (saved, current) {
+        (AssessmentStatus::Completed, _) => S::Completed,
+        (AssessmentStatus::Draft, S::Completed) => S::Required,
+        (AssessmentStatus::Draft, other) => other,
+    }
+}
+
+/// What a template may carry of a DPIA: only a completed one, and only its analysis
+/// ([`shared`]). `None` (nothing stored, or a draft) is refused on `include_dpia`.
+pub fn shareable(
+    stored: Option<(AssessmentStatus, &AssessmentContent)>,
+) -> Result<AssessmentContent, FieldError> {
+    match stored {
+        Some((AssessmentStatus::Completed, content)) => Ok(shared(content)),
+        _ => Err(FieldError::new("include_dpia", "no_completed_dpia")),
+    }
+}
+
 /// Where a DPIA came from when it started as a copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -429,6 +454,31 @@ mod tests {
         assert_eq!(s.risks, c.risks);
         assert!(s.dpo_advice.is_empty() && s.conclusion.is_none());
         assert!(s.conclusion_reasons.is_empty());
+    }
+
+    #[test]
+    fn saving_moves_the_activity_status_and_only_a_completed_dpia_is_shared() {
+        use crate::register::activity::DpiaStatus as S;
+        assert_eq!(
+            activity_status_after(AssessmentStatus::Completed, S::NotAssessed),
+            S::Completed
+        );
+        assert_eq!(
+            activity_status_after(AssessmentStatus::Draft, S::Completed),
+            S::Required
+        );
+        assert_eq!(
+            activity_status_after(AssessmentStatus::Draft, S::NotRequired),
+            S::NotRequired
+        );
+        let c = check_assessment(&complete()).expect("valid");
+        assert_eq!(
+            shareable(Some((AssessmentStatus::Completed, &c))),
+            Ok(shared(&c))
+        );
+        let refused = Err(FieldError::new("include_dpia", "no_completed_dpia"));
+        assert_eq!(shareable(Some((AssessmentStatus::Draft, &c))), refused);
+        assert_eq!(shareable(None), refused);
     }
 
     fn level() -> impl Strategy<Value = Level> {

@@ -377,15 +377,21 @@ pub struct ConsentState {
 }
 
 /// Checks a withdrawal. A withdrawn consent stays withdrawn (`status`: `withdrawn`, 409).
+/// The channel `portal` is the resident's own withdrawal in the portal (`in_portal`); staff
+/// recording one cannot claim it.
 pub fn check_withdrawal(
     state: &ConsentState,
     input: &ConsentWithdrawal,
+    in_portal: bool,
     now: DateTime<Utc>,
 ) -> Result<(), Vec<FieldError>> {
     if state.withdrawn {
         return Err(vec![FieldError::new("status", "withdrawn")]);
     }
     let mut errors = Vec::new();
+    if (input.channel == ConsentChannel::Portal) != in_portal {
+        errors.push(FieldError::new("channel", "portal_only_by_resident"));
+    }
     if input.withdrawn_at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS) {
         errors.push(FieldError::new("withdrawn_at", "in_future"));
     } else if input.withdrawn_at < state.given_at {
@@ -835,13 +841,16 @@ mod tests {
             channel: ConsentChannel::Email,
             withdrawn_by: ConsentGiver::Guardian,
         };
-        assert_eq!(check_withdrawal(&state(false, true), &w, now()), Ok(()));
         assert_eq!(
-            check_withdrawal(&state(true, true), &w, now()),
+            check_withdrawal(&state(false, true), &w, false, now()),
+            Ok(())
+        );
+        assert_eq!(
+            check_withdrawal(&state(true, true), &w, false, now()),
             Err(vec![FieldError::new("status", "withdrawn")])
         );
         assert_eq!(
-            check_withdrawal(&state(false, false), &w, now()),
+            check_withdrawal(&state(false, false), &w, false, now()),
             Err(vec![FieldError::new(
                 "withdrawn_by",
                 "no_guardian_on_record"
@@ -852,7 +861,7 @@ mod tests {
             ..w.clone()
         };
         assert_eq!(
-            check_withdrawal(&state(false, true), &early, now()),
+            check_withdrawal(&state(false, true), &early, false, now()),
             Err(vec![FieldError::new("withdrawn_at", "before_consent")])
         );
         // Once the subject is 18 the guardian no longer speaks for them; they do.
@@ -861,7 +870,7 @@ mod tests {
             ..w.clone()
         };
         assert_eq!(
-            check_withdrawal(&state(false, true), &later, at(2034, 1, 1)),
+            check_withdrawal(&state(false, true), &later, false, at(2034, 1, 1)),
             Err(vec![FieldError::new("withdrawn_by", "subject_of_age")])
         );
         let own = ConsentWithdrawal {
@@ -869,7 +878,20 @@ mod tests {
             ..later
         };
         assert_eq!(
-            check_withdrawal(&state(false, true), &own, at(2034, 1, 1)),
+            check_withdrawal(&state(false, true), &own, false, at(2034, 1, 1)),
+            Ok(())
+        );
+        // Only the resident's own withdrawal in the portal has the portal as its channel.
+        let claimed = ConsentWithdrawal {
+            channel: ConsentChannel::Portal,
+            ..own
+        };
+        assert_eq!(
+            check_withdrawal(&state(false, true), &claimed, false, at(2034, 1, 1)),
+            Err(vec![FieldError::new("channel", "portal_only_by_resident")])
+        );
+        assert_eq!(
+            check_withdrawal(&state(false, true), &claimed, true, at(2034, 1, 1)),
             Ok(())
         );
     }

@@ -272,6 +272,9 @@ impl NotificationPreferences {
     }
 }
 
+/// How many days ahead campaign deadlines and access reviews are reminded of.
+pub const REMIND_DAYS_AHEAD: i64 = 7;
+
 /// The reminder an incident's clock calls for, if any.
 pub fn incident_reminder(clock: &ClockState) -> Option<NotificationKind> {
     match clock.urgency {

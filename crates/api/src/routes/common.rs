@@ -119,6 +119,17 @@ pub fn refused(errors: Vec<FieldError>) -> ApiError {
     )
 }
 
+/// A refused step: an error on `status` (the resource's state does not allow it) is 409
+/// `invalid_transition` with `detail`; any other is the input's 422.
+pub fn refused_in_state(errors: Vec<FieldError>, detail: &str) -> ApiError {
+    match errors.iter().find(|e| e.field == "status") {
+        Some(e) => ApiError::new(ProblemCode::InvalidTransition)
+            .field(&e.field, &e.code)
+            .detail(detail),
+        None => refused(errors),
+    }
+}
+
 /// A resource's ETag: its revision, quoted.
 pub fn etag(revision: i32) -> String {
     format!("\"{revision}\"")

@@ -25,7 +25,7 @@ use vern_domain::consents::{
     check_withdrawal, export_headers, export_row, may_withdraw,
 };
 use vern_domain::person::NationalId;
-use vern_domain::problem::{FieldError, Problem, ProblemCode};
+use vern_domain::problem::{FieldError, Problem};
 use vern_domain::register::record::RecordLang;
 
 use super::common::{ParamErrors, cursor, entry_event, refused};
@@ -78,12 +78,11 @@ pub struct ConsentExportParams {
 
 /// A consent as shown: parties opened, numbers masked.
 pub(crate) fn shown(
-    state: &AppState,
     row: &ConsentRow,
+    parties: &ConsentParties,
     activity_name: String,
     names: &std::collections::HashMap<Uuid, String>,
 ) -> Result<Consent, ApiError> {
-    let parties = parties_of(state, row)?;
     let today = oslo_date(Utc::now());
     let withdrawal =
         vern_db::consents::withdrawal_of(row)?.map(|(at, by, channel)| WithdrawalShown {
@@ -138,7 +137,7 @@ pub(crate) async fn shown_all(
                 .get(&row.activity_id)
                 .cloned()
                 .unwrap_or_default();
-            shown(state, row, activity, &names)
+            shown(row, &parties_of(state, row)?, activity, &names)
         })
         .collect()
 }
@@ -157,11 +156,13 @@ async fn record_withdrawal(
     row: &ConsentRow,
     input: &ConsentWithdrawal,
     recorded_by: Option<Uuid>,
+    in_portal: bool,
     audit: vern_domain::access::audit::AuditDraft,
 ) -> Result<ConsentRow, ApiError> {
     let parties = parties_of(state, row)?;
     let now = Utc::now();
-    check_withdrawal(&state_of(row, &parties)?, input, now).map_err(refused_withdrawal)?;
+    check_withdrawal(&state_of(row, &parties)?, input, in_portal, now)
+        .map_err(refused_withdrawal)?;
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let row = vern_db::consents::withdraw(
         &txn,
@@ -228,13 +229,7 @@ pub(crate) fn state_of(
 
 /// A refused withdrawal: already withdrawn is 409, the input 422.
 pub(crate) fn refused_withdrawal(errors: Vec<FieldError>) -> ApiError {
-    if errors.iter().any(|e| e.field == "status") {
-        ApiError::new(ProblemCode::InvalidTransition)
-            .field("status", "withdrawn")
-            .detail("the consent is already withdrawn")
-    } else {
-        refused(errors)
-    }
+    super::common::refused_in_state(errors, "the consent is already withdrawn")
 }
 
 /// The organisation's consents, newest first.
@@ -419,7 +414,7 @@ pub async fn get_consent(
         (status = 409, description = "Already withdrawn (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A rule is broken; see `errors` (`validation_failed`): `in_future`, `before_consent`, `no_guardian_on_record`, `subject_of_age`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A rule is broken; see `errors` (`validation_failed`): `in_future`, `before_consent`, `no_guardian_on_record`, `subject_of_age`, `portal_only_by_resident`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{org_id}/consents/{consent_id}/withdraw")]
@@ -441,6 +436,7 @@ pub async fn withdraw_consent(
         &row,
         &input,
         caller.user_id(),
+        false,
         event(&caller, &req, org, "consent.withdrawn", id),
     )
     .await?;
@@ -678,36 +674,33 @@ async fn for_resident(
     resident: &Resident,
     rows: &[ConsentRow],
 ) -> Result<Vec<ResidentConsent>, ApiError> {
-    let shown = shown_all(state, rows).await?;
+    let activities =
+        vern_db::consents::activity_names(&state.db.conn, rows.iter().map(|r| r.activity_id))
+            .await?;
+    // No staff names: who recorded it is the organisation's business, not the resident's.
+    let no_staff = std::collections::HashMap::new();
     let today = oslo_date(Utc::now());
     let mut organizations = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
-    for (row, mut consent) in rows.iter().zip(shown) {
+    for row in rows {
         let Some(who) = resident_is(row, resident) else {
             continue;
         };
-        let org = OrganizationId::from_uuid(row.organization_id);
-        let name = match organizations.get(&org) {
+        let name = match organizations.get(&row.organization_id) {
             Some(n) => String::clone(n),
             None => {
-                let n = vern_db::organizations::get(&state.db.conn, org)
-                    .await?
-                    .map(|o| o.name)
-                    .unwrap_or_default();
-                organizations.insert(org, n.clone());
+                let n = super::resident::municipality_name(state, row.organization_id).await?;
+                organizations.insert(row.organization_id, n.clone());
                 n
             }
         };
-        let born = parties_of(state, row)?
-            .subject
-            .national_id
-            .birth_date()
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a stored number without a date")))?;
-        // Staff names are the organisation's business, not the resident's.
-        consent.recorded_by = None;
-        if let Some(w) = consent.withdrawal.as_mut() {
-            w.recorded_by = None;
-        }
+        let parties = parties_of(state, row)?;
+        let born = state_of(row, &parties)?.subject_born;
+        let activity = activities
+            .get(&row.activity_id)
+            .cloned()
+            .unwrap_or_default();
+        let consent = shown(row, &parties, activity, &no_staff)?;
         out.push(ResidentConsent {
             can_withdraw: may_withdraw(who, consent.status, born, today),
             consent,
@@ -786,7 +779,7 @@ pub async fn resident_withdraw_consent(
         "consent.withdrawn",
         Some(("consent", row.id)),
     );
-    let row = record_withdrawal(&state, &row, &input, None, audit).await?;
+    let row = record_withdrawal(&state, &row, &input, None, true, audit).await?;
     let shown = for_resident(&state, &resident, std::slice::from_ref(&row))
         .await?
         .pop()

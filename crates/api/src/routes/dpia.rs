@@ -19,10 +19,10 @@ use vern_domain::dpia::{
 use vern_domain::problem::Problem;
 
 use vern_domain::assessment::{
-    Assessment, AssessmentInput, AssessmentSource, AssessmentStatus, check_assessment,
+    Assessment, AssessmentInput, AssessmentSource, AssessmentStatus, activity_status_after,
+    check_assessment,
 };
 use vern_domain::problem::ProblemCode;
-use vern_domain::register::activity::DpiaStatus;
 
 use super::common::{ParamErrors, cursor, entry_event, if_match, refused, with_etag};
 use crate::auth::Caller;
@@ -331,11 +331,7 @@ pub async fn save_assessment(
     } else {
         AssessmentStatus::Draft
     };
-    let activity_status = match (status, activity.facts.dpia) {
-        (AssessmentStatus::Completed, _) => DpiaStatus::Completed,
-        (_, DpiaStatus::Completed) => DpiaStatus::Required,
-        (_, current) => current,
-    };
+    let activity_status = activity_status_after(status, activity.facts.dpia);
     let now = Utc::now();
     let save = vern_db::assessments::Save {
         org,

@@ -97,12 +97,7 @@ fn stale() -> ApiError {
 
 /// A refusal of a step: the incident's state (`status`) is 409, the input 422.
 fn refused_step(errors: Vec<FieldError>) -> ApiError {
-    match errors.iter().find(|e| e.field == "status") {
-        Some(e) => ApiError::new(ProblemCode::InvalidTransition)
-            .field(&e.field, &e.code)
-            .detail("not allowed in the incident's current state"),
-        None => refused(errors),
-    }
+    super::common::refused_in_state(errors, "not allowed in the incident's current state")
 }
 
 /// Checks the facts in the organisation's vocabulary, and that every linked system and

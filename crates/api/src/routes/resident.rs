@@ -314,7 +314,7 @@ pub async fn municipalities(
     Ok(HttpResponse::Ok().json(PortalMunicipalityList { items }))
 }
 
-async fn municipality_name(state: &AppState, id: Uuid) -> Result<String, ApiError> {
+pub(super) async fn municipality_name(state: &AppState, id: Uuid) -> Result<String, ApiError> {
     Ok(
         vern_db::organizations::get(&state.db.conn, OrganizationId::from_uuid(id))
             .await?

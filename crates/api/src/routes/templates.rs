@@ -349,21 +349,18 @@ pub async fn publish_activity_template(
     // The DPIA goes along only when asked for, and only a completed one: a draft is not
     // something to hand to others.
     let dpia = if input.include_dpia {
-        let row = vern_db::assessments::find(&state.db.conn, org, id)
-            .await?
-            .filter(|r| {
-                vern_db::assessments::status_of(r).ok()
-                    == Some(vern_domain::assessment::AssessmentStatus::Completed)
-            })
-            .ok_or_else(|| {
-                refused(vec![vern_domain::problem::FieldError::new(
-                    "include_dpia",
-                    "no_completed_dpia",
-                )])
-            })?;
-        Some(vern_domain::assessment::shared(
-            &vern_db::assessments::content_of(&row)?,
-        ))
+        let row = vern_db::assessments::find(&state.db.conn, org, id).await?;
+        let stored = match &row {
+            Some(r) => Some((
+                vern_db::assessments::status_of(r)?,
+                vern_db::assessments::content_of(r)?,
+            )),
+            None => None,
+        };
+        Some(
+            vern_domain::assessment::shareable(stored.as_ref().map(|(s, c)| (*s, c)))
+                .map_err(|e| refused(vec![e]))?,
+        )
     } else {
         None
     };

@@ -83,6 +83,7 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
     )
     .await;
     let auditor = mk("samtykke-rev@example.org", municipality, Role::Auditor).await;
+    let signatory = mk("samtykke-sign@example.org", municipality, Role::Signatory).await;
     let stranger = mk(
         "samtykke-nabo@example.org",
         neighbour,
@@ -293,6 +294,26 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
         .unwrap();
     assert_eq!(found["items"].as_array().unwrap().len(), 0);
 
+    // Every consent endpoint refuses the roles without the permission, and another
+    // municipality's caseworker reaches nothing of Oslo's.
+    for token in [&editor, &dpo, &auditor] {
+        assert_problem(app.get_as(token, &path).await, 403, "forbidden").await;
+        assert_problem(
+            app.post_as(token, &lookup, json!({"national_id": parent.expose()}))
+                .await,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    assert_problem(
+        app.post_as(&stranger, &lookup, json!({"national_id": parent.expose()}))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+
     // The register shows the counts, without persons.
     let counts_path = format!("{activities}/{activity_id}/consent-counts");
     let counts: Value = app
@@ -305,6 +326,9 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
     assert_eq!(counts["withdrawn"], 0);
     assert_eq!(counts["consent_age"], 13);
     assert_eq!(counts["consent_based"], true);
+    assert_problem(app.get_as(&stranger, &counts_path).await, 404, "not_found").await;
+    // The counts are the register's: a signatory does not read the register.
+    assert_problem(app.get_as(&signatory, &counts_path).await, 403, "forbidden").await;
 
     // A withdrawal: before the consent is refused; the guardian's is recorded, once.
     let withdraw = format!("{path}/withdraw");
@@ -322,6 +346,26 @@ async fn a_caseworker_records_consents_looks_people_up_and_records_a_withdrawal(
     assert_eq!(
         fields(&problem),
         vec![("withdrawn_at".into(), "before_consent".into())]
+    );
+    // Staff cannot record a withdrawal as made in the resident portal.
+    let problem = assert_problem(
+        app.post_as(
+            &caseworker,
+            &withdraw,
+            json!({
+                "withdrawn_at": Utc::now().to_rfc3339(),
+                "channel": "portal",
+                "withdrawn_by": "guardian"
+            }),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        fields(&problem),
+        vec![("channel".into(), "portal_only_by_resident".into())]
     );
     let body = json!({
         "withdrawn_at": Utc::now().to_rfc3339(),

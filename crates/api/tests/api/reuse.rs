@@ -908,6 +908,18 @@ async fn a_dpia_is_written_completed_shared_with_the_template_and_copied_as_a_dr
     let id = list["items"][0]["id"].as_str().unwrap().to_owned();
     let path = format!("{activities}/{id}/dpia-assessment");
     assert_problem(app.get_as(&editor, &path).await, 404, "not_found").await;
+    // Another municipality reaches neither Oslo's DPIA nor, by its own path, the activity.
+    assert_problem(app.get_as(&bergen_editor, &path).await, 404, "not_found").await;
+    assert_problem(
+        app.get_as(
+            &bergen_editor,
+            &format!("/api/v1/organizations/{bergen}/processing-activities/{id}/dpia-assessment"),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
 
     // A draft may be partial; the auditor cannot save; Bergen cannot reach it.
     let draft = json!({"description": "Utkast", "risks": []});

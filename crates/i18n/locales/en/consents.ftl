@@ -88,3 +88,4 @@ portal-consent-withdraw-named = Withdraw the consent to { $activity }
 portal-consent-confirm = Withdraw your consent to "{ $activity }" at { $organization }? It no longer counts from now.
 portal-consent-withdraw-yes = Yes, withdraw
 portal-consent-withdrawn = Your consent to "{ $activity }" is withdrawn.
+field-error-portal-only-by-resident = only the resident can withdraw in the resident portal

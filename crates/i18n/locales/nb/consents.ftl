@@ -88,3 +88,4 @@ portal-consent-withdraw-named = Trekk tilbake samtykket til { $activity }
 portal-consent-confirm = Vil du trekke tilbake samtykket til «{ $activity }» hos { $organization }? Det gjelder ikke lenger fra nå.
 portal-consent-withdraw-yes = Ja, trekk tilbake
 portal-consent-withdrawn = Samtykket til «{ $activity }» er trukket tilbake.
+field-error-portal-only-by-resident = bare innbyggeren selv kan trekke tilbake i innbyggerportalen

@@ -88,3 +88,4 @@ portal-consent-withdraw-named = Trekk tilbake samtykket til { $activity }
 portal-consent-confirm = Vil du trekkje tilbake samtykket til «{ $activity }» hos { $organization }? Det gjeld ikkje lenger frå no.
 portal-consent-withdraw-yes = Ja, trekk tilbake
 portal-consent-withdrawn = Samtykket til «{ $activity }» er trekt tilbake.
+field-error-portal-only-by-resident = berre innbyggjaren sjølv kan trekkje tilbake i innbyggjarportalen
