@@ -84,6 +84,18 @@ test('a member requests a role, the administrator approves it and creates an API
   await expectNoAxeViolations(page);
   await row.getByRole('button', { name: /Trekk tilbake/ }).click();
   await expect(row).toContainText('Trukket tilbake');
+
+  // An integration that gets its tokens from Maskinporten: registered by its client id, no secret.
+  await page.getByLabel('Navn').fill('Katalogsynk via Maskinporten');
+  await page.getByLabel('Med tilgangstoken fra Maskinporten').check();
+  await page.getByLabel('Klient-ID i Maskinporten').fill('7c0e4f2a-fjordlys-katalog');
+  await page.getByLabel('Redigere produkter').check();
+  await page.getByRole('button', { name: 'Opprett klienten' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Vern viser ingen hemmelighet' })).toBeVisible();
+  await expect(page.getByTestId('client-secret')).toHaveCount(0);
+  const external = page.getByRole('row', { name: /Katalogsynk via Maskinporten/ });
+  await expect(external).toContainText('Maskinporten 7c0e4f2a-fjordlys-katalog');
+  await expectNoAxeViolations(page);
   expect(consoleErrors).toEqual([]);
 });
 

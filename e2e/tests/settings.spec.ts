@@ -51,11 +51,23 @@ test('a municipality administrator decides whether identity clarification stops 
   await expect(page.getByLabel('La fristen stå stille mens innbyggerens identitet avklares')).not.toBeChecked();
   await expect(page.getByLabel('Dager svaret er tilgjengelig for innbyggeren')).toHaveValue('45');
 
+  // The organisation number that Maskinporten tokens name the municipality by.
+  const orgnr = page.getByLabel('Organisasjonsnummer i Enhetsregisteret');
+  await expect(orgnr).toHaveValue('');
+  await orgnr.fill('100020107');
+  await page.getByRole('button', { name: 'Lagre organisasjonsnummeret' }).click();
+  await expect(page.getByRole('alert')).toContainText('Noen av opplysningene er ikke gyldige.');
+  await orgnr.fill('100 020 106');
+  await page.getByRole('button', { name: 'Lagre organisasjonsnummeret' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Innstillingene er lagret.' })).toBeVisible();
+  await expect(orgnr).toHaveValue('100020106');
+
   // Back as it was, for the journeys that follow.
   await page.getByLabel('La fristen stå stille mens innbyggerens identitet avklares').check();
   await page.getByLabel('Dager svaret er tilgjengelig for innbyggeren').fill('30');
   await page.getByRole('button', { name: 'Lagre regler for henvendelser' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Innstillingene er lagret.' })).toBeVisible();
+  // The organisation number's own notice is still shown above; the request policy's is last.
+  await expect(page.getByRole('status').filter({ hasText: 'Innstillingene er lagret.' }).last()).toBeVisible();
   await expectNoAxeViolations(page);
   expect(consoleErrors.filter((e) => !e.includes('422'))).toEqual([]);
   consoleErrors.length = 0;

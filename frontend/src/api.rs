@@ -608,6 +608,20 @@ pub async fn get_authentication_policy(
     .await
 }
 
+pub async fn put_org_number(
+    org: OrganizationId,
+    body: vern_domain::organization::OrgNumberChange,
+    token: String,
+) -> Result<Organization, ApiError> {
+    send_authorized(
+        Method::PUT,
+        format!("/api/v1/organizations/{org}/settings/org-number"),
+        &body,
+        &token,
+    )
+    .await
+}
+
 pub async fn put_authentication_policy(
     org: OrganizationId,
     body: AuthenticationPolicy,

@@ -31,6 +31,7 @@ mod m20261201_000025_incidents;
 mod m20261201_000026_scheduler_notifications;
 mod m20261201_000027_consents;
 mod m20261201_000028_dpia_assessments;
+mod m20261201_000029_external_clients;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000026_scheduler_notifications::Migration),
             Box::new(m20261201_000027_consents::Migration),
             Box::new(m20261201_000028_dpia_assessments::Migration),
+            Box::new(m20261201_000029_external_clients::Migration),
         ]
     }
 }

@@ -181,6 +181,7 @@ pub async fn seed_users(
                     name: "Demo integration".to_owned(),
                     scopes: scopes.clone(),
                     expires_at: now + chrono::Duration::days(365),
+                    external_client_id: None,
                 },
                 crate::auth::token_hash(&secret),
                 None,

@@ -22,7 +22,61 @@ pub fn spec() -> openapi::OpenApi {
         .openapi(base())
         .configure(routes::mount)
         .split_for_parts();
+    let mut spec = spec;
+    document_rate_limits(&mut spec);
     spec
+}
+
+/// Every operation an access token may call can answer 429 when the API client is over its
+/// rate (`VERN_CLIENT_RATE_LIMIT_PER_MINUTE`); the handlers need not each say so.
+fn document_rate_limits(spec: &mut openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder, header::HeaderBuilder};
+    let response = ResponseBuilder::new()
+        .description(
+            "This API client has made more requests than its rate allows; wait the seconds in \
+             `Retry-After` (`rate_limited`)",
+        )
+        .header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1)),
+                ))
+                .description(Some("Seconds to wait before the next request"))
+                .build(),
+        )
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    for item in spec.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            let bearer = op.security.as_ref().is_some_and(|list| {
+                list.iter().any(|req| {
+                    serde_json::to_value(req).is_ok_and(|v| v.get("bearer_auth").is_some())
+                })
+            });
+            if bearer {
+                op.responses
+                    .responses
+                    .entry("429".to_owned())
+                    .or_insert_with(|| RefOr::T(response.clone()));
+            }
+        }
+    }
 }
 
 fn base() -> openapi::OpenApi {
@@ -120,6 +174,11 @@ fn base() -> openapi::OpenApi {
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
+                .description(Some(
+                    "A staff session's access token, an API client's token from \
+                     `POST /api/v1/auth/token`, or the configured external authorisation \
+                     server's (Maskinporten) token for a registered client.",
+                ))
                 .build(),
         ),
     );
@@ -156,7 +215,13 @@ vendors and their residents.\n\n\
 Conventions: JSON in and out, snake_case fields, UUID ids, RFC 3339 timestamps in UTC. \
 Lists take `limit` (default 50, at most 500) and an opaque `cursor`, and answer \
 `{\"items\": [...], \"next_cursor\": \"...\" | null}`. Every error is an RFC 9457 \
-`application/problem+json` document with a stable `code` and a `request_id`.";
+`application/problem+json` document with a stable `code` and a `request_id`.\n\n\
+Integrations authenticate as an API client: with Vern's client credentials grant \
+(`POST /api/v1/auth/token`), or with an access token from the authorisation server the \
+operator configured (Maskinporten), whose `consumer` is the organisation's number, whose \
+`client_id` the organisation has registered as an API client, and whose scopes are \
+`vern:<permission>`. Each API client may make a configured number of requests a minute \
+(600 by default); above it the answer is 429 with `Retry-After`.";
 
 /// Which methods each documented path has: answers 405 with `Allow` instead of 404 when the
 /// path exists but the method does not.

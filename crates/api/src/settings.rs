@@ -128,6 +128,25 @@ pub struct Settings {
     pub resident_session_minutes: u32,
     /// Reading an answer needs a login at most this many minutes old.
     pub resident_fresh_login_minutes: u32,
+    /// Integrations may also authenticate with access tokens from this OAuth authorisation
+    /// server — Maskinporten in production (`https://maskinporten.no/`, test:
+    /// `https://test.maskinporten.no/`). Tokens must carry exactly this `iss`. Unset: only
+    /// Vern's own client credentials.
+    pub external_issuer: Option<String>,
+    /// Where that server publishes its signing keys (JWKS): `https://maskinporten.no/jwk`.
+    pub external_jwks_url: Option<String>,
+    /// When set, external tokens must carry this audience (Maskinporten's `resource`).
+    pub external_audience: Option<String>,
+    /// Vern's scopes at that server are `<prefix><permission>`: `vern:read_register`.
+    pub external_scope_prefix: String,
+    /// How long fetched keys are used before they are fetched again.
+    pub external_jwks_cache_seconds: u64,
+    /// A token signed with a key not yet known makes Vern fetch the keys again (the server
+    /// rotated them), at most once per this many seconds.
+    pub external_jwks_refresh_seconds: u64,
+    /// Requests each API client may make per minute (on each instance); more get 429 with
+    /// `Retry-After`.
+    pub client_rate_limit_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -165,6 +184,13 @@ impl Default for Settings {
             resident_test_login: false,
             resident_session_minutes: 30,
             resident_fresh_login_minutes: 10,
+            external_issuer: None,
+            external_jwks_url: None,
+            external_audience: None,
+            external_scope_prefix: vern_domain::access::external::DEFAULT_SCOPE_PREFIX.to_owned(),
+            external_jwks_cache_seconds: 300,
+            external_jwks_refresh_seconds: 10,
+            client_rate_limit_per_minute: 600,
         }
     }
 }
@@ -197,6 +223,12 @@ pub enum SettingsError {
         "VERN_RESIDENT_TEST_LOGIN accepts synthetic national ids and is for development only: it needs VERN_PUBLIC_URL and VERN_RESIDENT_OIDC_ISSUER on a loopback address (127.0.0.1, ::1, localhost)"
     )]
     TestLoginOutsideLoopback,
+    #[error(
+        "external tokens: VERN_EXTERNAL_ISSUER and VERN_EXTERNAL_JWKS_URL go together and must be https:// URLs (http:// only on loopback); VERN_EXTERNAL_SCOPE_PREFIX must not be blank; VERN_EXTERNAL_JWKS_CACHE_SECONDS 1–86400, VERN_EXTERNAL_JWKS_REFRESH_SECONDS 0–3600"
+    )]
+    ExternalTokens,
+    #[error("VERN_CLIENT_RATE_LIMIT_PER_MINUTE must be between 1 and 100000")]
+    RateLimit,
     #[error("configuration file {0} does not exist")]
     MissingFile(PathBuf),
 }
@@ -262,7 +294,33 @@ impl Settings {
             return Err(SettingsError::Connector);
         }
         self.check_resident_login()?;
+        self.check_external_tokens()?;
+        if !(1..=100_000).contains(&self.client_rate_limit_per_minute) {
+            return Err(SettingsError::RateLimit);
+        }
         Ok(self)
+    }
+
+    fn check_external_tokens(&self) -> Result<(), SettingsError> {
+        let secure = |url: &str| {
+            url::Url::parse(url).is_ok_and(|u| {
+                u.host_str().is_some()
+                    && (u.scheme() == "https"
+                        || (u.scheme() == "http" && vern_domain::connector::is_loopback_url(url)))
+            })
+        };
+        match (&self.external_issuer, &self.external_jwks_url) {
+            (None, None) => {}
+            (Some(issuer), Some(jwks)) if secure(issuer) && secure(jwks) => {}
+            _ => return Err(SettingsError::ExternalTokens),
+        }
+        if self.external_scope_prefix.trim().is_empty()
+            || !(1..=86_400).contains(&self.external_jwks_cache_seconds)
+            || self.external_jwks_refresh_seconds > 3_600
+        {
+            return Err(SettingsError::ExternalTokens);
+        }
+        Ok(())
     }
 
     fn check_resident_login(&self) -> Result<(), SettingsError> {
@@ -407,6 +465,45 @@ mod tests {
         assert_eq!(s.database_url(), "sqlite:./data/vern.db");
         assert_eq!(s.public_url(), "http://localhost:8080");
         assert!(!s.demo);
+    }
+
+    #[test]
+    fn external_tokens_need_an_issuer_and_its_keys_over_https() {
+        let s = load(&[
+            ("EXTERNAL_ISSUER", "https://test.maskinporten.no/"),
+            ("EXTERNAL_JWKS_URL", "https://test.maskinporten.no/jwk"),
+        ])
+        .unwrap();
+        assert_eq!(s.external_scope_prefix, "vern:");
+        assert_eq!(s.client_rate_limit_per_minute, 600);
+        for vars in [
+            vec![("EXTERNAL_ISSUER", "https://test.maskinporten.no/")],
+            vec![
+                ("EXTERNAL_ISSUER", "http://maskinporten.example.org/"),
+                ("EXTERNAL_JWKS_URL", "http://maskinporten.example.org/jwk"),
+            ],
+            vec![
+                ("EXTERNAL_ISSUER", "https://test.maskinporten.no/"),
+                ("EXTERNAL_JWKS_URL", "https://test.maskinporten.no/jwk"),
+                ("EXTERNAL_SCOPE_PREFIX", " "),
+            ],
+        ] {
+            assert!(
+                matches!(load(&vars), Err(SettingsError::ExternalTokens)),
+                "{vars:?}"
+            );
+        }
+        assert!(
+            load(&[
+                ("EXTERNAL_ISSUER", "http://127.0.0.1:9/"),
+                ("EXTERNAL_JWKS_URL", "http://127.0.0.1:9/jwks"),
+            ])
+            .is_ok()
+        );
+        assert!(matches!(
+            load(&[("CLIENT_RATE_LIMIT_PER_MINUTE", "0")]),
+            Err(SettingsError::RateLimit)
+        ));
     }
 
     #[test]

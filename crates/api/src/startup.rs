@@ -40,6 +40,11 @@ pub struct AppState {
     pub connectors: crate::connectors::ConnectorConfig,
     /// Resident login through OpenID Connect; `None` when no provider is configured.
     pub resident_login: Option<Arc<crate::residents::ResidentLogin>>,
+    /// Integrations' tokens from an external authorisation server (Maskinporten); `None`
+    /// when none is configured.
+    pub external_issuer: Option<Arc<crate::auth::external::ExternalIssuer>>,
+    /// Requests per API client.
+    pub client_limits: Arc<crate::auth::limits::ClientLimits>,
 }
 
 impl AppState {
@@ -228,6 +233,14 @@ fn run(
             },
         },
         resident_login: crate::residents::ResidentLogin::from_settings(settings)?.map(Arc::new),
+        external_issuer: crate::auth::external::ExternalIssuer::from_settings(
+            settings,
+            crate::connectors::client()?,
+        )
+        .map(Arc::new),
+        client_limits: Arc::new(crate::auth::limits::ClientLimits::new(
+            settings.client_rate_limit_per_minute,
+        )),
     });
     // Time-based work (purging closed answer windows, reminders, e-mail): every instance ticks, the
     // database lets one run each due job.

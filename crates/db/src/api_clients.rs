@@ -38,12 +38,30 @@ pub async fn insert(
         created_by: Set(created_by),
         created_at: Set(now),
         last_used_at: Set(None),
+        external_client_id: Set(client.external_client_id),
     };
     Ok(Entity::insert(model).exec_with_returning(db).await?)
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ApiClientRow>, DbError> {
     Ok(Entity::find_by_id(id).one(db).await?)
+}
+
+/// The organisation's newest live client registered with this external `client_id`.
+pub async fn find_external(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    external_client_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<ApiClientRow>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::OrganizationId.eq(org.into_uuid()))
+        .filter(Column::ExternalClientId.eq(external_client_id))
+        .filter(Column::RevokedAt.is_null())
+        .filter(Column::ExpiresAt.gt(now))
+        .order_by_desc(Column::Id)
+        .one(db)
+        .await?)
 }
 
 /// The stored scopes; permissions renamed since are dropped rather than widened.
@@ -69,6 +87,7 @@ pub fn to_domain(row: ApiClientRow) -> Result<ApiClient, DbError> {
         created_by: row.created_by,
         revoked_at: row.revoked_at,
         last_used_at: row.last_used_at,
+        external_client_id: row.external_client_id,
     })
 }
 

@@ -262,6 +262,33 @@ pub async fn set_require_passkey(
     Ok(())
 }
 
+/// Sets the organisation's number; `false` when another organisation already has it.
+pub async fn set_org_number(
+    db: &impl ConnectionTrait,
+    id: OrganizationId,
+    number: &OrgNumber,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    use sea_orm::sea_query::Expr;
+    let taken = org::Entity::find()
+        .filter(Column::OrgNumber.eq(number.as_str()))
+        .filter(Column::Id.ne(id.into_uuid()))
+        .one(db)
+        .await?
+        .is_some();
+    if taken {
+        return Ok(false);
+    }
+    org::Entity::update_many()
+        .col_expr(Column::OrgNumber, Expr::value(number.as_str()))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .filter(Column::Id.eq(id.into_uuid()))
+        .exec(db)
+        .await?;
+    Ok(true)
+}
+
 pub async fn find_by_org_number(
     db: &impl ConnectionTrait,
     number: &str,

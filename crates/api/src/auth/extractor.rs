@@ -211,6 +211,13 @@ async fn authenticate(
 ) -> Result<Caller, ApiError> {
     let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
     let token = token.ok_or_else(unauthenticated)?;
+    if let Some(external) = state
+        .external_issuer
+        .as_ref()
+        .filter(|e| e.claims_to_be_ours(&token))
+    {
+        return authenticate_external(&state, external, &token, client_ip).await;
+    }
     let claims = tokens::verify(&state.keys, &state.public_url, ACCESS_AUDIENCE, &token)
         .map_err(|_| unauthenticated())?;
     let now = chrono::Utc::now();
@@ -249,6 +256,10 @@ async fn authenticate(
                 .into_iter()
                 .filter(|p| current.contains(p))
                 .collect();
+            state
+                .client_limits
+                .check(client.id)
+                .map_err(ApiError::rate_limited)?;
             Ok(Caller {
                 principal: Principal::Client {
                     client_id: client.id,
@@ -261,6 +272,77 @@ async fn authenticate(
         }
         _ => Err(unauthenticated()),
     }
+}
+
+fn refused_token(why: &str) -> ApiError {
+    ApiError::new(ProblemCode::Unauthenticated)
+        .detail(format!("the access token is refused: {why}"))
+}
+
+/// A token from the external authorisation server (Maskinporten): verified against its
+/// published keys, then acting for the organisation its consumer number names, as the API
+/// client that organisation registered for its `client_id`, with the token's scopes that
+/// the registration holds.
+async fn authenticate_external(
+    state: &AppState,
+    issuer: &crate::auth::external::ExternalIssuer,
+    token: &str,
+    client_ip: Option<std::net::IpAddr>,
+) -> Result<Caller, ApiError> {
+    use crate::auth::external::ExternalTokenError as E;
+    use vern_domain::access::external::{self, ExternalRefusal};
+    let claims = issuer.verify(token).await.map_err(|e| match e {
+        E::KeysUnavailable(_) => ApiError::new(ProblemCode::ServiceUnavailable)
+            .detail("the authorisation server's keys cannot be fetched; try again shortly"),
+        E::UnknownKey => refused_token("signed with a key the issuer does not publish"),
+        E::Algorithm => refused_token("its algorithm is not accepted"),
+        E::Malformed => refused_token("it is not a signed JWT with a kid"),
+        E::Invalid(e) => match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => refused_token("it has expired"),
+            jsonwebtoken::errors::ErrorKind::InvalidAudience => {
+                refused_token("it is not for this audience")
+            }
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => {
+                refused_token("its signature does not hold")
+            }
+            _ => refused_token("it is not valid"),
+        },
+    })?;
+    let number = external::consumer_org_number(&claims).map_err(|r| match r {
+        ExternalRefusal::NoConsumer => refused_token("it names no consumer organisation"),
+        _ => refused_token("its consumer is not a Norwegian organisation number"),
+    })?;
+    let client_id =
+        external::client_id(&claims).map_err(|_| refused_token("it has no client_id"))?;
+    let org = vern_db::organizations::find_by_org_number(&state.db.conn, number.as_str())
+        .await?
+        .ok_or_else(|| refused_token("no organisation in Vern has its consumer number"))?;
+    let now = chrono::Utc::now();
+    let client = vern_db::api_clients::find_external(&state.db.conn, org.id, client_id, now)
+        .await?
+        .ok_or_else(|| {
+            refused_token(
+                "the consumer organisation has not registered its client_id as an API client",
+            )
+        })?;
+    let registered = vern_db::api_clients::scopes(&client)?;
+    let scopes = external::granted(
+        &external::map_scopes(&claims.scope, &issuer.scope_prefix),
+        &registered,
+    );
+    state
+        .client_limits
+        .check(client.id)
+        .map_err(ApiError::rate_limited)?;
+    Ok(Caller {
+        principal: Principal::Client {
+            client_id: client.id,
+            organization_id: org.id,
+            scopes,
+        },
+        memberships: Vec::new(),
+        client_ip,
+    })
 }
 
 /// The client's address: the TCP peer, or — behind a trusted reverse proxy

@@ -2,8 +2,10 @@
 //! checks, and the `Authenticated` extractor that every protected handler takes.
 
 pub mod credentials;
+pub mod external;
 pub mod extractor;
 pub mod keys;
+pub mod limits;
 pub mod secrets;
 pub mod tokens;
 

@@ -9,7 +9,7 @@ use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
 use vern_domain::access::clients::{
-    ApiClientCreated, ApiClientPage, NewApiClient, check_new_client,
+    ApiClientCreated, ApiClientPage, ClientRefusal, NewApiClient, check_new_client,
 };
 use vern_domain::problem::{Problem, ProblemCode};
 
@@ -81,6 +81,12 @@ pub async fn list_api_clients(
 ///
 /// A client gets only permissions its creator holds in the organisation, and never
 /// identity administration (members, roles, settings, API clients).
+///
+/// With `external_client_id` the client is an integration that authenticates with access
+/// tokens from the authorisation server the operator configured (Maskinporten): it gets no
+/// secret; a token from that server acts as this client when its `consumer` is this
+/// organisation's number and its `client_id` is this one, with those of its scopes
+/// (`vern:<permission>`) that this client holds.
 #[utoipa::path(
     tag = "api-clients",
     operation_id = "create_api_client",
@@ -96,7 +102,7 @@ pub async fn list_api_clients(
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Blank name, no scopes, a scope the creator lacks or identity administration, or a bad expiry (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Blank name, no scopes, a scope the creator lacks or identity administration, a bad expiry, or an external client id that is malformed or already registered here (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{org_id}/api-clients")]
@@ -118,10 +124,20 @@ pub async fn create_api_client(
         .filter(|m| m.organization_id == org)
         .flat_map(|m| m.roles.iter().flat_map(|r| r.permissions().iter().copied()))
         .collect();
-    let checked = check_new_client(&body, &held, now)
-        .map_err(|r| ApiError::validation(r.field(), r.code()))?;
+    let refused = |r: ClientRefusal| ApiError::validation(r.field(), r.code());
+    let checked = check_new_client(&body, &held, now).map_err(refused)?;
+    // A client of the external server never gets a usable secret: it is stored as the hash
+    // of random bytes no one is shown, and the token endpoint refuses such clients anyway.
     let secret = random_token().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
     let txn = vern_db::connection::begin_write(&state.db).await?;
+    if let Some(external) = &checked.external_client_id
+        && vern_db::api_clients::find_external(&txn, org, external, now)
+            .await?
+            .is_some()
+    {
+        return Err(refused(ClientRefusal::ExternalClientTaken));
+    }
+    let external = checked.external_client_id.is_some();
     let row = vern_db::api_clients::insert(
         &txn,
         org,
@@ -145,7 +161,7 @@ pub async fn create_api_client(
         ))
         .json(ApiClientCreated {
             client: vern_db::api_clients::to_domain(row)?,
-            client_secret: secret,
+            client_secret: (!external).then_some(secret),
         }))
 }
 

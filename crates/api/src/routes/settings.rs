@@ -3,12 +3,13 @@
 use actix_web::{HttpRequest, get, put, web};
 use chrono::Utc;
 use utoipa_actix_web::service_config::ServiceConfig;
-use vern_domain::OrganizationId;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
 use vern_domain::access::auth::AuthenticationPolicy;
 use vern_domain::access::members::IpAllowlistBody;
 use vern_domain::access::{AllowlistError, IpAllowlist, Permission};
+use vern_domain::organization::{OrgNumberChange, Organization};
 use vern_domain::problem::{Problem, ProblemCode};
+use vern_domain::{OrgNumber, OrganizationId};
 
 use crate::auth::Authenticated;
 use crate::body::Body;
@@ -20,7 +21,70 @@ pub fn mount(cfg: &mut ServiceConfig) {
     cfg.service(get_ip_allowlist)
         .service(put_ip_allowlist)
         .service(get_authentication_policy)
-        .service(put_authentication_policy);
+        .service(put_authentication_policy)
+        .service(put_org_number);
+}
+
+/// Set the organisation's number in Enhetsregisteret (organisasjonsnummer).
+///
+/// Integrations authenticating with Maskinporten tokens act for the organisation whose number
+/// is the token's `consumer`; municipalities are created from the code list without one. A
+/// number belongs to one organisation in Vern.
+#[utoipa::path(
+    tag = "settings",
+    operation_id = "put_org_number",
+    summary = "Set the organisation number",
+    params(("org_id" = OrganizationId, Path, description = "The organisation")),
+    request_body = OrgNumberChange,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The organisation with its number", body = Organization),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that may change settings (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another organisation in Vern has this number (`conflict`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a valid organisation number (`validation_failed`, field `org_number`, code `length`, `not_digits` or `checksum`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organizations/{org_id}/settings/org-number")]
+pub async fn put_org_number(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    org_id: web::Path<OrganizationId>,
+    body: Body<OrgNumberChange>,
+) -> Result<web::Json<Organization>, ApiError> {
+    let org = org_id.into_inner();
+    auth.require_here(&state, org, Permission::ManageOrgSettings)
+        .await?;
+    let body = body.parse()?;
+    let number = OrgNumber::parse(&body.org_number)
+        .map_err(|e| ApiError::validation("org_number", e.code()))?;
+    let now = Utc::now();
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    if !vern_db::organizations::set_org_number(&txn, org, &number, now).await? {
+        return Err(ApiError::new(ProblemCode::Conflict)
+            .detail("another organisation in Vern has this number"));
+    }
+    let event = AuditDraft {
+        organization_id: Some(org),
+        actor_kind: ActorKind::User,
+        actor_id: Some(auth.user_id),
+        action: "settings.org_number_set",
+        target_type: "organization",
+        target_id: Some(org.to_string()),
+        request_id: request_id(&req),
+        outcome: Outcome::Success,
+    };
+    vern_db::audit::append(&txn, event, now).await?;
+    let organization = vern_db::organizations::get(&txn, org)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(web::Json(organization))
 }
 
 /// The networks the organisation's staff may reach Vern from.

@@ -123,8 +123,12 @@ pub async fn client_token(
         Ok(uuid) => vern_db::api_clients::find(&state.db.conn, uuid).await?,
         Err(_) => None,
     };
-    let client = client
-        .filter(|c| vern_db::api_clients::is_live(c, now) && c.secret_hash == token_hash(&secret));
+    // Clients of the external authorisation server get their tokens there, not here.
+    let client = client.filter(|c| {
+        vern_db::api_clients::is_live(c, now)
+            && c.external_client_id.is_none()
+            && c.secret_hash == token_hash(&secret)
+    });
     let Some(client) = client else {
         let event = AuditDraft {
             organization_id: None,

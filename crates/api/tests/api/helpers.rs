@@ -35,6 +35,13 @@ pub struct Options {
     pub scheduler: Option<(u64, u64)>,
     /// `VERN_SMTP_URL`.
     pub smtp_url: Option<String>,
+    /// `VERN_EXTERNAL_ISSUER` and `VERN_EXTERNAL_JWKS_URL` (keys fetched again at once on an
+    /// unknown kid).
+    pub external_issuer: Option<(String, String)>,
+    /// `VERN_EXTERNAL_AUDIENCE`.
+    pub external_audience: Option<String>,
+    /// `VERN_CLIENT_RATE_LIMIT_PER_MINUTE`.
+    pub client_rate_limit: Option<u32>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -104,6 +111,14 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .smtp_url
             .clone()
             .map(|url| serde_json::from_value(Value::String(url)).expect("secret")),
+        external_issuer: options.external_issuer.as_ref().map(|(iss, _)| iss.clone()),
+        external_jwks_url: options
+            .external_issuer
+            .as_ref()
+            .map(|(_, jwks)| jwks.clone()),
+        external_audience: options.external_audience.clone(),
+        external_jwks_refresh_seconds: 0,
+        client_rate_limit_per_minute: options.client_rate_limit.unwrap_or(600),
         ..Settings::default()
     };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);
@@ -169,6 +184,13 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// GET with the access token: the status and the JSON body.
+    pub async fn get_json_as(&self, token: &str, path: &str) -> (u16, Value) {
+        let response = self.get_as(token, path).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn post_as(&self, token: &str, path: &str, body: Value) -> Response {

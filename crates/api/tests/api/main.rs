@@ -13,6 +13,7 @@ mod campaigns;
 mod consents;
 mod dpia;
 mod errors;
+mod external_tokens;
 mod health;
 mod helpers;
 mod incidents;

@@ -123,6 +123,16 @@ pub struct NewApiClient {
     pub scopes: Vec<Permission>,
     /// When the credential stops working; at most two years ahead, one year if absent.
     pub expires_at: Option<DateTime<Utc>>,
+    /// For an integration that authenticates with access tokens from the configured external
+    /// authorisation server (Maskinporten): its `client_id` there. Such a client gets no
+    /// secret; its tokens act for this organisation when their consumer is the
+    /// organisation's number, with their scopes that this client holds.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "5b3c2a1e-8d4f-4c1a-9e2b-7f6d5c4b3a21", max_length = 100)
+    )]
+    pub external_client_id: Option<String>,
 }
 
 /// Why a client cannot be created: the field and a stable code.
@@ -140,6 +150,10 @@ pub enum ClientRefusal {
     ExpiryInThePast,
     #[error("expires_at: more than two years ahead")]
     ExpiryTooFar,
+    #[error("external_client_id: blank, too long or not visible ASCII")]
+    ExternalClientId,
+    #[error("external_client_id: a live client of the organisation already has it")]
+    ExternalClientTaken,
 }
 
 impl ClientRefusal {
@@ -148,6 +162,7 @@ impl ClientRefusal {
             Self::Name => "name",
             Self::NoScopes | Self::IdentityAdministration | Self::NotHeld => "scopes",
             Self::ExpiryInThePast | Self::ExpiryTooFar => "expires_at",
+            Self::ExternalClientId | Self::ExternalClientTaken => "external_client_id",
         }
     }
 
@@ -159,6 +174,8 @@ impl ClientRefusal {
             Self::NotHeld => "not_held_by_you",
             Self::ExpiryInThePast => "in_the_past",
             Self::ExpiryTooFar => "too_far_ahead",
+            Self::ExternalClientId => "format",
+            Self::ExternalClientTaken => "already_registered",
         }
     }
 }
@@ -169,6 +186,7 @@ pub struct CheckedClient {
     pub name: String,
     pub scopes: Vec<Permission>,
     pub expires_at: DateTime<Utc>,
+    pub external_client_id: Option<String>,
 }
 
 /// The rules for a new client. `held` are the creator's permissions in the organisation.
@@ -206,10 +224,17 @@ pub fn check_new_client(
     if expires_at > now + Duration::days(MAX_CLIENT_DAYS) {
         return Err(ClientRefusal::ExpiryTooFar);
     }
+    let external_client_id = match new.external_client_id.as_deref() {
+        None => None,
+        Some(id) => Some(
+            super::external::check_external_client_id(id).ok_or(ClientRefusal::ExternalClientId)?,
+        ),
+    };
     Ok(CheckedClient {
         name: name.to_owned(),
         scopes,
         expires_at,
+        external_client_id,
     })
 }
 
@@ -241,15 +266,20 @@ pub struct ApiClient {
     /// The administrator who created it.
     pub created_by: Option<Uuid>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it last got a token from Vern (clients with a secret).
     pub last_used_at: Option<DateTime<Utc>>,
+    /// Set for an integration that authenticates with the external authorisation server's
+    /// tokens (Maskinporten) instead of a secret: its `client_id` there.
+    pub external_client_id: Option<String>,
 }
 
 /// A new client and its secret. The secret is shown this once; Vern stores only its hash.
+/// A client of the external authorisation server gets no secret (`null`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiClientCreated {
     pub client: ApiClient,
-    pub client_secret: String,
+    pub client_secret: Option<String>,
 }
 
 crate::pagination::page_type!(
@@ -302,6 +332,7 @@ mod tests {
             name: "  Sak/arkiv  ".into(),
             scopes,
             expires_at: None,
+            external_client_id: None,
         }
     }
 
@@ -378,6 +409,29 @@ mod tests {
         );
         c.expires_at = Some(now() + Duration::days(730));
         assert!(check_new_client(&c, &held, now()).is_ok());
+    }
+
+    #[test]
+    fn an_external_client_id_is_kept_trimmed_or_refused() {
+        let held = [Permission::ReadRegister];
+        let mut c = new(vec![Permission::ReadRegister]);
+        c.external_client_id = Some(" 5b3c2a1e-8d4f ".into());
+        assert_eq!(
+            check_new_client(&c, &held, now())
+                .unwrap()
+                .external_client_id
+                .as_deref(),
+            Some("5b3c2a1e-8d4f")
+        );
+        c.external_client_id = Some("has space".into());
+        assert_eq!(
+            check_new_client(&c, &held, now()),
+            Err(ClientRefusal::ExternalClientId)
+        );
+        assert_eq!(
+            ClientRefusal::ExternalClientId.field(),
+            "external_client_id"
+        );
     }
 
     #[test]

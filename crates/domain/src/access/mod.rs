@@ -9,6 +9,7 @@ mod allowlist;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod external;
 mod grant;
 pub mod invitation;
 pub mod members;

@@ -96,6 +96,16 @@ pub struct Organization {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Set the organisation's number in Enhetsregisteret. Integrations' tokens from Maskinporten
+/// name the organisation they act for by this number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgNumberChange {
+    /// Nine digits, spaces allowed: `974 760 673`.
+    #[cfg_attr(feature = "openapi", schema(example = "974760673"))]
+    pub org_number: String,
+}
+
 crate::pagination::page_type!(
     /// One page of organisations.
     OrganizationPage,

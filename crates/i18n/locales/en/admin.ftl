@@ -45,3 +45,7 @@ audit-filter-from = From date
 audit-filter-to = Before date
 audit-filter-apply = Show
 audit-export = Download as CSV
+settings-orgnr-title = Organisation number
+settings-orgnr-label = Organisation number in the Central Coordinating Register
+settings-orgnr-hint = Nine digits. Integrations logging in with Maskinporten act for the organisation with this number.
+settings-orgnr-save = Save the organisation number

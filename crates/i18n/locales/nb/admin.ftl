@@ -45,3 +45,7 @@ audit-filter-from = Fra dato
 audit-filter-to = Før dato
 audit-filter-apply = Vis
 audit-export = Last ned som CSV
+settings-orgnr-title = Organisasjonsnummer
+settings-orgnr-label = Organisasjonsnummer i Enhetsregisteret
+settings-orgnr-hint = Ni sifre. Integrasjoner som logger inn med Maskinporten, handler for virksomheten med dette nummeret.
+settings-orgnr-save = Lagre organisasjonsnummeret

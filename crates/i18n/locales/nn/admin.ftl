@@ -45,3 +45,7 @@ audit-filter-from = Frå dato
 audit-filter-to = Før dato
 audit-filter-apply = Vis
 audit-export = Last ned som CSV
+settings-orgnr-title = Organisasjonsnummer
+settings-orgnr-label = Organisasjonsnummer i Einingsregisteret
+settings-orgnr-hint = Ni siffer. Integrasjonar som loggar inn med Maskinporten, handlar for verksemda med dette nummeret.
+settings-orgnr-save = Lagre organisasjonsnummeret

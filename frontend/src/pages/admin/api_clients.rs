@@ -19,8 +19,11 @@ pub fn ApiClientsPage() -> impl IntoView {
     set_title(i18n.tr("clients-title"));
     let version = RwSignal::new(0u32);
     let error = RwSignal::new(None::<ApiError>);
-    let created = RwSignal::new(None::<(String, String)>);
+    let created = RwSignal::new(None::<(String, Option<String>)>);
     let name = RwSignal::new(String::new());
+    // "secret": Vern's client credentials; "external": tokens from Maskinporten.
+    let kind = RwSignal::new("secret".to_owned());
+    let external_id = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<Permission>::new());
     // What the administrator may hand on: their own permissions here, minus administration.
     let offerable = Memo::new(move |_| {
@@ -61,6 +64,8 @@ pub fn ApiClientsPage() -> impl IntoView {
             name: name.get_untracked(),
             scopes: chosen.get_untracked(),
             expires_at: None,
+            external_client_id: (kind.get_untracked() == "external")
+                .then(|| external_id.get_untracked()),
         };
         spawn_local(async move {
             match session
@@ -71,6 +76,7 @@ pub fn ApiClientsPage() -> impl IntoView {
                     error.set(None);
                     created.set(Some((c.client.client_id.to_string(), c.client_secret)));
                     name.set(String::new());
+                    external_id.set(String::new());
                     chosen.set(Vec::new());
                     version.update(|v| *v += 1);
                 }
@@ -97,14 +103,21 @@ pub fn ApiClientsPage() -> impl IntoView {
             <h1 class="ds-heading" data-size="lg">{i18n.tr("clients-title")}</h1>
             <p class="ds-paragraph vern-lead">{i18n.tr("clients-intro")}</p>
             {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
-            {move || created.get().map(|(id, secret)| view! {
-                <div class="ds-alert" data-color="info" role="status">
-                    <p class="ds-paragraph">{i18n.tr("clients-secret-once")}</p>
-                    <dl class="vern-facts">
-                        <dt>"client_id"</dt><dd><code data-testid="client-id">{id}</code></dd>
-                        <dt>"client_secret"</dt><dd><code class="vern-secret" data-testid="client-secret">{secret}</code></dd>
-                    </dl>
-                </div>
+            {move || created.get().map(|(id, secret)| match secret {
+                Some(secret) => view! {
+                    <div class="ds-alert" data-color="info" role="status">
+                        <p class="ds-paragraph">{i18n.tr("clients-secret-once")}</p>
+                        <dl class="vern-facts">
+                            <dt>"client_id"</dt><dd><code data-testid="client-id">{id}</code></dd>
+                            <dt>"client_secret"</dt><dd><code class="vern-secret" data-testid="client-secret">{secret}</code></dd>
+                        </dl>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <div class="ds-alert" data-color="info" role="status">
+                        <p class="ds-paragraph">{i18n.tr("clients-external-created")}</p>
+                    </div>
+                }.into_any(),
             })}
             <h2 class="ds-heading" data-size="sm">{i18n.tr("clients-create")}</h2>
             <form class="vern-form" on:submit=submit>
@@ -112,6 +125,29 @@ pub fn ApiClientsPage() -> impl IntoView {
                     <label class="ds-label" for="client-name">{i18n.tr("clients-name")}</label>
                     <input class="ds-input" id="client-name" type="text" maxlength="100" required bind:value=name/>
                 </div>
+                <fieldset class="ds-fieldset">
+                    <legend class="ds-label">{i18n.tr("clients-kind")}</legend>
+                    <div class="ds-field">
+                        <input class="ds-input" type="radio" name="client-kind" id="client-kind-secret" value="secret"
+                            prop:checked=move || kind.get() == "secret"
+                            on:change=move |_| kind.set("secret".to_owned())/>
+                        <label class="ds-label" data-weight="regular" for="client-kind-secret">{i18n.tr("clients-kind-secret")}</label>
+                    </div>
+                    <div class="ds-field">
+                        <input class="ds-input" type="radio" name="client-kind" id="client-kind-external" value="external"
+                            prop:checked=move || kind.get() == "external"
+                            on:change=move |_| kind.set("external".to_owned())/>
+                        <label class="ds-label" data-weight="regular" for="client-kind-external">{i18n.tr("clients-kind-external")}</label>
+                    </div>
+                </fieldset>
+                <Show when=move || kind.get() == "external">
+                    <div class="ds-field">
+                        <label class="ds-label" for="client-external-id">{i18n.tr("clients-external-id")}</label>
+                        <div class="ds-field__description" id="client-external-id-hint">{i18n.tr("clients-external-id-hint")}</div>
+                        <input class="ds-input" id="client-external-id" type="text" maxlength="100" required autocomplete="off"
+                            aria-describedby="client-external-id-hint" bind:value=external_id/>
+                    </div>
+                </Show>
                 <fieldset class="ds-fieldset">
                     <legend class="ds-label">{i18n.tr("clients-scopes")}</legend>
                     <p class="ds-field__description">{i18n.tr("clients-scopes-hint")}</p>
@@ -139,6 +175,7 @@ pub fn ApiClientsPage() -> impl IntoView {
                                 <thead><tr>
                                     <th scope="col">{i18n.tr("clients-name")}</th>
                                     <th scope="col">"client_id"</th>
+                                    <th scope="col">{i18n.tr("clients-kind")}</th>
                                     <th scope="col">{i18n.tr("clients-scopes")}</th>
                                     <th scope="col">{i18n.tr("clients-expires")}</th>
                                     <th scope="col">{i18n.tr("account-col-tools")}</th>
@@ -152,6 +189,10 @@ pub fn ApiClientsPage() -> impl IntoView {
                                             <tr>
                                                 <th scope="row">{c.name}</th>
                                                 <td><code>{id.to_string()}</code></td>
+                                                <td>{match c.external_client_id {
+                                                    Some(ext) => view! { <span>{i18n.tr("clients-kind-external-short")}" "<code>{ext}</code></span> }.into_any(),
+                                                    None => view! { <span>{i18n.tr("clients-kind-secret-short")}</span> }.into_any(),
+                                                }}</td>
                                                 <td>{c.scopes.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ")}</td>
                                                 <td>{crate::components::utc_date(c.expires_at)}</td>
                                                 <td>{if live {

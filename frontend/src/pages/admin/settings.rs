@@ -82,6 +82,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("settings-save")}</button>
             </form>
             <LoginPolicy/>
+            <OrgNumberSetting/>
             <Show when=move || org.get().is_some_and(|o| session.can(o, vern_domain::access::Permission::ManageOrgSettings) && is_municipality(session, o))>
                 <RequestPolicy/>
             </Show>
@@ -151,6 +152,75 @@ fn LoginPolicy() -> impl IntoView {
                 <div class="ds-field__description" id="require-passkey-hint">{i18n.tr("settings-require-passkey-hint")}</div>
             </div>
             <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("settings-save-login")}</button>
+        </form>
+    }
+}
+
+/// The organisation's number in Enhetsregisteret: Maskinporten tokens name the organisation
+/// an integration acts for by it.
+#[component]
+fn OrgNumberSetting() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let org = org_from_path();
+    let number = RwSignal::new(String::new());
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    Effect::new(move |_| {
+        let Some(org) = org.get() else { return };
+        spawn_local(async move {
+            match api::get_organization(org).await {
+                Ok(o) => number.set(
+                    o.org_number
+                        .map(|n| n.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        let body = vern_domain::organization::OrgNumberChange {
+            org_number: number.get_untracked(),
+        };
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::put_org_number(org, body.clone(), t))
+                .await
+            {
+                Ok(saved) => {
+                    number.set(
+                        saved
+                            .org_number
+                            .map(|n| n.as_str().to_owned())
+                            .unwrap_or_default(),
+                    );
+                    error.set(None);
+                    notice.set(Some(i18n.t("settings-saved")));
+                }
+                Err(e) => {
+                    notice.set(None);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <h2 class="ds-heading" data-size="sm">{i18n.tr("settings-orgnr-title")}</h2>
+        <div role="status" class="vern-status">{move || notice.get()}</div>
+        {move || error.get().map(|e| view! { <ErrorAlert error=e/> })}
+        <form class="vern-form" on:submit=save>
+            <div class="ds-field">
+                <label class="ds-label" for="org-number">{i18n.tr("settings-orgnr-label")}</label>
+                <div class="ds-field__description" id="org-number-hint">{i18n.tr("settings-orgnr-hint")}</div>
+                <input class="ds-input" id="org-number" type="text" inputmode="numeric" autocomplete="off"
+                    maxlength="11" required aria-describedby="org-number-hint" bind:value=number/>
+            </div>
+            <button class="ds-button" data-variant="primary" type="submit">{i18n.tr("settings-orgnr-save")}</button>
         </form>
     }
 }
