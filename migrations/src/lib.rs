@@ -32,6 +32,7 @@ mod m20261201_000026_scheduler_notifications;
 mod m20261201_000027_consents;
 mod m20261201_000028_dpia_assessments;
 mod m20261201_000029_external_clients;
+mod m20261201_000030_webhooks;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000027_consents::Migration),
             Box::new(m20261201_000028_dpia_assessments::Migration),
             Box::new(m20261201_000029_external_clients::Migration),
+            Box::new(m20261201_000030_webhooks::Migration),
         ]
     }
 }

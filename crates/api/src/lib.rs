@@ -21,3 +21,4 @@ pub mod settings;
 pub mod spa;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

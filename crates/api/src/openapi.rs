@@ -122,6 +122,10 @@ fn base() -> openapi::OpenApi {
             "api-clients",
             "Machine credentials for integrators, scoped to permissions, with expiry and revocation.",
         ),
+        tag(
+            "webhooks",
+            "Events delivered to an integration's endpoint (request received, deadline approaching, agreement signed, product changed, incident registered): ids and types only, signed with HMAC-SHA256, retried with growing waits, logged, and replayable.",
+        ),
         tag("audit", "The hash-chained audit log."),
         tag(
             "settings",

@@ -28,6 +28,8 @@ pub struct SchedulerConfig {
     pub mailer: Option<std::sync::Arc<crate::mail::Mailer>>,
     /// The address links in e-mails point to.
     pub public_url: String,
+    /// Sends webhook deliveries (none: the job does nothing).
+    pub webhooks: Option<crate::webhooks::WebhookSender>,
 }
 
 impl SchedulerConfig {
@@ -93,6 +95,10 @@ pub async fn run_if_due(
             .map(|n| format!("purged {n}")),
         Job::Reminders => reminders(db, now).await.map(|n| format!("delivered {n}")),
         Job::LapseGrants => lapse_grants(db, now).await.map(|n| format!("ended {n}")),
+        Job::Webhooks => match &config.webhooks {
+            Some(sender) => sender.send_due(now).await.map(|n| format!("delivered {n}")),
+            None => Ok("no sender".to_owned()),
+        },
         Job::Mail => {
             crate::mail::send_pending(db, config.mailer.as_deref(), &config.public_url, now)
                 .await
@@ -217,6 +223,15 @@ pub async fn reminders(db: &Database, now: DateTime<Utc>) -> Result<u64, vern_db
             }
         };
         delivered += vern_db::notifications::deliver(&db.conn, &note, &users, now).await?;
+        // Integrations hear of it once per request and deadline; the webhooks job sends it.
+        let event = vern_db::webhooks::Event {
+            organization_id: org,
+            event_type: vern_domain::webhooks::EventType::RequestDeadlineApproaching,
+            object_id: row.id,
+            key: format!("request.deadline_approaching:{}:{}", row.id, state.due),
+            occurred_at: now,
+        };
+        vern_db::webhooks::enqueue(&db.conn, &event).await?;
     }
     delivered += register_reminders(db, now, today).await?;
     Ok(delivered)

@@ -90,6 +90,9 @@ pub struct Settings {
     pub connector_retry_ms: u64,
     /// Sends tried before a task becomes a manual task for the system's owner.
     pub connector_attempts: u32,
+    /// The wait before a failed webhook delivery is tried again; four times longer for each
+    /// next one (at most a day, eight attempts).
+    pub webhook_retry_ms: u64,
     /// How long each system may take to answer a "who holds data" lookup.
     pub lookup_timeout_ms: u64,
     /// How often the scheduler looks for due jobs (each instance; the database lets one run
@@ -170,6 +173,7 @@ impl Default for Settings {
             connector_timeout_ms: 10_000,
             connector_retry_ms: 30_000,
             connector_attempts: vern_domain::connector::MAX_ATTEMPTS,
+            webhook_retry_ms: 60_000,
             lookup_timeout_ms: 3_000,
             scheduler_tick_ms: 30_000,
             scheduler_interval_ms: None,
@@ -212,7 +216,7 @@ pub enum SettingsError {
     #[error("VERN_TRUSTED_PROXIES must list IP addresses or CIDR ranges")]
     TrustedProxies,
     #[error(
-        "VERN_CONNECTOR_TIMEOUT_MS and VERN_LOOKUP_TIMEOUT_MS must be 1–600000, VERN_CONNECTOR_RETRY_MS 1–3600000, VERN_CONNECTOR_ATTEMPTS 1–20, VERN_SCHEDULER_TICK_MS 10–3600000, VERN_SCHEDULER_INTERVAL_MS 10–86400000"
+        "VERN_CONNECTOR_TIMEOUT_MS and VERN_LOOKUP_TIMEOUT_MS must be 1–600000, VERN_CONNECTOR_RETRY_MS and VERN_WEBHOOK_RETRY_MS 1–3600000, VERN_CONNECTOR_ATTEMPTS 1–20, VERN_SCHEDULER_TICK_MS 10–3600000, VERN_SCHEDULER_INTERVAL_MS 10–86400000"
     )]
     Connector,
     #[error(
@@ -285,6 +289,7 @@ impl Settings {
         if !(1..=600_000).contains(&self.connector_timeout_ms)
             || !(1..=600_000).contains(&self.lookup_timeout_ms)
             || !(1..=3_600_000).contains(&self.connector_retry_ms)
+            || !(1..=3_600_000).contains(&self.webhook_retry_ms)
             || !(10..=3_600_000).contains(&self.scheduler_tick_ms)
             || self
                 .scheduler_interval_ms

@@ -45,6 +45,8 @@ pub struct AppState {
     pub external_issuer: Option<Arc<crate::auth::external::ExternalIssuer>>,
     /// Requests per API client.
     pub client_limits: Arc<crate::auth::limits::ClientLimits>,
+    /// Sends webhook deliveries.
+    pub webhooks: crate::webhooks::WebhookSender,
 }
 
 impl AppState {
@@ -211,14 +213,15 @@ fn run(
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let spec = openapi::spec();
+    let secrets = Arc::new(secrets);
     let state = web::Data::new(AppState {
-        db,
+        db: db.clone(),
         keys,
         methods: MethodTable::from_spec(&spec),
         static_dir: settings.static_dir.clone(),
         public_url: settings.public_url(),
         webauthn: Arc::new(relying_party(&settings.public_url())?),
-        secrets: Arc::new(secrets),
+        secrets: secrets.clone(),
         content: Arc::new(content),
         trusted_proxies: settings.trusted_proxy_list()?,
         outbound: crate::connectors::client()?,
@@ -241,6 +244,15 @@ fn run(
         client_limits: Arc::new(crate::auth::limits::ClientLimits::new(
             settings.client_rate_limit_per_minute,
         )),
+        webhooks: crate::webhooks::WebhookSender {
+            db: db.clone(),
+            http: crate::connectors::client()?,
+            secrets: secrets.clone(),
+            retry_base: chrono::Duration::milliseconds(
+                i64::try_from(settings.webhook_retry_ms).unwrap_or(60_000),
+            ),
+            timeout: std::time::Duration::from_millis(settings.connector_timeout_ms),
+        },
     });
     // Time-based work (purging closed answer windows, reminders, e-mail): every instance ticks, the
     // database lets one run each due job.
@@ -257,6 +269,7 @@ fn run(
                 std::process::id(),
                 &uuid::Uuid::now_v7().simple().to_string()[20..]
             ),
+            webhooks: Some(state.webhooks.clone()),
             mailer: crate::mail::Mailer::new(
                 settings.smtp_url.as_ref().map(|s| s.expose()),
                 &settings.mail_from,

@@ -37,6 +37,7 @@ pub mod tasks;
 pub mod templates;
 pub mod throttle;
 pub mod vocabulary;
+pub mod webhooks;
 
 pub use connection::{Backend, Database, connect};
 pub use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};

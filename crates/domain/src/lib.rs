@@ -29,6 +29,7 @@ pub mod scheduler;
 pub mod sensitive;
 pub mod service;
 pub mod sort_key;
+pub mod webhooks;
 
 pub use email::EmailAddress;
 pub use ids::OrganizationId;

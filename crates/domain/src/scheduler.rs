@@ -17,14 +17,17 @@ pub enum Job {
     /// Record the grants that ran out (end date or access review passed) as expired or
     /// lapsed, each with an audit event. They stopped working at that instant already.
     LapseGrants,
+    /// Send webhook deliveries that are due: retries, and any a stopped server left.
+    Webhooks,
 }
 
 impl Job {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::PurgeAnswerWindows,
         Self::Reminders,
         Self::Mail,
         Self::LapseGrants,
+        Self::Webhooks,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -33,6 +36,7 @@ impl Job {
             Self::Reminders => "reminders",
             Self::Mail => "mail",
             Self::LapseGrants => "lapse_grants",
+            Self::Webhooks => "webhooks",
         }
     }
 
@@ -47,6 +51,7 @@ impl Job {
             Self::Reminders => Duration::minutes(15),
             Self::Mail => Duration::minutes(1),
             Self::LapseGrants => Duration::minutes(5),
+            Self::Webhooks => Duration::seconds(30),
         }
     }
 }

@@ -982,8 +982,19 @@ pub async fn sign_agreement(
         return Err(stale());
     }
     log_parties(&txn, &caller, &req, &[org], "agreement.signed", row.id, now).await?;
+    let mut webhooks = Vec::new();
     if to == AgreementStatus::Active {
         let parties = [row.controller_id, row.processor_id].map(OrganizationId::from_uuid);
+        // Signed by both: each party's integrations hear of it.
+        let events = parties.map(|party| {
+            vern_db::webhooks::Event::once(
+                party,
+                vern_domain::webhooks::EventType::AgreementSigned,
+                row.id,
+                now,
+            )
+        });
+        webhooks = crate::webhooks::queue(&txn, &events).await?;
         log_parties(
             &txn,
             &caller,
@@ -1023,6 +1034,7 @@ pub async fn sign_agreement(
         }
     }
     txn.commit().await.map_err(DbError::from)?;
+    state.webhooks.spawn(webhooks);
     respond(&state, row.id).await
 }
 

@@ -339,7 +339,18 @@ pub async fn create_incident(
         now,
     )
     .await?;
+    let webhooks = crate::webhooks::queue(
+        &txn,
+        &[vern_db::webhooks::Event::once(
+            org,
+            vern_domain::webhooks::EventType::IncidentRegistered,
+            row.id,
+            now,
+        )],
+    )
+    .await?;
     txn.commit().await.map_err(DbError::from)?;
+    state.webhooks.spawn(webhooks);
     let location = format!("/api/v1/organizations/{org}/incidents/{}", row.id);
     let mut response = shown(&state, &row, actix_web::http::StatusCode::CREATED).await?;
     response.headers_mut().insert(

@@ -41,6 +41,7 @@ pub mod totp;
 pub mod usage;
 pub mod vendor_incidents;
 pub mod vocabulary;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -62,6 +63,7 @@ fn v1(cfg: &mut ServiceConfig) {
     audit::mount(cfg);
     settings::mount(cfg);
     api_clients::mount(cfg);
+    webhooks::mount(cfg);
     invitations::mount(cfg);
     role_requests::mount(cfg);
     passkeys::mount(cfg);

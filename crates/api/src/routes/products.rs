@@ -355,6 +355,23 @@ pub async fn update_product(
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
+    // The vendor's integrations and each using organisation's hear of the change (once per
+    // organisation and revision).
+    let mut told = vec![org];
+    told.extend(folded.iter().map(|item| item.organization_id));
+    told.sort_by_key(|o| o.into_uuid());
+    told.dedup();
+    let events: Vec<_> = told
+        .into_iter()
+        .map(|o| vern_db::webhooks::Event {
+            organization_id: o,
+            event_type: vern_domain::webhooks::EventType::ProductChanged,
+            object_id: id,
+            key: format!("product.changed:{id}:{}", updated.revision),
+            occurred_at: now,
+        })
+        .collect();
+    let webhooks = crate::webhooks::queue(&txn, &events).await?;
     for item in folded {
         if item.folded == vern_db::reviews::Folded::Opened {
             let note = vern_domain::notifications::NewNotification {
@@ -396,6 +413,7 @@ pub async fn update_product(
     )
     .await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
+    state.webhooks.spawn(webhooks);
     let revision = updated.revision;
     Ok(with_etag(HttpResponse::Ok().json(updated), revision))
 }

@@ -450,7 +450,10 @@ pub async fn register_request(
         now,
     )
     .await?;
+    let webhooks =
+        crate::webhooks::request_received(&txn, row.organization_id, row.id, now).await?;
     txn.commit().await.map_err(DbError::from)?;
+    state.webhooks.spawn(webhooks);
     let view = case_view(&state, &caller, &row).await?;
     Ok(with_etag(
         HttpResponse::Created()

@@ -479,7 +479,10 @@ pub async fn submit(
         now,
     )
     .await?;
+    let webhooks =
+        crate::webhooks::request_received(&txn, row.organization_id, row.id, now).await?;
     txn.commit().await.map_err(DbError::from)?;
+    state.webhooks.spawn(webhooks);
     let view = resident_view(&state, &row).await?;
     Ok(HttpResponse::Created()
         .insert_header((

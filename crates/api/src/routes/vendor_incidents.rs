@@ -119,6 +119,7 @@ pub async fn send_vendor_incident(
         now,
     )
     .await?;
+    let mut webhooks = Vec::new();
     for (customer, systems, activities) in
         vern_db::incidents::product_systems(&txn, input.product_id).await?
     {
@@ -162,6 +163,19 @@ pub async fn send_vendor_incident(
         let officers =
             vern_db::notifications::holders(&txn, customer, Role::PrivacyOfficer, now).await?;
         vern_db::notifications::deliver(&txn, &note, &officers, now).await?;
+        // The customer's register has a new (draft) incident.
+        webhooks.extend(
+            crate::webhooks::queue(
+                &txn,
+                &[vern_db::webhooks::Event::once(
+                    customer,
+                    vern_domain::webhooks::EventType::IncidentRegistered,
+                    incident.id,
+                    now,
+                )],
+            )
+            .await?,
+        );
     }
     vern_db::audit::append(
         &txn,
@@ -177,6 +191,7 @@ pub async fn send_vendor_incident(
     )
     .await?;
     txn.commit().await.map_err(DbError::from)?;
+    state.webhooks.spawn(webhooks);
     Ok(HttpResponse::Created().json(shown(&state, &row).await?))
 }
 

@@ -42,6 +42,8 @@ pub struct Options {
     pub external_audience: Option<String>,
     /// `VERN_CLIENT_RATE_LIMIT_PER_MINUTE`.
     pub client_rate_limit: Option<u32>,
+    /// `VERN_WEBHOOK_RETRY_MS`.
+    pub webhook_retry_ms: Option<u64>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -119,6 +121,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         external_audience: options.external_audience.clone(),
         external_jwks_refresh_seconds: 0,
         client_rate_limit_per_minute: options.client_rate_limit.unwrap_or(600),
+        webhook_retry_ms: options.webhook_retry_ms.unwrap_or(60_000),
         ..Settings::default()
     };
     let _ = vern_api::telemetry::init(&settings.log, settings.log_format);

@@ -38,3 +38,4 @@ mod sessions;
 mod settings;
 mod spa;
 mod tasks;
+mod webhooks;

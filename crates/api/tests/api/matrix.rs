@@ -99,7 +99,9 @@ async fn every_protected_operation_refuses_anonymous_and_forged_callers() {
             .replace("{attachment_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{incident_id}", &uuid::Uuid::now_v7().to_string())
             .replace("{notification_id}", &uuid::Uuid::now_v7().to_string())
-            .replace("{consent_id}", &uuid::Uuid::now_v7().to_string());
+            .replace("{consent_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{webhook_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{delivery_id}", &uuid::Uuid::now_v7().to_string());
         assert!(
             !concrete.contains('{'),
             "add a value for the parameters of {path}"

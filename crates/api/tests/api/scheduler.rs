@@ -61,6 +61,7 @@ async fn of_two_instances_racing_for_the_same_slot_exactly_one_wins() {
         instance: name.to_owned(),
         mailer: None,
         public_url: "http://localhost".to_owned(),
+        webhooks: None,
     };
     let (a, b) = (config("instance-a"), config("instance-b"));
     vern_api::scheduler::register_jobs(&app.db, Utc::now())

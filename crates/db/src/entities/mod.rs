@@ -49,3 +49,5 @@ pub mod system_owner;
 pub mod user;
 pub mod vendor_incident;
 pub mod webauthn_ceremony;
+pub mod webhook;
+pub mod webhook_delivery;
