@@ -466,6 +466,57 @@ pub async fn create_api_client(
     .await
 }
 
+pub async fn list_webhooks(
+    org: OrganizationId,
+    token: String,
+) -> Result<vern_domain::webhooks::WebhookPage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/webhooks?limit=100"),
+        &token,
+    )
+    .await
+}
+
+pub async fn create_webhook(
+    org: OrganizationId,
+    body: vern_domain::webhooks::NewWebhook,
+    token: String,
+) -> Result<vern_domain::webhooks::WebhookCreated, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/webhooks"),
+        &body,
+        &token,
+    )
+    .await
+}
+
+pub async fn webhook_deliveries(
+    org: OrganizationId,
+    webhook: uuid::Uuid,
+    token: String,
+) -> Result<vern_domain::webhooks::DeliveryPage, ApiError> {
+    get_authorized(
+        &format!("/api/v1/organizations/{org}/webhooks/{webhook}/deliveries?limit=100"),
+        &token,
+    )
+    .await
+}
+
+pub async fn replay_webhook_delivery(
+    org: OrganizationId,
+    delivery: uuid::Uuid,
+    token: String,
+) -> Result<vern_domain::webhooks::Delivery, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/webhook-deliveries/{delivery}/replay"),
+        &serde_json::json!({}),
+        &token,
+    )
+    .await
+}
+
 pub async fn list_role_requests(
     org: OrganizationId,
     token: String,

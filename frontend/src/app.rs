@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use crate::components::set_title;
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::pages::admin::{
-    ApiClientsPage, AuditLogPage, MembersPage, RoleRequestsPage, SettingsPage,
+    ApiClientsPage, AuditLogPage, MembersPage, RoleRequestsPage, SettingsPage, WebhooksPage,
 };
 use crate::pages::agreements::{
     AgreementPage, AgreementTemplatePage, AgreementTemplatesPage, AgreementsPage, CampaignPage,
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/settings") view=SettingsPage/>
                     <Route path=path!("/organizations/:id/role-requests") view=RoleRequestsPage/>
                     <Route path=path!("/organizations/:id/api-clients") view=ApiClientsPage/>
+                    <Route path=path!("/organizations/:id/webhooks") view=WebhooksPage/>
                     <Route path=path!("/organizations/:id/products") view=VendorProductsPage/>
                     <Route path=path!("/organizations/:id/products/:pid") view=ProductEditorPage/>
                     <Route path=path!("/organizations/:id/systems") view=SystemsPage/>

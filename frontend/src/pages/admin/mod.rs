@@ -5,12 +5,14 @@ mod audit;
 mod members;
 mod role_requests;
 mod settings;
+mod webhooks;
 
 pub use api_clients::ApiClientsPage;
 pub use audit::AuditLogPage;
 pub use members::MembersPage;
 pub use role_requests::{RoleRequestsPage, request_state_key};
 pub use settings::SettingsPage;
+pub use webhooks::WebhooksPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

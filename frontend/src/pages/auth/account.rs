@@ -76,6 +76,7 @@ pub fn AccountPage() -> impl IntoView {
                                                     let settings_href = can(Permission::ManageOrgSettings).then(|| format!("/organizations/{}/settings", m.organization_id));
                                                     let requests_href = can(Permission::DecideRoleRequests).then(|| format!("/organizations/{}/role-requests", m.organization_id));
                                                     let clients_href = can(Permission::ManageApiClients).then(|| format!("/organizations/{}/api-clients", m.organization_id));
+                                                    let webhooks_href = can(Permission::ManageApiClients).then(|| format!("/organizations/{}/webhooks", m.organization_id));
                                                     let overview_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/register", m.organization_id));
                                                     let systems_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/systems", m.organization_id));
                                                     let activities_href = can(Permission::ReadRegister).then(|| format!("/organizations/{}/processing-activities", m.organization_id));
@@ -112,6 +113,7 @@ pub fn AccountPage() -> impl IntoView {
                                                                     {settings_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("settings-title")}</A> })}
                                                                     {requests_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("requests-title")}</A> })}
                                                                     {clients_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("clients-title")}</A> })}
+                                                                    {webhooks_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("webhooks-title")}</A> })}
                                                                     {operator_href.map(|href| view! { <A href=href attr:class="ds-link">{i18n.tr("operator-title")}</A> })}
                                                                 </div>
                                                             </td>
