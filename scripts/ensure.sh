@@ -57,6 +57,13 @@ ensure_xmllint() {
   command -v xmllint >/dev/null || { log "installing xmllint (libxml2-utils)"; apt_install libxml2-utils; }
 }
 
+# The integration guide's examples (docs/integration.md) run with curl, jq and openssl.
+ensure_guide_tools() {
+  local missing=()
+  for tool in curl jq openssl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if [ "${#missing[@]}" -gt 0 ]; then log "installing ${missing[*]}"; apt_install "${missing[@]}"; fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     log "installing Debian's Chromium"

@@ -48,6 +48,7 @@ step() { # name command...: a check that is not a test runner counts as one test
 
 step lint scripts/lint.sh
 ensure_xmllint
+ensure_guide_tools
 rust_suite sqlite cargo test --color never
 rust_suite postgres scripts/with-postgres.sh cargo test --color never
 step spa-build scripts/build-spa.sh

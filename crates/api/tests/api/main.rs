@@ -14,6 +14,7 @@ mod consents;
 mod dpia;
 mod errors;
 mod external_tokens;
+mod guide;
 mod health;
 mod helpers;
 mod incidents;
