@@ -25,7 +25,7 @@ build-spa:
 lint:
     scripts/lint.sh
 
-# Every check: lint, Rust tests on SQLite and PostgreSQL (incl. OpenAPI drift), SPA build, browser journeys, schemathesis.
+# Every check: lint, Rust tests on SQLite and PostgreSQL (incl. OpenAPI drift), SPA build, browser journeys, generated clients, schemathesis.
 test:
     scripts/test-all.sh
 
@@ -33,6 +33,11 @@ test:
 e2e: build-spa
     cargo build -p vern-api -p vern-demo-subject -p vern-test-idp --quiet
     scripts/e2e.sh
+
+# Generate the TypeScript and Python clients from the committed spec and run their smoke programs.
+clients:
+    cargo build -p vern-api --quiet
+    scripts/clients.sh
 
 # Rust tests against a throwaway PostgreSQL.
 test-postgres:

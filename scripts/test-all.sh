@@ -71,6 +71,9 @@ log "e2e (Playwright in Chromium, axe-core)"
 cargo build -p vern-api -p vern-demo-subject -p vern-test-idp --quiet
 reported_suite e2e scripts/e2e.sh
 
+log "generated API clients (TypeScript, Python)"
+reported_suite clients scripts/clients.sh
+
 log "schemathesis"
 reported_suite schemathesis scripts/schemathesis.sh
 
