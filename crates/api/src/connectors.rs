@@ -251,6 +251,23 @@ enum Attempt {
     Failed(String),
 }
 
+/// A POST of `body` to `url`, signed with `secret` (`Vern-Signature`): how Vern sends to
+/// connectors and to webhooks. The caller adds its own headers and sends it.
+pub(crate) fn signed_post(
+    http: &reqwest::Client,
+    url: &str,
+    secret: &str,
+    body: Vec<u8>,
+    timeout: Duration,
+) -> reqwest::RequestBuilder {
+    let header = sign(secret.as_bytes(), Utc::now().timestamp(), &body);
+    http.post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(SIGNATURE_HEADER, header)
+        .timeout(timeout)
+        .body(body)
+}
+
 async fn post_signed(
     state: &AppState,
     connector: &ConnectorRow,
@@ -258,14 +275,7 @@ async fn post_signed(
     body: Vec<u8>,
     timeout: Duration,
 ) -> Result<reqwest::Response, reqwest::Error> {
-    let header = sign(secret.as_bytes(), Utc::now().timestamp(), &body);
-    state
-        .outbound
-        .post(&connector.endpoint)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(SIGNATURE_HEADER, header)
-        .timeout(timeout)
-        .body(body)
+    signed_post(&state.outbound, &connector.endpoint, secret, body, timeout)
         .send()
         .await
 }
@@ -290,13 +300,14 @@ async fn read_json<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&bytes).map_err(|_| "answer_invalid")
 }
 
-fn failure(e: &reqwest::Error) -> String {
+/// Why a send got no answer, as the delivery logs record it.
+pub(crate) fn failure(e: &reqwest::Error) -> &'static str {
     if e.is_timeout() {
-        "timeout".into()
+        "timeout"
     } else if e.is_connect() {
-        "connection_failed".into()
+        "connection_failed"
     } else {
-        "request_failed".into()
+        "request_failed"
     }
 }
 
@@ -325,7 +336,7 @@ async fn attempt(state: &AppState, task: &TaskRow) -> Result<Attempt, ApiError> 
     let response =
         match post_signed(state, &connector, &secret, body, state.connectors.timeout).await {
             Ok(r) => r,
-            Err(e) => return Ok(Attempt::Failed(failure(&e))),
+            Err(e) => return Ok(Attempt::Failed(failure(&e).into())),
         };
     Ok(match response.status().as_u16() {
         202 => Attempt::Accepted,

@@ -224,13 +224,13 @@ pub async fn reminders(db: &Database, now: DateTime<Utc>) -> Result<u64, vern_db
         };
         delivered += vern_db::notifications::deliver(&db.conn, &note, &users, now).await?;
         // Integrations hear of it once per request and deadline; the webhooks job sends it.
-        let event = vern_db::webhooks::Event {
-            organization_id: org,
-            event_type: vern_domain::webhooks::EventType::RequestDeadlineApproaching,
-            object_id: row.id,
-            key: format!("request.deadline_approaching:{}:{}", row.id, state.due),
-            occurred_at: now,
-        };
+        let event = vern_db::webhooks::Event::on(
+            org,
+            vern_domain::webhooks::EventType::RequestDeadlineApproaching,
+            row.id,
+            &state.due.to_string(),
+            now,
+        );
         vern_db::webhooks::enqueue(&db.conn, &event).await?;
     }
     delivered += register_reminders(db, now, today).await?;

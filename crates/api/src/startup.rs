@@ -214,6 +214,8 @@ fn run(
 ) -> anyhow::Result<Server> {
     let spec = openapi::spec();
     let secrets = Arc::new(secrets);
+    // One pool of outbound connections: connectors, the external issuer's keys, webhooks.
+    let outbound = crate::connectors::client()?;
     let state = web::Data::new(AppState {
         db: db.clone(),
         keys,
@@ -224,7 +226,7 @@ fn run(
         secrets: secrets.clone(),
         content: Arc::new(content),
         trusted_proxies: settings.trusted_proxy_list()?,
-        outbound: crate::connectors::client()?,
+        outbound: outbound.clone(),
         connectors: crate::connectors::ConnectorConfig {
             timeout: std::time::Duration::from_millis(settings.connector_timeout_ms),
             retry: std::time::Duration::from_millis(settings.connector_retry_ms),
@@ -238,7 +240,7 @@ fn run(
         resident_login: crate::residents::ResidentLogin::from_settings(settings)?.map(Arc::new),
         external_issuer: crate::auth::external::ExternalIssuer::from_settings(
             settings,
-            crate::connectors::client()?,
+            outbound.clone(),
         )
         .map(Arc::new),
         client_limits: Arc::new(crate::auth::limits::ClientLimits::new(
@@ -246,7 +248,7 @@ fn run(
         )),
         webhooks: crate::webhooks::WebhookSender {
             db: db.clone(),
-            http: crate::connectors::client()?,
+            http: outbound,
             secrets: secrets.clone(),
             retry_base: chrono::Duration::milliseconds(
                 i64::try_from(settings.webhook_retry_ms).unwrap_or(60_000),

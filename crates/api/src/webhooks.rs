@@ -9,8 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 use vern_db::Database;
-use vern_domain::connector::{SIGNATURE_HEADER, sign};
-use vern_domain::webhooks::{DELIVERY_HEADER, EVENT_HEADER, after_attempt};
+use vern_domain::webhooks::{DELIVERY_HEADER, DeliveryStatus, EVENT_HEADER, after_attempt};
 
 /// Queues the events' deliveries in the transaction of the change; answers the deliveries
 /// to send once it commits ([`WebhookSender::spawn`]).
@@ -68,16 +67,6 @@ impl std::fmt::Debug for WebhookSender {
     }
 }
 
-fn failure(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timeout"
-    } else if e.is_connect() {
-        "connection_failed"
-    } else {
-        "request_failed"
-    }
-}
-
 impl WebhookSender {
     /// Sends the given deliveries in the background (after the change that queued them
     /// committed).
@@ -121,7 +110,8 @@ impl WebhookSender {
         row: vern_db::webhooks::DeliveryRow,
         now: DateTime<Utc>,
     ) -> Result<bool, vern_db::DbError> {
-        if row.status != "pending" || row.next_attempt_at.is_some_and(|t| t > now) {
+        let pending = DeliveryStatus::parse(&row.status) == Some(DeliveryStatus::Pending);
+        if !pending || row.next_attempt_at.is_some_and(|t| t > now) {
             return Ok(false);
         }
         let claimed = {
@@ -151,7 +141,7 @@ impl WebhookSender {
             done,
         )
         .await?;
-        Ok(status == vern_domain::webhooks::DeliveryStatus::Delivered)
+        Ok(status == DeliveryStatus::Delivered)
     }
 
     async fn post(
@@ -168,19 +158,13 @@ impl WebhookSender {
             .secrets
             .open(&hook.secret)
             .map_err(|_| "secret_unreadable")?;
-        let signature = sign(secret.as_bytes(), Utc::now().timestamp(), &body);
-        let response = self
-            .http
-            .post(&hook.url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(SIGNATURE_HEADER, signature)
-            .header(EVENT_HEADER, payload.event_type.as_str())
-            .header(DELIVERY_HEADER, delivery.id.to_string())
-            .timeout(self.timeout)
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| failure(&e))?;
+        let response =
+            crate::connectors::signed_post(&self.http, &hook.url, &secret, body, self.timeout)
+                .header(EVENT_HEADER, payload.event_type.as_str())
+                .header(DELIVERY_HEADER, delivery.id.to_string())
+                .send()
+                .await
+                .map_err(|e| crate::connectors::failure(&e))?;
         Ok(response.status().as_u16())
     }
 }

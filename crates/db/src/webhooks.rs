@@ -13,7 +13,7 @@ use vern_domain::OrganizationId;
 use vern_domain::pagination::{Limit, paginate};
 use vern_domain::webhooks::{
     CheckedWebhook, Delivery, DeliveryPage, DeliveryStatus, EventObject, EventPayload, EventType,
-    Webhook, WebhookPage,
+    Webhook, WebhookPage, event_key, replay_key,
 };
 
 use crate::DbError;
@@ -154,7 +154,25 @@ impl Event {
             organization_id,
             event_type,
             object_id,
-            key: format!("{}:{object_id}", event_type.as_str()),
+            key: event_key(event_type, object_id, None),
+            occurred_at,
+        }
+    }
+
+    /// An event that recurs for its object, once per occasion (a product's revision, a
+    /// request's deadline).
+    pub fn on(
+        organization_id: OrganizationId,
+        event_type: EventType,
+        object_id: Uuid,
+        occasion: &str,
+        occurred_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            organization_id,
+            event_type,
+            object_id,
+            key: event_key(event_type, object_id, Some(occasion)),
             occurred_at,
         }
     }
@@ -258,7 +276,7 @@ pub async fn replay(
         organization_id: org,
         event_type,
         object_id: original.object_id,
-        key: format!("replay:{id}"),
+        key: replay_key(id),
         occurred_at: original.occurred_at,
     };
     let row = delivery_row(

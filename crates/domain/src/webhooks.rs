@@ -81,6 +81,21 @@ impl EventType {
     }
 }
 
+/// The key that makes an event one delivery per webhook: its type and object, and for an
+/// event that recurs for one object, the occasion — a product's revision, a request's
+/// deadline. A second event with the same key is the same event and is not delivered again.
+pub fn event_key(event_type: EventType, object_id: Uuid, occasion: Option<&str>) -> String {
+    match occasion {
+        None => format!("{}:{object_id}", event_type.as_str()),
+        Some(occasion) => format!("{}:{object_id}:{occasion}", event_type.as_str()),
+    }
+}
+
+/// A replay's own key: a new delivery of the same event, never taken for the event itself.
+pub fn replay_key(delivery_id: Uuid) -> String {
+    format!("replay:{delivery_id}")
+}
+
 /// Subscribe to events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -373,6 +388,21 @@ mod tests {
         let mut long = new("https://a.example.org/", vec![EventType::AgreementSigned]);
         long.description = Some("x".repeat(201));
         assert_eq!(check_webhook(&long), Err(WebhookRefusal::Description));
+    }
+
+    #[test]
+    fn an_event_is_keyed_by_type_object_and_occasion() {
+        let id = Uuid::nil();
+        let once = event_key(EventType::IncidentRegistered, id, None);
+        assert_eq!(once, event_key(EventType::IncidentRegistered, id, None));
+        assert_ne!(once, event_key(EventType::RequestReceived, id, None));
+        let first = event_key(EventType::ProductChanged, id, Some("3"));
+        assert_ne!(first, event_key(EventType::ProductChanged, id, Some("4")));
+        assert_ne!(first, event_key(EventType::ProductChanged, id, None));
+        for e in EventType::ALL {
+            assert!(!event_key(e, id, None).starts_with("replay:"));
+        }
+        assert_ne!(replay_key(Uuid::nil()), replay_key(Uuid::max()));
     }
 
     #[test]

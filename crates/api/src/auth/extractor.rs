@@ -204,19 +204,36 @@ fn unauthenticated() -> ApiError {
         .detail("send a valid access token: Authorization: Bearer <token>")
 }
 
+/// The caller behind the token; an API client over its rate gets 429 (whichever way it
+/// authenticated).
 async fn authenticate(
     state: Option<web::Data<AppState>>,
     token: Option<String>,
     client_ip: Option<std::net::IpAddr>,
 ) -> Result<Caller, ApiError> {
     let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
+    let caller = identify(&state, token, client_ip).await?;
+    if let Principal::Client { client_id, .. } = &caller.principal {
+        state
+            .client_limits
+            .check(*client_id)
+            .map_err(ApiError::rate_limited)?;
+    }
+    Ok(caller)
+}
+
+async fn identify(
+    state: &AppState,
+    token: Option<String>,
+    client_ip: Option<std::net::IpAddr>,
+) -> Result<Caller, ApiError> {
     let token = token.ok_or_else(unauthenticated)?;
     if let Some(external) = state
         .external_issuer
         .as_ref()
         .filter(|e| e.claims_to_be_ours(&token))
     {
-        return authenticate_external(&state, external, &token, client_ip).await;
+        return authenticate_external(state, external, &token, client_ip).await;
     }
     let claims = tokens::verify(&state.keys, &state.public_url, ACCESS_AUDIENCE, &token)
         .map_err(|_| unauthenticated())?;
@@ -256,10 +273,6 @@ async fn authenticate(
                 .into_iter()
                 .filter(|p| current.contains(p))
                 .collect();
-            state
-                .client_limits
-                .check(client.id)
-                .map_err(ApiError::rate_limited)?;
             Ok(Caller {
                 principal: Principal::Client {
                     client_id: client.id,
@@ -330,10 +343,6 @@ async fn authenticate_external(
         &external::map_scopes(&claims.scope, &issuer.scope_prefix),
         &registered,
     );
-    state
-        .client_limits
-        .check(client.id)
-        .map_err(ApiError::rate_limited)?;
     Ok(Caller {
         principal: Principal::Client {
             client_id: client.id,

@@ -363,12 +363,14 @@ pub async fn update_product(
     told.dedup();
     let events: Vec<_> = told
         .into_iter()
-        .map(|o| vern_db::webhooks::Event {
-            organization_id: o,
-            event_type: vern_domain::webhooks::EventType::ProductChanged,
-            object_id: id,
-            key: format!("product.changed:{id}:{}", updated.revision),
-            occurred_at: now,
+        .map(|o| {
+            vern_db::webhooks::Event::on(
+                o,
+                vern_domain::webhooks::EventType::ProductChanged,
+                id,
+                &updated.revision.to_string(),
+                now,
+            )
         })
         .collect();
     let webhooks = crate::webhooks::queue(&txn, &events).await?;

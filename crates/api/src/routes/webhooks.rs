@@ -9,17 +9,16 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
-use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome};
 use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::webhooks::{
     Delivery, DeliveryPage, DeliveryStatus, NewWebhook, WebhookCreated, WebhookPage, check_webhook,
 };
 
+use super::common::entry_event;
 use super::members::PageParams;
 use crate::auth::{Authenticated, random_token};
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::middleware::request_id;
 use crate::startup::AppState;
 
 pub fn mount(cfg: &mut ServiceConfig) {
@@ -28,26 +27,6 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(remove_webhook)
         .service(list_webhook_deliveries)
         .service(replay_webhook_delivery);
-}
-
-fn event(
-    org: OrganizationId,
-    auth: &Authenticated,
-    action: &'static str,
-    target_type: &'static str,
-    target: Uuid,
-    req: &HttpRequest,
-) -> AuditDraft {
-    AuditDraft {
-        organization_id: Some(org),
-        actor_kind: ActorKind::User,
-        actor_id: Some(auth.user_id),
-        action,
-        target_type,
-        target_id: Some(target.to_string()),
-        request_id: request_id(req),
-        outcome: Outcome::Success,
-    }
 }
 
 /// The organisation's webhooks, newest first, removed ones included.
@@ -130,7 +109,14 @@ pub async fn create_webhook(
         vern_db::webhooks::insert(&txn, org, checked, sealed, Some(auth.user_id), now).await?;
     vern_db::audit::append(
         &txn,
-        event(org, &auth, "webhook.created", "webhook", row.id, &req),
+        entry_event(
+            &auth.caller(),
+            &req,
+            org,
+            "webhook.created",
+            "webhook",
+            row.id,
+        ),
         now,
     )
     .await?;
@@ -178,7 +164,7 @@ pub async fn remove_webhook(
     }
     vern_db::audit::append(
         &txn,
-        event(org, &auth, "webhook.removed", "webhook", id, &req),
+        entry_event(&auth.caller(), &req, org, "webhook.removed", "webhook", id),
         now,
     )
     .await?;
@@ -287,13 +273,13 @@ pub async fn replay_webhook_delivery(
         .ok_or_else(ApiError::not_found)?;
     vern_db::audit::append(
         &txn,
-        event(
+        entry_event(
+            &auth.caller(),
+            &req,
             org,
-            &auth,
             "webhook.delivery_replayed",
             "webhook_delivery",
             row.id,
-            &req,
         ),
         now,
     )

@@ -530,9 +530,55 @@ async fn webhooks_are_for_administrators_of_their_own_organisation_and_checked()
         .await
         .unwrap();
     let hook = created["webhook"]["id"].as_str().unwrap();
+    // A delivery to replay: an incident registered by an administrator who is also the
+    // privacy officer, for a webhook on a closed loopback port (its sends fail; the delivery
+    // is logged all the same).
+    let officer = admin_of(&app, oslo, &[Role::OrgAdmin, Role::PrivacyOfficer]).await;
+    let incident_hook: Value = app
+        .post_as(
+            &officer,
+            &base,
+            json!({"url": "http://127.0.0.1:9/avvik", "event_types": ["incident.registered"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let incident_hook = incident_hook["webhook"]["id"].as_str().unwrap().to_owned();
+    app.post_as(
+        &officer,
+        &format!("/api/v1/organizations/{oslo}/incidents"),
+        breach(),
+    )
+    .await;
+    let (_, log) = app
+        .get_json_as(&officer, &format!("{base}/{incident_hook}/deliveries"))
+        .await;
+    let delivery = log["items"][0]["id"].as_str().unwrap().to_owned();
+    let replay = format!("/api/v1/organizations/{oslo}/webhook-deliveries/{delivery}/replay");
+
     // Other roles are refused; another municipality sees nothing.
     for role in [Role::PrivacyOfficer, Role::RegisterEditor, Role::Auditor] {
         let token = admin_of(&app, oslo, &[role]).await;
+        assert_problem(
+            app.get_as(&token, &format!("{base}/{hook}/deliveries"))
+                .await,
+            403,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.post_as(&token, &replay, json!({})).await,
+            403,
+            "forbidden",
+        )
+        .await;
+        assert_problem(
+            app.delete_as(&token, &format!("{base}/{hook}")).await,
+            403,
+            "forbidden",
+        )
+        .await;
         assert_problem(app.get_as(&token, &base).await, 403, "forbidden").await;
         assert_problem(
             app.post_as(
@@ -576,6 +622,29 @@ async fn webhooks_are_for_administrators_of_their_own_organisation_and_checked()
         "not_found",
     )
     .await;
+    // Oslo's delivery cannot be replayed from Bergen, by either path.
+    assert_problem(
+        app.post_as(&stranger, &replay, json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.post_as(
+            &stranger,
+            &format!("/api/v1/organizations/{bergen}/webhook-deliveries/{delivery}/replay"),
+            json!({}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    // Nothing was replayed by the refused calls: the log still holds one delivery.
+    let (_, log) = app
+        .get_json_as(&officer, &format!("{base}/{incident_hook}/deliveries"))
+        .await;
+    assert_eq!(log["items"].as_array().unwrap().len(), 1);
     assert_problem(
         app.get_as(&admin, &format!("{base}/{hook}/deliveries?status=lost"))
             .await,

@@ -21,8 +21,8 @@ pub fn ApiClientsPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let created = RwSignal::new(None::<(String, Option<String>)>);
     let name = RwSignal::new(String::new());
-    // "secret": Vern's client credentials; "external": tokens from Maskinporten.
-    let kind = RwSignal::new("secret".to_owned());
+    // Whether the integration gets its tokens from Maskinporten instead of a secret.
+    let external = RwSignal::new(false);
     let external_id = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<Permission>::new());
     // What the administrator may hand on: their own permissions here, minus administration.
@@ -64,7 +64,8 @@ pub fn ApiClientsPage() -> impl IntoView {
             name: name.get_untracked(),
             scopes: chosen.get_untracked(),
             expires_at: None,
-            external_client_id: (kind.get_untracked() == "external")
+            external_client_id: external
+                .get_untracked()
                 .then(|| external_id.get_untracked()),
         };
         spawn_local(async move {
@@ -129,18 +130,18 @@ pub fn ApiClientsPage() -> impl IntoView {
                     <legend class="ds-label">{i18n.tr("clients-kind")}</legend>
                     <div class="ds-field">
                         <input class="ds-input" type="radio" name="client-kind" id="client-kind-secret" value="secret"
-                            prop:checked=move || kind.get() == "secret"
-                            on:change=move |_| kind.set("secret".to_owned())/>
+                            prop:checked=move || !external.get()
+                            on:change=move |_| external.set(false)/>
                         <label class="ds-label" data-weight="regular" for="client-kind-secret">{i18n.tr("clients-kind-secret")}</label>
                     </div>
                     <div class="ds-field">
                         <input class="ds-input" type="radio" name="client-kind" id="client-kind-external" value="external"
-                            prop:checked=move || kind.get() == "external"
-                            on:change=move |_| kind.set("external".to_owned())/>
+                            prop:checked=move || external.get()
+                            on:change=move |_| external.set(true)/>
                         <label class="ds-label" data-weight="regular" for="client-kind-external">{i18n.tr("clients-kind-external")}</label>
                     </div>
                 </fieldset>
-                <Show when=move || kind.get() == "external">
+                <Show when=move || external.get()>
                     <div class="ds-field">
                         <label class="ds-label" for="client-external-id">{i18n.tr("clients-external-id")}</label>
                         <div class="ds-field__description" id="client-external-id-hint">{i18n.tr("clients-external-id-hint")}</div>
