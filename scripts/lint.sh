@@ -11,6 +11,9 @@ cargo fmt --all -- --check
 log "clippy (native: server crates, all targets)"
 cargo clippy --all-targets --quiet -- -D warnings
 
+log "clippy (the generated Rust client's build script and smoke program)"
+cargo clippy -p vern-client-rust --quiet -- -D warnings
+
 log "clippy (wasm32: SPA, domain, i18n)"
 cargo clippy -p frontend -p vern-domain -p vern-i18n --target wasm32-unknown-unknown --quiet -- -D warnings
 

@@ -15,6 +15,15 @@ use crate::routes;
 #[openapi(components(schemas(vern_domain::problem::Problem, vern_domain::problem::ProblemCode)))]
 struct Base;
 
+// A file's bytes in a request or response body: `{"type": "string", "format": "binary"}`,
+// which generated clients turn into a byte stream or file (utoipa's `Vec<u8>` is documented
+// as an array of integers). For `body = inline(Binary)` only. (`//`: the schema itself
+// carries no description.)
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[derive(Debug)]
+pub struct Binary(#[allow(dead_code)] Vec<u8>);
+
 /// The complete document, as `GET /api/openapi.json` serves it and `vern openapi` prints it.
 pub fn spec() -> openapi::OpenApi {
     let (_, spec) = App::new()

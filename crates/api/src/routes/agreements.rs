@@ -1339,7 +1339,7 @@ pub async fn agreement_html(
     params(("agreement_id" = Uuid, Path, description = "The agreement"), DocumentParams),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, description = "The document", body = Vec<u8>, content_type = "application/pdf"),
+        (status = 200, description = "The document", body = inline(crate::openapi::Binary), content_type = "application/pdf"),
         (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that reads agreements (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),

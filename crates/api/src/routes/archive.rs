@@ -55,7 +55,7 @@ fn document(
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, description = "The package: arkivstruktur.xml and dokumenter/*.txt", body = Vec<u8>, content_type = "application/zip"),
+        (status = 200, description = "The package: arkivstruktur.xml and dokumenter/*.txt", body = inline(crate::openapi::Binary), content_type = "application/zip"),
         (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a caseworker, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),

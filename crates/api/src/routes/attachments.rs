@@ -112,7 +112,7 @@ pub struct UploadParams {
     description = "The body is the file's bytes (any `Content-Type`; the kind is read from the bytes). PDF, PNG, JPEG or UTF-8 text, at most 5 MiB, at most five files per request, while the case is open.",
     params(("request_id" = Uuid, Path, description = "The request"), UploadParams),
     security(("resident_session" = [])),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
+    request_body(content = inline(crate::openapi::Binary), content_type = "application/octet-stream", description = "The file"),
     responses(
         (status = 201, description = "Attached", body = Attachment),
         (status = 400, description = "The id is not a UUID (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
@@ -241,7 +241,7 @@ pub async fn list_for_case(
     ),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = Vec<u8>, headers(("Content-Disposition" = String, description = "attachment; filename=…"))),
+        (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = inline(crate::openapi::Binary), headers(("Content-Disposition" = String, description = "attachment; filename=…"))),
         (status = 400, description = "Malformed path (`invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a caseworker, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),

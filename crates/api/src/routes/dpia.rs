@@ -287,7 +287,7 @@ pub async fn get_assessment(
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the revision the change is based on; required once the DPIA exists"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag of the revision the change is based on; required once the DPIA exists"),
     ),
     request_body = AssessmentInput,
     security(("bearer_auth" = [])),

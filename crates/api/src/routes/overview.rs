@@ -10,8 +10,9 @@ use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::problem::{FieldError, Problem, ProblemCode};
 use vern_domain::register::overview::{
-    ImportOutcome, ImportReport, ImportRow, ImportRowReport, ProductRef, choose_product,
-    csv_delimiter, headers, outcome, read_rows, row, spreadsheet_date,
+    ImportOutcome, ImportReport, ImportRow, ImportRowReport, ProductRef, SheetFormat,
+    choose_product, csv_delimiter, headers, outcome, read_rows, row, sheet_format,
+    spreadsheet_date,
 };
 use vern_domain::register::record::RecordLang;
 use vern_domain::register::system::{System, SystemFacts, check_system, check_update};
@@ -94,7 +95,7 @@ pub async fn export_systems_csv(
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ExportParams),
     security(("bearer_auth" = [])),
     responses(
-        (status = 200, description = "The systems as a workbook", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The systems as a workbook", body = inline(crate::openapi::Binary), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "A path or query parameter is malformed (`invalid_path_parameter`, `invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that reads the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
@@ -147,9 +148,9 @@ fn read_sheet(req: &HttpRequest, body: &[u8]) -> Result<Vec<Vec<String>>, ApiErr
             .detail("the file could not be read as CSV or XLSX")
     };
     let mime = req.mime_type().ok().flatten();
-    let essence = mime.as_ref().map(|m| m.essence_str().to_owned());
-    match essence.as_deref() {
-        Some("text/csv") => {
+    let essence = mime.as_ref().map(|m| m.essence_str().to_ascii_lowercase());
+    match sheet_format(essence.as_deref(), body) {
+        Some(SheetFormat::Csv) => {
             let text = std::str::from_utf8(body).map_err(|_| unreadable())?;
             // Excel in Norway saves "CSV" with semicolons.
             let delimiter = csv_delimiter(text.lines().next().unwrap_or_default());
@@ -166,7 +167,7 @@ fn read_sheet(req: &HttpRequest, body: &[u8]) -> Result<Vec<Vec<String>>, ApiErr
                 })
                 .collect()
         }
-        Some(sheets::XLSX) => {
+        Some(SheetFormat::Xlsx) => {
             use calamine::{Data, Reader, Xlsx};
             let mut workbook =
                 Xlsx::new(std::io::Cursor::new(body.to_vec())).map_err(|_| unreadable())?;
@@ -192,7 +193,7 @@ fn read_sheet(req: &HttpRequest, body: &[u8]) -> Result<Vec<Vec<String>>, ApiErr
                 .collect())
         }
         _ => Err(ApiError::new(ProblemCode::UnsupportedMediaType)
-            .detail("send the file as text/csv or as an XLSX workbook")),
+            .detail("send the file as application/octet-stream, text/csv or an XLSX workbook")),
     }
 }
 
@@ -313,10 +314,11 @@ async fn plan_row(
     operation_id = "import_systems",
     summary = "Import systems in use (CSV or XLSX)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ImportParams),
-    request_body(description = "The file", content(
-        (String = "text/csv"),
-        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    )),
+    request_body(
+        content = inline(crate::openapi::Binary),
+        content_type = "application/octet-stream",
+        description = "The file's bytes. A workbook (XLSX, which begins as a ZIP file) is told from CSV (UTF-8; comma or semicolon) by its content. `text/csv` and `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` are accepted as the content type too.",
+    ),
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "What was (or, on a dry run, would be) done with each row", body = ImportReport),
@@ -325,7 +327,7 @@ async fn plan_row(
         (status = 403, description = "No role that edits the register, or refused by the organisation's policies (`forbidden`, `ip_not_allowed`, `passkey_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither CSV nor XLSX (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A content type other than `application/octet-stream`, `text/csv` or the XLSX type (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The file cannot be read, lacks a required column, or has invalid rows; `errors` names them as `rows[<line>].<field>` (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]

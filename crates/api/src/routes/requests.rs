@@ -504,7 +504,7 @@ pub async fn get_request(
     operation_id = "step_request",
     summary = "Move a request to its next status",
     params(("request_id" = Uuid, Path, description = "The request"), ("If-Match" = String, Header, description = "The ETag the step is based on")),
-    request_body = CaseStep,
+    request_body = vern_domain::requests::view::CaseStepSchema,
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "Done", body = RequestCase, headers(("ETag" = String, description = "The case's revision"))),

@@ -8,7 +8,7 @@ use vern_domain::register::record::RecordLang;
 use super::common::ParamErrors;
 use crate::error::ApiError;
 
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX: &str = vern_domain::register::overview::XLSX_MEDIA_TYPE;
 
 /// `Content-Disposition` naming the file `{stem}-{org}.{ext}`.
 fn attachment(stem: &str, org: OrganizationId, ext: &str) -> (&'static str, String) {

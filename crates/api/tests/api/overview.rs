@@ -288,13 +288,39 @@ async fn the_overview_exports_and_reads_back_and_an_import_reports_each_row() {
     assert_eq!(range.get_value((0, 5)).unwrap().to_string(), "Versjon");
     assert_eq!(range.get_value((0, 6)).unwrap().to_string(), "Eierenhet");
     assert!(range.rows().any(|r| r[1] == "Nabovarsel"));
-    let report: Value = import(&app, &editor, oslo, "dry_run=true", XLSX, bytes)
+    let report: Value = import(&app, &editor, oslo, "dry_run=true", XLSX, bytes.clone())
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(report["invalid"], 0);
     assert_eq!(report["updated"], 0);
+    let rows = report["rows"].as_array().unwrap().len();
+
+    // As generated clients send a file: application/octet-stream, the form told by content.
+    let octets = "application/octet-stream";
+    let report: Value = import(&app, &editor, oslo, "dry_run=true", octets, bytes)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report["invalid"].as_u64(),
+            report["rows"].as_array().unwrap().len()
+        ),
+        (Some(0), rows)
+    );
+    let csv_file = "Navn,Eierenhet,Status\nKartinnsyn,Plan- og bygningsetaten,I bruk\n";
+    let report: Value = import(&app, &editor, oslo, "dry_run=true", octets, csv_file.into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (report["created"].as_u64(), report["invalid"].as_u64()),
+        (Some(1), Some(0))
+    );
 
     // A semicolon-separated file, as Norwegian Excel saves CSV.
     let semicolons = "Navn;Eierenhet;Status\nKartinnsyn;Plan- og bygningsetaten;I bruk\n";

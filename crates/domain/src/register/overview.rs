@@ -110,6 +110,31 @@ pub const fn status_label(status: SystemStatus, lang: RecordLang) -> &'static st
     lang.pick(nb, nn, en)
 }
 
+/// An XLSX workbook's media type.
+pub const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The form of an uploaded register file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    Csv,
+    Xlsx,
+}
+
+/// Which form an upload is, from its content type (its essence, lower case) and its bytes:
+/// `text/csv` and the XLSX type say so; `application/octet-stream` (what generated clients
+/// send for a file) is a workbook when it begins as a ZIP file does (`PK\x03\x04`; XLSX is
+/// a ZIP package), else CSV. Any other type: `None` (415).
+pub fn sheet_format(content_type: Option<&str>, body: &[u8]) -> Option<SheetFormat> {
+    match content_type? {
+        "text/csv" => Some(SheetFormat::Csv),
+        XLSX_MEDIA_TYPE => Some(SheetFormat::Xlsx),
+        "application/octet-stream" if body.starts_with(b"PK\x03\x04") => Some(SheetFormat::Xlsx),
+        "application/octet-stream" => Some(SheetFormat::Csv),
+        _ => None,
+    }
+}
+
 /// The separator of a CSV file: Excel in Norway saves "CSV" with semicolons, others commas.
 /// Whichever the header line holds more of.
 pub fn csv_delimiter(header_line: &str) -> u8 {
@@ -459,6 +484,30 @@ mod tests {
         assert_eq!(csv_delimiter("Navn;Eierenhet;Status"), b';');
         assert_eq!(csv_delimiter("Navn,Eierenhet,Status"), b',');
         assert_eq!(csv_delimiter("Navn"), b',');
+    }
+
+    #[test]
+    fn an_upload_is_csv_or_a_workbook_by_its_type_or_else_its_first_bytes() {
+        assert_eq!(
+            sheet_format(Some("text/csv"), b"PK\x03\x04"),
+            Some(SheetFormat::Csv)
+        );
+        assert_eq!(
+            sheet_format(Some(XLSX_MEDIA_TYPE), b"Navn"),
+            Some(SheetFormat::Xlsx)
+        );
+        let octets = Some("application/octet-stream");
+        assert_eq!(
+            sheet_format(octets, b"PK\x03\x04\x14\0"),
+            Some(SheetFormat::Xlsx)
+        );
+        assert_eq!(
+            sheet_format(octets, b"Navn;Status\n"),
+            Some(SheetFormat::Csv)
+        );
+        assert_eq!(sheet_format(octets, b"PK"), Some(SheetFormat::Csv));
+        assert_eq!(sheet_format(Some("application/json"), b"{}"), None);
+        assert_eq!(sheet_format(None, b"Navn"), None);
         assert_eq!(
             spreadsheet_date(46568.0),
             NaiveDate::from_ymd_opt(2027, 6, 30)

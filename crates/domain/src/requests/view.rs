@@ -304,9 +304,8 @@ pub struct RequestCase {
     pub revision: i32,
 }
 
-/// A step in a case.
+/// A step in a case. Documented as [`CaseStepSchema`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseStep {
     #[serde(flatten)]
     pub action: CaseAction,
@@ -314,6 +313,52 @@ pub struct CaseStep {
     /// when answering (the reply); optional otherwise. Stored encrypted.
     #[serde(default)]
     pub explanation: Option<String>,
+}
+
+/// The name of a step, as `action` carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseActionName {
+    Start,
+    ClarifyIdentity,
+    IdentityConfirmed,
+    Answer,
+    Refuse,
+    Withdraw,
+}
+
+impl From<CaseAction> for CaseActionName {
+    fn from(action: CaseAction) -> Self {
+        match action {
+            CaseAction::Start => Self::Start,
+            CaseAction::ClarifyIdentity => Self::ClarifyIdentity,
+            CaseAction::IdentityConfirmed => Self::IdentityConfirmed,
+            CaseAction::Answer => Self::Answer,
+            CaseAction::Refuse { .. } => Self::Refuse,
+            CaseAction::Withdraw => Self::Withdraw,
+        }
+    }
+}
+
+// How the document describes `CaseStep`'s JSON: one flat object. (The derived schema was an
+// `allOf` over a `oneOf`, which generated clients could not use.)
+/// A step in a case: `action` names it, `ground` goes with `refuse`.
+#[cfg(feature = "openapi")]
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(as = CaseStep)]
+#[allow(dead_code)]
+pub struct CaseStepSchema {
+    /// `start` handling; `clarify_identity` (asks the requester to establish their identity;
+    /// the clock is recorded as paused); `identity_confirmed` (the clock runs again);
+    /// `answer` (releases the answer); `refuse` (on `ground`); `withdraw` (the requester
+    /// withdrew).
+    action: CaseActionName,
+    /// With `refuse`, and only then: the legal ground, which must apply to the request's kind.
+    ground: Option<RefusalGround>,
+    /// What the resident is told: required when refusing (the reasons behind the ground) and
+    /// when answering (the reply); optional otherwise. Stored encrypted.
+    explanation: Option<String>,
 }
 
 /// Whether a step needs a written explanation.
@@ -667,6 +712,30 @@ pub fn tally_open<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_steps_documented_name_is_the_action_it_carries() {
+        let ground = RefusalGround::ManifestlyUnfounded;
+        for action in [
+            CaseAction::Start,
+            CaseAction::ClarifyIdentity,
+            CaseAction::IdentityConfirmed,
+            CaseAction::Answer,
+            CaseAction::Refuse { ground },
+            CaseAction::Withdraw,
+        ] {
+            let wire = serde_json::to_value(action).unwrap();
+            assert_eq!(
+                wire["action"],
+                serde_json::to_value(CaseActionName::from(action)).unwrap()
+            );
+        }
+        let step: CaseStep = serde_json::from_value(
+            serde_json::json!({"action": "refuse", "ground": ground, "explanation": "x"}),
+        )
+        .unwrap();
+        assert_eq!(step.action, CaseAction::Refuse { ground });
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
