@@ -51,3 +51,11 @@ openapi:
 # Load benchmarks against a release build; results in target/bench/*.json.
 bench:
     scripts/bench.sh
+
+# Record the OpenAPI request and answer examples from the API test suite (real bodies,
+# synthetic data) into openapi/examples.json, then regenerate openapi/openapi.json.
+record-examples:
+    rm -f target/examples.jsonl
+    VERN_RECORD_EXAMPLES="$PWD/target/examples.jsonl" cargo test --quiet -p vern-api --features record-examples --test api -- --skip openapi::
+    python3 scripts/examples.py target/examples.jsonl openapi/openapi.json openapi/examples.json
+    just openapi

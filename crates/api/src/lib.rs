@@ -11,6 +11,7 @@ pub mod connectors;
 pub mod demo;
 pub mod documents;
 pub mod error;
+pub mod examples;
 pub mod mail;
 pub mod middleware;
 pub mod openapi;

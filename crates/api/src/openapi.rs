@@ -33,6 +33,7 @@ pub fn spec() -> openapi::OpenApi {
         .split_for_parts();
     let mut spec = spec;
     document_rate_limits(&mut spec);
+    crate::examples::apply(&mut spec);
     spec
 }
 

@@ -303,7 +303,11 @@ fn run(
     let spec = Arc::new(spec);
     let bench = settings.bench_endpoints;
     let mut server = HttpServer::new(move || {
-        let (app, _) = App::new()
+        let app = App::new();
+        // Records request and answer examples for the OpenAPI document (`just record-examples`).
+        #[cfg(feature = "record-examples")]
+        let app = app.wrap(from_fn(crate::examples::recorder::record));
+        let (app, _) = app
             // Innermost first: `finish` completes every response before it is compressed.
             .wrap(from_fn(middleware::finish))
             .wrap(Compress::default())

@@ -130,11 +130,12 @@ async fn checked(
     Ok((facts, vocabulary))
 }
 
+/// List processing activities
+///
 /// The organisation's processing activities in Norwegian alphabetical order.
 #[utoipa::path(
     tag = "register",
     operation_id = "list_processing_activities",
-    summary = "List processing activities",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ActivityListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -163,6 +164,8 @@ pub async fn list_activities(
     Ok(web::Json(ActivityPage { items, next_cursor }))
 }
 
+/// Create a processing activity
+///
 /// Describe a processing activity. The record's rules apply: legal bases (c) and (e) name
 /// their statute, a special category has its Art. 9(2) condition, criminal-offence data a
 /// legal reference, legitimate interests are refused for a public task, the national
@@ -170,7 +173,6 @@ pub async fn list_activities(
 #[utoipa::path(
     tag = "register",
     operation_id = "create_processing_activity",
-    summary = "Create a processing activity",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = ActivityFacts,
     security(("bearer_auth" = [])),
@@ -228,11 +230,13 @@ pub async fn create_activity(
     ))
 }
 
-/// One processing activity, with its ETag.
+/// Get a processing activity
+///
+/// One processing activity with all its Art. 30 facts, its status, DPIA status and the
+/// systems it uses. The `ETag` is the activity's revision; send it as `If-Match` to change it.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_processing_activity",
-    summary = "Get a processing activity",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),
@@ -263,12 +267,13 @@ pub async fn get_activity(
     Ok(with_etag(HttpResponse::Ok().json(activity), revision))
 }
 
+/// Update a processing activity
+///
 /// Replace an activity's facts, with `If-Match`. The status follows the life cycle (draft →
 /// active → discontinued; discontinued is final).
 #[utoipa::path(
     tag = "register",
     operation_id = "update_processing_activity",
-    summary = "Update a processing activity",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),
@@ -350,12 +355,13 @@ pub async fn update_activity(
     Ok(with_etag(HttpResponse::Ok().json(updated), revision))
 }
 
+/// Delete a draft processing activity
+///
 /// Remove a draft. (An activity that was in the record is discontinued instead, so that the
 /// record keeps it.)
 #[utoipa::path(
     tag = "register",
     operation_id = "delete_processing_activity",
-    summary = "Delete a draft processing activity",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),

@@ -60,11 +60,12 @@ fn parse_kind(input: &str) -> Option<DeadlineKind> {
     .find(|k| k.as_str() == input)
 }
 
+/// What the organisation must sign or review, by when
+///
 /// The organisation's agreement deadlines, soonest first (those without a day last).
 #[utoipa::path(
     tag = "agreements",
     operation_id = "list_agreement_deadlines",
-    summary = "What the organisation must sign or review, by when",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), DeadlineListParams),
     security(("bearer_auth" = [])),
     responses(

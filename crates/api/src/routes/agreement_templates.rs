@@ -106,11 +106,12 @@ pub struct OwnTemplateListParams {
     cursor: Option<String>,
 }
 
+/// List the organisation's own agreement templates
+///
 /// The organisation's own agreement templates, newest first.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "list_own_agreement_templates",
-    summary = "List the organisation's own agreement templates",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), OwnTemplateListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -155,13 +156,14 @@ pub async fn list_own_templates(
     Ok(web::Json(OwnTemplatePage { items, next_cursor }))
 }
 
+/// Add an own agreement template
+///
 /// Add a template of the organisation's own (version 1). It is checked first: it must
 /// compile, read only the merge fields of the built-in templates, and render a sample
 /// agreement; the problem's `detail` names the line and cause otherwise.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "create_own_agreement_template",
-    summary = "Add an own agreement template",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = OwnTemplateInput,
     security(("bearer_auth" = [])),
@@ -219,11 +221,12 @@ pub async fn create_own_template(
     ))
 }
 
+/// Get an own agreement template
+///
 /// An own template: the source in force, the merge fields it reads, and its versions.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "get_own_agreement_template",
-    summary = "Get an own agreement template",
     params(("template_id" = Uuid, Path, description = "The template")),
     security(("bearer_auth" = [])),
     responses(
@@ -245,12 +248,13 @@ pub async fn get_own_template(
     Ok(with_etag(HttpResponse::Ok().json(template), row.revision))
 }
 
+/// Change an own agreement template (a new version)
+///
 /// Change an own template: a new version, checked like a new template. Agreements already
 /// drafted keep their text; drafting and new agreement versions use the new one.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "update_own_agreement_template",
-    summary = "Change an own agreement template (a new version)",
     params(("template_id" = Uuid, Path, description = "The template"), ("If-Match" = String, Header, description = "The ETag the change is based on")),
     request_body = OwnTemplateInput,
     security(("bearer_auth" = [])),

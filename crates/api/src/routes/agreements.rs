@@ -382,11 +382,12 @@ fn agreement_event(
     entry_event(caller, req, org, action, "agreement", id)
 }
 
+/// List agreement templates
+///
 /// The templates one can draft from, with the merge fields each reads.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "list_agreement_templates",
-    summary = "List agreement templates",
     params(TemplateListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -477,12 +478,13 @@ pub struct AgreementListParams {
     review_before: Option<String>,
 }
 
+/// List the organisation's agreements
+///
 /// The organisation's agreements in title order: those it is controller of (drafts too)
 /// and those it is processor of once sent.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "list_agreements",
-    summary = "List the organisation's agreements",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), AgreementListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -524,6 +526,8 @@ pub async fn list_agreements(
     Ok(web::Json(AgreementPage { items, next_cursor }))
 }
 
+/// Draft an agreement
+///
 /// Draft an agreement with this organisation as the controller. The text is rendered from
 /// the template with the register's facts about the parties and the systems (whose
 /// products must be the processor's); `missing_elements` says what Art. 28(3) still needs
@@ -531,7 +535,6 @@ pub async fn list_agreements(
 #[utoipa::path(
     tag = "agreements",
     operation_id = "create_agreement",
-    summary = "Draft an agreement",
     params(("org_id" = OrganizationId, Path, description = "The controller")),
     request_body = AgreementTerms,
     security(("bearer_auth" = [])),
@@ -614,11 +617,14 @@ pub(crate) async fn first_version(
     Ok((facts, text))
 }
 
-/// One agreement, as either party sees it.
+/// Get an agreement
+///
+/// One agreement, as either party sees it: the parties, status, current version and its terms,
+/// signatures and notices. The `ETag` is the agreement's revision; send it as `If-Match` when
+/// changing the agreement. Needs a role that reads agreements in either party's organisation.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "get_agreement",
-    summary = "Get an agreement",
     params(("agreement_id" = Uuid, Path, description = "The agreement")),
     security(("bearer_auth" = [])),
     responses(
@@ -652,13 +658,14 @@ pub async fn get_agreement(
     Ok(with_etag(HttpResponse::Ok().json(agreement), row.revision))
 }
 
+/// Change an agreement's terms (a new version)
+///
 /// Change the terms — or refresh the text from the register with the same terms. A text
 /// that differs is a new version: the agreement goes back to draft and signatures on
 /// earlier versions no longer count. The processor cannot be changed.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "update_agreement",
-    summary = "Change an agreement's terms (a new version)",
     params(("agreement_id" = Uuid, Path, description = "The agreement"), ("If-Match" = String, Header, description = "The ETag the change is based on")),
     request_body = AgreementTerms,
     security(("bearer_auth" = [])),
@@ -761,12 +768,13 @@ pub async fn update_agreement(
     respond(&state, row.id).await
 }
 
+/// Send an agreement for signature
+///
 /// Send the current version to the processor for signature. Refused with 422 while
 /// `missing_elements` is not empty (each missing element is a field error).
 #[utoipa::path(
     tag = "agreements",
     operation_id = "send_agreement",
-    summary = "Send an agreement for signature",
     params(("agreement_id" = Uuid, Path, description = "The agreement")),
     security(("bearer_auth" = [])),
     responses(
@@ -864,6 +872,8 @@ pub struct SignRequest {
     pub document_sha256: String,
 }
 
+/// Sign an agreement
+///
 /// Sign the current version for the caller's organisation. Only a signatory of a party,
 /// within five minutes of proving a second factor (the login, or `/auth/step-up/…`). The
 /// signature binds signer, organisation, time and the text's SHA-256, and is sealed with
@@ -872,7 +882,6 @@ pub struct SignRequest {
 #[utoipa::path(
     tag = "agreements",
     operation_id = "sign_agreement",
-    summary = "Sign an agreement",
     params(("agreement_id" = Uuid, Path, description = "The agreement")),
     request_body = SignRequest,
     security(("bearer_auth" = [])),
@@ -1038,12 +1047,13 @@ pub async fn sign_agreement(
     respond(&state, row.id).await
 }
 
+/// Terminate or withdraw an agreement
+///
 /// End an agreement. The controller's drafter may withdraw one that is not yet in force;
 /// an active one is ended by a signatory of either party.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "terminate_agreement",
-    summary = "Terminate or withdraw an agreement",
     params(("agreement_id" = Uuid, Path, description = "The agreement")),
     security(("bearer_auth" = [])),
     responses(
@@ -1103,11 +1113,12 @@ pub async fn terminate_agreement(
     respond(&state, row.id).await
 }
 
+/// List an agreement's versions
+///
 /// Every version of the text, oldest first.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "list_agreement_versions",
-    summary = "List an agreement's versions",
     params(("agreement_id" = Uuid, Path, description = "The agreement")),
     security(("bearer_auth" = [])),
     responses(
@@ -1139,11 +1150,12 @@ pub async fn list_versions(
     ))
 }
 
+/// Get the text of a version
+///
 /// One version's exact text (Markdown), whose SHA-256 is what is signed.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "get_agreement_version",
-    summary = "Get the text of a version",
     params(("agreement_id" = Uuid, Path, description = "The agreement"), ("version" = i32, Path, description = "The version number")),
     security(("bearer_auth" = [])),
     responses(
@@ -1190,12 +1202,13 @@ pub struct DiffParams {
     to: Option<String>,
 }
 
+/// Compare two versions
+///
 /// What changed between two versions, line by line (headings, paragraphs, list items and
 /// table rows as plain text), with a little context around each change.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "diff_agreement_versions",
-    summary = "Compare two versions",
     params(("agreement_id" = Uuid, Path, description = "The agreement"), DiffParams),
     security(("bearer_auth" = [])),
     responses(
@@ -1267,12 +1280,13 @@ async fn rendition(
     Ok((version, signatures))
 }
 
+/// The agreement's text as blocks
+///
 /// A version's text as headings, paragraphs, list items and tables — for showing it in an
 /// application without interpreting markup.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "agreement_text",
-    summary = "The agreement's text as blocks",
     params(("agreement_id" = Uuid, Path, description = "The agreement"), DocumentParams),
     security(("bearer_auth" = [])),
     responses(
@@ -1300,11 +1314,12 @@ pub async fn agreement_text(
     }))
 }
 
+/// The agreement as HTML
+///
 /// The agreement as a print-ready HTML document, with the signature evidence.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "agreement_html",
-    summary = "The agreement as HTML",
     params(("agreement_id" = Uuid, Path, description = "The agreement"), DocumentParams),
     security(("bearer_auth" = [])),
     responses(
@@ -1331,11 +1346,12 @@ pub async fn agreement_html(
         .body(html))
 }
 
+/// The agreement as PDF
+///
 /// The agreement as PDF, its last page the signature evidence.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "agreement_pdf",
-    summary = "The agreement as PDF",
     params(("agreement_id" = Uuid, Path, description = "The agreement"), DocumentParams),
     security(("bearer_auth" = [])),
     responses(
@@ -1396,13 +1412,14 @@ async fn seal_key(
         .map(|k| jsonwebtoken::DecodingKey::from_ed_der(&k.public_key)))
 }
 
+/// Verify an agreement's signatures
+///
 /// Checks every signature: that the stored text of the signed version still has the hash
 /// that was signed, and that the platform's seal verifies and binds the same signer,
 /// organisation, time and hash. `valid` only when every signature holds.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "verify_agreement",
-    summary = "Verify an agreement's signatures",
     params(("agreement_id" = Uuid, Path, description = "The agreement")),
     security(("bearer_auth" = [])),
     responses(
@@ -1561,12 +1578,13 @@ async fn notices_of(state: &AppState, agreement: Uuid) -> Result<Vec<ChangeNotic
     Ok(out)
 }
 
+/// List sub-processor change notices
+///
 /// The sub-processor change notices on an agreement, newest first, with their deadlines
 /// and answers.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "list_agreement_notices",
-    summary = "List sub-processor change notices",
     params(("agreement_id" = Uuid, Path, description = "The agreement")),
     security(("bearer_auth" = [])),
     responses(
@@ -1635,11 +1653,12 @@ async fn decide(
         .ok_or_else(ApiError::not_found)
 }
 
+/// Accept a sub-processor change
+///
 /// Accept a sub-processor change. The controller's drafter answers, while it is open.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "accept_agreement_notice",
-    summary = "Accept a sub-processor change",
     params(("agreement_id" = Uuid, Path, description = "The agreement"), ("notice_id" = Uuid, Path, description = "The notice")),
     security(("bearer_auth" = [])),
     responses(
@@ -1674,12 +1693,13 @@ pub async fn accept_notice(
     ))
 }
 
+/// Object to a sub-processor change
+///
 /// Object to a sub-processor change, with reasons, before the deadline. The processor sees
 /// the objection and the reasons.
 #[utoipa::path(
     tag = "agreements",
     operation_id = "object_to_agreement_notice",
-    summary = "Object to a sub-processor change",
     params(("agreement_id" = Uuid, Path, description = "The agreement"), ("notice_id" = Uuid, Path, description = "The notice")),
     request_body = Objection,
     security(("bearer_auth" = [])),

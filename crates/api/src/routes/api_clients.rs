@@ -45,11 +45,12 @@ fn client_event(
     }
 }
 
+/// List API clients
+///
 /// The organisation's API clients, newest first, revoked and expired ones included.
 #[utoipa::path(
     tag = "api-clients",
     operation_id = "list_api_clients",
-    summary = "List API clients",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), PageParams),
     security(("bearer_auth" = [])),
     responses(
@@ -58,7 +59,7 @@ fn client_event(
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that may manage API clients, or an API client calling (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad `limit` or `cursor` (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{org_id}/api-clients")]
@@ -77,6 +78,8 @@ pub async fn list_api_clients(
     ))
 }
 
+/// Create an API client
+///
 /// Create an API client. The answer carries the client secret, shown this once.
 ///
 /// A client gets only permissions its creator holds in the organisation, and never
@@ -90,7 +93,6 @@ pub async fn list_api_clients(
 #[utoipa::path(
     tag = "api-clients",
     operation_id = "create_api_client",
-    summary = "Create an API client",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = NewApiClient,
     security(("bearer_auth" = [])),
@@ -165,11 +167,12 @@ pub async fn create_api_client(
         }))
 }
 
+/// Revoke an API client
+///
 /// Revoke an API client: its secret and every token issued to it stop working at once.
 #[utoipa::path(
     tag = "api-clients",
     operation_id = "revoke_api_client",
-    summary = "Revoke an API client",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("client_id" = Uuid, Path, description = "The client"),

@@ -44,6 +44,8 @@ fn document(
     }
 }
 
+/// Export a closed request as a Noark 5 package
+///
 /// The closed case as a Noark 5 (v5.0) archive package: one saksmappe with the resident as its
 /// part and screened under offentleglova § 13; journalposts for the request (in), each
 /// extension notice and the answer or refusal (out), and the case history (internal), each
@@ -51,7 +53,6 @@ fn document(
 #[utoipa::path(
     tag = "requests",
     operation_id = "export_request_noark5",
-    summary = "Export a closed request as a Noark 5 package",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("bearer_auth" = [])),
     responses(

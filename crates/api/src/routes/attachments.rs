@@ -104,11 +104,12 @@ pub struct UploadParams {
     file_name: Option<String>,
 }
 
+/// Attach a file to the resident's request
+///
 /// Attaches a file to the resident's open request. The body is the file itself.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_add_attachment",
-    summary = "Attach a file to the resident's request",
     description = "The body is the file's bytes (any `Content-Type`; the kind is read from the bytes). PDF, PNG, JPEG or UTF-8 text, at most 5 MiB, at most five files per request, while the case is open.",
     params(("request_id" = Uuid, Path, description = "The request"), UploadParams),
     security(("resident_session" = [])),
@@ -177,11 +178,12 @@ pub async fn upload(
     Ok(HttpResponse::Created().json(view(&state, &stored)?))
 }
 
+/// List the files attached to the resident's request
+///
 /// The files the resident attached to one of their requests.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_list_attachments",
-    summary = "List the files attached to the resident's request",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("resident_session" = [])),
     responses(
@@ -203,11 +205,12 @@ pub async fn list_own(
         .json(list_of(&state, row.id).await?))
 }
 
+/// List the files attached to a request
+///
 /// The files the resident attached, for the case's caseworkers.
 #[utoipa::path(
     tag = "requests",
     operation_id = "list_request_attachments",
-    summary = "List the files attached to a request",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("bearer_auth" = [])),
     responses(
@@ -230,11 +233,12 @@ pub async fn list_for_case(
         .json(list_of(&state, row.id).await?))
 }
 
+/// Download a file attached to a request
+///
 /// Downloads one attached file. Served as an attachment with its own kind, never inline.
 #[utoipa::path(
     tag = "requests",
     operation_id = "download_request_attachment",
-    summary = "Download a file attached to a request",
     params(
         ("request_id" = Uuid, Path, description = "The request"),
         ("attachment_id" = Uuid, Path, description = "The file"),

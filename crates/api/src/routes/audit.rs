@@ -69,12 +69,13 @@ impl AuditParams {
     }
 }
 
+/// List audit events
+///
 /// The organisation's audit events, newest first. Events hold codes and ids, never
 /// personal data.
 #[utoipa::path(
     tag = "audit",
     operation_id = "list_audit_events",
-    summary = "List audit events",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), AuditParams),
     security(("bearer_auth" = [])),
     responses(
@@ -83,7 +84,7 @@ impl AuditParams {
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that may read the audit log (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad `limit` or `cursor` (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{org_id}/audit-events")]
@@ -107,13 +108,14 @@ pub async fn list_audit_events(
     ))
 }
 
+/// Export audit events as CSV
+///
 /// The organisation's audit events as CSV (RFC 4180, UTF-8), oldest first, narrowed by the
 /// same filters as the list; at most 100 000 rows. The columns include the hashes, so the
 /// chain can be checked outside Vern too.
 #[utoipa::path(
     tag = "audit",
     operation_id = "export_audit_events",
-    summary = "Export audit events as CSV",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), AuditParams),
     security(("bearer_auth" = [])),
     responses(
@@ -168,11 +170,12 @@ pub async fn export_audit_events(
         .body(body))
 }
 
+/// Verify the audit log
+///
 /// Recompute the organisation's hash chain and report the first broken link, if any.
 #[utoipa::path(
     tag = "audit",
     operation_id = "verify_audit_events",
-    summary = "Verify the audit log",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     security(("bearer_auth" = [])),
     responses(

@@ -144,6 +144,8 @@ pub(crate) fn unix_now() -> u64 {
     u64::try_from(Utc::now().timestamp()).unwrap_or_default()
 }
 
+/// Log in with e-mail and password
+///
 /// Log in, step one: e-mail and password.
 ///
 /// Answers a short-lived `mfa_token` for the second step. A wrong e-mail and a wrong
@@ -151,7 +153,6 @@ pub(crate) fn unix_now() -> u64 {
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
-    summary = "Log in with e-mail and password",
     request_body = LoginRequest,
     security(()),
     responses(
@@ -217,13 +218,14 @@ pub async fn login(
     Ok(web::Json(LoginChallenge { mfa_token, methods }))
 }
 
+/// Complete the login with a TOTP code
+///
 /// Log in, step two: a code from the authenticator app.
 ///
 /// Answers the access token and sets the refresh cookie. Each code works once.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login_totp",
-    summary = "Complete the login with a TOTP code",
     request_body = TotpRequest,
     security(()),
     responses(
@@ -345,6 +347,8 @@ fn cleared_cookie(state: &AppState) -> Cookie<'static> {
     refresh_cookie(state, String::new(), CookieDuration::ZERO)
 }
 
+/// Exchange the refresh cookie for a new access token
+///
 /// Get a new access token with the refresh cookie; the cookie is replaced.
 ///
 /// A refresh token works once. Presenting one that was already used ends the session:
@@ -352,7 +356,6 @@ fn cleared_cookie(state: &AppState) -> Cookie<'static> {
 #[utoipa::path(
     tag = "auth",
     operation_id = "refresh_token",
-    summary = "Exchange the refresh cookie for a new access token",
     security(()),
     responses(
         (status = 200, description = "A new access token; the cookie is rotated", body = TokenResponse),
@@ -403,11 +406,12 @@ fn unauthenticated_clearing(state: &AppState) -> HttpResponse {
     response
 }
 
+/// Log out
+///
 /// End the current session: its access and refresh tokens stop working at once.
 #[utoipa::path(
     tag = "auth",
     operation_id = "logout",
-    summary = "Log out",
     security(("bearer_auth" = [])),
     responses(
         (status = 204, description = "The session is ended and the cookie cleared"),

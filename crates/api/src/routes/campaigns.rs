@@ -156,11 +156,12 @@ pub struct CampaignListParams {
     cursor: Option<String>,
 }
 
+/// List the organisation's campaigns
+///
 /// The organisation's campaigns, newest first, each with how many recipients stand where.
 #[utoipa::path(
     tag = "campaigns",
     operation_id = "list_campaigns",
-    summary = "List the organisation's campaigns",
     params(("org_id" = OrganizationId, Path, description = "The sender"), CampaignListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -203,6 +204,8 @@ pub async fn list_campaigns(
     Ok(web::Json(CampaignPage { items, next_cursor }))
 }
 
+/// Start a campaign
+///
 /// Send one agreement to many organisations with a deadline. Each recipient becomes the
 /// processor of an agreement of its own, drafted from these terms with the register's
 /// facts about it and sent at once. Nothing is stored unless every recipient's agreement
@@ -210,7 +213,6 @@ pub async fn list_campaigns(
 #[utoipa::path(
     tag = "campaigns",
     operation_id = "create_campaign",
-    summary = "Start a campaign",
     params(("org_id" = OrganizationId, Path, description = "The sender (controller)")),
     request_body = NewCampaign,
     security(("bearer_auth" = [])),
@@ -339,11 +341,12 @@ pub async fn create_campaign(
         .json(view))
 }
 
+/// Get a campaign
+///
 /// A campaign with its terms and how many recipients stand where.
 #[utoipa::path(
     tag = "campaigns",
     operation_id = "get_campaign",
-    summary = "Get a campaign",
     params(("campaign_id" = Uuid, Path, description = "The campaign")),
     security(("bearer_auth" = [])),
     responses(
@@ -377,11 +380,12 @@ pub struct RecipientListParams {
     state: Option<String>,
 }
 
+/// List a campaign's recipients
+///
 /// The recipients in name order, each with its agreement and where it stands.
 #[utoipa::path(
     tag = "campaigns",
     operation_id = "list_campaign_recipients",
-    summary = "List a campaign's recipients",
     params(("campaign_id" = Uuid, Path, description = "The campaign"), RecipientListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -436,12 +440,13 @@ pub async fn list_recipients(
     }))
 }
 
+/// Remind the recipients who have not signed
+///
 /// Remind every recipient that has not signed (not opened, in review or overdue). Each
 /// reminded agreement records when, and shows the recipient the deadline.
 #[utoipa::path(
     tag = "campaigns",
     operation_id = "remind_campaign_recipients",
-    summary = "Remind the recipients who have not signed",
     params(("campaign_id" = Uuid, Path, description = "The campaign")),
     security(("bearer_auth" = [])),
     responses(

@@ -41,11 +41,12 @@ pub struct OverviewPeers {
     pub items: Vec<ComparedOrganization>,
 }
 
+/// Get whether the overview is shared
+///
 /// Whether the organisation shows its application overview to other municipalities.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_overview_sharing",
-    summary = "Get whether the overview is shared",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     security(("bearer_auth" = [])),
     responses(
@@ -72,12 +73,13 @@ pub async fn get_overview_sharing(
     Ok(web::Json(OverviewSharing { share_overview }))
 }
 
+/// Share the overview, or stop sharing it
+///
 /// Let other municipalities compare with the organisation's application overview (products,
 /// names, versions and statuses of its systems), or stop letting them.
 #[utoipa::path(
     tag = "register",
     operation_id = "put_overview_sharing",
-    summary = "Share the overview, or stop sharing it",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = OverviewSharing,
     security(("bearer_auth" = [])),
@@ -151,12 +153,13 @@ pub(super) async fn change_sharing(
     Ok(())
 }
 
+/// List municipalities to compare with
+///
 /// The municipalities that show their overview to others (the organisation itself left
 /// out).
 #[utoipa::path(
     tag = "register",
     operation_id = "list_overview_peers",
-    summary = "List municipalities to compare with",
     params(("org_id" = OrganizationId, Path, description = "The organisation comparing")),
     security(("bearer_auth" = [])),
     responses(
@@ -190,13 +193,14 @@ pub struct CompareParams {
     with: Option<String>,
 }
 
+/// Compare two application overviews
+///
 /// The organisation's application overview beside another municipality's: per product (or
 /// own system, matched by name), who has it and at which versions. Retired systems are
 /// left out.
 #[utoipa::path(
     tag = "register",
     operation_id = "compare_overviews",
-    summary = "Compare two application overviews",
     params(("org_id" = OrganizationId, Path, description = "The organisation comparing"), CompareParams),
     security(("bearer_auth" = [])),
     responses(

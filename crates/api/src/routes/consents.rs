@@ -232,11 +232,12 @@ pub(crate) fn refused_withdrawal(errors: Vec<FieldError>) -> ApiError {
     super::common::refused_in_state(errors, "the consent is already withdrawn")
 }
 
+/// List consents
+///
 /// The organisation's consents, newest first.
 #[utoipa::path(
     tag = "consents",
     operation_id = "list_consents",
-    summary = "List consents",
     description = "Consent records of the organisation's processing activities based on consent, newest first, each with its status today: `active`, `renewal_due` (a guardian's consent for a child who has since reached the age to consent on their own) or `withdrawn`. People are shown by name and masked number.",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ConsentListParams),
     security(("bearer_auth" = [])),
@@ -282,12 +283,13 @@ pub async fn list_consents(
     }))
 }
 
+/// Record a consent
+///
 /// Records a consent: the resident's own, or a guardian's for a child below the activity's
 /// age for own consent.
 #[utoipa::path(
     tag = "consents",
     operation_id = "record_consent",
-    summary = "Record a consent",
     description = "The activity must be the organisation's, rest on consent (Art. 6(1)(a) or explicit consent for a special category) and not be discontinued. The subject's age on the day decides who consents: from the activity's `consent_age` (default 15) the subject themselves, below it a guardian of age. A guardian's consent falls due for renewal on the day the child reaches that age.",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = NewConsent,
@@ -361,11 +363,14 @@ pub async fn record_consent(
         .json(consent))
 }
 
-/// One consent.
+/// Get a consent
+///
+/// One consent record: the activity it was given for, who gave it (the national identity
+/// number masked), when and through which channel, and its withdrawal if withdrawn. Needs
+/// a role that handles consents.
 #[utoipa::path(
     tag = "consents",
     operation_id = "get_consent",
-    summary = "Get a consent",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("consent_id" = Uuid, Path, description = "The consent"),
@@ -393,11 +398,12 @@ pub async fn get_consent(
     Ok(web::Json(shown_one(&state, &row).await?))
 }
 
+/// Record a withdrawal
+///
 /// Records a withdrawal. The record stays as evidence; the consent no longer counts.
 #[utoipa::path(
     tag = "consents",
     operation_id = "withdraw_consent",
-    summary = "Record a withdrawal",
     description = "Art. 7(3): the consent stops counting from the withdrawal. The subject can always withdraw; a guardian while the subject is under 18. A withdrawn consent cannot be withdrawn again (409); a new consent is a new record.",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
@@ -443,12 +449,13 @@ pub async fn withdraw_consent(
     Ok(web::Json(shown_one(&state, &row).await?))
 }
 
+/// Look up a person's consents
+///
 /// Finds a person's consents by national identity number: those about them and those they
 /// gave as a guardian. The number goes in the body, never in a URL.
 #[utoipa::path(
     tag = "consents",
     operation_id = "look_up_consents",
-    summary = "Look up a person's consents",
     description = "Answers whether processing may rest on a person's consent: every consent about them (and every consent they gave as a guardian), newest first, with its status. The look-up is audited (`consent.looked_up`, without the number).",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = ConsentLookup,
@@ -501,11 +508,12 @@ pub async fn lookup_consents(
     }))
 }
 
+/// An activity's consent counts
+///
 /// How many of an activity's consents count, are due for renewal, or are withdrawn.
 #[utoipa::path(
     tag = "consents",
     operation_id = "get_activity_consent_counts",
-    summary = "An activity's consent counts",
     description = "For the record of processing: the counts only, no persons — readable with the register.",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
@@ -592,11 +600,12 @@ async fn export_rows(
     Ok((lang, out))
 }
 
+/// Export consents (CSV)
+///
 /// The consent records as CSV (RFC 4180, UTF-8), with full national identity numbers.
 #[utoipa::path(
     tag = "consents",
     operation_id = "export_consents_csv",
-    summary = "Export consents (CSV)",
     description = "The organisation's evidence of consent (Art. 7(1)): every record, withdrawn ones included, with full national identity numbers. Audited (`consent.exported`).",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ConsentExportParams),
     security(("bearer_auth" = [])),
@@ -622,11 +631,12 @@ pub async fn export_csv(
     sheets::csv("samtykker", org, &export_headers(lang), rows)
 }
 
+/// Export consents (XLSX)
+///
 /// The consent records as an Excel workbook.
 #[utoipa::path(
     tag = "consents",
     operation_id = "export_consents_xlsx",
-    summary = "Export consents (XLSX)",
     description = "As the CSV export, as a workbook. Audited (`consent.exported`).",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ConsentExportParams),
     security(("bearer_auth" = [])),
@@ -711,12 +721,13 @@ async fn for_resident(
     Ok(out)
 }
 
+/// List the resident's consents
+///
 /// The consents about the logged-in resident, and those they gave as a guardian, in every
 /// organisation, newest first.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_list_consents",
-    summary = "List the resident's consents",
     description = "Every consent recorded about the resident, and every consent they gave for a child as guardian, with whether they may withdraw it here (Art. 7(3): as easy to withdraw as to give).",
     security(("resident_session" = [])),
     responses(
@@ -738,11 +749,12 @@ pub async fn resident_consents(
         }))
 }
 
+/// Withdraw a consent
+///
 /// The resident withdraws a consent: their own, or one they gave for a child under 18.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_withdraw_consent",
-    summary = "Withdraw a consent",
     description = "Records the withdrawal now, through the portal, by the resident as the subject or as the guardian who gave it. The organisation's record keeps it as evidence; the consent no longer counts.",
     params(("consent_id" = Uuid, Path, description = "The consent")),
     security(("resident_session" = [])),

@@ -38,11 +38,12 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(save_assessment);
 }
 
+/// The DPIA screening's questions
+///
 /// The screening's questions, in nb, nn and en.
 #[utoipa::path(
     tag = "register",
     operation_id = "list_dpia_questions",
-    summary = "The DPIA screening's questions",
     description = "WP248's nine criteria (two or more normally mean a DPIA) and the entries of Datatilsynet's list of processing that always needs one — some on their own (`needs_criteria: 0`), some together with at least one criterion.",
     security(("bearer_auth" = [])),
     responses(
@@ -78,12 +79,13 @@ async fn stored(
         .collect()
 }
 
+/// Screen a processing activity for a DPIA
+///
 /// Screens an activity: the answers are checked, the outcome stored with its reasons, and the
 /// activity's DPIA status set (required / not required; a completed DPIA stays completed).
 #[utoipa::path(
     tag = "register",
     operation_id = "screen_processing_activity",
-    summary = "Screen a processing activity for a DPIA",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),
@@ -98,7 +100,7 @@ async fn stored(
         (status = 404, description = "No such activity in the organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An unknown criterion or list entry (`validation_failed`, `unknown_value`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown criterion or list entry: `validation_failed`, the field error naming it `unknown_value`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{org_id}/processing-activities/{activity_id}/dpia-screenings")]
@@ -167,11 +169,13 @@ pub struct ScreeningListParams {
     cursor: Option<String>,
 }
 
-/// An activity's screenings, newest first.
+/// List a processing activity's DPIA screenings
+///
+/// The DPIA screenings recorded for one processing activity, newest first: the answers to the
+/// screening criteria, the outcome (DPIA required or not, and why) and who screened it when.
 #[utoipa::path(
     tag = "register",
     operation_id = "list_dpia_screenings",
-    summary = "List a processing activity's DPIA screenings",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),
@@ -243,12 +247,13 @@ async fn assessment_view(
     Ok(with_etag(HttpResponse::Ok().json(view), row.revision))
 }
 
+/// Get a processing activity's DPIA
+///
 /// An activity's DPIA: the structured answers (Art. 35(7)), the DPO's advice, the
 /// conclusion.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_dpia_assessment",
-    summary = "Get a processing activity's DPIA",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),
@@ -278,11 +283,12 @@ pub async fn get_assessment(
     assessment_view(&state, &row).await
 }
 
+/// Save or complete a processing activity's DPIA
+///
 /// Saves an activity's DPIA as a draft, or completes it.
 #[utoipa::path(
     tag = "register",
     operation_id = "save_dpia_assessment",
-    summary = "Save or complete a processing activity's DPIA",
     description = "The first save starts the DPIA (no If-Match); later saves need the ETag. Completing (`complete: true`) needs every part answered, measures against every risk and a conclusion — a high remaining risk means prior consultation with Datatilsynet (Art. 36(1)) — and sets the activity's DPIA status to `completed`; saving a completed DPIA as a draft sets it back to `required`.",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),

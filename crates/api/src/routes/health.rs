@@ -3,12 +3,13 @@ use vern_domain::service::{Health, HealthState};
 
 use crate::startup::AppState;
 
+/// Health of the server and its database
+///
 /// Liveness and readiness in one: 200 when the server and its database answer, 503 (with the
 /// same body, `status: degraded`) when the database does not.
 #[utoipa::path(
     tag = "service",
     operation_id = "get_health",
-    summary = "Health of the server and its database",
     security(()),
     responses(
         (status = 200, description = "Vern and its database answer", body = Health),

@@ -236,11 +236,12 @@ async fn given_phases(state: &AppState, id: Uuid) -> Result<Vec<NoticePhase>, Ap
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// List incidents
+///
 /// The register, newest first, each with its clock.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "list_incidents",
-    summary = "List incidents",
     description = "The organisation's register of personal data breaches (Art. 33(5)), notified or not, newest first. Each row carries the 72-hour clock: `running`, `urgent` (a day or less left), `overdue`, `notified` or `not_due`.",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), IncidentListParams),
     security(("bearer_auth" = [])),
@@ -288,12 +289,13 @@ pub async fn list_incidents(
     Ok(web::Json(IncidentPage { items, next_cursor }))
 }
 
+/// Register an incident
+///
 /// Registers a breach. The clock starts at `aware_at`; linked systems and activities must be
 /// the organisation's; free texts must not hold national identity numbers.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "create_incident",
-    summary = "Register an incident",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = IncidentFacts,
     security(("bearer_auth" = [])),
@@ -360,11 +362,12 @@ pub async fn create_incident(
     Ok(response)
 }
 
+/// Get an incident
+///
 /// One incident with its clock, notices, resident notice decision and what is outstanding.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "get_incident",
-    summary = "Get an incident",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("incident_id" = Uuid, Path, description = "The incident"),
@@ -392,11 +395,12 @@ pub async fn get_incident(
     shown(&state, &row, actix_web::http::StatusCode::OK).await
 }
 
+/// Update an incident
+///
 /// Replaces the facts, with `If-Match`. A closed incident is reopened first.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "update_incident",
-    summary = "Update an incident",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("incident_id" = Uuid, Path, description = "The incident"),
@@ -446,12 +450,13 @@ pub async fn update_incident(
     shown(&state, &row, actix_web::http::StatusCode::OK).await
 }
 
+/// Take in, close or reopen an incident
+///
 /// Takes in a draft, closes an open incident (once nothing is outstanding) or reopens a
 /// closed one, with `If-Match`.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "change_incident_status",
-    summary = "Take in, close or reopen an incident",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("incident_id" = Uuid, Path, description = "The incident"),
@@ -508,13 +513,14 @@ pub async fn change_status(
     shown(&state, &row, actix_web::http::StatusCode::OK).await
 }
 
+/// Record a notice to Datatilsynet
+///
 /// Records a notice given to Datatilsynet — the initial one, supplements, the final one —
 /// with the report as it was sent (generated now, in Norwegian bokmål). The first stops the
 /// clock; after 72 hours it needs the reason for the delay.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "record_incident_notice",
-    summary = "Record a notice to Datatilsynet",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("incident_id" = Uuid, Path, description = "The incident"),
@@ -581,12 +587,13 @@ pub async fn record_notice(
     shown(&state, &row, actix_web::http::StatusCode::CREATED).await
 }
 
+/// Record the resident notice decision
+///
 /// Records whether the residents were told of a high-risk breach (when, how, how many) or
 /// which of Art. 34(3)'s exceptions applies and why, with `If-Match`.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "record_resident_notice",
-    summary = "Record the resident notice decision",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("incident_id" = Uuid, Path, description = "The incident"),
@@ -640,12 +647,13 @@ pub async fn record_resident_notice(
     shown(&state, &row, actix_web::http::StatusCode::OK).await
 }
 
+/// Generate the notice texts
+///
 /// The texts for the next notice: the report to Datatilsynet (its form's fields, for the
 /// next phase) and the plain-language letter to the residents.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "get_incident_texts",
-    summary = "Generate the notice texts",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("incident_id" = Uuid, Path, description = "The incident"),
@@ -710,11 +718,12 @@ async fn register_rows(
     Ok(out)
 }
 
+/// The incident register (CSV)
+///
 /// The incident register as CSV (RFC 4180, UTF-8): every incident, notified or not.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "export_incidents_csv",
-    summary = "The incident register (CSV)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), LangParams),
     security(("bearer_auth" = [])),
     responses(
@@ -742,11 +751,12 @@ pub async fn register_csv(
     sheets::csv("avviksregister", org, &register_headers(lang), rows)
 }
 
+/// The incident register (XLSX)
+///
 /// The incident register as an Excel workbook.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "export_incidents_xlsx",
-    summary = "The incident register (XLSX)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), LangParams),
     security(("bearer_auth" = [])),
     responses(

@@ -124,6 +124,8 @@ fn require_operator(auth: &Authenticated) -> Result<(), ApiError> {
         .ok_or_else(|| ApiError::new(ProblemCode::Forbidden))
 }
 
+/// Create an organisation
+///
 /// Create an organisation and invite its first administrator (platform operators only).
 ///
 /// A municipality is named from the 2024 code list by its kommunenummer; vendors and
@@ -132,7 +134,6 @@ fn require_operator(auth: &Authenticated) -> Result<(), ApiError> {
 #[utoipa::path(
     tag = "organizations",
     operation_id = "create_organization",
-    summary = "Create an organisation",
     request_body = CreateOrganization,
     security(("bearer_auth" = [])),
     responses(
@@ -227,12 +228,13 @@ pub async fn create_organization(
         }))
 }
 
+/// Appoint an administrator
+///
 /// Invite an administrator into an existing organisation (platform operators only) — for
 /// an organisation that has none yet, or has lost its last.
 #[utoipa::path(
     tag = "invitations",
     operation_id = "invite_administrator",
-    summary = "Appoint an administrator",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = FirstAdministrator,
     security(("bearer_auth" = [])),
@@ -285,11 +287,12 @@ pub async fn invite_administrator(
     Ok(HttpResponse::Created().json(created))
 }
 
+/// List invitations
+///
 /// The organisation's invitations, newest first, with their state.
 #[utoipa::path(
     tag = "invitations",
     operation_id = "list_invitations",
-    summary = "List invitations",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), PageParams),
     security(("bearer_auth" = [])),
     responses(
@@ -298,7 +301,7 @@ pub async fn invite_administrator(
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that may manage members (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad `limit` or `cursor` (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{org_id}/invitations")]
@@ -317,12 +320,13 @@ pub async fn list_invitations(
     ))
 }
 
+/// Invite a member
+///
 /// Invite someone with one or more roles. Without e-mail delivery the answer carries the
 /// single-use link, shown this once; it works for seven days.
 #[utoipa::path(
     tag = "invitations",
     operation_id = "create_invitation",
-    summary = "Invite a member",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = NewInvitation,
     security(("bearer_auth" = [])),
@@ -362,11 +366,12 @@ pub async fn create_invitation(
     Ok(HttpResponse::Created().json(created))
 }
 
+/// Withdraw an invitation
+///
 /// Withdraw a pending invitation: its link stops working at once.
 #[utoipa::path(
     tag = "invitations",
     operation_id = "withdraw_invitation",
-    summary = "Withdraw an invitation",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("invitation_id" = Uuid, Path, description = "The invitation"),
@@ -430,11 +435,12 @@ async fn pending(
     }
 }
 
+/// Look at an invitation
+///
 /// What the invitation link is for: the organisation, the address and the roles.
 #[utoipa::path(
     tag = "invitations",
     operation_id = "preview_invitation",
-    summary = "Look at an invitation",
     request_body = InvitationToken,
     security(()),
     responses(
@@ -473,12 +479,13 @@ pub async fn preview_invitation(
     }))
 }
 
+/// Get a TOTP secret to enrol
+///
 /// Start enrolling an authenticator app for a new account: a fresh TOTP secret, as text
 /// and as a QR code. Asking again replaces the secret offered before.
 #[utoipa::path(
     tag = "invitations",
     operation_id = "invitation_totp",
-    summary = "Get a TOTP secret to enrol",
     request_body = InvitationToken,
     security(()),
     responses(
@@ -520,13 +527,14 @@ pub async fn invitation_totp(
     }))
 }
 
+/// Accept an invitation
+///
 /// Accept an invitation. A new account chooses its password and confirms the enrolled
 /// authenticator with a code; an existing account confirms with its password and code.
 /// Then the roles are granted, and the link is spent.
 #[utoipa::path(
     tag = "invitations",
     operation_id = "accept_invitation",
-    summary = "Accept an invitation",
     request_body = AcceptInvitation,
     security(()),
     responses(

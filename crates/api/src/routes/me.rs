@@ -16,11 +16,12 @@ pub fn mount(cfg: &mut ServiceConfig) {
     cfg.service(me).service(my_sessions).service(end_my_session);
 }
 
+/// The logged-in user and their roles
+///
 /// Who the caller is: user, session, and the organisations and roles in force now.
 #[utoipa::path(
     tag = "auth",
     operation_id = "get_me",
-    summary = "The logged-in user and their roles",
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "The caller", body = Me),
@@ -46,11 +47,12 @@ pub async fn me(
     }))
 }
 
+/// My sessions
+///
 /// The caller's live sessions, so that one left open elsewhere can be ended.
 #[utoipa::path(
     tag = "me",
     operation_id = "list_my_sessions",
-    summary = "My sessions",
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "Live sessions, most recently used first", body = SessionList),
@@ -82,11 +84,12 @@ pub async fn my_sessions(
     Ok(web::Json(SessionList { items }))
 }
 
+/// End a session
+///
 /// End one of the caller's sessions: its tokens stop working at once.
 #[utoipa::path(
     tag = "me",
     operation_id = "end_my_session",
-    summary = "End a session",
     params(("session_id" = Uuid, Path, description = "The session")),
     security(("bearer_auth" = [])),
     responses(

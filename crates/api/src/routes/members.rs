@@ -99,11 +99,12 @@ fn role_event(
     }
 }
 
+/// List members and their roles
+///
 /// List the organisation's members and the roles in force for each.
 #[utoipa::path(
     tag = "members",
     operation_id = "list_members",
-    summary = "List members and their roles",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), PageParams),
     security(("bearer_auth" = [])),
     responses(
@@ -112,7 +113,7 @@ fn role_event(
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that may manage members (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad `limit` or `cursor` (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{org_id}/members")]
@@ -131,11 +132,12 @@ pub async fn list_members(
     ))
 }
 
+/// Grant a role
+///
 /// Grant a member a role, optionally until a given time. Takes effect at once.
 #[utoipa::path(
     tag = "members",
     operation_id = "grant_role",
-    summary = "Grant a role",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("user_id" = Uuid, Path, description = "The member"),
@@ -204,11 +206,12 @@ pub async fn grant_role(
         }))
 }
 
+/// Revoke a role
+///
 /// End a member's role. Takes effect at once, for sessions already open too.
 #[utoipa::path(
     tag = "members",
     operation_id = "revoke_role",
-    summary = "Revoke a role",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("user_id" = Uuid, Path, description = "The member"),
@@ -284,12 +287,13 @@ async fn change_membership(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Disable a member
+///
 /// Disable a member: every role in this organisation stops working at once, for open
 /// sessions too, and is kept for when the member is enabled again.
 #[utoipa::path(
     tag = "members",
     operation_id = "disable_member",
-    summary = "Disable a member",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("user_id" = Uuid, Path, description = "The member"),
@@ -315,11 +319,12 @@ pub async fn disable_member(
     change_membership(auth, state, req, org, user_id, MembershipChange::Disable).await
 }
 
+/// Enable a member
+///
 /// Enable a disabled member: the roles they held work again.
 #[utoipa::path(
     tag = "members",
     operation_id = "enable_member",
-    summary = "Enable a member",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("user_id" = Uuid, Path, description = "The member"),
@@ -345,12 +350,13 @@ pub async fn enable_member(
     change_membership(auth, state, req, org, user_id, MembershipChange::Enable).await
 }
 
+/// Remove a member
+///
 /// Remove a member: every role in this organisation ends. The account stays (it may
 /// belong to other organisations); the audit log keeps the history.
 #[utoipa::path(
     tag = "members",
     operation_id = "remove_member",
-    summary = "Remove a member",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("user_id" = Uuid, Path, description = "The member"),
@@ -376,12 +382,13 @@ pub async fn remove_member(
     change_membership(auth, state, req, org, user_id, MembershipChange::Remove).await
 }
 
+/// Start an access review
+///
 /// Start an access review: every role in force must be re-confirmed by `due`; roles not
 /// confirmed by then stop working at that instant.
 #[utoipa::path(
     tag = "members",
     operation_id = "start_access_review",
-    summary = "Start an access review",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = StartAccessReview,
     security(("bearer_auth" = [])),
@@ -420,11 +427,12 @@ pub async fn start_access_review(
     Ok(HttpResponse::Created().json(AccessReviewStarted { grants, due }))
 }
 
+/// Confirm a role in an access review
+///
 /// Confirm a role in an open access review, optionally with a new end date.
 #[utoipa::path(
     tag = "members",
     operation_id = "confirm_grant",
-    summary = "Confirm a role in an access review",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("grant_id" = Uuid, Path, description = "The role grant"),

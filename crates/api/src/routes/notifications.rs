@@ -41,11 +41,12 @@ pub struct NotificationListParams {
     unread: Option<String>,
 }
 
+/// List my notifications
+///
 /// The caller's notifications, newest first, with the number unread.
 #[utoipa::path(
     tag = "me",
     operation_id = "list_my_notifications",
-    summary = "List my notifications",
     description = "Each names its kind, its subject (an incident or a request, by id) and what its text needs (a reference, a title, a deadline) — never personal data. Texts are the client's to show in the reader's language.",
     params(NotificationListParams),
     security(("bearer_auth" = [])),
@@ -96,11 +97,12 @@ fn event(auth: &Authenticated, req: &HttpRequest, target: Option<Uuid>) -> Audit
     }
 }
 
+/// Mark a notification read
+///
 /// Marks one of the caller's notifications read.
 #[utoipa::path(
     tag = "me",
     operation_id = "read_my_notification",
-    summary = "Mark a notification read",
     params(("notification_id" = Uuid, Path, description = "The notification")),
     security(("bearer_auth" = [])),
     responses(
@@ -131,11 +133,12 @@ pub async fn read_notification(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Mark all notifications read
+///
 /// Marks all the caller's notifications read.
 #[utoipa::path(
     tag = "me",
     operation_id = "read_all_my_notifications",
-    summary = "Mark all notifications read",
     security(("bearer_auth" = [])),
     responses(
         (status = 204, description = "All read"),
@@ -158,11 +161,12 @@ pub async fn read_all_notifications(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// My notification preferences
+///
 /// The caller's choices: the language of their e-mails, and which kinds come by e-mail.
 #[utoipa::path(
     tag = "me",
     operation_id = "get_my_notification_preferences",
-    summary = "My notification preferences",
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "The choices; every kind is e-mailed unless switched off", body = NotificationPreferences),
@@ -181,12 +185,13 @@ pub async fn get_preferences(
     )))
 }
 
+/// Set my notification preferences
+///
 /// Sets the language of the caller's e-mails and which kinds come by e-mail (kinds left out
 /// keep their choice).
 #[utoipa::path(
     tag = "me",
     operation_id = "put_my_notification_preferences",
-    summary = "Set my notification preferences",
     request_body = NotificationPreferences,
     security(("bearer_auth" = [])),
     responses(

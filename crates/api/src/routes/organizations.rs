@@ -97,18 +97,19 @@ impl ListOrganizationsParams {
     }
 }
 
+/// List organisations
+///
 /// List organisations in Norwegian alphabetical order.
 ///
 /// Filter by `kind` and search the name with `q`. Paginate with `limit` and `cursor`.
 #[utoipa::path(
     tag = "organizations",
     operation_id = "list_organizations",
-    summary = "List organisations",
     params(ListOrganizationsParams),
     security(()),
     responses(
         (status = 200, description = "One page of organisations", body = OrganizationPage),
-        (status = 400, description = "A query parameter is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A query parameter is malformed (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A parameter is out of range, or the cursor is not valid (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -122,11 +123,13 @@ pub async fn list_organizations(
     Ok(web::Json(page))
 }
 
-/// Get one organisation.
+/// Get an organisation
+///
+/// One organisation's public facts: name, kind, organisation number and municipality. Public,
+/// as the list is; members, settings and registers are under the organisation's own paths.
 #[utoipa::path(
     tag = "organizations",
     operation_id = "get_organization",
-    summary = "Get an organisation",
     params(("org_id" = OrganizationId, Path, description = "The organisation's id")),
     security(()),
     responses(

@@ -53,12 +53,13 @@ async fn export_rows(
     ))
 }
 
+/// Export the systems in use (CSV)
+///
 /// The application overview as CSV (RFC 4180, UTF-8): a header row, then one row per system.
 /// The file reads back through the import unchanged.
 #[utoipa::path(
     tag = "register",
     operation_id = "export_systems_csv",
-    summary = "Export the systems in use (CSV)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ExportParams),
     security(("bearer_auth" = [])),
     responses(
@@ -87,11 +88,12 @@ pub async fn export_systems_csv(
     )
 }
 
+/// Export the systems in use (XLSX)
+///
 /// The application overview as an Excel workbook: a bold header row, one row per system.
 #[utoipa::path(
     tag = "register",
     operation_id = "export_systems_xlsx",
-    summary = "Export the systems in use (XLSX)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ExportParams),
     security(("bearer_auth" = [])),
     responses(
@@ -303,6 +305,8 @@ async fn plan_row(
     })
 }
 
+/// Import systems in use (CSV or XLSX)
+///
 /// Import systems from CSV or XLSX (the export's columns; headers in nb, nn or en, or the
 /// API's field names). A row with a `Vern-ID` updates that system; others are registered.
 /// A catalogue product is named by `Produkt-ID`, or by `Produkt` (and `Leverandør`). Every
@@ -312,7 +316,6 @@ async fn plan_row(
 #[utoipa::path(
     tag = "register",
     operation_id = "import_systems",
-    summary = "Import systems in use (CSV or XLSX)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ImportParams),
     request_body(
         content = inline(crate::openapi::Binary),

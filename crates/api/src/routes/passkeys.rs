@@ -112,11 +112,13 @@ pub(crate) async fn challenge(
     })
 }
 
-/// The caller's passkeys.
+/// My passkeys
+///
+/// The passkeys registered to the logged-in user, with their names, when they were added
+/// and last used. The public keys are never shown.
 #[utoipa::path(
     tag = "me",
     operation_id = "list_my_passkeys",
-    summary = "My passkeys",
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "The caller's passkeys, oldest first", body = PasskeyList),
@@ -135,12 +137,13 @@ pub async fn list_passkeys(
     }))
 }
 
+/// Start registering a passkey
+///
 /// Start registering a passkey for the caller. The options ask for a discoverable
 /// credential with user verification, so the passkey also works without a password.
 #[utoipa::path(
     tag = "me",
     operation_id = "start_passkey_registration",
-    summary = "Start registering a passkey",
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "Options for `navigator.credentials.create`", body = PasskeyChallenge),
@@ -193,11 +196,12 @@ pub async fn start_passkey_registration(
     ))
 }
 
+/// Register a passkey
+///
 /// Finish registering a passkey: the browser's credential for the started ceremony.
 #[utoipa::path(
     tag = "me",
     operation_id = "finish_passkey_registration",
-    summary = "Register a passkey",
     request_body = RegisterPasskey,
     security(("bearer_auth" = [])),
     responses(
@@ -270,11 +274,13 @@ pub async fn finish_passkey_registration(
     Ok(HttpResponse::Created().json(vern_db::passkeys::view(&row)))
 }
 
-/// Remove one of the caller's passkeys.
+/// Remove a passkey
+///
+/// Remove one of the logged-in user's passkeys; it cannot be used to log in from then on.
+/// The last second factor (no other passkey and no authenticator app) cannot be removed.
 #[utoipa::path(
     tag = "me",
     operation_id = "delete_my_passkey",
-    summary = "Remove a passkey",
     params(("passkey_id" = Uuid, Path, description = "The passkey")),
     security(("bearer_auth" = [])),
     responses(
@@ -326,11 +332,12 @@ pub async fn delete_passkey(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Start a passkey as the second factor
+///
 /// Log in, step two with a passkey: the challenge for the user who passed step one.
 #[utoipa::path(
     tag = "auth",
     operation_id = "start_passkey_second_factor",
-    summary = "Start a passkey as the second factor",
     request_body = MfaToken,
     security(()),
     responses(
@@ -378,11 +385,12 @@ pub async fn start_passkey_second_factor(
     ))
 }
 
+/// Start a passwordless passkey login
+///
 /// Log in with a passkey alone: a challenge for any discoverable credential.
 #[utoipa::path(
     tag = "auth",
     operation_id = "start_passkey_login",
-    summary = "Start a passwordless passkey login",
     security(()),
     responses(
         (status = 200, description = "Options for `navigator.credentials.get`", body = PasskeyChallenge),
@@ -412,12 +420,13 @@ pub async fn start_passkey_login(
     ))
 }
 
+/// Complete a login with a passkey
+///
 /// Finish a passkey login — the second factor (with `mfa_token`) or passwordless.
 /// Answers the access token and sets the refresh cookie, like the TOTP step.
 #[utoipa::path(
     tag = "auth",
     operation_id = "finish_passkey_login",
-    summary = "Complete a login with a passkey",
     request_body = PasskeyAssertion,
     security(()),
     responses(

@@ -82,11 +82,12 @@ fn visible(caller: &Caller, product: &Product) -> bool {
             .is_ok()
 }
 
+/// Search the product catalogue
+///
 /// The catalogue: published products in Norwegian alphabetical order.
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "list_catalogue",
-    summary = "Search the product catalogue",
     params(ProductListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -108,11 +109,12 @@ pub async fn list_catalogue(
     Ok(web::Json(ProductPage { items, next_cursor }))
 }
 
+/// Get a product
+///
 /// One product, with its ETag (the revision).
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "get_product",
-    summary = "Get a product",
     params(("product_id" = Uuid, Path, description = "The product")),
     security(("bearer_auth" = [])),
     responses(
@@ -151,11 +153,12 @@ pub struct ProductRevisionList {
     pub items: Vec<ProductRevision>,
 }
 
+/// A product's history
+///
 /// A product's history, newest first: every saved revision with what changed.
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "list_product_revisions",
-    summary = "A product's history",
     params(("product_id" = Uuid, Path, description = "The product")),
     security(("bearer_auth" = [])),
     responses(
@@ -196,11 +199,12 @@ pub async fn list_product_revisions(
     Ok(web::Json(ProductRevisionList { items }))
 }
 
+/// List the vendor's products
+///
 /// The vendor's own products, published or not.
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "list_vendor_products",
-    summary = "List the vendor's products",
     params(("org_id" = OrganizationId, Path, description = "The vendor"), ProductListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -229,11 +233,12 @@ pub async fn list_vendor_products(
     Ok(web::Json(ProductPage { items, next_cursor }))
 }
 
+/// Add a product
+///
 /// Add a product to the catalogue (published at once if `published` is true).
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "create_product",
-    summary = "Add a product",
     params(("org_id" = OrganizationId, Path, description = "The vendor")),
     request_body = ProductFacts,
     security(("bearer_auth" = [])),
@@ -282,6 +287,8 @@ pub async fn create_product(
     ))
 }
 
+/// Update a product
+///
 /// Replace a product's facts. Send `If-Match` with the ETag you read; if someone else saved
 /// in between, the answer is 412 and nothing changes. Every save is kept as a revision. A
 /// change to hosting, sub-processors, security measures or data categories opens a review
@@ -291,7 +298,6 @@ pub async fn create_product(
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "update_product",
-    summary = "Update a product",
     params(
         ("org_id" = OrganizationId, Path, description = "The vendor"),
         ("product_id" = Uuid, Path, description = "The product"),
@@ -420,13 +426,14 @@ pub async fn update_product(
     Ok(with_etag(HttpResponse::Ok().json(updated), revision))
 }
 
+/// The register's taxonomy
+///
 /// The taxonomy the register is described in: data categories keyed to W3C DPV terms,
 /// with labels in bokmål, nynorsk and English, and whether each is a special category
 /// (Art. 9) or criminal-offence data (Art. 10).
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "get_taxonomy",
-    summary = "The register's taxonomy",
     security(()),
     responses(
         (status = 200, description = "The taxonomy", body = vern_domain::register::taxonomy::Taxonomy),

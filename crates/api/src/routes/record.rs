@@ -216,12 +216,13 @@ async fn build(
     })
 }
 
+/// The record of processing (JSON)
+///
 /// The record of processing as JSON: the controller, its data protection officers, and one
 /// entry per activity with the systems it uses and the transfers their products make.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_record_of_processing",
-    summary = "The record of processing (JSON)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), RecordParams),
     security(("bearer_auth" = [])),
     responses(
@@ -248,11 +249,12 @@ pub async fn record_json(
     Ok(web::Json(build(&state, org, status).await?))
 }
 
+/// The record of processing (CSV)
+///
 /// The record as CSV (RFC 4180, UTF-8): a header row, then one row per activity.
 #[utoipa::path(
     tag = "register",
     operation_id = "export_record_of_processing_csv",
-    summary = "The record of processing (CSV)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), RecordParams),
     security(("bearer_auth" = [])),
     responses(
@@ -286,11 +288,12 @@ pub async fn record_csv(
     )
 }
 
+/// The record of processing (XLSX)
+///
 /// The record as an Excel workbook: one sheet, a bold header row, one row per activity.
 #[utoipa::path(
     tag = "register",
     operation_id = "export_record_of_processing_xlsx",
-    summary = "The record of processing (XLSX)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), RecordParams),
     security(("bearer_auth" = [])),
     responses(
@@ -337,11 +340,12 @@ pub async fn record_xlsx(
 
 const RECORD_TEMPLATE: &str = include_str!("../../templates/record.html");
 
+/// The record of processing (printable HTML)
+///
 /// The record as a printable HTML document, with the data protection officers' contact.
 #[utoipa::path(
     tag = "register",
     operation_id = "export_record_of_processing_html",
-    summary = "The record of processing (printable HTML)",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), RecordParams),
     security(("bearer_auth" = [])),
     responses(
@@ -414,13 +418,14 @@ pub struct StatementParams {
     lang: Option<String>,
 }
 
+/// A municipality's public privacy statement
+///
 /// A municipality's public privacy statement: the processing activities it has published,
 /// in plain words (purposes, legal basis, whom it concerns, which data, recipients,
 /// transfers, retention), and its data protection officers' contact. No login needed.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_privacy_statement",
-    summary = "A municipality's public privacy statement",
     params(("org_id" = OrganizationId, Path, description = "The municipality"), StatementParams),
     security(()),
     responses(
@@ -565,6 +570,8 @@ pub struct LangParams {
     lang: Option<String>,
 }
 
+/// The vendor's record as processor (JSON)
+///
 /// A vendor's record of processing as processor (Art. 30(2)): each controller using its
 /// products, the controller's data protection officers, and per product the categories of
 /// processing and data, sub-processors, transfers outside the EU/EEA and security measures.
@@ -572,7 +579,6 @@ pub struct LangParams {
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "get_processor_record",
-    summary = "The vendor's record as processor (JSON)",
     params(("org_id" = OrganizationId, Path, description = "The vendor")),
     security(("bearer_auth" = [])),
     responses(
@@ -596,11 +602,12 @@ pub async fn processor_record(
     Ok(web::Json(build_processor_record(&state, org).await?))
 }
 
+/// The vendor's record as processor (CSV)
+///
 /// The processor's record as CSV: one row per controller and product.
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "export_processor_record_csv",
-    summary = "The vendor's record as processor (CSV)",
     params(("org_id" = OrganizationId, Path, description = "The vendor"), LangParams),
     security(("bearer_auth" = [])),
     responses(

@@ -300,12 +300,13 @@ pub struct RequestListParams {
     overdue: Option<String>,
 }
 
+/// List the organisation's requests by deadline
+///
 /// The organisation's requests, soonest deadline first: reference, kind, status, deadline
 /// and assignee — never who asked.
 #[utoipa::path(
     tag = "requests",
     operation_id = "list_requests",
-    summary = "List the organisation's requests by deadline",
     params(("org_id" = OrganizationId, Path, description = "The municipality"), RequestListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -383,13 +384,14 @@ pub async fn list_requests(
     Ok(web::Json(RequestPage { items, next_cursor }))
 }
 
+/// Register a request received outside the portal
+///
 /// Register a request the municipality received by letter, phone, e-mail or at the counter,
 /// on the resident's behalf. The deadline counts from the day it was received. Who asked and
 /// what they wrote are stored encrypted.
 #[utoipa::path(
     tag = "requests",
     operation_id = "register_request",
-    summary = "Register a request received outside the portal",
     params(("org_id" = OrganizationId, Path, description = "The municipality")),
     request_body = NewRequest,
     security(("bearer_auth" = [])),
@@ -463,12 +465,13 @@ pub async fn register_request(
     ))
 }
 
+/// Get a request
+///
 /// One request: its clock with every pause, the steps the caller may take, and — for
 /// caseworkers — who asked and what they wrote.
 #[utoipa::path(
     tag = "requests",
     operation_id = "get_request",
-    summary = "Get a request",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("bearer_auth" = [])),
     responses(
@@ -496,13 +499,14 @@ pub async fn get_request(
     Ok(with_etag(HttpResponse::Ok().json(view), row.revision))
 }
 
+/// Move a request to its next status
+///
 /// Take a step in the case: `start`, `clarify_identity` (the clock is recorded as paused, and
 /// stops if the organisation's policy says so), `identity_confirmed`, `answer` (with the
 /// reply), `refuse` (with a legal ground that fits the kind, and the reasons), `withdraw`.
 #[utoipa::path(
     tag = "requests",
     operation_id = "step_request",
-    summary = "Move a request to its next status",
     params(("request_id" = Uuid, Path, description = "The request"), ("If-Match" = String, Header, description = "The ETag the step is based on")),
     request_body = vern_domain::requests::view::CaseStepSchema,
     security(("bearer_auth" = [])),
@@ -562,12 +566,13 @@ pub async fn step_request(
     .await
 }
 
+/// Extend a request's deadline
+///
 /// Extend the deadline by one or two months (three in all at most), with reasons the
 /// resident is told — only while the first month runs.
 #[utoipa::path(
     tag = "requests",
     operation_id = "extend_request",
-    summary = "Extend a request's deadline",
     params(("request_id" = Uuid, Path, description = "The request"), ("If-Match" = String, Header, description = "The ETag the extension is based on")),
     request_body = Extension,
     security(("bearer_auth" = [])),
@@ -617,11 +622,12 @@ pub async fn extend_request(
     .await
 }
 
+/// Assign a request
+///
 /// Assign the case to a caseworker of the organisation, or leave it unassigned.
 #[utoipa::path(
     tag = "requests",
     operation_id = "assign_request",
-    summary = "Assign a request",
     params(("request_id" = Uuid, Path, description = "The request"), ("If-Match" = String, Header, description = "The ETag the change is based on")),
     request_body = Assignment,
     security(("bearer_auth" = [])),
@@ -674,11 +680,12 @@ pub async fn assign_request(
     respond(&state, &caller, row.id).await
 }
 
+/// Add an internal note to a request
+///
 /// Add an internal note to the case (never shown to the resident). Stored encrypted.
 #[utoipa::path(
     tag = "requests",
     operation_id = "add_request_note",
-    summary = "Add an internal note to a request",
     params(("request_id" = Uuid, Path, description = "The request")),
     request_body = NewNote,
     security(("bearer_auth" = [])),
@@ -748,12 +755,13 @@ pub struct EventListParams {
     cursor: Option<String>,
 }
 
+/// List a request's history
+///
 /// The case's history, oldest first. The written text of notes, reasons and replies is shown
 /// to caseworkers only.
 #[utoipa::path(
     tag = "requests",
     operation_id = "list_request_events",
-    summary = "List a request's history",
     params(("request_id" = Uuid, Path, description = "The request"), EventListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -825,12 +833,13 @@ pub async fn list_events(
     Ok(web::Json(CaseEventPage { items, next_cursor }))
 }
 
+/// Counts of the organisation's requests
+///
 /// The DPO's overview: open requests by urgency and kind, unassigned ones, and how many of
 /// the last twelve months' requests were closed after their deadline. Counts only.
 #[utoipa::path(
     tag = "requests",
     operation_id = "get_request_overview",
-    summary = "Counts of the organisation's requests",
     params(("org_id" = OrganizationId, Path, description = "The municipality")),
     security(("bearer_auth" = [])),
     responses(
@@ -896,11 +905,12 @@ async fn caseworkers_of(
         .collect())
 }
 
+/// List the caseworkers a request can be assigned to
+///
 /// The organisation's caseworkers: whom a request can be assigned to.
 #[utoipa::path(
     tag = "requests",
     operation_id = "list_caseworkers",
-    summary = "List the caseworkers a request can be assigned to",
     params(("org_id" = OrganizationId, Path, description = "The municipality")),
     security(("bearer_auth" = [])),
     responses(
@@ -924,11 +934,16 @@ pub async fn list_caseworkers(
     Ok(web::Json(caseworkers_of(&state, org).await?))
 }
 
-/// The organisation's request policy.
+/// Get the organisation's request policy
+///
+/// The organisation's policy for data-subject requests: how many days a released answer
+/// stays readable for the resident, and whether waiting for the requester to establish
+/// their identity stops the clock. The `ETag` is the policy's revision, for `If-Match` when
+/// changing it. Readable by those who oversee requests and those who manage the
+/// organisation's settings.
 #[utoipa::path(
     tag = "requests",
     operation_id = "get_request_settings",
-    summary = "Get the organisation's request policy",
     params(("org_id" = OrganizationId, Path, description = "The municipality")),
     security(("bearer_auth" = [])),
     responses(
@@ -961,11 +976,12 @@ pub async fn get_request_settings(
     ))
 }
 
+/// Change the organisation's request policy
+///
 /// Change the organisation's request policy (the organisation's administrator).
 #[utoipa::path(
     tag = "requests",
     operation_id = "put_request_settings",
-    summary = "Change the organisation's request policy",
     params(("org_id" = OrganizationId, Path, description = "The municipality"), ("If-Match" = String, Header, description = "The ETag the change is based on")),
     request_body = RequestSettings,
     security(("bearer_auth" = [])),

@@ -109,11 +109,12 @@ pub struct LoginParams {
     fresh: Option<String>,
 }
 
+/// Start a resident's login at the identity provider
+///
 /// Sends the browser to the identity provider (authorization code flow with PKCE).
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_login",
-    summary = "Start a resident's login at the identity provider",
     description = "A browser navigation, not an API call: answers 302 to the provider's authorization endpoint with state, nonce and an S256 code challenge, and sets a short-lived sealed cookie that the callback reads.",
     params(LoginParams),
     security(()),
@@ -154,13 +155,14 @@ pub struct CallbackParams {
     error: Option<String>,
 }
 
+/// Complete a resident's login (the provider's redirect)
+///
 /// Where the provider sends the browser back: the code is exchanged, the ID token checked and
 /// a session opened; then on to where the login started. Failures go to the portal with
 /// `login_error=<code>`.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_login_callback",
-    summary = "Complete a resident's login (the provider's redirect)",
     description = "Exchanges the code (with the PKCE verifier), verifies the ID token (signature from the provider's JWKS, issuer, audience, expiry, nonce) and reads the national id claim. Synthetic national ids are refused unless the test login is enabled. On success sets the `vern_resident` session cookie. Always answers 302: to the page the login started from, or to `/innsyn?login_error=refused|expired|provider_unavailable|invalid_token|no_national_id|synthetic_id_refused`.",
     params(CallbackParams),
     security(()),
@@ -226,11 +228,12 @@ pub async fn callback(
         .finish())
 }
 
+/// The logged-in resident
+///
 /// Who is logged in (the national id masked) and until when the login counts as fresh.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_me",
-    summary = "The logged-in resident",
     security(("resident_session" = [])),
     responses(
         (status = 200, description = "The resident's session", body = ResidentMe),
@@ -251,11 +254,12 @@ pub async fn me(resident: Resident, state: web::Data<AppState>) -> Result<HttpRe
         }))
 }
 
+/// Log the resident out
+///
 /// Ends the resident's session and clears the cookie.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_logout",
-    summary = "Log the resident out",
     security(("resident_session" = [])),
     responses(
         (status = 204, description = "Logged out"),
@@ -290,11 +294,12 @@ pub struct PortalMunicipalityList {
     pub items: Vec<PortalMunicipality>,
 }
 
+/// Municipalities that take requests
+///
 /// The municipalities a resident can send a request to.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_municipalities",
-    summary = "Municipalities that take requests",
     security(("resident_session" = [])),
     responses(
         (status = 200, description = "The municipalities", body = PortalMunicipalityList),
@@ -397,11 +402,12 @@ async fn resident_view(state: &AppState, row: &RequestRow) -> Result<ResidentReq
     })
 }
 
+/// Send a request to a municipality
+///
 /// Sends a request to a municipality in the resident's own name (from their login).
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_submit_request",
-    summary = "Send a request to a municipality",
     description = "Access (Art. 15), rectification, erasure, restriction, portability, objection, or party access (forvaltningsloven § 18). The national id comes from the login; the deadline counts from today. The municipality's caseworkers see it at once.",
     security(("resident_session" = [])),
     request_body = ResidentSubmission,
@@ -502,12 +508,13 @@ pub struct MineParams {
     cursor: Option<String>,
 }
 
+/// List the resident's requests
+///
 /// The resident's requests to every municipality, newest first — those sent in the portal
 /// and those registered for them by staff under their national id.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_list_requests",
-    summary = "List the resident's requests",
     params(MineParams),
     security(("resident_session" = [])),
     responses(
@@ -568,12 +575,13 @@ pub(super) async fn own_request(
         .ok_or_else(ApiError::not_found)
 }
 
+/// Get one of the resident's requests
+///
 /// One of the resident's requests: status, deadline, what they wrote and what they have been
 /// told (received, identity clarification, extension with reasons, answer ready, refused).
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_get_request",
-    summary = "Get one of the resident's requests",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("resident_session" = [])),
     responses(
@@ -596,12 +604,13 @@ pub async fn get_mine(
         .json(view))
 }
 
+/// Withdraw the resident's request
+///
 /// The resident withdraws their own request while it is open: the case closes as withdrawn,
 /// open tasks to the systems are cancelled, and the window for its contents starts.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_withdraw_request",
-    summary = "Withdraw the resident's request",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("resident_session" = [])),
     responses(
@@ -697,11 +706,12 @@ async fn open_answer(
     })
 }
 
+/// Read the answer to the resident's request
+///
 /// Reads the answer (or the reasons for a refusal) in the secure window.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_read_answer",
-    summary = "Read the answer to the resident's request",
     description = "Only the requester, only after a login of the last few minutes (`VERN_RESIDENT_FRESH_LOGIN_MINUTES`), only until the window closes (the municipality's `answer_window_days` from the release). Every read is logged.",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("resident_session" = [])),
@@ -734,11 +744,12 @@ pub async fn read_answer(
         .json(answer))
 }
 
+/// Download the answer to the resident's request
+///
 /// Downloads the answer as a text file, on the same conditions as reading it.
 #[utoipa::path(
     tag = "resident",
     operation_id = "resident_download_answer",
-    summary = "Download the answer to the resident's request",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("resident_session" = [])),
     responses(

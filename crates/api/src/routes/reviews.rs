@@ -74,11 +74,12 @@ impl ReviewListParams {
     }
 }
 
+/// List review items
+///
 /// The organisation's review items, newest first.
 #[utoipa::path(
     tag = "register",
     operation_id = "list_review_items",
-    summary = "List review items",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ReviewListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -107,11 +108,13 @@ pub async fn list_review_items(
     Ok(web::Json(ReviewItemPage { items, next_cursor }))
 }
 
-/// One review item, with its ETag.
+/// Get a review item
+///
+/// One item of the register's review queue: what is to be reviewed (a system or an
+/// activity), why, since when, and how it was resolved. The `ETag` is the item's revision.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_review_item",
-    summary = "Get a review item",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("item_id" = Uuid, Path, description = "The review item"),
@@ -142,13 +145,14 @@ pub async fn get_review_item(
     Ok(with_etag(HttpResponse::Ok().json(item), revision))
 }
 
+/// Resolve a review item
+///
 /// Record that an open item was reviewed, and what came of it, with `If-Match`. If the
 /// vendor changed the product again since the item was read, the answer is 412: look at the
 /// newest facts first.
 #[utoipa::path(
     tag = "register",
     operation_id = "resolve_review_item",
-    summary = "Resolve a review item",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("item_id" = Uuid, Path, description = "The review item"),

@@ -73,11 +73,12 @@ fn request_event(
     }
 }
 
+/// My role requests
+///
 /// The caller's own role requests in every organisation, newest first.
 #[utoipa::path(
     tag = "role-requests",
     operation_id = "list_my_role_requests",
-    summary = "My role requests",
     params(RoleRequestParams),
     security(("bearer_auth" = [])),
     responses(
@@ -85,7 +86,7 @@ fn request_event(
         (status = 400, description = "A query parameter is malformed (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API client calling (`forbidden`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad `limit` or `cursor` (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/role-requests")]
@@ -108,11 +109,12 @@ pub async fn my_role_requests(
     ))
 }
 
+/// List role requests
+///
 /// The organisation's role requests, newest first; `state=pending` for the work queue.
 #[utoipa::path(
     tag = "role-requests",
     operation_id = "list_role_requests",
-    summary = "List role requests",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), RoleRequestParams),
     security(("bearer_auth" = [])),
     responses(
@@ -121,7 +123,7 @@ pub async fn my_role_requests(
         (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role that may decide role requests (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation among the caller's (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad `limit` or `cursor` (`validation_failed`, `invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{org_id}/role-requests")]
@@ -141,11 +143,12 @@ pub async fn list_role_requests(
     ))
 }
 
+/// Request a role
+///
 /// Ask for a role in an organisation one is a member of, saying why the work needs it.
 #[utoipa::path(
     tag = "role-requests",
     operation_id = "create_role_request",
-    summary = "Request a role",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = NewRoleRequest,
     security(("bearer_auth" = [])),
@@ -286,11 +289,12 @@ async fn decide(
     Ok(web::Json(view))
 }
 
+/// Approve a role request
+///
 /// Approve a pending request: the role is granted at once.
 #[utoipa::path(
     tag = "role-requests",
     operation_id = "approve_role_request",
-    summary = "Approve a role request",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("request_id" = Uuid, Path, description = "The request"),
@@ -320,11 +324,12 @@ pub async fn approve_role_request(
     decide(auth, state, req, org, id, RequestEvent::Approve, body).await
 }
 
+/// Deny a role request
+///
 /// Deny a pending request, optionally with a note to the requester.
 #[utoipa::path(
     tag = "role-requests",
     operation_id = "deny_role_request",
-    summary = "Deny a role request",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("request_id" = Uuid, Path, description = "The request"),
@@ -354,11 +359,13 @@ pub async fn deny_role_request(
     decide(auth, state, req, org, id, RequestEvent::Deny, body).await
 }
 
-/// Withdraw one's own pending request.
+/// Withdraw my role request
+///
+/// Withdraw a role request the logged-in user made and that is still pending; the
+/// organisation's administrators no longer see it as waiting.
 #[utoipa::path(
     tag = "role-requests",
     operation_id = "withdraw_role_request",
-    summary = "Withdraw my role request",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("request_id" = Uuid, Path, description = "The request"),

@@ -25,6 +25,8 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(put_org_number);
 }
 
+/// Set the organisation number
+///
 /// Set the organisation's number in Enhetsregisteret (organisasjonsnummer).
 ///
 /// Integrations authenticating with Maskinporten tokens act for the organisation whose number
@@ -33,7 +35,6 @@ pub fn mount(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "settings",
     operation_id = "put_org_number",
-    summary = "Set the organisation number",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = OrgNumberChange,
     security(("bearer_auth" = [])),
@@ -87,11 +88,12 @@ pub async fn put_org_number(
     Ok(web::Json(organization))
 }
 
+/// Get the IP allowlist
+///
 /// The networks the organisation's staff may reach Vern from.
 #[utoipa::path(
     tag = "settings",
     operation_id = "get_ip_allowlist",
-    summary = "Get the IP allowlist",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     security(("bearer_auth" = [])),
     responses(
@@ -119,12 +121,13 @@ pub async fn get_ip_allowlist(
     }))
 }
 
+/// Replace the IP allowlist
+///
 /// Replace the allowlist. A list that would shut out the caller's own address is refused,
 /// so an administrator cannot lock everyone out by mistake.
 #[utoipa::path(
     tag = "settings",
     operation_id = "put_ip_allowlist",
-    summary = "Replace the IP allowlist",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = IpAllowlistBody,
     security(("bearer_auth" = [])),
@@ -182,11 +185,12 @@ pub async fn put_ip_allowlist(
     }))
 }
 
+/// Get the login policy
+///
 /// How the organisation's staff must log in.
 #[utoipa::path(
     tag = "settings",
     operation_id = "get_authentication_policy",
-    summary = "Get the login policy",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     security(("bearer_auth" = [])),
     responses(
@@ -212,6 +216,8 @@ pub async fn get_authentication_policy(
     Ok(web::Json(AuthenticationPolicy { require_passkey }))
 }
 
+/// Change the login policy
+///
 /// Change the login policy. Requiring passkeys takes effect on the next request: staff
 /// sessions opened with a TOTP code are refused in this organisation until they log in
 /// again with a passkey. The administrator turning it on must be logged in with a passkey
@@ -219,7 +225,6 @@ pub async fn get_authentication_policy(
 #[utoipa::path(
     tag = "settings",
     operation_id = "put_authentication_policy",
-    summary = "Change the login policy",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = AuthenticationPolicy,
     security(("bearer_auth" = [])),

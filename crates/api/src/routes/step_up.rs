@@ -57,11 +57,12 @@ async fn record_step_up(
     }))
 }
 
+/// Confirm with a TOTP code before a sensitive step
+///
 /// Prove the second factor again with a code from the authenticator app.
 #[utoipa::path(
     tag = "auth",
     operation_id = "step_up_totp",
-    summary = "Confirm with a TOTP code before a sensitive step",
     request_body = StepUpTotp,
     security(("bearer_auth" = [])),
     responses(
@@ -88,11 +89,12 @@ pub async fn step_up_totp(
     record_step_up(&state, &req, &user, StrongAuth::Totp, Some(step)).await
 }
 
+/// Start a passkey confirmation before a sensitive step
+///
 /// Start proving the second factor again with a passkey: the challenge.
 #[utoipa::path(
     tag = "auth",
     operation_id = "start_step_up_passkey",
-    summary = "Start a passkey confirmation before a sensitive step",
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "Options for `navigator.credentials.get`", body = PasskeyChallenge),
@@ -132,11 +134,14 @@ pub async fn start_step_up_passkey(
     ))
 }
 
-/// Finish the passkey confirmation.
+/// Complete a passkey confirmation before a sensitive step
+///
+/// The second half of a step-up: send the authenticator's assertion for the challenge from
+/// `POST /auth/step-up/passkey/challenge`. On success the session may take the steps that
+/// need a fresh confirmation until `valid_until`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "finish_step_up_passkey",
-    summary = "Complete a passkey confirmation before a sensitive step",
     request_body = StepUpAssertion,
     security(("bearer_auth" = [])),
     responses(

@@ -180,11 +180,12 @@ async fn product_name(state: &AppState, facts: &SystemFacts) -> Result<Option<St
         .ok_or_else(|| ApiError::validation("product_id", "not_in_catalogue"))
 }
 
+/// List systems in use
+///
 /// The organisation's systems in Norwegian alphabetical order.
 #[utoipa::path(
     tag = "register",
     operation_id = "list_systems",
-    summary = "List systems in use",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), SystemListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -213,12 +214,13 @@ pub async fn list_systems(
     Ok(web::Json(SystemPage { items, next_cursor }))
 }
 
+/// Register a system
+///
 /// Register a system: a published catalogue product (`product_id`) or an own system
 /// (`name`).
 #[utoipa::path(
     tag = "register",
     operation_id = "create_system",
-    summary = "Register a system",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = SystemFacts,
     security(("bearer_auth" = [])),
@@ -269,11 +271,13 @@ pub async fn create_system(
     ))
 }
 
-/// One system, with its ETag.
+/// Get a system
+///
+/// One system in use: its facts, status, owners, linked catalogue product and connector.
+/// The `ETag` is the system's revision; send it as `If-Match` to change or delete it.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_system",
-    summary = "Get a system",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("system_id" = Uuid, Path, description = "The system"),
@@ -304,6 +308,8 @@ pub async fn get_system(
     Ok(with_etag(HttpResponse::Ok().json(system), revision))
 }
 
+/// Update a system
+///
 /// Replace a system's facts, with `If-Match`. The status follows the life cycle (planned →
 /// in use → being phased out → retired; retired is final) and a system keeps its product.
 /// Register editors change any system; a system owner changes the systems they own, but
@@ -311,7 +317,6 @@ pub async fn get_system(
 #[utoipa::path(
     tag = "register",
     operation_id = "update_system",
-    summary = "Update a system",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("system_id" = Uuid, Path, description = "The system"),
@@ -379,12 +384,13 @@ pub async fn update_system(
     Ok(with_etag(HttpResponse::Ok().json(updated), revision))
 }
 
+/// Delete a system
+///
 /// Remove a system registered by mistake. (A system that was used is retired instead, so
 /// that the record keeps it.)
 #[utoipa::path(
     tag = "register",
     operation_id = "delete_system",
-    summary = "Delete a system",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("system_id" = Uuid, Path, description = "The system"),
@@ -454,12 +460,13 @@ pub struct SystemOwnerCandidateList {
     pub items: Vec<SystemOwnerCandidate>,
 }
 
+/// List who can own systems
+///
 /// The members who can own systems (those holding the `system_owner` role now), for
 /// choosing a system's owners.
 #[utoipa::path(
     tag = "register",
     operation_id = "list_system_owner_candidates",
-    summary = "List who can own systems",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     security(("bearer_auth" = [])),
     responses(

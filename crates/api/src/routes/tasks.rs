@@ -227,13 +227,14 @@ pub struct RoutingParams {
     all: Option<String>,
 }
 
+/// Which systems a request should go to
+///
 /// The systems the register says are involved: those used by processing activities that
 /// cover the request's data subject categories (or every system in use with `all=true`),
 /// whether each has a connector, and which already have a task.
 #[utoipa::path(
     tag = "requests",
     operation_id = "get_request_routing",
-    summary = "Which systems a request should go to",
     params(("request_id" = Uuid, Path, description = "The request"), RoutingParams),
     security(("bearer_auth" = [])),
     responses(
@@ -288,13 +289,14 @@ pub async fn get_routing(
     }))
 }
 
+/// Send a request to systems
+///
 /// Route the request to systems: one task each. Systems with a connector get theirs sent at
 /// once (in the background: follow the task list); the others become manual tasks for their
 /// owners. Systems that already have a task keep it.
 #[utoipa::path(
     tag = "requests",
     operation_id = "create_request_tasks",
-    summary = "Send a request to systems",
     params(("request_id" = Uuid, Path, description = "The request")),
     request_body = NewTasks,
     security(("bearer_auth" = [])),
@@ -414,13 +416,14 @@ pub async fn create_tasks(
     Ok(HttpResponse::Created().json(list))
 }
 
+/// List a request's tasks
+///
 /// The request's tasks: per system, how it is answered, its state and — for caseworkers —
 /// what the system found. Tasks a system should have answered by now are handed to their
 /// owners as this is read.
 #[utoipa::path(
     tag = "requests",
     operation_id = "list_request_tasks",
-    summary = "List a request's tasks",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("bearer_auth" = [])),
     responses(
@@ -460,12 +463,13 @@ async fn load_task_for_caseworker(
     Ok((task, request))
 }
 
+/// Send a task to its system again
+///
 /// Send a task to the system's connector again — after every attempt failed, the system
 /// did not answer in time, or answered with an error.
 #[utoipa::path(
     tag = "requests",
     operation_id = "resend_task",
-    summary = "Send a task to its system again",
     params(("task_id" = Uuid, Path, description = "The task")),
     security(("bearer_auth" = [])),
     responses(
@@ -522,13 +526,14 @@ pub async fn resend_task(
     Ok(web::Json(task_list(&state, &caller, &request).await?))
 }
 
+/// Find out which systems hold data about the requester
+///
 /// Ask every system with a connector, at once, whether it holds data about the requester.
 /// The answer lists the systems; the case's history keeps only that a lookup was made and
 /// how many said yes.
 #[utoipa::path(
     tag = "requests",
     operation_id = "run_request_lookup",
-    summary = "Find out which systems hold data about the requester",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("bearer_auth" = [])),
     responses(
@@ -652,12 +657,13 @@ async fn owner_task(
     })
 }
 
+/// List my systems' tasks
+///
 /// Tasks for the systems the caller owns that their owner answers by hand: the person to
 /// look for, what they asked (access, erasure …) and by when. Newest first.
 #[utoipa::path(
     tag = "requests",
     operation_id = "list_system_tasks",
-    summary = "List my systems' tasks",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), SystemTaskParams),
     security(("bearer_auth" = [])),
     responses(
@@ -733,11 +739,14 @@ async fn load_owned_task(state: &AppState, caller: &Caller, id: Uuid) -> Result<
     Ok(task)
 }
 
-/// One task of a system the caller owns.
+/// Get a task of my system
+///
+/// One manual task of a data-subject request for a system the logged-in user owns: which
+/// request (kind and reference), whom to look for in the system, the date to answer by,
+/// and the outcome once answered. The request's own free text is not shown.
 #[utoipa::path(
     tag = "requests",
     operation_id = "get_system_task",
-    summary = "Get a task of my system",
     params(("task_id" = Uuid, Path, description = "The task")),
     security(("bearer_auth" = [])),
     responses(
@@ -759,12 +768,13 @@ pub async fn get_system_task(
     Ok(web::Json(owner_task(&state, &task, &names).await?))
 }
 
+/// Answer a task of my system
+///
 /// Answer a task by hand: the system holds nothing about the person, or what it holds (as
 /// text, with files if need be). The answer is stored encrypted for the caseworker.
 #[utoipa::path(
     tag = "requests",
     operation_id = "answer_system_task",
-    summary = "Answer a task of my system",
     params(("task_id" = Uuid, Path, description = "The task")),
     request_body = HandAnswer,
     security(("bearer_auth" = [])),
@@ -880,11 +890,12 @@ async fn load_system(
     Ok(system)
 }
 
+/// Get a system's connector
+///
 /// A system's connector, if it has one: where Vern sends its tasks. Never the secret.
 #[utoipa::path(
     tag = "connectors",
     operation_id = "get_system_connector",
-    summary = "Get a system's connector",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ("system_id" = Uuid, Path, description = "The system")),
     security(("bearer_auth" = [])),
     responses(
@@ -910,13 +921,14 @@ pub async fn get_connector(
     }))
 }
 
+/// Set up a system's connector
+///
 /// Set up a system's connector, change its endpoint, or make a new shared secret. The
 /// secret is answered this once; the system verifies Vern's messages and signs its callbacks
 /// with it.
 #[utoipa::path(
     tag = "connectors",
     operation_id = "put_system_connector",
-    summary = "Set up a system's connector",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ("system_id" = Uuid, Path, description = "The system")),
     request_body = ConnectorInput,
     security(("bearer_auth" = [])),
@@ -993,12 +1005,13 @@ pub async fn put_connector(
     }))
 }
 
+/// Remove a system's connector
+///
 /// Remove a system's connector: its new tasks become manual; tasks already sent keep
 /// waiting for their callback, which can no longer be verified.
 #[utoipa::path(
     tag = "connectors",
     operation_id = "delete_system_connector",
-    summary = "Remove a system's connector",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), ("system_id" = Uuid, Path, description = "The system")),
     security(("bearer_auth" = [])),
     responses(
@@ -1038,6 +1051,8 @@ fn bad_signature() -> ApiError {
         .detail("sign the body with the connector's secret: Vern-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">")
 }
 
+/// Answer a task (connector callback)
+///
 /// A system's later answer to a task (after it answered the task with `202`). The body is a
 /// `Callback`, signed with the connector's shared secret in `Vern-Signature` like Vern's own
 /// messages; each `delivery_id` is taken once. An unknown task, a task whose system has no
@@ -1045,7 +1060,6 @@ fn bad_signature() -> ApiError {
 #[utoipa::path(
     tag = "connectors",
     operation_id = "connector_callback",
-    summary = "Answer a task (connector callback)",
     params(
         ("task_id" = Uuid, Path, description = "The task, as in the task message"),
         ("Vern-Signature" = String, Header, description = "`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>`"),
@@ -1117,6 +1131,8 @@ pub async fn connector_callback(
     }
 }
 
+/// Draft the answer to a request
+///
 /// A draft of the answer: per system, what it found and — from the register — the
 /// information Art. 15(1) requires about the processing (purposes, categories, recipients,
 /// retention, legal basis, sources, automated decisions), the rights that apply, and what to
@@ -1124,7 +1140,6 @@ pub async fn connector_callback(
 #[utoipa::path(
     tag = "requests",
     operation_id = "get_answer_draft",
-    summary = "Draft the answer to a request",
     params(("request_id" = Uuid, Path, description = "The request")),
     security(("bearer_auth" = [])),
     responses(

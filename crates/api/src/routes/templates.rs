@@ -58,12 +58,13 @@ pub struct TemplateListParams {
     activity_id: Option<String>,
 }
 
+/// List processing-activity templates
+///
 /// The templates every municipality has published, in Norwegian alphabetical order. Any
 /// member who reads the register may browse them; they hold no personal data.
 #[utoipa::path(
     tag = "register",
     operation_id = "list_activity_templates",
-    summary = "List processing-activity templates",
     params(("org_id" = OrganizationId, Path, description = "The organisation browsing"), TemplateListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -102,11 +103,14 @@ pub async fn list_templates(
     Ok(web::Json(ActivityTemplatePage { items, next_cursor }))
 }
 
-/// One template.
+/// Get a processing-activity template
+///
+/// One processing-activity template the organisation can see: its own, or one another
+/// organisation published for reuse, with its structure and who published it. The `ETag`
+/// is the template's revision.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_activity_template",
-    summary = "Get a processing-activity template",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation browsing"),
         ("template_id" = Uuid, Path, description = "The template"),
@@ -137,6 +141,8 @@ pub async fn get_template(
     Ok(with_etag(HttpResponse::Ok().json(template), revision))
 }
 
+/// Copy a template into the register
+///
 /// Copy a template as a new draft processing activity of the organisation. The
 /// organisation's systems built on the template's products (not retired) are linked; with
 /// `add_missing_systems`, a product it has no system for is registered as a planned system
@@ -144,7 +150,6 @@ pub async fn get_template(
 #[utoipa::path(
     tag = "register",
     operation_id = "copy_activity_template",
-    summary = "Copy a template into the register",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation copying"),
         ("template_id" = Uuid, Path, description = "The template"),
@@ -262,11 +267,12 @@ pub async fn copy_template(
         }))
 }
 
+/// Get an activity's published template
+///
 /// The template published from one of the organisation's activities.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_processing_activity_template",
-    summary = "Get an activity's published template",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),
@@ -296,6 +302,8 @@ pub async fn get_activity_template(
     Ok(web::Json(template))
 }
 
+/// Publish an activity as a template
+///
 /// Publish an active processing activity as a template for other municipalities, or
 /// refresh its template from the activity as it now stands. The template carries the
 /// description and the catalogue products of the linked systems; not the systems, status,
@@ -303,7 +311,6 @@ pub async fn get_activity_template(
 #[utoipa::path(
     tag = "register",
     operation_id = "publish_processing_activity_template",
-    summary = "Publish an activity as a template",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),
@@ -401,12 +408,13 @@ pub async fn publish_activity_template(
     })
 }
 
+/// Withdraw an activity's template
+///
 /// Withdraw an activity's template: other municipalities no longer see it. Copies already
 /// made are theirs and stay.
 #[utoipa::path(
     tag = "register",
     operation_id = "withdraw_processing_activity_template",
-    summary = "Withdraw an activity's template",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("activity_id" = Uuid, Path, description = "The activity"),

@@ -69,6 +69,8 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     Some((unescape(id)?, unescape(secret)?))
 }
 
+/// Get an access token for an API client
+///
 /// Exchange client credentials for an access token.
 ///
 /// Form-encoded per RFC 6749 (`grant_type=client_credentials&client_id=…&client_secret=…`);
@@ -78,7 +80,6 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 #[utoipa::path(
     tag = "auth",
     operation_id = "client_token",
-    summary = "Get an access token for an API client",
     // One documented content type: client generators cannot tell two bodies of the same
     // schema apart. JSON with the same fields is accepted too.
     request_body(content((ClientTokenRequest = "application/x-www-form-urlencoded"))),

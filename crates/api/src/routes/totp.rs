@@ -36,13 +36,14 @@ fn event(auth: &Authenticated, req: &HttpRequest, action: &'static str) -> Audit
     }
 }
 
+/// Get a new TOTP secret to enrol
+///
 /// Start enrolling an authenticator app: a fresh secret, as text and as a QR code. The
 /// current app (if any) keeps working until the new one is confirmed; asking again
 /// replaces the secret offered before.
 #[utoipa::path(
     tag = "me",
     operation_id = "start_totp_enrolment",
-    summary = "Get a new TOTP secret to enrol",
     security(("bearer_auth" = [])),
     responses(
         (status = 200, description = "The secret to enrol; confirm it with `PUT /me/totp`", body = TotpEnrolment),
@@ -72,12 +73,13 @@ pub async fn start_totp_enrolment(
     }))
 }
 
+/// Confirm a new authenticator app
+///
 /// Confirm the authenticator app offered by `POST /me/totp-enrolment` with its first
 /// code. It replaces the previous app at once.
 #[utoipa::path(
     tag = "me",
     operation_id = "confirm_totp",
-    summary = "Confirm a new authenticator app",
     request_body = ConfirmTotp,
     security(("bearer_auth" = [])),
     responses(
@@ -119,11 +121,12 @@ pub async fn confirm_totp(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Remove the authenticator app
+///
 /// Remove the authenticator app. Refused while it is the only second factor.
 #[utoipa::path(
     tag = "me",
     operation_id = "remove_totp",
-    summary = "Remove the authenticator app",
     security(("bearer_auth" = [])),
     responses(
         (status = 204, description = "Removed; log in with a passkey from now on"),

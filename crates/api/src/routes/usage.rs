@@ -32,11 +32,12 @@ pub struct UsageSharing {
     pub share_usage_with_vendors: bool,
 }
 
+/// Get whether vendors see how their products are used
+///
 /// Whether the organisation lets its vendors see how it uses their products.
 #[utoipa::path(
     tag = "register",
     operation_id = "get_usage_sharing",
-    summary = "Get whether vendors see how their products are used",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     security(("bearer_auth" = [])),
     responses(
@@ -65,13 +66,14 @@ pub async fn get_usage_sharing(
     }))
 }
 
+/// Let vendors see how their products are used, or not
+///
 /// Let vendors see how the organisation uses their products — the systems (name, version,
 /// status) and the processing activities in the record built on them (name, purposes) — or
 /// stop letting them. Without it they see only which products are in use.
 #[utoipa::path(
     tag = "register",
     operation_id = "put_usage_sharing",
-    summary = "Let vendors see how their products are used, or not",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = UsageSharing,
     security(("bearer_auth" = [])),
@@ -110,12 +112,13 @@ pub async fn put_usage_sharing(
     Ok(web::Json(input))
 }
 
+/// How customers use the vendor's products
+///
 /// The vendor's customers and, per product, how each uses it: the fact of use always; the
 /// systems and the processing activities in the record only where the customer consents.
 #[utoipa::path(
     tag = "catalogue",
     operation_id = "get_product_usage",
-    summary = "How customers use the vendor's products",
     params(("org_id" = OrganizationId, Path, description = "The vendor")),
     security(("bearer_auth" = [])),
     responses(

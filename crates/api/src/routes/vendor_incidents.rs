@@ -56,13 +56,14 @@ async fn shown(
     .await?)
 }
 
+/// Notify a product's customers of a breach
+///
 /// Sends a notice on one of the vendor's products: every organisation with a system on it
 /// (not retired) receives a draft incident whose clock starts now, linked to those systems
 /// and the activities that use them.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "send_vendor_incident",
-    summary = "Notify a product's customers of a breach",
     params(("org_id" = OrganizationId, Path, description = "The vendor")),
     request_body = NewVendorIncident,
     security(("bearer_auth" = [])),
@@ -195,11 +196,12 @@ pub async fn send_vendor_incident(
     Ok(HttpResponse::Created().json(shown(&state, &row).await?))
 }
 
+/// List a vendor's incident notices
+///
 /// The vendor's notices, newest first, with how many customers received and took in each.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "list_vendor_incidents",
-    summary = "List a vendor's incident notices",
     params(("org_id" = OrganizationId, Path, description = "The vendor"), VendorIncidentListParams),
     security(("bearer_auth" = [])),
     responses(
@@ -231,11 +233,12 @@ pub async fn list_vendor_incidents(
     Ok(web::Json(VendorIncidentPage { items, next_cursor }))
 }
 
+/// Get a vendor's incident notice
+///
 /// One notice with each recipient and when (if yet) it took the draft in.
 #[utoipa::path(
     tag = "incidents",
     operation_id = "get_vendor_incident",
-    summary = "Get a vendor's incident notice",
     params(
         ("org_id" = OrganizationId, Path, description = "The vendor"),
         ("notice_id" = Uuid, Path, description = "The notice"),

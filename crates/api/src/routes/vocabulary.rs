@@ -37,11 +37,12 @@ fn event(
     entry_event(caller, req, org, action, "own_term", id)
 }
 
+/// List the organisation's own terms
+///
 /// The organisation's own terms, with the shared term each narrows.
 #[utoipa::path(
     tag = "register",
     operation_id = "list_own_terms",
-    summary = "List the organisation's own terms",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     security(("bearer_auth" = [])),
     responses(
@@ -66,13 +67,14 @@ pub async fn list_own_terms(
     Ok(web::Json(LocalTermList { items }))
 }
 
+/// Add an own term
+///
 /// Add an own term under a shared one. It takes its legal meaning from the parent: a term
 /// under a special category is a special category, one under a vulnerable group is
 /// vulnerable. The key (`local:<slug>`) is made from the bokmål label.
 #[utoipa::path(
     tag = "register",
     operation_id = "create_own_term",
-    summary = "Add an own term",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = NewTerm,
     security(("bearer_auth" = [])),
@@ -114,11 +116,12 @@ pub async fn create_own_term(
     Ok(HttpResponse::Created().json(term))
 }
 
+/// Change an own term's labels
+///
 /// Change an own term's labels (its key and parent stay).
 #[utoipa::path(
     tag = "register",
     operation_id = "relabel_own_term",
-    summary = "Change an own term's labels",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("term_key" = String, Path, description = "The term's key", example = "local:tannhelseopplysninger"),
@@ -170,11 +173,12 @@ pub async fn relabel_own_term(
     Ok(web::Json(term))
 }
 
+/// Remove an own term
+///
 /// Remove an own term no processing activity uses.
 #[utoipa::path(
     tag = "register",
     operation_id = "delete_own_term",
-    summary = "Remove an own term",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("term_key" = String, Path, description = "The term's key", example = "local:tannhelseopplysninger"),

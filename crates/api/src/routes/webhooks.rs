@@ -29,11 +29,12 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(replay_webhook_delivery);
 }
 
+/// List webhooks
+///
 /// The organisation's webhooks, newest first, removed ones included.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "list_webhooks",
-    summary = "List webhooks",
     params(("org_id" = OrganizationId, Path, description = "The organisation"), PageParams),
     security(("bearer_auth" = [])),
     responses(
@@ -61,6 +62,8 @@ pub async fn list_webhooks(
     ))
 }
 
+/// Create a webhook
+///
 /// Subscribe an endpoint to events. The answer carries the signing secret, shown this once.
 ///
 /// Each delivery is a POST of an `EventPayload` — the event's type, the object's kind and id,
@@ -73,7 +76,6 @@ pub async fn list_webhooks(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "create_webhook",
-    summary = "Create a webhook",
     params(("org_id" = OrganizationId, Path, description = "The organisation")),
     request_body = NewWebhook,
     security(("bearer_auth" = [])),
@@ -129,11 +131,12 @@ pub async fn create_webhook(
         }))
 }
 
+/// Remove a webhook
+///
 /// Remove a webhook: nothing more is delivered to it, and its pending deliveries are given up.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "remove_webhook",
-    summary = "Remove a webhook",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("webhook_id" = Uuid, Path, description = "The webhook"),
@@ -185,12 +188,13 @@ pub struct DeliveryListParams {
     status: Option<String>,
 }
 
+/// List a webhook's deliveries
+///
 /// A webhook's delivery log, newest first: each delivery's status, attempts, the endpoint's
 /// last answer and the next attempt.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "list_webhook_deliveries",
-    summary = "List a webhook's deliveries",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("webhook_id" = Uuid, Path, description = "The webhook"),
@@ -236,13 +240,14 @@ pub async fn list_webhook_deliveries(
     ))
 }
 
+/// Replay a delivery
+///
 /// Send a delivery again: a new delivery of the same event (same `event_id`, new
 /// `delivery_id`), sent at once and retried like any other. For an endpoint that was down or
 /// lost what it received.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "replay_webhook_delivery",
-    summary = "Replay a delivery",
     params(
         ("org_id" = OrganizationId, Path, description = "The organisation"),
         ("delivery_id" = Uuid, Path, description = "The delivery to send again"),

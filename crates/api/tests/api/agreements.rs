@@ -164,6 +164,13 @@ async fn draft_send_sign_by_both_parties_and_verify() {
         .collect();
     assert_eq!(missing, ["audit_procedure"]);
     assert_eq!(draft["missing_elements"][0]["article"], "28(3)(h)");
+    let (status, versions) = app
+        .get_json_as(&editor.token, &format!("/api/v1/agreements/{id}/versions"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(versions.as_array().map(Vec::len), Some(1), "{versions}");
+    assert_eq!(versions[0]["number"], 1);
+    assert_eq!(versions[0]["sha256"].as_str().map(str::len), Some(64));
     let text = app
         .get_as(
             &editor.token,
@@ -948,6 +955,56 @@ async fn a_sub_processor_change_notifies_controllers_who_may_object_until_the_de
             assert!(log.contains(&action.to_owned()), "{action} in {log:?}");
         }
     }
+
+    // A later change is accepted, and stays decided.
+    let current = app
+        .get_as(
+            &product_editor.token,
+            &format!("/api/v1/products/{product_id}"),
+        )
+        .await;
+    let tag = etag(&current);
+    let mut facts: Value = current.json().await.unwrap();
+    facts["sub_processors"].as_array_mut().unwrap().push(
+        json!({"name": "Fjellhall Drift AS", "org_number": null, "country": "NO", "service": "Drift"}),
+    );
+    let saved = app
+        .send(
+            Method::PUT,
+            &product_editor.token,
+            &product_path,
+            Some(&tag),
+            Some(facts),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    let notices: Value = app
+        .get_as(&editor.token, &notices_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let open: Vec<&Value> = notices
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["status"] == "open")
+        .collect();
+    assert_eq!(open.len(), 1, "{notices}");
+    assert_eq!(open[0]["change"]["added"][0]["name"], "Fjellhall Drift AS");
+    let accept_path = format!("{notices_path}/{}/accept", open[0]["id"].as_str().unwrap());
+    let accepted = app.post_as(&editor.token, &accept_path, json!({})).await;
+    assert_eq!(accepted.status(), 200);
+    let accepted: Value = accepted.json().await.unwrap();
+    assert_eq!(accepted["status"], "accepted");
+    assert!(accepted["decided_at"].is_string());
+    let again = app.post_as(&editor.token, &accept_path, json!({})).await;
+    assert_problem(again, 409, "invalid_transition").await;
+    let log = app.audit_actions(oslo).await;
+    assert!(
+        log.contains(&"agreement.sub_processors_accepted".to_owned()),
+        "{log:?}"
+    );
 }
 
 /// Every agreement operation refuses those it is not for: another organisation (404), a
@@ -1290,6 +1347,12 @@ async fn an_organisation_drafts_from_its_own_versioned_template() {
     assert_eq!(
         template["merge_fields"],
         json!(["controller", "processor", "systems", "title"])
+    );
+    let (status, read) = app.get_json_as(&editor.token, &template_path).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (read["id"].clone(), read["key"].clone()),
+        (template["id"].clone(), json!(key))
     );
 
     // Drafting with it renders its words.

@@ -558,3 +558,76 @@ async fn a_user_replaces_and_removes_their_authenticator_app() {
     assert!(actions.contains(&"totp.replaced".to_owned()));
     assert!(actions.contains(&"totp.removed".to_owned()));
 }
+
+/// A sensitive step can be confirmed with a passkey: challenge, assertion, and the session may
+/// take such steps until `valid_until`; a ceremony is used once, and another user's passkey
+/// does not confirm.
+#[tokio::test]
+async fn a_passkey_confirms_a_sensitive_step_once_per_ceremony() {
+    let app = spawn_demo_app().await;
+    let org = first_org(&app, OrgKind::Municipality).await;
+    let user = create_user(&app, "bekreft@example.org", &[(org, Role::OrgAdmin)], true).await;
+    let session = log_in(&app, &user).await;
+    let mut authenticator = SoftPasskey::new(true);
+    assert_eq!(
+        register(&app, &session.access, &mut authenticator, "Nøkkel")
+            .await
+            .status(),
+        201
+    );
+
+    let challenge = |token: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .post_as(&token, "/api/v1/auth/step-up/passkey/challenge", json!({}))
+                .await;
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let started = challenge(session.access.clone()).await;
+    let options: RequestChallengeResponse =
+        serde_json::from_value(started["options"].clone()).unwrap();
+    let assertion = authenticator
+        .perform_auth(origin(&app), options.public_key, 60_000)
+        .unwrap();
+    let body = json!({"ceremony_id": started["ceremony_id"], "credential": assertion});
+    let response = app
+        .post_as(
+            &session.access,
+            "/api/v1/auth/step-up/passkey",
+            body.clone(),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let confirmed: Value = response.json().await.unwrap();
+    assert_eq!(confirmed["method"], "passkey");
+    let until: chrono::DateTime<chrono::Utc> =
+        confirmed["valid_until"].as_str().unwrap().parse().unwrap();
+    assert!(until > chrono::Utc::now());
+
+    // The same ceremony again is refused.
+    let again = app
+        .post_as(&session.access, "/api/v1/auth/step-up/passkey", body)
+        .await;
+    assert_eq!(again.status(), 401);
+
+    // A user without a passkey gets no challenge to answer.
+    let other = create_user(
+        &app,
+        "bekreft-ingen@example.org",
+        &[(org, Role::Auditor)],
+        true,
+    )
+    .await;
+    let other_session = log_in(&app, &other).await;
+    let response = app
+        .post_as(
+            &other_session.access,
+            "/api/v1/auth/step-up/passkey/challenge",
+            json!({}),
+        )
+        .await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+}

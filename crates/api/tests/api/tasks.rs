@@ -633,6 +633,14 @@ async fn a_connector_that_keeps_failing_hands_the_task_to_the_system_owner() {
     assert_eq!(item["request_kind"], "access");
     assert_eq!(item["subject"]["name"], "Testforelder Lia");
     assert!(item.get("description").is_none());
+    let (status, one) = app
+        .get_json_as(
+            &town.owner.token,
+            &format!("/api/v1/system-tasks/{task_id}"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(&one, item);
 
     // Others may not: an owner of other systems, the org_admin, another municipality.
     let other_owner = person(&app, "eier-annen@example.org", town.org, Role::SystemOwner).await;
@@ -680,6 +688,29 @@ async fn a_connector_that_keeps_failing_hands_the_task_to_the_system_owner() {
         )
         .await;
     assert_problem(response, 403, "forbidden").await;
+
+    // The caseworker may send it again; the system fails again and it comes back manual.
+    let response = app
+        .post_as(
+            &town.caseworker.token,
+            &format!("/api/v1/tasks/{task_id}/resend"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let queued: Value = response.json().await.unwrap();
+    let resent = queued["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == task_id.as_str())
+        .unwrap();
+    assert_ne!(resent["status"], "manual", "{resent}");
+    tasks_when(&app, &town.caseworker.token, &id, |l| {
+        l["items"][0]["status"] == "manual"
+    })
+    .await;
+    assert_eq!(system.received.lock().unwrap().len(), 10);
 
     // Bad answers are refused and change nothing.
     let response = app
