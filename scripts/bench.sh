@@ -9,7 +9,7 @@ cd "$ROOT"
 
 command -v wrk >/dev/null || { log "installing wrk"; apt_install wrk; }
 log "building the release server"
-cargo build --release -p vern-api -p vern-demo-subject --quiet
+cargo build --release -p vern-api -p vern-demo-subject -p vern-test-idp --quiet
 
 seconds="${BENCH_SECONDS:-10}"
 conns="${BENCH_CONNECTIONS:-64}"
@@ -18,12 +18,18 @@ out="target/bench"
 mkdir -p "$out"
 data="$(mktemp -d -t vern-bench.XXXXXX)"
 
+# The test identity provider stands in for Maskinporten (its machine tokens, its JWKS).
+idp_port=$((port + 2))
+./target/release/vern-test-idp --listen "127.0.0.1:$idp_port" > "$data/idp.log" 2>&1 &
+idp=$!
+
 # Cold start: process start to the first answered request, migrations and demo seed included.
 t0=$(date +%s%N)
 VERN_HTTP_ADDR="127.0.0.1:$port" VERN_DATA_DIR="$data" VERN_DEMO=true VERN_LOG=warn \
+  VERN_EXTERNAL_ISSUER="http://127.0.0.1:$idp_port" VERN_EXTERNAL_JWKS_URL="http://127.0.0.1:$idp_port/jwks" \
   VERN_BENCH_ENDPOINTS=true VERN_STATIC_DIR="$ROOT/frontend/dist" ./target/release/vern > "$data/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server $idp 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 until curl -sf "http://127.0.0.1:$port/api/health" >/dev/null; do
   kill -0 $server 2>/dev/null || { cat "$data/server.log"; exit 1; }
   sleep 0.005
@@ -122,7 +128,7 @@ fanout_port=$((port + 1))
 ./target/release/vern-demo-subject --listen "127.0.0.1:$fanout_port" --secret-file "$data/fanout.secrets" \
   --mode immediate --delay-ms 100 > "$data/fanout.log" 2>&1 &
 fanout_server=$!
-trap 'kill $server $fanout_server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server $idp $fanout_server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 read -r fanout_p50 fanout_max fanout_yes < <(.venv/bin/python - "$port" "$oslo" "$token" "$caseworker_token" "$fanout_port" "$data/fanout.secrets" <<'PY'
 import http.client, json, sys, time
 port, org, client_token, caseworker_token, fanout_port, secrets_path = sys.argv[1:7]
@@ -198,6 +204,40 @@ PY
 )
 log "campaign to every municipality started in ${campaign_ms} ms"
 
+# A Maskinporten integration: Oslo's administrator sets the organisation number and registers
+# the client id; the test identity provider issues the token (EdDSA, verified against its
+# JWKS on every request).
+log "registering a Maskinporten client for Oslo"
+mp_number="$(.venv/bin/python - "$data/demo-credentials.json" "$port" "$oslo" <<'PY'
+import http.client, json, sys, pyotp
+creds_path, port, org = sys.argv[1:4]
+creds = json.load(open(creds_path))
+admin = next(u for u in creds["users"] if "org_admin" in u["roles"] and u["organization_name"].startswith("Oslo"))
+conn = http.client.HTTPConnection("127.0.0.1", int(port))
+def call(method, path, body, headers=None):
+    conn.request(method, path, json.dumps(body), {"Content-Type": "application/json", **(headers or {})})
+    response = conn.getresponse()
+    return response.status, json.loads(response.read() or b"null")
+_, challenge = call("POST", "/api/v1/auth/login", {"email": admin["email"], "password": admin["password"]})
+_, tokens = call("POST", "/api/v1/auth/mfa/totp", {"mfa_token": challenge["mfa_token"], "code": pyotp.TOTP(admin["totp_secret"]).now()})
+auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+# A synthetic organisation number: eight digits and the mod-11 check digit.
+base = [3, 1, 5, 0, 0, 0, 0, 0]
+for last in range(10):
+    digits = base[:7] + [last]
+    check = 11 - sum(d * w for d, w in zip(digits, [3, 2, 7, 6, 5, 4, 3, 2])) % 11
+    if check < 10:
+        number = "".join(map(str, digits)) + str(check % 11)
+        break
+status, body = call("PUT", f"/api/v1/organizations/{org}/settings/org-number", {"org_number": number}, auth)
+assert status == 200, (status, body)
+status, body = call("POST", f"/api/v1/organizations/{org}/api-clients",
+                    {"name": "Benk via Maskinporten", "scopes": ["read_register"], "external_client_id": "bench-maskinporten"}, auth)
+assert status == 201, (status, body)
+print(number)
+PY
+)"
+
 log "bare handler (ceiling), ${seconds}s at $conns connections"
 run bare /__bench/bare
 log "GET /api/health"
@@ -207,6 +247,11 @@ run organizations "/api/v1/organizations?limit=50"
 log "GET …/systems?limit=50 (600 systems)"
 run systems "/api/v1/organizations/$oslo/systems?limit=50" "$auth"
 # Exports are not a crowd's path: measured at 4 connections, for their latency.
+log "GET …/systems?limit=50 (600 systems) with a Maskinporten token"
+# Fetched now: a machine token lives 120 s (so BENCH_SECONDS up to about 110).
+mp_token="$(curl -fsS -d client_id=bench-maskinporten -d consumer="$mp_number" -d scope=vern:read_register \
+  "http://127.0.0.1:$idp_port/maskinporten/token" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')"
+run systems_maskinporten "/api/v1/organizations/$oslo/systems?limit=50" "Authorization: Bearer $mp_token"
 log "GET …/systems.csv (600 systems), 4 connections"
 run systems_csv "/api/v1/organizations/$oslo/systems.csv" "$auth" 4
 log "GET …/record-of-processing (JSON), 4 connections"
@@ -237,19 +282,20 @@ rss_peak=$(rss_kb)
 
 python3 - "$out/results.json" "$seconds" "$conns" "$cold_ms" "$rss_idle" "$rss_peak" \
   "${results[bare]}" "${results[health]}" "${results[organizations]}" \
-  "${results[systems]}" "${results[systems_csv]}" "${results[record]}" "${results[record_xlsx]}" \
+  "${results[systems]}" "${results[systems_maskinporten]}" "${results[systems_csv]}" "${results[record]}" "${results[record_xlsx]}" \
   "${results[compare]}" "${results[templates]}" "${results[agreements]}" "${results[agreement]}" \
   "${results[agreement_pdf]}" "${results[campaign]}" "${results[campaign_recipients]}" \
   "${results[requests]}" "${results[request_overview]}" "${results[request]}" \
   "$campaign_ms" "$register_p50" "$fanout_p50" "$fanout_max" <<'PY'
 import json, sys
 path, seconds, conns, cold, idle, peak = sys.argv[1:7]
-names = ["bare", "health", "organizations", "systems", "systems_csv", "record", "record_xlsx",
+names = ["bare", "health", "organizations", "systems", "systems_maskinporten", "systems_csv", "record", "record_xlsx",
          "compare", "templates", "agreements", "agreement", "agreement_pdf", "campaign",
          "campaign_recipients", "requests", "request_overview", "request"]
 labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
           "organizations": "GET /api/v1/organizations?limit=50",
           "systems": "GET …/systems?limit=50 (of 600)",
+          "systems_maskinporten": "the same, Maskinporten token (EdDSA)",
           "systems_csv": "GET …/systems.csv (600 rows), 4 conns",
           "record": "GET …/record-of-processing, 4 conns",
           "record_xlsx": "GET …/record-of-processing.xlsx, 4 conns",

@@ -2,7 +2,8 @@
 # `just run`: Vern with demo data on SQLite, beside two made-up neighbours for the demo:
 # the demo subject system (a school system that answers request tasks through the connector
 # protocol with synthetic data) and the TEST ONLY identity provider residents log in with
-# (synthetic national ids only, loopback only). All stop together.
+# (synthetic national ids only, loopback only), which also stands in for Maskinporten
+# (machine tokens at /maskinporten/token; see the README). All stop together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data_dir="${VERN_DATA_DIR:-./data}"
@@ -24,4 +25,6 @@ VERN_DEMO_CONNECTOR_SECRET_FILE="$secret_file" \
 VERN_RESIDENT_OIDC_ISSUER="${VERN_RESIDENT_OIDC_ISSUER:-http://$idp_addr}" \
 VERN_RESIDENT_OIDC_CLIENT_ID="${VERN_RESIDENT_OIDC_CLIENT_ID:-vern-local}" \
 VERN_RESIDENT_TEST_LOGIN="${VERN_RESIDENT_TEST_LOGIN:-true}" \
+VERN_EXTERNAL_ISSUER="${VERN_EXTERNAL_ISSUER:-http://$idp_addr}" \
+VERN_EXTERNAL_JWKS_URL="${VERN_EXTERNAL_JWKS_URL:-http://$idp_addr/jwks}" \
   ./target/release/vern

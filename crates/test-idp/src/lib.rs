@@ -5,6 +5,10 @@
 //! ID tokens with a fresh Ed25519 key per start; the protocol messages are built with the
 //! `openidconnect` crate.
 //!
+//! It also stands in for Maskinporten: `POST /maskinporten/token` (client id, the consumer's
+//! organisation number, scopes) answers an access token shaped as Maskinporten's, signed
+//! with the same key.
+//!
 //! It keeps nothing on disk: codes live in memory for a minute and work once. It listens on
 //! loopback only, and Vern accepts the numbers it issues only when Vern's own test login is
 //! enabled — which Vern allows only on a loopback address.
@@ -87,6 +91,9 @@ struct Grant {
 struct Provider {
     config: Config,
     key: CoreEdDsaPrivateSigningKey,
+    /// The same key, for the machine tokens (jsonwebtoken), and its id.
+    machine_key: jsonwebtoken::EncodingKey,
+    kid: String,
     codes: Mutex<HashMap<String, Grant>>,
     pages: minijinja::Environment<'static>,
 }
@@ -137,18 +144,28 @@ impl Provider {
     fn new(config: Config) -> anyhow::Result<Self> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("random source: {e}"))?;
-        let pem = ed25519_dalek::SigningKey::from_bytes(&seed)
+        let signing = ed25519_dalek::SigningKey::from_bytes(&seed);
+        let pem = signing
             .to_pkcs8_pem(Default::default())
             .map_err(|e| anyhow::anyhow!("key: {e}"))?;
-        let kid = format!("test-{}", &random_token()?[..8]);
-        let key = CoreEdDsaPrivateSigningKey::from_ed25519_pem(&pem, Some(JsonWebKeyId::new(kid)))
+        let der = signing
+            .to_pkcs8_der()
             .map_err(|e| anyhow::anyhow!("key: {e}"))?;
+        let kid = format!("test-{}", &random_token()?[..8]);
+        let key = CoreEdDsaPrivateSigningKey::from_ed25519_pem(
+            &pem,
+            Some(JsonWebKeyId::new(kid.clone())),
+        )
+        .map_err(|e| anyhow::anyhow!("key: {e}"))?;
+        let machine_key = jsonwebtoken::EncodingKey::from_ed_der(der.as_bytes());
         let mut pages = minijinja::Environment::new();
         pages.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
         pages.add_template("login.html", LOGIN_PAGE)?;
         Ok(Self {
             config,
             key,
+            machine_key,
+            kid,
             codes: Mutex::new(HashMap::new()),
             pages,
         })
@@ -483,6 +500,67 @@ async fn token(
         .json(response)
 }
 
+/// How long a machine access token is valid (Maskinporten's default).
+pub const MACHINE_TOKEN_SECONDS: u64 = 120;
+
+#[derive(Debug, Deserialize)]
+struct MachineTokenForm {
+    client_id: Option<String>,
+    /// The organisation number the integration acts for.
+    consumer: Option<String>,
+    /// Space-separated scopes, e.g. `vern:read_register vern:edit_register`.
+    scope: Option<String>,
+}
+
+/// TEST ONLY: a Maskinporten-shaped access token, for trying Vern's external-token login and
+/// measuring it (`just bench`). Maskinporten itself wants a JWT grant signed with the
+/// client's own key or certificate; this provider takes the client id, the consumer's
+/// organisation number and the scopes as they are, and signs with its own key (published at
+/// `/jwks`). The claims are those Vern reads (`iss`, `client_id`, `consumer` as
+/// `iso6523-actorid-upis` / `0192:<number>`, `scope`, `iat`, `exp`).
+async fn machine_token(p: web::Data<Provider>, f: web::Form<MachineTokenForm>) -> HttpResponse {
+    use vern_domain::access::external::{
+        CONSUMER_AUTHORITY, ExternalClaims, ORGNR_ICD, TokenOrganization,
+    };
+    let Some(client_id) = f.client_id.clone().filter(|c| !c.trim().is_empty()) else {
+        return token_error("invalid_client");
+    };
+    let Some(consumer) = f
+        .consumer
+        .as_deref()
+        .and_then(|n| vern_domain::OrgNumber::parse(n).ok())
+    else {
+        return token_error("invalid_request");
+    };
+    let scope = f.scope.clone().unwrap_or_default();
+    let now = u64::try_from(Utc::now().timestamp()).unwrap_or_default();
+    let claims = ExternalClaims {
+        iss: p.config.issuer.clone(),
+        iat: now,
+        exp: now + MACHINE_TOKEN_SECONDS,
+        scope: scope.clone(),
+        consumer: Some(TokenOrganization {
+            authority: CONSUMER_AUTHORITY.to_owned(),
+            id: format!("{ORGNR_ICD}:{}", consumer.as_str()),
+        }),
+        client_id: Some(client_id),
+        supplier: None,
+    };
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+    header.kid = Some(p.kid.clone());
+    match jsonwebtoken::encode(&header, &claims, &p.machine_key) {
+        Ok(token) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(serde_json::json!({
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": MACHINE_TOKEN_SECONDS,
+                "scope": scope,
+            })),
+        Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
+    }
+}
+
 /// Starts the provider on a bound loopback listener. Refuses anything else.
 pub fn serve(listener: TcpListener, config: Config) -> anyhow::Result<Server> {
     let addr = listener.local_addr()?;
@@ -506,6 +584,7 @@ pub fn serve(listener: TcpListener, config: Config) -> anyhow::Result<Server> {
             .route("/authorize", web::get().to(authorize_form))
             .route("/authorize", web::post().to(authorize_login))
             .route("/token", web::post().to(token))
+            .route("/maskinporten/token", web::post().to(machine_token))
     })
     .workers(1)
     .disable_signals()

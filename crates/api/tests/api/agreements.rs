@@ -830,30 +830,27 @@ async fn a_sub_processor_change_notifies_controllers_who_may_object_until_the_de
         .await
         .unwrap();
     let product_id = system["product_id"].as_str().unwrap();
-    let product_path = format!("/api/v1/organizations/{fjordlys}/products/{product_id}");
-    let current = app
-        .get_as(
-            &product_editor.token,
-            &format!("/api/v1/products/{product_id}"),
-        )
-        .await;
-    let tag = etag(&current);
-    let mut facts: Value = current.json().await.unwrap();
-    let new_one = json!({"name": "Skyhall Drift AS", "org_number": null, "country": "SE", "service": "Sikkerhetskopi"});
-    facts["sub_processors"]
-        .as_array_mut()
-        .unwrap()
-        .push(new_one);
-    let saved = app
-        .send(
-            Method::PUT,
-            &product_editor.token,
-            &product_path,
-            Some(&tag),
-            Some(facts),
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    // The vendor adds a sub-processor to the product.
+    let add_sub_processor = |sub_processor: Value| {
+        let (app, token) = (&app, product_editor.token.clone());
+        let product_path = format!("/api/v1/organizations/{fjordlys}/products/{product_id}");
+        async move {
+            let current = app
+                .get_as(&token, &format!("/api/v1/products/{product_id}"))
+                .await;
+            let tag = etag(&current);
+            let mut facts: Value = current.json().await.unwrap();
+            facts["sub_processors"]
+                .as_array_mut()
+                .unwrap()
+                .push(sub_processor);
+            let saved = app
+                .send(Method::PUT, &token, &product_path, Some(&tag), Some(facts))
+                .await;
+            assert_eq!(saved.status(), 200);
+        }
+    };
+    add_sub_processor(json!({"name": "Skyhall Drift AS", "org_number": null, "country": "SE", "service": "Sikkerhetskopi"})).await;
 
     // Oslo sees the notice with a 30-day deadline; so does the vendor.
     let notices_path = format!("/api/v1/agreements/{agreement}/notices");
@@ -957,27 +954,7 @@ async fn a_sub_processor_change_notifies_controllers_who_may_object_until_the_de
     }
 
     // A later change is accepted, and stays decided.
-    let current = app
-        .get_as(
-            &product_editor.token,
-            &format!("/api/v1/products/{product_id}"),
-        )
-        .await;
-    let tag = etag(&current);
-    let mut facts: Value = current.json().await.unwrap();
-    facts["sub_processors"].as_array_mut().unwrap().push(
-        json!({"name": "Fjellhall Drift AS", "org_number": null, "country": "NO", "service": "Drift"}),
-    );
-    let saved = app
-        .send(
-            Method::PUT,
-            &product_editor.token,
-            &product_path,
-            Some(&tag),
-            Some(facts),
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    add_sub_processor(json!({"name": "Fjellhall Drift AS", "org_number": null, "country": "NO", "service": "Drift"})).await;
     let notices: Value = app
         .get_as(&editor.token, &notices_path)
         .await

@@ -670,3 +670,73 @@ async fn an_administrator_sets_the_organisation_number_which_one_organisation_ho
         2
     );
 }
+
+/// The test identity provider (`vern-test-idp`, which `just run` and `just bench` start) also
+/// issues Maskinporten-shaped tokens, EdDSA-signed under its published key; Vern takes them
+/// like any issuer's. It refuses a consumer that is not an organisation number.
+#[tokio::test]
+async fn the_test_identity_providers_machine_tokens_are_accepted() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let idp = format!("http://{}", listener.local_addr().unwrap());
+    let server = vern_test_idp::serve(
+        listener,
+        vern_test_idp::Config {
+            issuer: idp.clone(),
+            client_id: "vern-local".to_owned(),
+            client_secret: None,
+        },
+    )
+    .unwrap();
+    tokio::spawn(server);
+    let app = spawn_app_with(Options {
+        demo: true,
+        external_issuer: Some((idp.clone(), format!("{idp}/jwks"))),
+        ..Options::default()
+    })
+    .await;
+    let oslo = app.org_named("Oslo").await;
+    let (_, orgnr) =
+        register_external(&app, oslo, "demo-maskinporten", json!(["read_register"])).await;
+    let machine_token = |consumer: String| {
+        let (client, url) = (app.client.clone(), format!("{idp}/maskinporten/token"));
+        async move {
+            client
+                .post(url)
+                .form(&[
+                    ("client_id", "demo-maskinporten"),
+                    ("consumer", consumer.as_str()),
+                    ("scope", "vern:read_register"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let response = machine_token(orgnr.clone()).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        (body["token_type"].as_str(), body["expires_in"].as_u64()),
+        (Some("Bearer"), Some(120))
+    );
+    let token = body["access_token"].as_str().unwrap();
+    let (status, page) = app
+        .get_json_as(
+            token,
+            &format!("/api/v1/organizations/{oslo}/systems?limit=2"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
+    // Reading only: the registration grants no more than its scopes.
+    let response = app
+        .post_as(
+            token,
+            &format!("/api/v1/organizations/{oslo}/systems"),
+            json!({"name": "Nei", "owning_unit": "IT", "status": "planned"}),
+        )
+        .await;
+    assert_problem(response, 403, "forbidden").await;
+    let refused = machine_token("974760674".to_owned()).await;
+    assert_eq!(refused.status(), 400);
+}
