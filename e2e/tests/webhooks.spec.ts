@@ -1,7 +1,7 @@
 import { test, expect, expectNoAxeViolations } from './fixtures';
 import { demoUserIn, logIn } from './credentials';
 
-test('an administrator subscribes an endpoint to events, reads its log and removes it', async ({ page, consoleErrors }) => {
+test('an administrator subscribes an endpoint to events, replaces its secret, reads its log and removes it', async ({ page, consoleErrors }) => {
   await logIn(page, demoUserIn('org_admin', /Oslo/));
   await page.getByRole('row', { name: /Oslo kommune/ }).getByRole('link', { name: 'Webhooks' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
@@ -22,6 +22,14 @@ test('an administrator subscribes an endpoint to events, reads its log and remov
   await expect(page.getByTestId('webhook-secret')).not.toBeEmpty();
   const row = page.getByRole('row', { name: /sak\.example\.org/ });
   await expect(row).toContainText('Henvendelse mottatt, Avvik registrert');
+  await expectNoAxeViolations(page);
+
+  // A new secret: shown once, and the old one is said to sign for a day more.
+  const first = await page.getByTestId('webhook-secret').textContent();
+  await row.getByRole('button', { name: /Ny hemmelighet/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Ny signeringshemmelighet er laget.' })).toBeVisible();
+  await expect(page.getByTestId('webhook-secret')).not.toHaveText(first ?? '');
+  await expect(row).toContainText('Den forrige hemmeligheten signerer også til');
   await expectNoAxeViolations(page);
 
   await row.getByRole('button', { name: /Vis leveranser/ }).click();

@@ -503,6 +503,20 @@ pub async fn webhook_deliveries(
     .await
 }
 
+pub async fn rotate_webhook_secret(
+    org: OrganizationId,
+    webhook: uuid::Uuid,
+    token: String,
+) -> Result<vern_domain::webhooks::WebhookCreated, ApiError> {
+    send_authorized(
+        Method::POST,
+        format!("/api/v1/organizations/{org}/webhooks/{webhook}/secret"),
+        &vern_domain::webhooks::SecretRotation::default(),
+        &token,
+    )
+    .await
+}
+
 pub async fn replay_webhook_delivery(
     org: OrganizationId,
     delivery: uuid::Uuid,

@@ -33,6 +33,7 @@ mod m20261201_000027_consents;
 mod m20261201_000028_dpia_assessments;
 mod m20261201_000029_external_clients;
 mod m20261201_000030_webhooks;
+mod m20261201_000031_webhook_secret_rotation;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000028_dpia_assessments::Migration),
             Box::new(m20261201_000029_external_clients::Migration),
             Box::new(m20261201_000030_webhooks::Migration),
+            Box::new(m20261201_000031_webhook_secret_rotation::Migration),
         ]
     }
 }

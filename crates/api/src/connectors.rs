@@ -18,7 +18,7 @@ use vern_domain::OrganizationId;
 use vern_domain::access::audit::{ActorKind, AuditDraft, Outcome as AuditOutcome};
 use vern_domain::connector::{
     LookupAnswer, LookupMessage, MAX_ANSWER_BYTES, SIGNATURE_HEADER, Subject, TaskAnswer,
-    TaskMessage, TaskOutcome, backoff, check_answer, sign,
+    TaskMessage, TaskOutcome, backoff, check_answer, sign_with_each,
 };
 use vern_domain::requests::task::{
     Holding, LookupRow, TaskEvent, TaskResult, TaskState, TaskStatus,
@@ -251,16 +251,18 @@ enum Attempt {
     Failed(String),
 }
 
-/// A POST of `body` to `url`, signed with `secret` (`Vern-Signature`): how Vern sends to
-/// connectors and to webhooks. The caller adds its own headers and sends it.
+/// A POST of `body` to `url`, signed with each of `secrets` (`Vern-Signature`, one `v1` per
+/// secret): how Vern sends to connectors and to webhooks. The caller adds its own headers
+/// and sends it.
 pub(crate) fn signed_post(
     http: &reqwest::Client,
     url: &str,
-    secret: &str,
+    secrets: &[&str],
     body: Vec<u8>,
     timeout: Duration,
 ) -> reqwest::RequestBuilder {
-    let header = sign(secret.as_bytes(), Utc::now().timestamp(), &body);
+    let keys: Vec<&[u8]> = secrets.iter().map(|s| s.as_bytes()).collect();
+    let header = sign_with_each(&keys, Utc::now().timestamp(), &body);
     http.post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(SIGNATURE_HEADER, header)
@@ -275,9 +277,15 @@ async fn post_signed(
     body: Vec<u8>,
     timeout: Duration,
 ) -> Result<reqwest::Response, reqwest::Error> {
-    signed_post(&state.outbound, &connector.endpoint, secret, body, timeout)
-        .send()
-        .await
+    signed_post(
+        &state.outbound,
+        &connector.endpoint,
+        &[secret],
+        body,
+        timeout,
+    )
+    .send()
+    .await
 }
 
 /// Reads a JSON answer of at most [`MAX_ANSWER_BYTES`].

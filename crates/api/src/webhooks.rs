@@ -154,12 +154,17 @@ impl WebhookSender {
         }
         let payload = vern_db::webhooks::payload(delivery).map_err(|_| "invalid_event")?;
         let body = serde_json::to_vec(&payload).map_err(|_| "invalid_event")?;
-        let secret = self
-            .secrets
-            .open(&hook.secret)
-            .map_err(|_| "secret_unreadable")?;
+        let open = |sealed: &str| self.secrets.open(sealed).map_err(|_| "secret_unreadable");
+        let current = open(&hook.secret)?;
+        let previous = hook.previous_secret.as_deref().map(open).transpose()?;
+        let secrets = vern_domain::webhooks::signing_secrets(
+            &current,
+            previous.as_deref(),
+            hook.previous_secret_until,
+            Utc::now(),
+        );
         let response =
-            crate::connectors::signed_post(&self.http, &hook.url, &secret, body, self.timeout)
+            crate::connectors::signed_post(&self.http, &hook.url, &secrets, body, self.timeout)
                 .header(EVENT_HEADER, payload.event_type.as_str())
                 .header(DELIVERY_HEADER, delivery.id.to_string())
                 .send()

@@ -40,6 +40,8 @@ pub async fn insert(
             .map_err(|_| DbError::InvalidRow("webhooks.event_types"))?),
         description: Set(hook.description),
         secret: Set(sealed_secret),
+        previous_secret: Set(None),
+        previous_secret_until: Set(None),
         created_by: Set(created_by),
         created_at: Set(now),
         revoked_at: Set(None),
@@ -62,6 +64,7 @@ pub fn to_domain(row: WebhookRow) -> Result<Webhook, DbError> {
         created_at: row.created_at,
         created_by: row.created_by,
         revoked_at: row.revoked_at,
+        previous_secret_until: row.previous_secret_until,
     })
 }
 
@@ -98,6 +101,37 @@ pub async fn page(
         .map(to_domain)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(WebhookPage { items, next_cursor })
+}
+
+/// Replaces a live webhook's secret; the old one signs beside it until `old_until`. `None`
+/// when there is no live webhook with this id in the organisation.
+pub async fn rotate_secret(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    id: Uuid,
+    sealed_secret: String,
+    old_until: DateTime<Utc>,
+) -> Result<Option<WebhookRow>, DbError> {
+    let Some(current) = find(db, org, id).await?.filter(|w| w.revoked_at.is_none()) else {
+        return Ok(None);
+    };
+    let result = w::Entity::update_many()
+        .col_expr(
+            w::Column::PreviousSecret,
+            Expr::value(current.secret.clone()),
+        )
+        .col_expr(w::Column::PreviousSecretUntil, Expr::value(old_until))
+        .col_expr(w::Column::Secret, Expr::value(sealed_secret))
+        .filter(w::Column::Id.eq(id))
+        .filter(w::Column::Secret.eq(current.secret))
+        .filter(w::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        // Removed, or rotated by someone else, in between.
+        return Ok(None);
+    }
+    find(db, org, id).await
 }
 
 /// Removes a live webhook: no more deliveries, pending ones are given up. `false` when there

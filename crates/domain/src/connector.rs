@@ -307,8 +307,19 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
 
 /// The `Vern-Signature` value for `body` sent at `timestamp` (unix seconds).
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    let tag = mac(secret, timestamp, body).finalize().into_bytes();
-    format!("t={timestamp},v1={}", hex(&tag))
+    sign_with_each(&[secret], timestamp, body)
+}
+
+/// The `Vern-Signature` value with one `v1` tag per secret, in order: while a secret is
+/// replaced, the new and the old one both sign, and [`verify`] accepts either.
+pub fn sign_with_each(secrets: &[&[u8]], timestamp: i64, body: &[u8]) -> String {
+    let mut header = format!("t={timestamp}");
+    for secret in secrets {
+        let tag = mac(secret, timestamp, body).finalize().into_bytes();
+        header.push_str(",v1=");
+        header.push_str(&hex(&tag));
+    }
+    header
 }
 
 /// Checks a `Vern-Signature` value against the body, at `now` (unix seconds). The comparison
@@ -510,6 +521,24 @@ mod tests {
         assert_eq!(
             verify(SECRET, &header, b"{\"a\":1}", 1_780_000_010),
             Ok(1_780_000_000)
+        );
+    }
+
+    #[test]
+    fn a_header_signed_with_two_secrets_verifies_with_either_and_no_other() {
+        let body = b"{\"a\":1}";
+        let header = sign_with_each(&[b"new-secret", b"old-secret"], 1_780_000_000, body);
+        assert_eq!(header.matches(",v1=").count(), 2);
+        assert!(header.starts_with(&sign(b"new-secret", 1_780_000_000, body)));
+        for secret in [&b"new-secret"[..], b"old-secret"] {
+            assert_eq!(
+                verify(secret, &header, body, 1_780_000_000),
+                Ok(1_780_000_000)
+            );
+        }
+        assert_eq!(
+            verify(b"third", &header, body, 1_780_000_000),
+            Err(SignatureError::Mismatch)
         );
     }
 

@@ -23,6 +23,9 @@ pub const MAX_ATTEMPTS: i32 = 8;
 pub const MAX_DESCRIPTION: usize = 200;
 pub const MAX_URL: usize = 2000;
 /// Header names of a delivery besides the signature.
+/// How long a replaced secret keeps signing beside the new one, so that the receiver can
+/// switch to the new secret without refusing a delivery.
+pub const SECRET_OVERLAP_HOURS: i64 = 24;
 pub const EVENT_HEADER: &str = "Vern-Event";
 pub const DELIVERY_HEADER: &str = "Vern-Delivery";
 
@@ -199,9 +202,23 @@ pub struct Webhook {
     pub created_by: Option<Uuid>,
     /// Set once it is removed: no more deliveries.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// After the secret was replaced: until when the replaced one also signs deliveries.
+    #[serde(default)]
+    pub previous_secret_until: Option<DateTime<Utc>>,
 }
 
-/// A new webhook and the secret its deliveries are signed with, shown this once.
+/// Replacing a webhook's secret.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecretRotation {
+    /// The old secret stops signing at once, instead of signing beside the new one for
+    /// [`SECRET_OVERLAP_HOURS`] hours: for a secret that may have leaked.
+    #[serde(default)]
+    pub immediately: bool,
+}
+
+/// A new webhook (or one with a new secret) and the secret its deliveries are signed with,
+/// shown this once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookCreated {
@@ -304,6 +321,23 @@ crate::pagination::page_type!(
 /// The wait after failed attempt number `attempt` (1-based) before the next, `base` times
 /// four to the power of `attempt − 1`, at most a day; `None` after the last attempt. With the
 /// default base of a minute: 1 min, 4 min, 16 min, about 1 h, 4 h, 17 h, 24 h.
+/// The secrets a delivery is signed with at `now`: the current one, and the one it replaced
+/// until its overlap ends (`Vern-Signature` then carries one `v1` for each).
+pub fn signing_secrets<'a>(
+    current: &'a str,
+    previous: Option<&'a str>,
+    previous_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Vec<&'a str> {
+    let mut secrets = vec![current];
+    if let (Some(old), Some(until)) = (previous, previous_until)
+        && now < until
+    {
+        secrets.push(old);
+    }
+    secrets
+}
+
 pub fn retry_after(attempt: i32, base: Duration) -> Option<Duration> {
     if !(1..MAX_ATTEMPTS).contains(&attempt) {
         return None;
@@ -334,6 +368,22 @@ pub fn after_attempt(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_replaced_secret_signs_beside_the_new_one_until_its_overlap_ends() {
+        let now = Utc::now();
+        let until = now + Duration::hours(SECRET_OVERLAP_HOURS);
+        assert_eq!(
+            signing_secrets("new", Some("old"), Some(until), now),
+            ["new", "old"]
+        );
+        assert_eq!(
+            signing_secrets("new", Some("old"), Some(until), until),
+            ["new"]
+        );
+        assert_eq!(signing_secrets("new", None, None, now), ["new"]);
+        assert_eq!(signing_secrets("new", Some("old"), None, now), ["new"]);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

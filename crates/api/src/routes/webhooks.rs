@@ -11,7 +11,8 @@ use vern_domain::OrganizationId;
 use vern_domain::access::Permission;
 use vern_domain::problem::{Problem, ProblemCode};
 use vern_domain::webhooks::{
-    Delivery, DeliveryPage, DeliveryStatus, NewWebhook, WebhookCreated, WebhookPage, check_webhook,
+    Delivery, DeliveryPage, DeliveryStatus, NewWebhook, SecretRotation, WebhookCreated,
+    WebhookPage, check_webhook,
 };
 
 use super::common::entry_event;
@@ -25,6 +26,7 @@ pub fn mount(cfg: &mut ServiceConfig) {
     cfg.service(list_webhooks)
         .service(create_webhook)
         .service(remove_webhook)
+        .service(rotate_webhook_secret)
         .service(list_webhook_deliveries)
         .service(replay_webhook_delivery);
 }
@@ -173,6 +175,79 @@ pub async fn remove_webhook(
     .await?;
     txn.commit().await.map_err(vern_db::DbError::from)?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replace a webhook's secret
+///
+/// Makes a new signing secret and answers it, this once. For a day
+/// (`previous_secret_until`) each delivery is signed with both: `Vern-Signature` carries a
+/// `v1` for the new secret and one for the old, and a receiver that checks any `v1` accepts
+/// either. Switch your endpoint to the new secret within that day; after it, only the new
+/// one signs. With `immediately`, the old secret stops signing at once (for a secret that may
+/// have leaked). Replacing it again while an overlap lasts ends that overlap: the secret just
+/// replaced is the only old one that signs.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "rotate_webhook_secret",
+    params(
+        ("org_id" = OrganizationId, Path, description = "The organisation"),
+        ("webhook_id" = Uuid, Path, description = "The webhook"),
+    ),
+    request_body = SecretRotation,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The new secret; store it now, it is not shown again", body = WebhookCreated),
+        (status = 400, description = "Malformed body or path (`invalid_json`, `invalid_path_parameter`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role that manages integrations (`forbidden`); outside the IP allowlist (`ip_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation, or no live webhook with this id there (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body does not match the schema (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{org_id}/webhooks/{webhook_id}/secret")]
+pub async fn rotate_webhook_secret(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(OrganizationId, Uuid)>,
+    body: Body<SecretRotation>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, id) = path.into_inner();
+    auth.require_here(&state, org, Permission::ManageApiClients)
+        .await?;
+    let rotation = body.parse()?;
+    let secret = random_token().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+    let sealed = state.seal_secret(&secret)?;
+    let now = Utc::now();
+    let until = if rotation.immediately {
+        now
+    } else {
+        now + chrono::Duration::hours(vern_domain::webhooks::SECRET_OVERLAP_HOURS)
+    };
+    let txn = vern_db::connection::begin_write(&state.db).await?;
+    let Some(row) = vern_db::webhooks::rotate_secret(&txn, org, id, sealed, until).await? else {
+        return Err(ApiError::new(ProblemCode::NotFound));
+    };
+    vern_db::audit::append(
+        &txn,
+        entry_event(
+            &auth.caller(),
+            &req,
+            org,
+            "webhook.secret_rotated",
+            "webhook",
+            id,
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(vern_db::DbError::from)?;
+    Ok(HttpResponse::Ok().json(WebhookCreated {
+        webhook: vern_db::webhooks::to_domain(row)?,
+        secret,
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -653,3 +653,154 @@ async fn webhooks_are_for_administrators_of_their_own_organisation_and_checked()
     )
     .await;
 }
+
+async fn new_incident(app: &TestApp, token: &str, org: OrganizationId) -> String {
+    let response = app
+        .post_as(
+            token,
+            &format!("/api/v1/organizations/{org}/incidents"),
+            breach(),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A replaced secret signs beside the new one for a day — or stops at once when asked; the
+/// new secret is shown once; only administrators of the organisation replace it.
+#[tokio::test]
+async fn a_new_secret_signs_beside_the_old_one_for_a_day() {
+    let receiver = Receiver::start(&[204]);
+    let app = spawn(100).await;
+    let oslo = app.org_named("Oslo").await;
+    let admin = admin_of(&app, oslo, &[Role::OrgAdmin, Role::PrivacyOfficer]).await;
+    let response = app
+        .post_as(
+            &admin,
+            &format!("/api/v1/organizations/{oslo}/webhooks"),
+            json!({"url": receiver.url, "event_types": ["incident.registered"]}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let created: Value = response.json().await.unwrap();
+    let old = created["secret"].as_str().unwrap().to_owned();
+    let hook = created["webhook"]["id"].as_str().unwrap().to_owned();
+    assert!(created["webhook"]["previous_secret_until"].is_null());
+    let rotate = format!("/api/v1/organizations/{oslo}/webhooks/{hook}/secret");
+
+    // Refused: roles without the permission, and another municipality (404).
+    let officer = admin_of(&app, oslo, &[Role::PrivacyOfficer]).await;
+    assert_problem(
+        app.post_as(&officer, &rotate, json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let bergen = app.org_named("Bergen").await;
+    let bergen_admin = admin_of(&app, bergen, &[Role::OrgAdmin]).await;
+    assert_problem(
+        app.post_as(&bergen_admin, &rotate, json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.post_as(
+            &bergen_admin,
+            &format!("/api/v1/organizations/{bergen}/webhooks/{hook}/secret"),
+            json!({}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    let response = app.post_as(&admin, &rotate, json!({})).await;
+    assert_eq!(response.status(), 200);
+    let rotated: Value = response.json().await.unwrap();
+    let new = rotated["secret"].as_str().unwrap().to_owned();
+    assert_ne!(new, old);
+    let until: chrono::DateTime<Utc> = rotated["webhook"]["previous_secret_until"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let overlap = until - Utc::now();
+    assert!(overlap > chrono::Duration::hours(23) && overlap <= chrono::Duration::hours(24));
+    let (_, list) = app
+        .get_json_as(&admin, &format!("/api/v1/organizations/{oslo}/webhooks"))
+        .await;
+    assert!(!list.to_string().contains(&new), "the secret is shown once");
+
+    // During the overlap: two tags, each secret verifies.
+    let first = new_incident(&app, &admin, oslo).await;
+    let got = receiver.wait_for(&first, 1).await;
+    let now = Utc::now().timestamp();
+    assert_eq!(
+        got[0].signature.matches("v1=").count(),
+        2,
+        "{}",
+        got[0].signature
+    );
+    for secret in [&new, &old] {
+        vern_domain::connector::verify(secret.as_bytes(), &got[0].signature, &got[0].body, now)
+            .unwrap();
+    }
+
+    // Replaced again at once (as for a leaked secret): the newest alone signs.
+    let response = app
+        .post_as(&admin, &rotate, json!({"immediately": true}))
+        .await;
+    assert_eq!(response.status(), 200);
+    let newest = response.json::<Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = new_incident(&app, &admin, oslo).await;
+    let got = receiver.wait_for(&second, 1).await;
+    let now = Utc::now().timestamp();
+    assert_eq!(got[0].signature.matches("v1=").count(), 1);
+    vern_domain::connector::verify(newest.as_bytes(), &got[0].signature, &got[0].body, now)
+        .unwrap();
+    for stale in [&new, &old] {
+        assert!(
+            vern_domain::connector::verify(stale.as_bytes(), &got[0].signature, &got[0].body, now)
+                .is_err()
+        );
+    }
+    let log = app.audit_actions(oslo).await;
+    assert_eq!(
+        log.iter()
+            .filter(|a| *a == "webhook.secret_rotated")
+            .count(),
+        2,
+        "{log:?}"
+    );
+    // Bad input changes nothing.
+    assert_problem(
+        app.post_as(&admin, &rotate, json!({"immediately": "ja"}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    // A removed webhook's secret cannot be replaced.
+    let removed = app
+        .delete_as(
+            &admin,
+            &format!("/api/v1/organizations/{oslo}/webhooks/{hook}"),
+        )
+        .await;
+    assert_eq!(removed.status(), 204);
+    assert_problem(
+        app.post_as(&admin, &rotate, json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+}

@@ -14,6 +14,10 @@ pub struct Model {
     /// The signing secret, sealed with the secrets key.
     #[sea_orm(column_type = "Text")]
     pub secret: String,
+    /// The secret this one replaced, sealed; it signs beside it until `previous_secret_until`.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub previous_secret: Option<String>,
+    pub previous_secret_until: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,

@@ -103,6 +103,32 @@ pub fn WebhooksPage() -> impl IntoView {
             }
         });
     };
+    let rotate = move |id: Uuid| {
+        let Some(org) = org.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            match session
+                .authorized(|t| api::rotate_webhook_secret(org, id, t))
+                .await
+            {
+                Ok(c) => {
+                    error.set(None);
+                    let until = c
+                        .webhook
+                        .previous_secret_until
+                        .map(crate::components::utc_date)
+                        .unwrap_or_default();
+                    notice.set(Some(
+                        i18n.t_with("webhooks-rotated", &[("until", until.into())]),
+                    ));
+                    created.set(Some(c.secret));
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let replay = move |id: Uuid| {
         let Some(org) = org.get_untracked() else {
             return;
@@ -180,11 +206,19 @@ pub fn WebhooksPage() -> impl IntoView {
                                         let live = h.revoked_at.is_none();
                                         let label = h.description.clone().unwrap_or_else(|| h.url.clone());
                                         let label2 = label.clone();
+                                        let label3 = label.clone();
+                                        let overlap = h
+                                            .previous_secret_until
+                                            .filter(|u| *u > crate::components::now())
+                                            .map(crate::components::utc_date);
                                         view! {
                                             <tr>
                                                 <th scope="row">
                                                     {h.description.clone().map(|d| view! { {d}<br/> })}
                                                     <code>{h.url}</code>
+                                                    {overlap.map(|until| view! {
+                                                        <br/><span class="ds-paragraph" data-size="sm">{move || i18n.t_with("webhooks-overlap", &[("until", until.clone().into())])}</span>
+                                                    })}
                                                 </th>
                                                 <td>{move || h.event_types.iter().map(|e| i18n.t(&event_key(*e))).collect::<Vec<_>>().join(", ")}</td>
                                                 <td>
@@ -196,6 +230,11 @@ pub fn WebhooksPage() -> impl IntoView {
                                                         </button>
                                                         {if live {
                                                             view! {
+                                                                <button type="button" class="ds-button" data-variant="secondary" data-size="sm"
+                                                                    aria-label=move || format!("{} – {}", i18n.t("webhooks-rotate"), label3)
+                                                                    on:click=move |_| rotate(id)>
+                                                                    {i18n.tr("webhooks-rotate")}
+                                                                </button>
                                                                 <button type="button" class="ds-button" data-variant="tertiary" data-color="danger" data-size="sm"
                                                                     aria-label=move || format!("{} – {}", i18n.t("webhooks-remove"), label2)
                                                                     on:click=move |_| remove(id)>
