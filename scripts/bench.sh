@@ -24,9 +24,11 @@ idp_port=$((port + 2))
 idp=$!
 
 # Cold start: process start to the first answered request, migrations and demo seed included.
+# The per-client rate limit is lifted: the load below is one API client's, on purpose.
 t0=$(date +%s%N)
 VERN_HTTP_ADDR="127.0.0.1:$port" VERN_DATA_DIR="$data" VERN_DEMO=true VERN_LOG=warn \
   VERN_EXTERNAL_ISSUER="http://127.0.0.1:$idp_port" VERN_EXTERNAL_JWKS_URL="http://127.0.0.1:$idp_port/jwks" \
+  VERN_CLIENT_RATE_LIMIT_PER_MINUTE=0 \
   VERN_BENCH_ENDPOINTS=true VERN_STATIC_DIR="$ROOT/frontend/dist" ./target/release/vern > "$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server $idp 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT

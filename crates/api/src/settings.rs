@@ -231,7 +231,7 @@ pub enum SettingsError {
         "external tokens: VERN_EXTERNAL_ISSUER and VERN_EXTERNAL_JWKS_URL go together and must be https:// URLs (http:// only on loopback); VERN_EXTERNAL_SCOPE_PREFIX must not be blank; VERN_EXTERNAL_JWKS_CACHE_SECONDS 1–86400, VERN_EXTERNAL_JWKS_REFRESH_SECONDS 0–3600"
     )]
     ExternalTokens,
-    #[error("VERN_CLIENT_RATE_LIMIT_PER_MINUTE must be between 1 and 100000")]
+    #[error("VERN_CLIENT_RATE_LIMIT_PER_MINUTE must be between 0 (no limit) and 100000")]
     RateLimit,
     #[error("configuration file {0} does not exist")]
     MissingFile(PathBuf),
@@ -300,7 +300,7 @@ impl Settings {
         }
         self.check_resident_login()?;
         self.check_external_tokens()?;
-        if !(1..=100_000).contains(&self.client_rate_limit_per_minute) {
+        if self.client_rate_limit_per_minute > 100_000 {
             return Err(SettingsError::RateLimit);
         }
         Ok(self)
@@ -506,9 +506,11 @@ mod tests {
             .is_ok()
         );
         assert!(matches!(
-            load(&[("CLIENT_RATE_LIMIT_PER_MINUTE", "0")]),
+            load(&[("CLIENT_RATE_LIMIT_PER_MINUTE", "100001")]),
             Err(SettingsError::RateLimit)
         ));
+        let off = load(&[("CLIENT_RATE_LIMIT_PER_MINUTE", "0")]).unwrap();
+        assert_eq!(off.client_rate_limit_per_minute, 0);
     }
 
     #[test]

@@ -214,10 +214,10 @@ async fn authenticate(
     let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
     let caller = identify(&state, token, client_ip).await?;
     if let Principal::Client { client_id, .. } = &caller.principal {
-        state
-            .client_limits
-            .check(*client_id)
-            .map_err(ApiError::rate_limited)?;
+        state.client_limits.check(*client_id).map_err(|wait| {
+            ApiError::rate_limited(wait)
+                .detail("this API client is over its request rate; wait and try again")
+        })?;
     }
     Ok(caller)
 }

@@ -12,7 +12,9 @@ use uuid::Uuid;
 const FORGET_ABOVE: usize = 10_000;
 
 pub struct ClientLimits {
-    limiter: DefaultKeyedRateLimiter<Uuid>,
+    /// `None`: no limit (`VERN_CLIENT_RATE_LIMIT_PER_MINUTE=0`, for a gateway that limits, or a
+    /// load measurement).
+    limiter: Option<DefaultKeyedRateLimiter<Uuid>>,
     clock: DefaultClock,
     pub per_minute: u32,
 }
@@ -26,22 +28,25 @@ impl std::fmt::Debug for ClientLimits {
 }
 
 impl ClientLimits {
-    /// `per_minute` requests a minute, all of which may come at once.
+    /// `per_minute` requests a minute, all of which may come at once; 0: no limit.
     pub fn new(per_minute: u32) -> Self {
-        let rate = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         Self {
-            limiter: DefaultKeyedRateLimiter::keyed(Quota::per_minute(rate)),
+            limiter: NonZeroU32::new(per_minute)
+                .map(|rate| DefaultKeyedRateLimiter::keyed(Quota::per_minute(rate))),
             clock: DefaultClock::default(),
-            per_minute: rate.get(),
+            per_minute,
         }
     }
 
     /// `Err(seconds)` to wait when the client is over its rate; otherwise counts this request.
     pub fn check(&self, client: Uuid) -> Result<(), u64> {
-        if self.limiter.len() > FORGET_ABOVE {
-            self.limiter.retain_recent();
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        if limiter.len() > FORGET_ABOVE {
+            limiter.retain_recent();
         }
-        self.limiter.check_key(&client).map_err(|not_until| {
+        limiter.check_key(&client).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
             wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
         })
@@ -51,6 +56,13 @@ impl ClientLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zero_is_no_limit() {
+        let limits = ClientLimits::new(0);
+        let client = Uuid::now_v7();
+        assert!((0..10_000).all(|_| limits.check(client).is_ok()));
+    }
 
     #[test]
     fn a_client_over_its_rate_waits_and_others_do_not() {
