@@ -207,8 +207,9 @@ PY
 log "campaign to every municipality started in ${campaign_ms} ms"
 
 # A Maskinporten integration: Oslo's administrator sets the organisation number and registers
-# the client id; the test identity provider issues the token (EdDSA, verified against its
-# JWKS on every request).
+# the client id with what an administrator may grant (reading the audit log); the test
+# identity provider issues the token (EdDSA, verified against its JWKS on every request). The
+# audit log's first page is measured with it and with the demo integration's own token.
 log "registering a Maskinporten client for Oslo"
 mp_number="$(.venv/bin/python - "$data/demo-credentials.json" "$port" "$oslo" <<'PY'
 import http.client, json, sys, pyotp
@@ -234,7 +235,7 @@ for last in range(10):
 status, body = call("PUT", f"/api/v1/organizations/{org}/settings/org-number", {"org_number": number}, auth)
 assert status == 200, (status, body)
 status, body = call("POST", f"/api/v1/organizations/{org}/api-clients",
-                    {"name": "Benk via Maskinporten", "scopes": ["read_register"], "external_client_id": "bench-maskinporten"}, auth)
+                    {"name": "Benk via Maskinporten", "scopes": ["read_audit_log"], "external_client_id": "bench-maskinporten"}, auth)
 assert status == 201, (status, body)
 print(number)
 PY
@@ -249,11 +250,13 @@ run organizations "/api/v1/organizations?limit=50"
 log "GET …/systems?limit=50 (600 systems)"
 run systems "/api/v1/organizations/$oslo/systems?limit=50" "$auth"
 # Exports are not a crowd's path: measured at 4 connections, for their latency.
-log "GET …/systems?limit=50 (600 systems) with a Maskinporten token"
+log "GET …/audit-events?limit=50 with Vern's own token"
+run audit "/api/v1/organizations/$oslo/audit-events?limit=50" "$auth"
+log "GET …/audit-events?limit=50 with a Maskinporten token"
 # Fetched now: a machine token lives 120 s (so BENCH_SECONDS up to about 110).
-mp_token="$(curl -fsS -d client_id=bench-maskinporten -d consumer="$mp_number" -d scope=vern:read_register \
+mp_token="$(curl -fsS -d client_id=bench-maskinporten -d consumer="$mp_number" -d scope=vern:read_audit_log \
   "http://127.0.0.1:$idp_port/maskinporten/token" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')"
-run systems_maskinporten "/api/v1/organizations/$oslo/systems?limit=50" "Authorization: Bearer $mp_token"
+run audit_maskinporten "/api/v1/organizations/$oslo/audit-events?limit=50" "Authorization: Bearer $mp_token"
 log "GET …/systems.csv (600 systems), 4 connections"
 run systems_csv "/api/v1/organizations/$oslo/systems.csv" "$auth" 4
 log "GET …/record-of-processing (JSON), 4 connections"
@@ -284,20 +287,21 @@ rss_peak=$(rss_kb)
 
 python3 - "$out/results.json" "$seconds" "$conns" "$cold_ms" "$rss_idle" "$rss_peak" \
   "${results[bare]}" "${results[health]}" "${results[organizations]}" \
-  "${results[systems]}" "${results[systems_maskinporten]}" "${results[systems_csv]}" "${results[record]}" "${results[record_xlsx]}" \
+  "${results[systems]}" "${results[audit]}" "${results[audit_maskinporten]}" "${results[systems_csv]}" "${results[record]}" "${results[record_xlsx]}" \
   "${results[compare]}" "${results[templates]}" "${results[agreements]}" "${results[agreement]}" \
   "${results[agreement_pdf]}" "${results[campaign]}" "${results[campaign_recipients]}" \
   "${results[requests]}" "${results[request_overview]}" "${results[request]}" \
   "$campaign_ms" "$register_p50" "$fanout_p50" "$fanout_max" <<'PY'
 import json, sys
 path, seconds, conns, cold, idle, peak = sys.argv[1:7]
-names = ["bare", "health", "organizations", "systems", "systems_maskinporten", "systems_csv", "record", "record_xlsx",
+names = ["bare", "health", "organizations", "systems", "audit", "audit_maskinporten", "systems_csv", "record", "record_xlsx",
          "compare", "templates", "agreements", "agreement", "agreement_pdf", "campaign",
          "campaign_recipients", "requests", "request_overview", "request"]
 labels = {"bare": "bare actix handler (ceiling)", "health": "GET /api/health",
           "organizations": "GET /api/v1/organizations?limit=50",
           "systems": "GET …/systems?limit=50 (of 600)",
-          "systems_maskinporten": "the same, Maskinporten token (EdDSA)",
+          "audit": "GET …/audit-events?limit=50",
+          "audit_maskinporten": "the same, Maskinporten token (EdDSA)",
           "systems_csv": "GET …/systems.csv (600 rows), 4 conns",
           "record": "GET …/record-of-processing, 4 conns",
           "record_xlsx": "GET …/record-of-processing.xlsx, 4 conns",

@@ -17,10 +17,17 @@ use vern_domain::webhooks::{
 
 use super::common::entry_event;
 use super::members::PageParams;
-use crate::auth::{Authenticated, random_token};
+use crate::auth::Authenticated;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::startup::AppState;
+
+/// A new signing secret (32 random bytes, as connectors get) and its sealed form to store.
+fn signing_secret(state: &AppState) -> Result<(String, String), ApiError> {
+    let secret = crate::connectors::new_secret().map_err(ApiError::internal)?;
+    let sealed = state.seal_secret(&secret)?;
+    Ok((secret, sealed))
+}
 
 pub fn mount(cfg: &mut ServiceConfig) {
     cfg.service(list_webhooks)
@@ -105,8 +112,7 @@ pub async fn create_webhook(
         .await?;
     let body = body.parse()?;
     let checked = check_webhook(&body).map_err(|r| ApiError::validation(r.field(), r.code()))?;
-    let secret = random_token().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-    let sealed = state.seal_secret(&secret)?;
+    let (secret, sealed) = signing_secret(&state)?;
     let now = Utc::now();
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let row =
@@ -218,8 +224,7 @@ pub async fn rotate_webhook_secret(
     auth.require_here(&state, org, Permission::ManageApiClients)
         .await?;
     let rotation = body.parse()?;
-    let secret = random_token().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-    let sealed = state.seal_secret(&secret)?;
+    let (secret, sealed) = signing_secret(&state)?;
     let now = Utc::now();
     let until = if rotation.immediately {
         now
