@@ -9,7 +9,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 use vern_db::Database;
-use vern_domain::webhooks::{DELIVERY_HEADER, DeliveryStatus, EVENT_HEADER, after_attempt};
+use vern_domain::webhooks::{
+    DELIVERY_HEADER, DeliveryStatus, EVENT_HEADER, after_attempt, old_secret_signs, signing_secrets,
+};
 
 /// Queues the events' deliveries in the transaction of the change; answers the deliveries
 /// to send once it commits ([`WebhookSender::spawn`]).
@@ -154,14 +156,21 @@ impl WebhookSender {
         }
         let payload = vern_db::webhooks::payload(delivery).map_err(|_| "invalid_event")?;
         let body = serde_json::to_vec(&payload).map_err(|_| "invalid_event")?;
+        let now = Utc::now();
         let open = |sealed: &str| self.secrets.open(sealed).map_err(|_| "secret_unreadable");
         let current = open(&hook.secret)?;
-        let previous = hook.previous_secret.as_deref().map(open).transpose()?;
-        let secrets = vern_domain::webhooks::signing_secrets(
+        // The replaced secret is opened only while it still signs.
+        let previous = hook
+            .previous_secret
+            .as_deref()
+            .filter(|_| old_secret_signs(hook.previous_secret_until, now))
+            .map(open)
+            .transpose()?;
+        let secrets = signing_secrets(
             &current,
             previous.as_deref(),
             hook.previous_secret_until,
-            Utc::now(),
+            now,
         );
         let response =
             crate::connectors::signed_post(&self.http, &hook.url, &secrets, body, self.timeout)

@@ -330,12 +330,27 @@ pub fn signing_secrets<'a>(
     now: DateTime<Utc>,
 ) -> Vec<&'a str> {
     let mut secrets = vec![current];
-    if let (Some(old), Some(until)) = (previous, previous_until)
-        && now < until
-    {
+    if let Some(old) = previous.filter(|_| old_secret_signs(previous_until, now)) {
         secrets.push(old);
     }
     secrets
+}
+
+/// Whether a replaced secret still signs at `now` (its overlap has not ended); the sender
+/// opens it only then.
+pub fn old_secret_signs(previous_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    previous_until.is_some_and(|until| now < until)
+}
+
+impl SecretRotation {
+    /// Until when the secret being replaced keeps signing: a day, or not at all.
+    pub fn old_signs_until(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        if self.immediately {
+            now
+        } else {
+            now + Duration::hours(SECRET_OVERLAP_HOURS)
+        }
+    }
 }
 
 pub fn retry_after(attempt: i32, base: Duration) -> Option<Duration> {
@@ -382,6 +397,17 @@ mod tests {
         );
         assert_eq!(signing_secrets("new", None, None, now), ["new"]);
         assert_eq!(signing_secrets("new", Some("old"), None, now), ["new"]);
+    }
+
+    #[test]
+    fn a_rotation_keeps_the_old_secret_a_day_unless_asked_to_end_it_now() {
+        let now = Utc::now();
+        let overlap = SecretRotation { immediately: false }.old_signs_until(now);
+        assert_eq!(overlap - now, Duration::hours(SECRET_OVERLAP_HOURS));
+        assert!(old_secret_signs(Some(overlap), now));
+        let at_once = SecretRotation { immediately: true }.old_signs_until(now);
+        assert!(!old_secret_signs(Some(at_once), now));
+        assert!(!old_secret_signs(None, now));
     }
 
     use super::*;

@@ -226,11 +226,7 @@ pub async fn rotate_webhook_secret(
     let rotation = body.parse()?;
     let (secret, sealed) = signing_secret(&state)?;
     let now = Utc::now();
-    let until = if rotation.immediately {
-        now
-    } else {
-        now + chrono::Duration::hours(vern_domain::webhooks::SECRET_OVERLAP_HOURS)
-    };
+    let until = rotation.old_signs_until(now);
     let txn = vern_db::connection::begin_write(&state.db).await?;
     let Some(row) = vern_db::webhooks::rotate_secret(&txn, org, id, sealed, until).await? else {
         return Err(ApiError::new(ProblemCode::NotFound));
